@@ -1,0 +1,35 @@
+import { EXAMPLE_ADMIN_TOKEN, EXAMPLE_JWT_SECRET } from './config.schema';
+import { ConfigError, parseConfig } from './load-config';
+
+describe('configuration', () => {
+  it('when nothing is set, then every variable has a local default', () => {
+    const config = parseConfig({});
+    expect(config.GATEWAY_PORT).toBe(3000);
+    expect(config.ORDER_SERVICE_PORT).toBe(3001);
+    expect(config.CANCEL_SERVICE_PORT).toBe(3002);
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.JWT_SECRET).toBe(EXAMPLE_JWT_SECRET);
+  });
+
+  it('when a value is wrong, then the error names the variable', () => {
+    expect(() => parseConfig({ GATEWAY_PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => parseConfig({ GATEWAY_PORT: 'eighty' })).toThrow(/GATEWAY_PORT/);
+  });
+
+  it('when production runs with the example secrets, then it refuses both', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET[\s\S]*ADMIN_TOKEN/);
+  });
+
+  it('when production has its own secrets, then it starts', () => {
+    const config = parseConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      ADMIN_TOKEN: 'y'.repeat(32),
+    });
+    expect(config.ADMIN_TOKEN).not.toBe(EXAMPLE_ADMIN_TOKEN);
+  });
+
+  it('when brokers are a list, then they are split and trimmed', () => {
+    expect(parseConfig({ KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
+  });
+});

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Local defaults: they make `npm run stack:up` work with no .env file. Production refuses the secrets. */
+export const EXAMPLE_JWT_SECRET = 'local-dev-jwt-secret-change-me';
+export const EXAMPLE_ADMIN_TOKEN = 'local-dev-admin-token-change-me';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every environment variable the services read, with its local default.
+ * `.env.example` documents the same list; a test keeps the two (and docker-compose.yml) in step.
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+    HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+    GATEWAY_PORT: port.default(3000),
+    ORDER_SERVICE_PORT: port.default(3001),
+    CANCEL_SERVICE_PORT: port.default(3002),
+    HTTP_BODY_LIMIT_BYTES: positiveInt.max(1_048_576).default(16_384),
+
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    DATABASE_URL: z.string().url().default('postgres://seckill:seckill@127.0.0.1:5432/seckill'),
+    DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
+    KAFKA_BROKERS: z
+      .string()
+      .min(1)
+      .default('127.0.0.1:9092')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      ),
+    KAFKA_TOPIC_PARTITIONS: positiveInt.max(256).default(6),
+    KAFKA_REPLICATION_FACTOR: positiveInt.max(5).default(1),
+    TIMEOUT_DELAY_LEVELS_SECONDS: z
+      .string()
+      .default('1,5,10,30,60,300')
+      .transform((s) => s.split(',').map((v) => Number(v.trim())))
+      .pipe(z.array(z.number().int().positive()).min(1))
+      .transform((levels) => [...new Set(levels)].sort((a, b) => a - b)),
+
+    JWT_SECRET: z.string().min(16).default(EXAMPLE_JWT_SECRET),
+    ADMIN_TOKEN: z.string().min(16).default(EXAMPLE_ADMIN_TOKEN),
+    HEALTH_CHECK_TIMEOUT_MS: positiveInt.max(30_000).default(1_500),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV !== 'production') return;
+    if (c.JWT_SECRET === EXAMPLE_JWT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'the example secret is refused in production',
+      });
+    }
+    if (c.ADMIN_TOKEN === EXAMPLE_ADMIN_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_TOKEN'],
+        message: 'the example token is refused in production',
+      });
+    }
+  });
+
+export type AppConfig = z.infer<typeof configSchema>;
+export const CONFIG_KEYS = Object.keys(configSchema.innerType().shape) as (keyof AppConfig)[];

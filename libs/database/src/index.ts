@@ -1,0 +1,5 @@
+export * from './entities/activity.entity';
+export * from './entities/order.entity';
+export * from './data-source';
+export * from './database.module';
+export * from './migrations';

@@ -1,0 +1,4 @@
+import { CreateActivitiesAndOrders1763700000000 } from './1763700000000-create-activities-and-orders';
+
+/** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
+export const MIGRATIONS = [CreateActivitiesAndOrders1763700000000];

@@ -1,0 +1,5 @@
+export * from './correlation';
+export * from './json-logger';
+export * from './metrics';
+export * from './health.registry';
+export * from './observability.module';

@@ -1,0 +1,56 @@
+import { LoggerService } from '@nestjs/common';
+import { currentCorrelationId } from './correlation';
+
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+export type LogLevel = keyof typeof LEVELS;
+
+/**
+ * Nest logger writing one JSON object per line. Classes keep using `new Logger(Class.name)`;
+ * a message may be a string or an object of structured fields (`{ msg, ...fields }`).
+ */
+export class JsonLogger implements LoggerService {
+  constructor(
+    private readonly service: string,
+    private readonly minLevel: LogLevel = 'info',
+    private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+  ) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.emit('info', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.emit('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.emit('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.emit('debug', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    // Nest passes (message, stack?, context): the stack only when there are two extra arguments.
+    const stack = rest.length >= 2 && typeof rest[0] === 'string' ? rest[0] : undefined;
+    this.emit('error', message, rest, stack);
+  }
+
+  private emit(level: LogLevel, message: unknown, rest: unknown[], stack?: string): void {
+    if (LEVELS[level] < LEVELS[this.minLevel]) return;
+    const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? rest.at(-1) : undefined;
+    const fields =
+      message instanceof Error
+        ? { msg: message.message, err: message.stack }
+        : typeof message === 'object' && message !== null
+          ? message
+          : { msg: String(message) };
+    const line = {
+      time: new Date().toISOString(),
+      level,
+      service: this.service,
+      context,
+      correlationId: currentCorrelationId(),
+      ...fields,
+      ...(stack ? { stack } : {}),
+    };
+    this.write(JSON.stringify(line));
+  }
+}

@@ -1,0 +1,35 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { HealthRegistry } from '@app/observability';
+
+/**
+ * The process's Redis connection, owned here: connected on init, quit on shutdown.
+ * The offline queue is off so that, while Redis is down, a command fails at once
+ * (the gateway answers 503 quickly instead of queueing buyers in memory).
+ */
+@Injectable()
+export class RedisService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RedisService.name);
+  readonly client: Redis;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, health: HealthRegistry) {
+    this.client = new Redis(config.REDIS_URL, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+    });
+    this.client.on('error', (err) => this.logger.warn({ msg: 'redis connection error', err: err.message }));
+    health.register('redis', () => this.client.ping());
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.client.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}

@@ -1,0 +1,13 @@
+// Copies non-TypeScript assets (Lua scripts) next to the compiled code in dist/.
+const { cpSync, readdirSync, statSync } = require('node:fs');
+const { join, relative } = require('node:path');
+
+const root = join(__dirname, '..');
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.lua')) cpSync(path, join(root, 'dist', relative(root, path)));
+  }
+}
+for (const top of ['apps', 'libs']) walk(join(root, top));

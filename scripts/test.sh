@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm test`: works on a fresh clone with nothing running.
+# Installs dependencies if missing, builds (type-checks), brings the local infrastructure up (reusing
+# whatever already runs), migrates, then runs the unit and integration projects against the real
+# Redis, PostgreSQL and Kafka. Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
+bash scripts/infra.sh up
+node dist/scripts/migrate.js
+
+mkdir -p .local
+status=0
+npx jest --runInBand --json --outputFile=.local/jest-results.json "$@" || status=$?
+# One plain closing line, whatever the reporter printed above it.
+node -e '
+  const r = require("./.local/jest-results.json");
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+' || true
+exit $status

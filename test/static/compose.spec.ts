@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { CONFIG_KEYS, configSchema } from '@app/config';
+
+// docker-compose.yml cannot run on every machine, so it is checked statically against the config schema.
+const root = join(__dirname, '../..');
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+const services: Record<string, Record<string, any>> = compose.services;
+const APPS = {
+  gateway: 'GATEWAY_PORT',
+  'order-service': 'ORDER_SERVICE_PORT',
+  'cancel-service': 'CANCEL_SERVICE_PORT',
+};
+
+/** `${NAME:-default}` as compose would interpolate it with NAME unset. */
+const interpolate = (value: unknown) => String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1');
+const envOf = (name: string) =>
+  Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+
+describe('docker-compose.yml', () => {
+  it('when read, then it pins the infrastructure images of the brief', () => {
+    expect(services.redis.image).toBe('redis:7');
+    expect(services.postgres.image).toBe('postgres:16');
+    expect(services.kafka.image).toBe('apache/kafka:3.9.1');
+  });
+
+  it.each(Object.entries(APPS))('when %s starts, then it is built from the one Dockerfile', (app) => {
+    expect(services[app].build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+    expect(services[app].command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+    expect(existsSync(join(root, `apps/${app}/src/main.ts`))).toBe(true);
+  });
+
+  it.each(Object.entries(APPS))(
+    'when %s starts, then every variable of the schema is set and valid',
+    (app, portKey) => {
+      const env = envOf(app);
+      expect(Object.keys(env).sort()).toEqual([...CONFIG_KEYS].sort());
+      const config = configSchema.parse(env);
+      expect(config.HTTP_HOST).toBe('0.0.0.0');
+      expect(services[app].ports).toEqual([`${config[portKey as keyof typeof config]}:${env[portKey]}`]);
+      expect(services[app].healthcheck.test.join(' ')).toContain(`127.0.0.1:${env[portKey]}/health`);
+    },
+  );
+
+  it('when services connect, then their URLs name the compose services and ports', () => {
+    const env = envOf('gateway');
+    const kafkaListeners = String(services.kafka.environment.KAFKA_ADVERTISED_LISTENERS);
+    expect(kafkaListeners).toContain(`PLAINTEXT://${env.KAFKA_BROKERS}`);
+    expect(env.REDIS_URL).toBe('redis://redis:6379');
+    const pg = services.postgres.environment;
+    expect(env.DATABASE_URL).toBe(
+      `postgres://${pg.POSTGRES_USER}:${pg.POSTGRES_PASSWORD}@postgres:5432/${pg.POSTGRES_DB}`,
+    );
+  });
+
+  it('when the stack starts, then infrastructure is healthy and set up before any service', () => {
+    for (const infra of ['redis', 'postgres', 'kafka'])
+      expect(services[infra].healthcheck.test).toBeDefined();
+    for (const app of Object.keys(APPS)) {
+      expect(services[app].depends_on).toEqual({
+        redis: { condition: 'service_healthy' },
+        postgres: { condition: 'service_healthy' },
+        kafka: { condition: 'service_healthy' },
+        setup: { condition: 'service_completed_successfully' },
+      });
+    }
+    expect(services.setup.command.join(' ')).toMatch(/migrate\.js.*create-topics\.js/);
+    expect(existsSync(join(root, 'scripts/migrate.ts'))).toBe(true);
+    expect(existsSync(join(root, 'scripts/create-topics.ts'))).toBe(true);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+  it('when built, then one multi-stage image holds the three compiled services', () => {
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/RUN npm run build/);
+    expect(dockerfile).toMatch(/COPY --from=build \/app\/dist/);
+    expect(dockerfile).toMatch(/COPY apps/);
+  });
+});
+
+describe('.env.example', () => {
+  const lines = readFileSync(join(root, '.env.example'), 'utf8').split('\n');
+  const entries = lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=', 2) as [string, string]);
+
+  it('when read, then it lists every variable of the schema, each once, under a comment', () => {
+    expect(entries.map(([k]) => k).sort()).toEqual([...CONFIG_KEYS].sort());
+    const undocumented = entries
+      .map(([key]) => key)
+      .filter((key) => !lines[lines.findIndex((l) => l.startsWith(`${key}=`)) - 1]?.startsWith('#'));
+    expect(undocumented).toEqual([]);
+  });
+
+  it('when used as the environment, then it is the schema defaults', () => {
+    expect(configSchema.parse(Object.fromEntries(entries))).toEqual(configSchema.parse({}));
+  });
+});

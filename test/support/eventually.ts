@@ -1,0 +1,22 @@
+/**
+ * Polls `probe` until it stops throwing (or returns something other than `false`), then returns its value.
+ * Use for every asynchronous effect instead of sleeping a fixed time.
+ */
+export async function eventually<T>(
+  probe: () => T | Promise<T>,
+  { timeoutMs = 15_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = new Error('condition was never true');
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== false) return value;
+      lastError = new Error('condition returned false');
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw lastError;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
