@@ -73,8 +73,10 @@ redis_up() {
 
 redis_down() {
   if pid_alive "$RUN/redis.pid"; then
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || kill "$(cat "$RUN/redis.pid")"
-    wait_until "redis shutdown" 20 bash -c "! kill -0 $(cat "$RUN/redis.pid") 2>/dev/null"
+    local pid
+    pid=$(head -n 1 "$RUN/redis.pid") # Redis deletes its pidfile as it exits
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || kill "$pid"
+    wait_until "redis shutdown" 20 bash -c "! kill -0 $pid 2>/dev/null"
     say "redis: stopped"
   fi
   rm -f "$RUN/redis.pid"

@@ -10,6 +10,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN="$ROOT/.local/run"
 LOGS="$ROOT/.local/logs"
 SERVICES=("gateway:3000" "order-service:3001" "cancel-service:3002")
+cd "$ROOT"
 
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
@@ -25,7 +26,8 @@ start_service() {
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     die "port $port is in use by another process: $name cannot start"
   fi
-  (cd "$ROOT" && nohup node "dist/apps/$name/src/main.js" >>"$LOGS/$name.log" 2>&1 & echo $! >"$pidfile")
+  nohup node "dist/apps/$name/src/main.js" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
 }
 
 wait_healthy() {
@@ -53,7 +55,6 @@ stop_service() {
 
 up() {
   mkdir -p "$RUN" "$LOGS"
-  cd "$ROOT"
   [ -d node_modules ] || npm ci --no-audit --no-fund
   npm run --silent build
   bash scripts/infra.sh up
