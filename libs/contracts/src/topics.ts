@@ -16,3 +16,15 @@ export function timeoutTopic(delaySeconds: number): string {
 export function allTopics(delayLevelsSeconds: readonly number[]): string[] {
   return [...Object.values(TOPICS), ...delayLevelsSeconds.map(timeoutTopic)];
 }
+
+/**
+ * The delay level for a wait of `remainingMs`: the longest level that does not overshoot it
+ * (the shortest level when even that one is too long). A message hops level to level until due,
+ * so a long timeout never sits in front of a short one.
+ */
+export function delayLevelFor(remainingMs: number, levelsSeconds: readonly number[]): number {
+  const sorted = [...levelsSeconds].sort((a, b) => a - b);
+  let chosen = sorted[0];
+  for (const level of sorted) if (level * 1000 <= remainingMs) chosen = level;
+  return chosen;
+}

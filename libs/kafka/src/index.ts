@@ -4,3 +4,4 @@ export * from './kafka-admin.service';
 export * from './kafka-producer.service';
 export * from './kafka-consumer.factory';
 export * from './ensure-topics';
+export * from './dead-letter.publisher';

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { DeadLetterPublisher } from './dead-letter.publisher';
 import { KafkaAdminService } from './kafka-admin.service';
 import { KAFKA, createKafka } from './kafka.client';
 import { KafkaConsumerFactory } from './kafka-consumer.factory';
@@ -21,8 +22,9 @@ export class KafkaModule {
         KafkaAdminService,
         KafkaProducerService,
         KafkaConsumerFactory,
+        DeadLetterPublisher,
       ],
-      exports: [KAFKA, KafkaAdminService, KafkaProducerService, KafkaConsumerFactory],
+      exports: [KAFKA, KafkaAdminService, KafkaProducerService, KafkaConsumerFactory, DeadLetterPublisher],
     };
   }
 }

@@ -1,0 +1,4 @@
+export * from './stock-keys';
+export * from './reservation';
+export * from './stock.store';
+export * from './stock.module';

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { join } from 'node:path';
+import { LuaScript, RedisService } from '@app/redis';
+import { Reservation, ReservationState, parseReservation } from './reservation';
+import { stockKeys } from './stock-keys';
+
+const releaseScript = new LuaScript(join(__dirname, 'release.lua'));
+
+/** Reads and releases stock and reservations; shared by the gateway, order-service and cancel-service. */
+@Injectable()
+export class StockStore {
+  constructor(private readonly redis: RedisService) {}
+
+  /** @returns true when this call gave the stock back; false when it was not in one of `from`. */
+  async release(activityId: number, orderId: string, from: ReservationState[], to: 'U' | 'X'): Promise<boolean> {
+    const k = stockKeys(activityId);
+    const [released] = (await releaseScript.run(
+      this.redis.client,
+      [k.stock, k.reservations, k.unconfirmed],
+      [orderId, from.join(''), to],
+    )) as [number, string];
+    return released === 1;
+  }
+
+  async remaining(activityId: number): Promise<number | null> {
+    const value = await this.redis.client.get(stockKeys(activityId).stock);
+    return value === null ? null : Number(value);
+  }
+
+  async reservation(activityId: number, orderId: string): Promise<Reservation | null> {
+    const record = await this.redis.client.hget(stockKeys(activityId).reservations, orderId);
+    return record === null ? null : parseReservation(orderId, record);
+  }
+
+  async reservations(activityId: number): Promise<Reservation[]> {
+    const all = await this.redis.client.hgetall(stockKeys(activityId).reservations);
+    return Object.entries(all).map(([orderId, record]) => parseReservation(orderId, record));
+  }
+}
