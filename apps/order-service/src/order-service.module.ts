@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ServiceModule } from '@app/http';
+import { OrderRequestsModule } from './order-requests/order-requests.module';
+import { OrdersModule } from './orders/orders.module';
+import { ReservationRecoveryService } from './recovery/reservation-recovery.service';
 
 @Module({
-  imports: [ServiceModule.forRoot('order-service')],
+  imports: [ServiceModule.forRoot('order-service'), OrdersModule, OrderRequestsModule],
+  providers: [ReservationRecoveryService],
 })
 export class OrderServiceModule {}

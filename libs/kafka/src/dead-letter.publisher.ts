@@ -4,7 +4,9 @@ import { DeadLetterMessage, TOPICS } from '@app/contracts';
 import { counter } from '@app/observability';
 import { KafkaProducerService } from './kafka-producer.service';
 
-const deadLettered = counter('kafka_dead_letters_total', 'Messages moved to the dead-letter topic', ['topic']);
+const deadLettered = counter('kafka_dead_letters_total', 'Messages moved to the dead-letter topic', [
+  'topic',
+]);
 
 /**
  * Moves a message that cannot be processed (malformed, or refers to nothing) to the dead-letter topic

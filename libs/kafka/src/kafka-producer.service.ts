@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Kafka, Message, Partitioners, Producer, RecordMetadata } from 'kafkajs';
+import { Kafka, Message, Partitioners, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { KAFKA } from './kafka.client';
 
 /**
@@ -17,6 +17,8 @@ export class KafkaProducerService implements OnModuleInit, OnApplicationShutdown
       allowAutoTopicCreation: false,
       // Murmur2 on the key, as the Java client: the same order id always lands on the same partition.
       createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded: while Kafka is down a purchase must fail within seconds (and be undone), not hang.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
   }
 
@@ -26,6 +28,11 @@ export class KafkaProducerService implements OnModuleInit, OnApplicationShutdown
 
   send(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
     return this.producer.send({ topic, messages, acks: -1 });
+  }
+
+  /** Several topics in one request (e.g. an order's event and its timeout). */
+  sendBatch(topicMessages: TopicMessages[]): Promise<RecordMetadata[]> {
+    return this.producer.sendBatch({ topicMessages, acks: -1 });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -27,7 +27,13 @@ export interface Reservation {
 
 export function parseReservation(orderId: string, record: string): Reservation {
   const [state, userId, quantity, reservedAt] = record.split('|');
-  return { orderId, state: state as ReservationState, userId, quantity: Number(quantity), reservedAt: Number(reservedAt) };
+  return {
+    orderId,
+    state: state as ReservationState,
+    userId,
+    quantity: Number(quantity),
+    reservedAt: Number(reservedAt),
+  };
 }
 
 /** A buyer may hold one live reservation per activity: one that is, or will become, an order. */

@@ -12,7 +12,12 @@ export class StockStore {
   constructor(private readonly redis: RedisService) {}
 
   /** @returns true when this call gave the stock back; false when it was not in one of `from`. */
-  async release(activityId: number, orderId: string, from: ReservationState[], to: 'U' | 'X'): Promise<boolean> {
+  async release(
+    activityId: number,
+    orderId: string,
+    from: ReservationState[],
+    to: 'U' | 'X',
+  ): Promise<boolean> {
     const k = stockKeys(activityId);
     const [released] = (await releaseScript.run(
       this.redis.client,

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ActivityEntity } from '@app/database';
+import { notFound } from '@app/http';
+import { RedisService } from '@app/redis';
+import { StockStore } from '@app/stock';
+import { warmActivity } from './activity-stock';
+import { CreateActivityDto } from './create-activity.dto';
+
+export interface ActivityView {
+  id: number;
+  name: string;
+  stock: number;
+  remainingStock: number;
+  startsAt: Date;
+  endsAt: Date;
+  perUserLimit: number;
+  payTimeoutSeconds: number;
+}
+
+@Injectable()
+export class ActivitiesService {
+  constructor(
+    @InjectRepository(ActivityEntity) private readonly activities: Repository<ActivityEntity>,
+    private readonly redis: RedisService,
+    private readonly stock: StockStore,
+  ) {}
+
+  /** Stored in PostgreSQL (the record), then warmed into Redis (where the sale happens). */
+  async create(dto: CreateActivityDto): Promise<ActivityView> {
+    const activity = await this.activities.save(this.activities.create(dto));
+    await warmActivity(this.redis, activity);
+    return this.view(activity, activity.stock);
+  }
+
+  async get(id: number): Promise<ActivityView> {
+    const activity = await this.activities.findOneBy({ id });
+    if (!activity) throw notFound(`activity ${id}`);
+    return this.view(activity, (await this.stock.remaining(id)) ?? 0);
+  }
+
+  private view(a: ActivityEntity, remainingStock: number): ActivityView {
+    const { id, name, stock, startsAt, endsAt, perUserLimit, payTimeoutSeconds } = a;
+    return { id, name, stock, remainingStock, startsAt, endsAt, perUserLimit, payTimeoutSeconds };
+  }
+}

@@ -1,0 +1,23 @@
+import { ActivityEntity } from '@app/database';
+import { RedisService } from '@app/redis';
+import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
+
+/**
+ * Warm-up: copies what the reservation script needs into Redis, so a purchase never reads PostgreSQL.
+ * The stock is set only if absent: warming twice must never refill a sale in progress.
+ */
+export async function warmActivity(redis: RedisService, activity: ActivityEntity): Promise<void> {
+  const k = stockKeys(activity.id);
+  await redis.client
+    .multi()
+    .hset(k.meta, {
+      startsAt: activity.startsAt.getTime(),
+      endsAt: activity.endsAt.getTime(),
+      perUserLimit: activity.perUserLimit,
+      payTimeoutSeconds: activity.payTimeoutSeconds,
+      stock: activity.stock,
+    })
+    .set(k.stock, activity.stock, 'NX')
+    .sadd(ACTIVE_ACTIVITIES_KEY, activity.id)
+    .exec();
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+const instant = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2026-11-21T10:00:00Z' })
+  .transform((s) => new Date(s));
+
+export const createActivitySchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    stock: z.number().int().min(1).max(10_000_000),
+    startsAt: instant,
+    endsAt: instant,
+    /** Most items one buyer may take in this activity (in their one live order). */
+    perUserLimit: z.number().int().min(1).max(1_000).default(1),
+    /** Seconds a buyer has to pay before the order is cancelled and its stock released. */
+    payTimeoutSeconds: z.number().int().min(1).max(86_400).default(900),
+  })
+  .strict()
+  .refine((a) => a.endsAt > a.startsAt, { path: ['endsAt'], message: 'must be after startsAt' });
+
+export type CreateActivityDto = z.infer<typeof createActivitySchema>;
+
+/** Route ids: digits only, within PostgreSQL's integer range. */
+export const activityIdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
+  .transform(Number)
+  .refine((n) => n <= 2_147_483_647, 'must be a positive integer');

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { OrdersModule } from '../orders/orders.module';
+import { OrderIntakeService } from './order-intake.service';
+import { OrderRequestsConsumer } from './order-requests.consumer';
+import { OrderWriter } from './order-writer';
+import { ReservationHandoff } from './reservation-handoff';
+
+@Module({
+  imports: [OrdersModule],
+  providers: [OrderRequestsConsumer, OrderIntakeService, OrderWriter, ReservationHandoff],
+})
+export class OrderRequestsModule {}

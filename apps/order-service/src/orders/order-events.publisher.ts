@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Message, TopicMessages } from 'kafkajs';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { OrderEventMessage, OrderTimeoutMessage, TOPICS, delayLevelFor, timeoutTopic } from '@app/contracts';
+import { KafkaProducerService } from '@app/kafka';
+import { CORRELATION_HEADER, currentCorrelationId } from '@app/observability';
+
+export interface OrderFacts {
+  id: string;
+  activityId: number;
+  userId: string;
+  quantity: number;
+  expiresAt: Date;
+}
+
+/**
+ * Order events (for any subscriber: 解耦) and payment timeouts (for the cancel-service), keyed by
+ * order id so every message about one order stays in order on one partition.
+ */
+@Injectable()
+export class OrderEventsPublisher {
+  constructor(
+    private readonly producer: KafkaProducerService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** ORDER_CREATED plus the payment timeout of each new order, in one Kafka request. */
+  async created(orders: OrderFacts[], now = Date.now()): Promise<void> {
+    if (orders.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const o of orders) {
+      const dueAt = o.expiresAt.getTime();
+      const topic = timeoutTopic(delayLevelFor(dueAt - now, this.config.TIMEOUT_DELAY_LEVELS_SECONDS));
+      const timeout: OrderTimeoutMessage = { orderId: o.id, activityId: o.activityId, dueAt };
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), this.message(o.id, timeout)]);
+    }
+    const events = orders.map((o) => this.message(o.id, this.event('ORDER_CREATED', o, now)));
+    const topicMessages: TopicMessages[] = [{ topic: TOPICS.orderEvents, messages: events }];
+    for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
+    await this.producer.sendBatch(topicMessages);
+  }
+
+  async paid(order: OrderFacts, now = Date.now()): Promise<void> {
+    await this.producer.send(TOPICS.orderEvents, [
+      this.message(order.id, this.event('ORDER_PAID', order, now)),
+    ]);
+  }
+
+  private event(type: OrderEventMessage['type'], o: OrderFacts, at: number): OrderEventMessage {
+    return { type, orderId: o.id, activityId: o.activityId, userId: o.userId, quantity: o.quantity, at };
+  }
+
+  private message(key: string, value: unknown): Message {
+    const correlationId = currentCorrelationId();
+    return {
+      key,
+      value: JSON.stringify(value),
+      headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : undefined,
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { queryRows } from '@app/database';
+import { AppError, notFound } from '@app/http';
+import { counter } from '@app/observability';
+import { OrderEventsPublisher } from './order-events.publisher';
+import { ORDER_COLUMNS, OrderRow, OrderView, toOrderView } from './order.view';
+
+const payments = counter('order_payments_total', 'Payment attempts by outcome', ['outcome']);
+
+@Injectable()
+export class OrdersService {
+  private readonly logger = new Logger(OrdersService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: OrderEventsPublisher,
+  ) {}
+
+  /** Only the owner sees an order; to anyone else it does not exist (no id probing). */
+  async get(id: string, userId: string): Promise<OrderView> {
+    const [row] = await queryRows<OrderRow>(
+      this.db,
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
+      [id, userId],
+    );
+    if (!row) throw notFound(`order ${id}`);
+    return toOrderView(row);
+  }
+
+  /**
+   * Pay-vs-cancel is decided by the database: both are conditional UPDATEs on `status = 'PENDING'`
+   * (an optimistic lock on the status), so exactly one of them can win, and a 200 here is final.
+   */
+  async pay(id: string, userId: string): Promise<OrderView> {
+    const [paid] = await queryRows<OrderRow>(
+      this.db,
+      `UPDATE orders SET status = 'PAID', paid_at = now()
+       WHERE id = $1 AND user_id = $2 AND status = 'PENDING' AND expires_at > now()
+       RETURNING ${ORDER_COLUMNS}`,
+      [id, userId],
+    );
+    if (!paid) {
+      const current = await this.get(id, userId);
+      payments.inc({ outcome: 'refused' });
+      const why =
+        current.status === 'PENDING'
+          ? `the payment window closed at ${current.expiresAt.toISOString()}`
+          : `the order is ${current.status}`;
+      throw new AppError('ORDER_NOT_PAYABLE', 409, why, { status: current.status });
+    }
+    payments.inc({ outcome: 'paid' });
+    const order = toOrderView(paid);
+    // The payment is committed whatever happens next; a lost event is logged, not turned into an error.
+    await this.events
+      .paid(order)
+      .catch((err: Error) =>
+        this.logger.error({ msg: 'ORDER_PAID event not sent', orderId: id, err: err.message }),
+      );
+    return order;
+  }
+}

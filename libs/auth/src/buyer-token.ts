@@ -1,0 +1,40 @@
+import { JsonWebTokenError, sign, verify } from 'jsonwebtoken';
+import { unauthorized } from '@app/http';
+
+/** User ids end up in Redis keys, log lines and SQL parameters: keep them short and plain. */
+export const USER_ID_PATTERN = /^[A-Za-z0-9._@:-]{1,64}$/;
+
+/**
+ * Verifies `Authorization: Bearer <JWT>` and returns the buyer's id (`sub`).
+ * Only HS256 is accepted (so `alg: none` and algorithm confusion are refused), and `exp` is required.
+ */
+export function verifyBuyerToken(authorization: string | undefined, secret: string): string {
+  const token = bearer(authorization);
+  let claims: unknown;
+  try {
+    claims = verify(token, secret, { algorithms: ['HS256'] });
+  } catch (err) {
+    throw unauthorized(
+      err instanceof JsonWebTokenError || err instanceof Error
+        ? `invalid token: ${err.message}`
+        : 'invalid token',
+    );
+  }
+  const { sub, exp } = (claims ?? {}) as { sub?: unknown; exp?: unknown };
+  if (typeof exp !== 'number') throw unauthorized('invalid token: exp is required');
+  if (typeof sub !== 'string' || !USER_ID_PATTERN.test(sub)) {
+    throw unauthorized('invalid token: sub must be 1-64 letters, digits or ._@:-');
+  }
+  return sub;
+}
+
+export function bearer(authorization: string | undefined): string {
+  const match = /^Bearer ([^\s]+)$/.exec(authorization ?? '');
+  if (!match) throw unauthorized();
+  return match[1];
+}
+
+/** Signs a buyer token (demo, tests and load tests; a real deployment gets tokens from its identity provider). */
+export function signBuyerToken(userId: string, secret: string, ttlSeconds = 3_600): string {
+  return sign({ sub: userId }, secret, { algorithm: 'HS256', expiresIn: ttlSeconds });
+}

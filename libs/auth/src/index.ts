@@ -1,0 +1,3 @@
+export * from './buyer-token';
+export * from './buyer.guard';
+export * from './admin.guard';
