@@ -6,7 +6,7 @@ import { RESERVATION_STATES, StockStore, stockKeys } from '@app/stock';
 import { newOrderId } from './order-id';
 import { OrderRequestPublisher } from './order-request.publisher';
 import { purchaseRefusal } from './purchase-refusals';
-import { ReservationScript, ReserveOutcome } from './reservation.script';
+import { ReservationScript } from './reservation.script';
 
 const purchases = counter('seckill_purchases_total', 'Purchase attempts by outcome', ['outcome']);
 
