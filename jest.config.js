@@ -1,4 +1,5 @@
-// Jest projects: `unit` (specs next to the code, no I/O) and `integration` (test/, real Redis, PostgreSQL, Kafka).
+// Jest projects: `unit` (specs next to the code, no I/O), `integration` (test/integration: services in-process)
+// and `e2e` (test/e2e: real service processes from dist/). Both of the latter use the real Redis, PostgreSQL, Kafka.
 // Path aliases are derived from tsconfig.json so they are declared exactly once.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -32,6 +33,12 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
     },
   ],

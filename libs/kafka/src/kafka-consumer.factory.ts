@@ -13,7 +13,13 @@ export class KafkaConsumerFactory implements OnApplicationShutdown {
   constructor(@Inject(KAFKA) private readonly kafka: Kafka) {}
 
   create(config: ConsumerConfig): Consumer {
-    const consumer = this.kafka.consumer({ allowAutoTopicCreation: false, ...config });
+    const consumer = this.kafka.consumer({
+      allowAutoTopicCreation: false,
+      // A member that died (kill -9) holds its partitions until its session expires: keep that short.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      ...config,
+    });
     this.consumers.push(consumer);
     return consumer;
   }

@@ -1,0 +1,70 @@
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { Check } from './check';
+import { CheckContext } from './check-context';
+import { checkNoOverdueOrder, checkOneLiveOrderPerUser } from './check-orders';
+import { checkNoLostOrder, checkPayXorCancel } from './check-reservations';
+import { checkConservation, checkNoOversell } from './check-stock';
+import { Figures, computeFigures, isQuiet } from './figures';
+import { sameRedisView } from './redis-view';
+import { Snapshot, readSnapshot } from './snapshot';
+
+/** The grace the timeout path gets past expires_at (and a release past the cancel) before it is a breach. */
+export const DEFAULT_GRACE_MS = 5_000;
+
+export interface InvariantReport {
+  activityId: number;
+  /** every check passed (which includes being quiet: see checkConservation) */
+  ok: boolean;
+  quiet: boolean;
+  checkedAt: string;
+  checks: Check[];
+  figures: Figures;
+}
+
+export interface CheckOptions {
+  /** the clock of overdue judgements; defaults to the time of the call */
+  now?: Date;
+  graceMs?: number;
+}
+
+export interface CheckInvariantsInput extends CheckOptions {
+  redis: Redis;
+  db: DataSource;
+  activityId: number;
+}
+
+/** Reads one snapshot of the activity and judges the brief's invariants 1–6 on it. */
+export async function checkInvariants({
+  redis,
+  db,
+  activityId,
+  ...options
+}: CheckInvariantsInput): Promise<InvariantReport> {
+  return evaluateSnapshot(await readSnapshot(redis, db, activityId), options);
+}
+
+/** Pure: the same snapshot always gives the same report, so a crafted snapshot can exercise any breach. */
+export function evaluateSnapshot(
+  snapshot: Snapshot,
+  { now = new Date(), graceMs = DEFAULT_GRACE_MS }: CheckOptions = {},
+): InvariantReport {
+  const figures = computeFigures(snapshot, { now, graceMs }, !sameRedisView(snapshot.before, snapshot.after));
+  const context: CheckContext = { snapshot, figures, quiet: isQuiet(figures), now, graceMs };
+  const checks = [
+    checkNoOversell,
+    checkConservation,
+    checkOneLiveOrderPerUser,
+    checkNoLostOrder,
+    checkPayXorCancel,
+    checkNoOverdueOrder,
+  ].map((check) => check(context));
+  return {
+    activityId: snapshot.activity.id,
+    ok: checks.every((c) => c.ok),
+    quiet: context.quiet,
+    checkedAt: now.toISOString(),
+    checks,
+    figures,
+  };
+}

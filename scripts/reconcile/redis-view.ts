@@ -1,0 +1,49 @@
+import type Redis from 'ioredis';
+import { RESERVATION_STATES, Reservation, parseReservation, stockKeys } from '@app/stock';
+
+/** What Redis holds for one activity at one instant. */
+export interface RedisView {
+  /** null when the stock key is missing (never warmed, or Redis lost it) */
+  remaining: number | null;
+  reservations: Map<string, Reservation>;
+}
+
+/**
+ * Stock and reservations in one MULTI, so they are read at the same instant: the reservation script
+ * changes both together, and a read between two commands would see one without the other.
+ */
+export async function readRedisView(redis: Redis, activityId: number): Promise<RedisView> {
+  const k = stockKeys(activityId);
+  const replies = await redis.multi().get(k.stock).hgetall(k.reservations).exec();
+  if (!replies) throw new Error('redis transaction was aborted');
+  const [[stockErr, stock], [resErr, records]] = replies as [
+    [Error | null, string | null],
+    [Error | null, Record<string, string>],
+  ];
+  if (stockErr || resErr) throw stockErr ?? resErr;
+  const reservations = new Map(Object.entries(records).map(([id, record]) => [id, parseChecked(id, record)]));
+  return { remaining: stock === null ? null : Number(stock), reservations };
+}
+
+const KNOWN_STATES: readonly string[] = Object.values(RESERVATION_STATES);
+
+/** parseReservation trusts its input; a corrupt record must stop the check, not be counted as nothing. */
+function parseChecked(orderId: string, record: string): Reservation {
+  const r = parseReservation(orderId, record);
+  if (!KNOWN_STATES.includes(r.state) || !Number.isInteger(r.quantity) || r.quantity <= 0) {
+    throw new Error(`reservation ${orderId} has a malformed record "${record}"`);
+  }
+  return r;
+}
+
+/**
+ * Reservation states only move forward and records are never removed, so two equal views mean Redis did
+ * not move at all in between (a new reservation or any state change would show).
+ */
+export function sameRedisView(a: RedisView, b: RedisView): boolean {
+  if (a.remaining !== b.remaining || a.reservations.size !== b.reservations.size) return false;
+  for (const [id, r] of a.reservations) {
+    if (b.reservations.get(id)?.state !== r.state) return false;
+  }
+  return true;
+}

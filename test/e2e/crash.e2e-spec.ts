@@ -1,0 +1,65 @@
+import { createActivity, purchase } from '../support/api';
+import { TestClients, range } from '../support/clients';
+import { eventually } from '../support/eventually';
+import { ServiceProcess } from '../support/service-process';
+
+describe('crashes (kill -9 of real service processes)', () => {
+  let clients: TestClients;
+  const running: ServiceProcess[] = [];
+  const start = async (...args: Parameters<typeof ServiceProcess.start>) => {
+    const service = await ServiceProcess.start(...args);
+    running.push(service);
+    return service;
+  };
+
+  beforeAll(async () => {
+    clients = await TestClients.connect();
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop()));
+  });
+
+  afterAll(async () => {
+    await clients?.close();
+  });
+
+  it('when the order-service is killed mid-stream and restarted, then every 202 becomes exactly one order', async () => {
+    const gateway = await start('gateway');
+    const activity = await createActivity(gateway.url, { stock: 1_500 });
+    const replies = await Promise.all(range(1_500).map((i) => purchase(gateway.url, activity.id, `crash-${activity.id}-${i}`)));
+    const accepted = replies.filter((r) => r.status === 202).map((r) => r.body.orderId!);
+    expect(accepted).toHaveLength(1_500);
+
+    // The requests wait in Kafka; the order-service dies as soon as it has written some of them.
+    const first = await start('order-service');
+    await eventually(async () => expect((await clients.orders(activity.id)).length).toBeGreaterThan(0), { intervalMs: 5 });
+    await first.kill();
+    const writtenBeforeCrash = (await clients.orders(activity.id)).length;
+    expect(writtenBeforeCrash).toBeLessThan(1_500);
+
+    await start('order-service');
+    await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(1_500));
+    const ids = (await clients.orders(activity.id)).map((o) => o.id).sort();
+    expect(ids).toEqual([...accepted].sort());
+    await clients.expectReconciled(activity.id);
+    process.stdout.write(`order-service killed after ${writtenBeforeCrash}/1500 orders; all 1500 present after restart\n`);
+  });
+
+  it('when the gateway dies between the reservation and the publish, then the order still appears', async () => {
+    // A 60 s linger holds the request in the gateway's publish batch: reserved in Redis, not yet on Kafka.
+    const gateway = await start('gateway', { PUBLISH_LINGER_MS: '60000' });
+    await start('order-service', { RESERVATION_RECOVERY_AFTER_MS: '1000' });
+    const activity = await createActivity(gateway.url, { stock: 2 });
+
+    const inFlight = purchase(gateway.url, activity.id, 'orphan').catch((err: Error) => err);
+    const orderId = await eventually(() => clients.buyerOrderId(activity.id, 'orphan').then((id) => id ?? false));
+    expect(await clients.reservation(activity.id, orderId)).toMatchObject({ state: 'R' });
+    await gateway.kill();
+    expect(await inFlight).toBeInstanceOf(Error); // the buyer never got an answer
+
+    await eventually(async () => expect(await clients.orders(activity.id)).toEqual([expect.objectContaining({ id: orderId })]));
+    expect(await clients.remaining(activity.id)).toBe(1);
+    await clients.expectReconciled(activity.id);
+  });
+});

@@ -1,0 +1,57 @@
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@app/config';
+import { createDataSource } from '@app/database';
+import { Reservation, parseReservation, stockKeys } from '@app/stock';
+import { checkInvariants } from '../../scripts/reconcile/index';
+import { eventually } from './eventually';
+
+/** Direct Redis and PostgreSQL connections for assertions (the services under test have their own). */
+export class TestClients {
+  private constructor(
+    readonly redis: Redis,
+    readonly db: DataSource,
+  ) {}
+
+  static async connect(): Promise<TestClients> {
+    const config = loadConfig();
+    return new TestClients(new Redis(config.REDIS_URL), await createDataSource(config).initialize());
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+    await this.db.destroy();
+  }
+
+  async orders(activityId: number): Promise<{ id: string; user_id: string; status: string; quantity: number }[]> {
+    return this.db.query('SELECT id, user_id, status, quantity FROM orders WHERE activity_id = $1', [activityId]);
+  }
+
+  async remaining(activityId: number): Promise<number> {
+    return Number(await this.redis.get(stockKeys(activityId).stock));
+  }
+
+  async reservation(activityId: number, orderId: string): Promise<Reservation | null> {
+    const record = await this.redis.hget(stockKeys(activityId).reservations, orderId);
+    return record === null ? null : parseReservation(orderId, record);
+  }
+
+  /** The buyer's latest order id, straight from Redis (for a buyer who never got an answer). */
+  async buyerOrderId(activityId: number, userId: string): Promise<string | null> {
+    return this.redis.hget(stockKeys(activityId).buyers, userId);
+  }
+
+  /** Waits until the activity is quiet and every invariant of the brief holds (reconcile). */
+  async expectReconciled(activityId: number, timeoutMs = 30_000): Promise<void> {
+    await eventually(
+      async () => {
+        const report = await checkInvariants({ redis: this.redis, db: this.db, activityId });
+        const failed = report.checks.filter((c) => !c.ok);
+        if (failed.length > 0) throw new Error(`reconcile failed: ${JSON.stringify(failed)}`);
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
+  }
+}
+
+export const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -1,0 +1,71 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually } from './eventually';
+
+const root = join(__dirname, '../..');
+type ServiceName = 'gateway' | 'order-service' | 'cancel-service';
+
+/** Ports of the services that e2e tests start, apart from a stack a developer may have running on 3000–3002. */
+export const TEST_PORTS: Record<ServiceName, number> = { gateway: 4000, 'order-service': 4001, 'cancel-service': 4002 };
+const PORT_VARIABLE = { gateway: 'GATEWAY_PORT', 'order-service': 'ORDER_SERVICE_PORT', 'cancel-service': 'CANCEL_SERVICE_PORT' };
+
+/**
+ * A real service process (from dist/, built by `npm test`), so tests can kill -9 it like a crash would.
+ * Its log goes to .local/logs/e2e-<name>.log.
+ */
+export class ServiceProcess {
+  private exited: Promise<number | null>;
+
+  private constructor(
+    readonly name: ServiceName,
+    private readonly child: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${TEST_PORTS[this.name]}`;
+  }
+
+  static async start(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const url = `http://127.0.0.1:${TEST_PORTS[name]}`;
+    const taken = await fetch(`${url}/health/live`).then(
+      () => true,
+      () => false,
+    );
+    if (taken) throw new Error(`${url} already answers: stop that ${name} before starting another one`);
+    mkdirSync(join(root, '.local/logs'), { recursive: true });
+    const log = openSync(join(root, `.local/logs/e2e-${name}.log`), 'a');
+    const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'warn', [PORT_VARIABLE[name]]: String(TEST_PORTS[name]), ...env },
+      stdio: ['ignore', log, log],
+    });
+    const service = new ServiceProcess(name, child);
+    let exitCode: number | null | undefined;
+    void service.exited.then((code) => (exitCode = code));
+    await eventually(
+      async () => {
+        if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode}; see .local/logs/e2e-${name}.log`);
+        const res = await fetch(`${service.url}/health`);
+        return res.ok;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    return service;
+  }
+
+  /** SIGKILL: no shutdown hook runs, in-flight work is simply lost — a crash. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** SIGTERM: graceful shutdown. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    await this.exited;
+  }
+}
