@@ -51,7 +51,9 @@ main().then(
   (code) => (process.exitCode = code),
   (err) => {
     const usage = err instanceof UsageError || err instanceof UnknownActivityError;
-    console.error(`reconcile: ${err instanceof Error ? err.message : err}${err instanceof UsageError ? `\n${USAGE}` : ''}`);
+    console.error(
+      `reconcile: ${err instanceof Error ? err.message : err}${err instanceof UsageError ? `\n${USAGE}` : ''}`,
+    );
     process.exitCode = usage ? 2 : 3;
   },
 );

@@ -28,7 +28,9 @@ describe('the flash sale, end to end (three service processes, real Redis, Postg
 
   it('when 1,000 distinct buyers race for 100 items, then exactly 100 orders exist, 900 are SOLD_OUT and stock is 0', async () => {
     const activity = await createActivity(gateway.url, { stock: 100 });
-    const replies = await Promise.all(range(1_000).map((i) => purchase(gateway.url, activity.id, `race-${activity.id}-${i}`)));
+    const replies = await Promise.all(
+      range(1_000).map((i) => purchase(gateway.url, activity.id, `race-${activity.id}-${i}`)),
+    );
 
     const accepted = replies.filter((r) => r.status === 202);
     expect(accepted).toHaveLength(100);
@@ -94,7 +96,10 @@ describe('the flash sale, end to end (three service processes, real Redis, Postg
     const admin = kafka.admin();
     await admin.connect();
     await eventually(async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: 'order-service', topics: [TOPICS.orderRequests] });
+      const [committed] = await admin.fetchOffsets({
+        groupId: 'order-service',
+        topics: [TOPICS.orderRequests],
+      });
       const offset = committed.partitions.find((p) => p.partition === sent.partition)!.offset;
       expect(BigInt(offset)).toBeGreaterThan(BigInt(sent.baseOffset!));
     });
@@ -108,7 +113,9 @@ describe('the flash sale, end to end (three service processes, real Redis, Postg
   it('when payments race the timeout around the deadline, then each order ends PAID xor CANCELLED and stock comes back only for the cancelled', async () => {
     const buyers = 60;
     const activity = await createActivity(gateway.url, { stock: buyers, payTimeoutSeconds: 2 });
-    const replies = await Promise.all(range(buyers).map((i) => purchase(gateway.url, activity.id, `racer-${i}`)));
+    const replies = await Promise.all(
+      range(buyers).map((i) => purchase(gateway.url, activity.id, `racer-${i}`)),
+    );
     expect(replies.every((r) => r.status === 202)).toBe(true);
     const expiry = new Map<string, number>();
     await eventually(async () => {
@@ -137,18 +144,26 @@ describe('the flash sale, end to end (three service processes, real Redis, Postg
     );
 
     const final = await eventually(async () => {
-      const rows: { id: string; status: string; paid_at: Date | null; cancelled_at: Date | null; expires_at: Date }[] =
-        await clients.db.query(
-          'SELECT id, status, paid_at, cancelled_at, expires_at FROM orders WHERE activity_id = $1',
-          [activity.id],
-        );
+      const rows: {
+        id: string;
+        status: string;
+        paid_at: Date | null;
+        cancelled_at: Date | null;
+        expires_at: Date;
+      }[] = await clients.db.query(
+        'SELECT id, status, paid_at, cancelled_at, expires_at FROM orders WHERE activity_id = $1',
+        [activity.id],
+      );
       expect(rows.filter((r) => r.status === 'PENDING')).toEqual([]);
       return rows;
     });
     expect(paid.size).toBeGreaterThan(0);
     expect(paid.size).toBeLessThan(buyers);
     for (const row of final) {
-      expect({ id: row.id, status: row.status }).toEqual({ id: row.id, status: paid.has(row.id) ? 'PAID' : 'CANCELLED' });
+      expect({ id: row.id, status: row.status }).toEqual({
+        id: row.id,
+        status: paid.has(row.id) ? 'PAID' : 'CANCELLED',
+      });
       expect(row.paid_at !== null && row.cancelled_at !== null).toBe(false);
     }
     await clients.expectReconciled(activity.id);
@@ -158,7 +173,8 @@ describe('the flash sale, end to end (three service processes, real Redis, Postg
       .filter((r) => r.status === 'CANCELLED')
       .map((r) => r.cancelled_at!.getTime() - r.expires_at.getTime())
       .sort((a, b) => a - b);
-    const pct = (p: number) => lateness[Math.min(lateness.length - 1, Math.floor((p / 100) * lateness.length))];
+    const pct = (p: number) =>
+      lateness[Math.min(lateness.length - 1, Math.floor((p / 100) * lateness.length))];
     process.stdout.write(
       `cancellation lateness after expires_at: p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${lateness.at(-1)} ms (${lateness.length} cancelled, ${paid.size} paid)\n`,
     );

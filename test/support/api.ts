@@ -26,7 +26,10 @@ export interface ActivityInput {
 }
 
 /** Creates an activity that is open now (unless told otherwise) through the admin API. */
-export async function createActivity(gateway: string, input: ActivityInput): Promise<{ id: number; stock: number }> {
+export async function createActivity(
+  gateway: string,
+  input: ActivityInput,
+): Promise<{ id: number; stock: number }> {
   const { status, body } = await call<{ id: number; stock: number }>(`${gateway}/api/activities`, {
     method: 'POST',
     headers: { authorization: `Bearer ${config.ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -52,7 +55,11 @@ export function purchase(
 ): Promise<Reply<{ orderId?: string; status?: string; code?: string }>> {
   return call(`${gateway}/api/seckill/${activityId}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${buyerToken(userId)}`, 'content-type': 'application/json', ...headers },
+    headers: {
+      authorization: `Bearer ${buyerToken(userId)}`,
+      'content-type': 'application/json',
+      ...headers,
+    },
     body: JSON.stringify({ quantity }),
   });
 }
@@ -65,5 +72,7 @@ export function pay(orderService: string, orderId: string, userId: string): Prom
 }
 
 export function getOrder(orderService: string, orderId: string, userId: string): Promise<Reply> {
-  return call(`${orderService}/api/orders/${orderId}`, { headers: { authorization: `Bearer ${buyerToken(userId)}` } });
+  return call(`${orderService}/api/orders/${orderId}`, {
+    headers: { authorization: `Bearer ${buyerToken(userId)}` },
+  });
 }

@@ -23,8 +23,12 @@ export class TestClients {
     await this.db.destroy();
   }
 
-  async orders(activityId: number): Promise<{ id: string; user_id: string; status: string; quantity: number }[]> {
-    return this.db.query('SELECT id, user_id, status, quantity FROM orders WHERE activity_id = $1', [activityId]);
+  async orders(
+    activityId: number,
+  ): Promise<{ id: string; user_id: string; status: string; quantity: number }[]> {
+    return this.db.query('SELECT id, user_id, status, quantity FROM orders WHERE activity_id = $1', [
+      activityId,
+    ]);
   }
 
   async remaining(activityId: number): Promise<number> {

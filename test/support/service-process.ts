@@ -7,8 +7,16 @@ const root = join(__dirname, '../..');
 type ServiceName = 'gateway' | 'order-service' | 'cancel-service';
 
 /** Ports of the services that e2e tests start, apart from a stack a developer may have running on 3000–3002. */
-export const TEST_PORTS: Record<ServiceName, number> = { gateway: 4000, 'order-service': 4001, 'cancel-service': 4002 };
-const PORT_VARIABLE = { gateway: 'GATEWAY_PORT', 'order-service': 'ORDER_SERVICE_PORT', 'cancel-service': 'CANCEL_SERVICE_PORT' };
+export const TEST_PORTS: Record<ServiceName, number> = {
+  gateway: 4000,
+  'order-service': 4001,
+  'cancel-service': 4002,
+};
+const PORT_VARIABLE = {
+  gateway: 'GATEWAY_PORT',
+  'order-service': 'ORDER_SERVICE_PORT',
+  'cancel-service': 'CANCEL_SERVICE_PORT',
+};
 
 /**
  * A real service process (from dist/, built by `npm test`), so tests can kill -9 it like a crash would.
@@ -47,7 +55,8 @@ export class ServiceProcess {
     void service.exited.then((code) => (exitCode = code));
     await eventually(
       async () => {
-        if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode}; see .local/logs/e2e-${name}.log`);
+        if (exitCode !== undefined)
+          throw new Error(`${name} exited with ${exitCode}; see .local/logs/e2e-${name}.log`);
         const res = await fetch(`${service.url}/health`);
         return res.ok;
       },

@@ -18,13 +18,15 @@ export function allTopics(delayLevelsSeconds: readonly number[]): string[] {
 }
 
 /**
- * The delay level for a wait of `remainingMs`: the longest level that does not overshoot it
- * (the shortest level when even that one is too long). A message hops level to level until due,
- * so a long timeout never sits in front of a short one.
+ * The delay level for a wait of `remainingMs`: the longest level that does not overshoot it by more than
+ * a little (2 %, at least 100 ms; the consumer never fires before the message's own due time anyway, so a
+ * slight overshoot only saves hops), or the shortest level when even that one is too long. A message hops
+ * level to level until due, so a long timeout never sits in front of a short one.
  */
 export function delayLevelFor(remainingMs: number, levelsSeconds: readonly number[]): number {
   const sorted = [...levelsSeconds].sort((a, b) => a - b);
+  const reach = remainingMs + Math.max(100, remainingMs * 0.02);
   let chosen = sorted[0];
-  for (const level of sorted) if (level * 1000 <= remainingMs) chosen = level;
+  for (const level of sorted) if (level * 1000 <= reach) chosen = level;
   return chosen;
 }

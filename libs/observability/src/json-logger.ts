@@ -42,13 +42,14 @@ export class JsonLogger implements LoggerService {
         : typeof message === 'object' && message !== null
           ? message
           : { msg: String(message) };
+    // The envelope comes last: a field named `level` or `time` must not disguise the line.
     const line = {
+      ...fields,
       time: new Date().toISOString(),
       level,
       service: this.service,
       context,
       correlationId: currentCorrelationId(),
-      ...fields,
       ...(stack ? { stack } : {}),
     };
     this.write(JSON.stringify(line));
