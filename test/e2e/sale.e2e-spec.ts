@@ -1,10 +1,12 @@
 import { Kafka } from 'kafkajs';
 import { loadConfig } from '@app/config';
-import { OrderRequestMessage, TOPICS } from '@app/contracts';
+import { randomUUID } from 'node:crypto';
+import { DeadLetterMessage, OrderRequestMessage, TOPICS } from '@app/contracts';
 import { createActivity, pay, purchase } from '../support/api';
 import { TestClients, range } from '../support/clients';
 import { eventually } from '../support/eventually';
 import { ServiceProcess } from '../support/service-process';
+import { TopicRecorder } from '../support/topic-recorder';
 
 describe('the flash sale, end to end (three service processes, real Redis, PostgreSQL, Kafka)', () => {
   let gateway: ServiceProcess;
@@ -178,5 +180,48 @@ describe('the flash sale, end to end (three service processes, real Redis, Postg
     process.stdout.write(
       `cancellation lateness after expires_at: p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${lateness.at(-1)} ms (${lateness.length} cancelled, ${paid.size} paid)\n`,
     );
+  });
+
+  it('when order requests are malformed or name no reservation, then they are dead-lettered with a reason and the partition moves on', async () => {
+    const activity = await createActivity(gateway.url, { stock: 5 });
+    const kafka = new Kafka({ brokers: loadConfig().KAFKA_BROKERS, clientId: 'e2e-dead-letters' });
+    const deadLetters = await TopicRecorder.start(kafka, TOPICS.deadLetter);
+    const producer = kafka.producer();
+    await producer.connect();
+    const key = randomUUID(); // one key: the three messages share a partition, in this order
+    const phantom: OrderRequestMessage = {
+      orderId: key,
+      activityId: activity.id,
+      userId: 'nobody',
+      quantity: 1,
+      reservedAt: Date.now(),
+    };
+    await producer.send({
+      topic: TOPICS.orderRequests,
+      acks: -1,
+      messages: [
+        { key, value: '{"orderId": 42' },
+        { key, value: JSON.stringify({ ...phantom, quantity: -3 }) },
+        { key, value: JSON.stringify(phantom) },
+      ],
+    });
+    await producer.disconnect();
+    // A real purchase after them: it is processed, so nothing above blocked the consumer.
+    const { body } = await purchase(gateway.url, activity.id, 'honest');
+
+    await eventually(async () =>
+      expect(await clients.orders(activity.id)).toEqual([expect.objectContaining({ id: body.orderId })]),
+    );
+    await eventually(() => expect(deadLetters.withKey(key)).toHaveLength(3));
+    const reasons = deadLetters
+      .withKey(key)
+      .map((m) => (JSON.parse(String(m.value)) as DeadLetterMessage).reason);
+    expect(reasons).toEqual([
+      'value is not JSON',
+      expect.stringMatching(/quantity/),
+      'no reservation with this order id',
+    ]);
+    await deadLetters.stop();
+    await clients.expectReconciled(activity.id);
   });
 });

@@ -1,5 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { DeadLetterMessage, TOPICS, timeoutTopic } from '@app/contracts';
@@ -13,6 +14,7 @@ import {
   processedByCancelService,
   produceTimeout,
 } from '../support/cancel-fixtures';
+import { expectReconciled } from '../support/clients';
 import { eventually } from '../support/eventually';
 import { TopicRecorder } from '../support/topic-recorder';
 
@@ -43,6 +45,11 @@ describe('cancel-service (real Redis, PostgreSQL, Kafka)', () => {
       TopicRecorder.start(kafka, TOPICS.deadLetter),
       TopicRecorder.start(kafka, timeoutTopic(1)),
     ]);
+  });
+
+  afterEach(async () => {
+    const redis = app.get(RedisService).client;
+    for (const id of fixtures.activityIds) await expectReconciled(redis, app.get(DataSource), id);
   });
 
   afterAll(async () => {
@@ -199,8 +206,13 @@ describe('cancel-service (real Redis, PostgreSQL, Kafka)', () => {
 
   it('when a timeout names an order that does not exist, then it is dead-lettered with that reason', async () => {
     const activityId = await fixtures.activity(STOCK);
-    const ghost: OrderFixture = { ...(await fixtures.order(activityId, { expiresAt: Date.now() })) };
-    await app.get(DataSource).query('DELETE FROM orders WHERE id = $1', [ghost.id]);
+    const ghost: OrderFixture = {
+      id: randomUUID(),
+      activityId,
+      userId: 'ghost',
+      quantity: 1,
+      expiresAt: Date.now(),
+    };
 
     const at = await produceTimeout(producer, 1, ghost);
     await processedByCancelService(admin, at);

@@ -27,7 +27,7 @@ export interface OrderRow {
  * (activity row, remaining stock, the order's reservation), plus cleanup of everything created.
  */
 export class CancelFixtures {
-  private readonly activityIds: number[] = [];
+  readonly activityIds: number[] = [];
 
   constructor(
     private readonly db: DataSource,

@@ -45,17 +45,27 @@ export class TestClients {
     return this.redis.hget(stockKeys(activityId).buyers, userId);
   }
 
-  /** Waits until the activity is quiet and every invariant of the brief holds (reconcile). */
-  async expectReconciled(activityId: number, timeoutMs = 30_000): Promise<void> {
-    await eventually(
-      async () => {
-        const report = await checkInvariants({ redis: this.redis, db: this.db, activityId });
-        const failed = report.checks.filter((c) => !c.ok);
-        if (failed.length > 0) throw new Error(`reconcile failed: ${JSON.stringify(failed)}`);
-      },
-      { timeoutMs, intervalMs: 200 },
-    );
+  expectReconciled(activityId: number, timeoutMs?: number): Promise<void> {
+    return expectReconciled(this.redis, this.db, activityId, timeoutMs);
   }
+}
+
+/** Waits until the activity is quiet and every invariant of the brief holds (what `npm run reconcile` checks). */
+export async function expectReconciled(
+  redis: Redis,
+  db: DataSource,
+  activityId: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const report = await checkInvariants({ redis, db, activityId });
+      const failed = report.checks.filter((c) => !c.ok);
+      if (failed.length > 0)
+        throw new Error(`reconcile of activity ${activityId} failed: ${JSON.stringify(failed)}`);
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
 }
 
 export const range = (n: number) => Array.from({ length: n }, (_, i) => i);
