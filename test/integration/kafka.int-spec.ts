@@ -1,5 +1,4 @@
-import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModule } from '@nestjs/testing';
 import { Admin, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { ConfigModule, loadConfig } from '@app/config';
@@ -9,7 +8,7 @@ import { ObservabilityModule } from '@app/observability';
 import { eventually } from '../support/eventually';
 
 describe('Kafka clients (real broker)', () => {
-  let app: INestApplication;
+  let app: TestingModule;
   let admin: Admin;
   const topic = `seckill.test.${randomUUID()}`;
 

@@ -1,5 +1,4 @@
-import { Test } from '@nestjs/testing';
-import { INestApplication } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigModule } from '@app/config';
@@ -7,7 +6,7 @@ import { ObservabilityModule } from '@app/observability';
 import { LuaScript, RedisModule, RedisService } from '@app/redis';
 
 describe('Redis client (real Redis)', () => {
-  let app: INestApplication;
+  let app: TestingModule;
   let redis: RedisService;
 
   beforeAll(async () => {

@@ -5,13 +5,13 @@
 export async function eventually<T>(
   probe: () => T | Promise<T>,
   { timeoutMs = 15_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
+): Promise<Exclude<T, false>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = new Error('condition was never true');
   for (;;) {
     try {
       const value = await probe();
-      if (value !== false) return value;
+      if (value !== false) return value as Exclude<T, false>;
       lastError = new Error('condition returned false');
     } catch (err) {
       lastError = err;
