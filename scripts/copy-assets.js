@@ -1,4 +1,4 @@
-// Copies non-TypeScript assets (Lua scripts) next to the compiled code in dist/.
+// Copies non-TypeScript assets (Lua scripts, the dashboard page) next to the compiled code in dist/.
 const { cpSync, readdirSync, statSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
@@ -7,7 +7,8 @@ function walk(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.lua')) cpSync(path, join(root, 'dist', relative(root, path)));
+    else if (name.endsWith('.lua') || name.endsWith('.html'))
+      cpSync(path, join(root, 'dist', relative(root, path)));
   }
 }
 for (const top of ['apps', 'libs']) walk(join(root, top));

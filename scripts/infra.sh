@@ -4,6 +4,7 @@
 #   scripts/infra.sh down     stop what this script started (never a server it found already running)
 #   scripts/infra.sh status   one line per dependency
 #   scripts/infra.sh k6       print the path of k6, building it once into .local/tools if needed
+#   scripts/infra.sh browser  print the path of Chromium, installing Debian's package if needed
 # Data, logs and downloads live under .local/ (git-ignored). Ports match .env.example.
 set -euo pipefail
 
@@ -205,6 +206,12 @@ k6_path() {
   echo "$k6"
 }
 
+# ---------------------------------------------------------------- Chromium (the dashboard's browser test)
+browser_path() {
+  command -v chromium >/dev/null || apt_install chromium
+  command -v chromium
+}
+
 # ---------------------------------------------------------------- status
 status_line() {
   local name=$1 port=$2 pidfile=$3
@@ -235,5 +242,6 @@ case "${1:-}" in
   down) kafka_down && redis_down && pg_down ;;
   status) status ;;
   k6) k6_path ;;
-  *) die "usage: scripts/infra.sh up|down|status|k6" ;;
+  browser) browser_path ;;
+  *) die "usage: scripts/infra.sh up|down|status|k6|browser" ;;
 esac

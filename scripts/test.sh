@@ -13,6 +13,9 @@ fi
 npm run --silent build
 bash scripts/infra.sh up
 node dist/scripts/migrate.js
+# The dashboard's browser test drives Debian's Chromium (headless).
+CHROMIUM_PATH=$(bash scripts/infra.sh browser)
+export CHROMIUM_PATH
 
 mkdir -p .local
 status=0

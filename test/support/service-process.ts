@@ -61,12 +61,28 @@ export class ServiceProcess {
         return res.ok;
       },
       { timeoutMs: 30_000, intervalMs: 100 },
-    );
+    ).catch(async (err) => {
+      await service.kill();
+      throw err;
+    });
     return service;
+  }
+
+  /** Starts several services; if one cannot start, stops the others before failing. */
+  static async startAll(names: ServiceName[], env: Record<string, string> = {}): Promise<ServiceProcess[]> {
+    const started = await Promise.allSettled(names.map((name) => ServiceProcess.start(name, env)));
+    const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) {
+      await Promise.all(services.map((s) => s.stop()));
+      throw failure.reason;
+    }
+    return services;
   }
 
   /** SIGKILL: no shutdown hook runs, in-flight work is simply lost — a crash. */
   async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGKILL');
     await this.exited;
   }

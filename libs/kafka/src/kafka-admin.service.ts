@@ -34,6 +34,26 @@ export class KafkaAdminService implements OnModuleInit, OnApplicationShutdown {
     if (created.length > 0) this.logger.log({ msg: 'topics created', topics: created });
   }
 
+  /** Messages of `topics` not yet committed by `groupId` (the backlog a consumer group has to work off). */
+  async consumerLag(groupId: string, topics: string[]): Promise<number> {
+    const [ends, committed] = await Promise.all([
+      Promise.all(
+        topics.map(async (topic) => ({ topic, partitions: await this.admin.fetchTopicOffsets(topic) })),
+      ),
+      this.admin.fetchOffsets({ groupId, topics }),
+    ]);
+    let lag = 0;
+    for (const { topic, partitions } of ends) {
+      const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const p of partitions) {
+        const offset = Number(done.find((d) => d.partition === p.partition)?.offset ?? -1);
+        // No commit yet: the whole retained log is still ahead of the group.
+        lag += Number(p.high) - (offset >= 0 ? offset : Number(p.low));
+      }
+    }
+    return lag;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.admin.disconnect();
   }
