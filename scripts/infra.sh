@@ -5,21 +5,26 @@
 #   scripts/infra.sh status   one line per dependency
 #   scripts/infra.sh k6       print the path of k6, building it once into .local/tools if needed
 #   scripts/infra.sh browser  print the path of Chromium, installing Debian's package if needed
+#   scripts/infra.sh stop|start redis|postgres|kafka   one dependency (the fault tests use these)
 # Data, logs and downloads live under .local/ (git-ignored). Ports match .env.example.
+# INFRA_PROFILE=faults runs a second, separate set (data in .local/faults, ports 16379, 15432, 19092/19093)
+# that the fault suite may stop and break without touching the one everything else uses.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LOCAL="$ROOT/.local"
+if [ "${INFRA_PROFILE:-}" = faults ]; then
+  LOCAL="$ROOT/.local/faults" REDIS_PORT=16379 PG_PORT=15432 KAFKA_PORT=19092 CONTROLLER_PORT=19093
+else
+  LOCAL="$ROOT/.local" REDIS_PORT=6379 PG_PORT=5432 KAFKA_PORT=9092 CONTROLLER_PORT=9093
+fi
 RUN="$LOCAL/run"
-REDIS_PORT=6379
-PG_PORT=5432
-KAFKA_PORT=9092
-CONTROLLER_PORT=9093
 PG_USER=seckill PG_PASSWORD=seckill PG_DB=seckill
 KAFKA_VERSION=3.9.1
 K6_VERSION=v1.8.1
 KAFKA_HOME="$LOCAL/kafka"
-KAFKA_JAR="$KAFKA_HOME/libs/kafka_2.13-$KAFKA_VERSION.jar"
+# Downloads are shared by every profile.
+KAFKA_LIBS="$ROOT/.local/kafka/libs"
+KAFKA_JAR="$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar"
 
 say() { printf 'infra: %s\n' "$*"; }
 die() { printf 'infra: %s\n' "$*" >&2; exit 1; }
@@ -94,7 +99,7 @@ pg_home() {
   mkdir -p "$LOCAL/postgres" && chown postgres:postgres "$LOCAL/postgres"
   if runuser -u postgres -- test -w "$LOCAL/postgres"; then echo "$LOCAL/postgres"; return; fi
   # The checkout is not reachable by `postgres` (e.g. under /root): keep the data in its home instead.
-  local alt="/var/lib/postgresql/seckill-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)"
+  local alt="/var/lib/postgresql/seckill-$(printf '%s' "$LOCAL" | md5sum | cut -c1-8)"
   mkdir -p "$alt" && chown postgres:postgres "$alt" && echo "$alt"
 }
 
@@ -149,7 +154,7 @@ kafka_install() {
   command -v mvn >/dev/null || apt_install maven
   say "kafka: fetching Apache Kafka $KAFKA_VERSION jars (Maven)"
   mvn -q -B -f "$ROOT/scripts/infra/kafka/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/libs" >"$KAFKA_HOME/mvn.log" 2>&1 ||
+    -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" >"$KAFKA_HOME/mvn.log" 2>&1 ||
     die "could not fetch the Kafka jars: $KAFKA_HOME/mvn.log"
 }
 
@@ -163,8 +168,9 @@ kafka_up() {
   mkdir -p "$KAFKA_HOME/logs" "$KAFKA_HOME/config"
   kafka_install
   local props="$KAFKA_HOME/config/server.properties"
-  sed "s|@DATA_DIR@|$KAFKA_HOME/data|" "$ROOT/scripts/infra/kafka/server.properties" >"$props"
-  local cp="$KAFKA_HOME/libs/*"
+  sed -e "s|@DATA_DIR@|$KAFKA_HOME/data|" -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
+    "$ROOT/scripts/infra/kafka/server.properties" >"$props"
+  local cp="$KAFKA_LIBS/*"
   if [ ! -f "$KAFKA_HOME/data/meta.properties" ]; then
     local cluster_id
     cluster_id=$(node -e "process.stdout.write(require('crypto').randomBytes(16).toString('base64url'))")
@@ -243,5 +249,13 @@ case "${1:-}" in
   status) status ;;
   k6) k6_path ;;
   browser) browser_path ;;
-  *) die "usage: scripts/infra.sh up|down|status|k6|browser" ;;
+  stop | start)
+    action=$([ "$1" = stop ] && echo down || echo up)
+    case "${2:-}" in
+      redis | kafka) "${2}_$action" ;;
+      postgres) "pg_$action" ;;
+      *) die "usage: scripts/infra.sh $1 redis|postgres|kafka" ;;
+    esac
+    ;;
+  *) die "usage: scripts/infra.sh up|down|status|k6|browser|stop|start" ;;
 esac

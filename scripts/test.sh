@@ -19,7 +19,7 @@ export CHROMIUM_PATH
 
 mkdir -p .local
 status=0
-npx jest --runInBand --json --outputFile=.local/jest-results.json "$@" || status=$?
+npx jest --selectProjects unit integration e2e --runInBand --json --outputFile=.local/jest-results.json "$@" || status=$?
 # One plain closing line, whatever the reporter printed above it.
 node -e '
   const r = require("./.local/jest-results.json");

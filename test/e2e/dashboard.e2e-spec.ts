@@ -60,10 +60,12 @@ describe('the live dashboard (headless Chromium against real services)', () => {
       timeoutMs: 20_000,
     });
     await eventually(async () => expect(await text('remaining')).toBe('200'), { timeoutMs: 20_000 });
+    // Runs in the page: window.dashboard is exposed by dashboard.html for exactly this.
     const points = await page.evaluate(() => {
-      const { charts } = (
-        window as unknown as { dashboard: { charts: Record<string, { data: { labels: unknown[] } }> } }
-      ).dashboard;
+      const { charts } = (globalThis as any).dashboard as Record<
+        string,
+        Record<string, { data: { labels: unknown[] } }>
+      >;
       return Object.fromEntries(
         Object.entries(charts).map(([name, chart]) => [name, chart.data.labels.length]),
       );

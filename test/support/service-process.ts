@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { eventually } from './eventually';
 
 const root = join(__dirname, '../..');
-type ServiceName = 'gateway' | 'order-service' | 'cancel-service';
+export type ServiceName = 'gateway' | 'order-service' | 'cancel-service';
 
 /** Ports of the services that e2e tests start, apart from a stack a developer may have running on 3000–3002. */
+// The fault suite sets E2E_PORT_BASE so that it can run beside the e2e suite.
+const PORT_BASE = Number(process.env.E2E_PORT_BASE ?? 4000);
 export const TEST_PORTS: Record<ServiceName, number> = {
-  gateway: 4000,
-  'order-service': 4001,
-  'cancel-service': 4002,
+  gateway: PORT_BASE,
+  'order-service': PORT_BASE + 1,
+  'cancel-service': PORT_BASE + 2,
 };
 const PORT_VARIABLE = {
   gateway: 'GATEWAY_PORT',
@@ -20,7 +22,7 @@ const PORT_VARIABLE = {
 
 /**
  * A real service process (from dist/, built by `npm test`), so tests can kill -9 it like a crash would.
- * Its log goes to .local/logs/e2e-<name>.log.
+ * Its log goes to .local/logs/e2e-<port base>-<name>.log.
  */
 export class ServiceProcess {
   private exited: Promise<number | null>;
@@ -44,7 +46,7 @@ export class ServiceProcess {
     );
     if (taken) throw new Error(`${url} already answers: stop that ${name} before starting another one`);
     mkdirSync(join(root, '.local/logs'), { recursive: true });
-    const log = openSync(join(root, `.local/logs/e2e-${name}.log`), 'a');
+    const log = openSync(join(root, `.local/logs/e2e-${PORT_BASE}-${name}.log`), 'a');
     const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: 'warn', [PORT_VARIABLE[name]]: String(TEST_PORTS[name]), ...env },
@@ -56,7 +58,7 @@ export class ServiceProcess {
     await eventually(
       async () => {
         if (exitCode !== undefined)
-          throw new Error(`${name} exited with ${exitCode}; see .local/logs/e2e-${name}.log`);
+          throw new Error(`${name} exited with ${exitCode}; see .local/logs/e2e-${PORT_BASE}-${name}.log`);
         const res = await fetch(`${service.url}/health`);
         return res.ok;
       },

@@ -1,0 +1,119 @@
+import { createActivity, purchase } from '../support/api';
+import { TestClients, range } from '../support/clients';
+import { eventually } from '../support/eventually';
+import { expectEveryAcceptedOrdered, infra, record } from '../support/faults';
+import { ServiceProcess } from '../support/service-process';
+
+/** Fires a wave of distinct buyers; returns the order ids of the 202s and the statuses seen. */
+async function wave(gateway: string, activityId: number, prefix: string, size: number) {
+  const started = Date.now();
+  const replies = await Promise.all(range(size).map((i) => purchase(gateway, activityId, `${prefix}-${i}`)));
+  const statuses: Record<string, number> = {};
+  for (const r of replies) {
+    const key = `${r.status}${r.body?.code ? ` ${r.body.code}` : ''}`;
+    statuses[key] = (statuses[key] ?? 0) + 1;
+  }
+  const accepted = replies.filter((r) => r.status === 202).map((r) => r.body.orderId!);
+  return { accepted, statuses, ms: Date.now() - started };
+}
+
+const describeStatuses = (s: Record<string, number>) =>
+  Object.entries(s)
+    .map(([k, n]) => `${n}× ${k}`)
+    .join(', ');
+
+describe('faults: Kafka, Redis and PostgreSQL stop during a sale', () => {
+  let clients: TestClients;
+  let services: ServiceProcess[];
+  let gateway: ServiceProcess;
+
+  beforeAll(async () => {
+    clients = await TestClients.connect();
+    services = await ServiceProcess.startAll(['gateway', 'order-service', 'cancel-service']);
+    [gateway] = services;
+  });
+  afterAll(async () => {
+    await Promise.all(services?.map((s) => s.stop()) ?? []);
+    await clients?.close();
+  });
+
+  it('when Kafka stops and restarts, then purchases meanwhile get 503 and take nothing, and every 202 becomes an order', async () => {
+    const activity = await createActivity(gateway.url, { stock: 1_000 });
+    const before = await wave(gateway.url, activity.id, 'kafka-before', 100);
+    expect(before.accepted).toHaveLength(100);
+
+    infra('stop', 'kafka');
+    const remainingWhileDown = await clients.remaining(activity.id);
+    const during = await wave(gateway.url, activity.id, 'kafka-during', 50);
+    expect(during.statuses).toEqual({ '503 UNAVAILABLE': 50 });
+    expect(await clients.remaining(activity.id)).toBe(remainingWhileDown);
+
+    infra('start', 'kafka');
+    const restarted = Date.now();
+    const after = await eventually(
+      async () => {
+        const w = await wave(gateway.url, activity.id, `kafka-after-${Date.now()}`, 1);
+        return w.accepted.length === 1 && w;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const recoveryMs = Date.now() - restarted;
+    const accepted = [...before.accepted, ...after.accepted];
+    const figures = await expectEveryAcceptedOrdered(clients, activity.id, accepted);
+    record({
+      fault: 'Kafka broker stopped, then restarted',
+      buyerSaw: `${describeStatuses(during.statuses)} while down (answered in ${during.ms} ms for 50 at once); 202 again after restart`,
+      accepted: accepted.length,
+      ...figures,
+      recoveryMs,
+    });
+  });
+
+  it('when Redis stops, then the gateway answers 503 UNAVAILABLE at once, takes nothing, and recovers when Redis is back', async () => {
+    const activity = await createActivity(gateway.url, { stock: 1_000 });
+    const before = await wave(gateway.url, activity.id, 'redis-before', 100);
+    const remaining = await clients.remaining(activity.id);
+
+    infra('stop', 'redis');
+    const during = await wave(gateway.url, activity.id, 'redis-during', 50);
+    expect(during.statuses).toEqual({ '503 UNAVAILABLE': 50 });
+    infra('start', 'redis');
+    const restarted = Date.now();
+    expect(await eventually(() => clients.remaining(activity.id), { timeoutMs: 30_000 })).toBe(remaining);
+
+    const after = await eventually(
+      async () => {
+        const w = await wave(gateway.url, activity.id, `redis-after-${Date.now()}`, 1);
+        return w.accepted.length === 1 && w;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const recoveryMs = Date.now() - restarted;
+    const accepted = [...before.accepted, ...after.accepted];
+    const figures = await expectEveryAcceptedOrdered(clients, activity.id, accepted);
+    record({
+      fault: 'Redis stopped, then restarted',
+      buyerSaw: `${describeStatuses(during.statuses)} in ${during.ms} ms for 50 at once; nothing taken; 202 again after restart`,
+      accepted: accepted.length,
+      ...figures,
+      recoveryMs,
+    });
+  });
+
+  it('when PostgreSQL stops, then purchases still get 202, consumers retry without committing, and every order appears once it is back', async () => {
+    const activity = await createActivity(gateway.url, { stock: 1_000 });
+    infra('stop', 'postgres');
+    const during = await wave(gateway.url, activity.id, 'pg-during', 300);
+    expect(during.statuses).toEqual({ '202': 300 });
+    infra('start', 'postgres');
+    const restarted = Date.now();
+    const figures = await expectEveryAcceptedOrdered(clients, activity.id, during.accepted, 90_000);
+    record({
+      fault: 'PostgreSQL stopped during a burst, then restarted',
+      buyerSaw: `${describeStatuses(during.statuses)} (the purchase path needs only Redis and Kafka)`,
+      accepted: during.accepted.length,
+      ...figures,
+      recoveryMs: Date.now() - restarted,
+    });
+  });
+});
