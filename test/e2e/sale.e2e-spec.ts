@@ -1,4 +1,4 @@
-import { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '@app/config';
 import { randomUUID } from 'node:crypto';
 import { DeadLetterMessage, OrderRequestMessage, TOPICS } from '@app/contracts';
@@ -16,10 +16,10 @@ describe('the flash sale, end to end (three service processes, real Redis, Postg
 
   beforeAll(async () => {
     clients = await TestClients.connect();
-    [gateway, orderService, cancelService] = await Promise.all([
-      ServiceProcess.start('gateway'),
-      ServiceProcess.start('order-service'),
-      ServiceProcess.start('cancel-service'),
+    [gateway, orderService, cancelService] = await ServiceProcess.startAll([
+      'gateway',
+      'order-service',
+      'cancel-service',
     ]);
   });
 
@@ -44,12 +44,15 @@ describe('the flash sale, end to end (three service processes, real Redis, Postg
     await clients.expectReconciled(activity.id);
   });
 
-  it('when one buyer fires 20 purchases at once, then exactly one order exists', async () => {
+  it('when one buyer fires 20 purchases at once, then exactly one order exists and the hammering is rate-limited', async () => {
     const activity = await createActivity(gateway.url, { stock: 50 });
     const replies = await Promise.all(range(20).map(() => purchase(gateway.url, activity.id, 'eager-buyer')));
 
     expect(replies.filter((r) => r.status === 202)).toHaveLength(1);
-    expect(replies.filter((r) => r.body.code === 'ALREADY_PURCHASED')).toHaveLength(19);
+    // The per-user limit (burst RATE_LIMIT_USER_BURST) judges the first few; the rest never reach the stock.
+    const refused = replies.filter((r) => r.status !== 202).map((r) => r.body.code);
+    expect(refused.every((code) => code === 'ALREADY_PURCHASED' || code === 'RATE_LIMITED')).toBe(true);
+    expect(refused.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThan(0);
     await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(1));
     expect(await clients.remaining(activity.id)).toBe(49);
     await clients.expectReconciled(activity.id);
@@ -84,7 +87,11 @@ describe('the flash sale, end to end (three service processes, real Redis, Postg
       quantity: 1,
       reservedAt: reservation!.reservedAt,
     };
-    const kafka = new Kafka({ brokers: loadConfig().KAFKA_BROKERS, clientId: 'e2e-replay' });
+    const kafka = new Kafka({
+      brokers: loadConfig().KAFKA_BROKERS,
+      clientId: 'e2e-replay',
+      logLevel: logLevel.ERROR,
+    });
     const producer = kafka.producer();
     await producer.connect();
     const [sent] = await producer.send({
@@ -184,7 +191,11 @@ describe('the flash sale, end to end (three service processes, real Redis, Postg
 
   it('when order requests are malformed or name no reservation, then they are dead-lettered with a reason and the partition moves on', async () => {
     const activity = await createActivity(gateway.url, { stock: 5 });
-    const kafka = new Kafka({ brokers: loadConfig().KAFKA_BROKERS, clientId: 'e2e-dead-letters' });
+    const kafka = new Kafka({
+      brokers: loadConfig().KAFKA_BROKERS,
+      clientId: 'e2e-dead-letters',
+      logLevel: logLevel.ERROR,
+    });
     const deadLetters = await TopicRecorder.start(kafka, TOPICS.deadLetter);
     const producer = kafka.producer();
     await producer.connect();

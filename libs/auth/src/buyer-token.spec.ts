@@ -17,6 +17,10 @@ describe('buyer tokens', () => {
     expect(verifyBuyerToken(`Bearer ${signBuyerToken('alice', secret)}`, secret)).toBe('alice');
   });
 
+  it('when the scheme is written in another case, then it is still a bearer token (RFC 9110)', () => {
+    expect(verifyBuyerToken(`bearer ${signBuyerToken('alice', secret)}`, secret)).toBe('alice');
+  });
+
   it.each([
     ['no header', undefined],
     ['not a bearer', 'Basic abc'],

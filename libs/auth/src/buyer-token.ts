@@ -1,8 +1,8 @@
 import { JsonWebTokenError, sign, verify } from 'jsonwebtoken';
+import { USER_ID_PATTERN } from '@app/contracts';
 import { unauthorized } from '@app/http';
 
-/** User ids end up in Redis keys, log lines and SQL parameters: keep them short and plain. */
-export const USER_ID_PATTERN = /^[A-Za-z0-9._@:-]{1,64}$/;
+export { USER_ID_PATTERN };
 
 /**
  * Verifies `Authorization: Bearer <JWT>` and returns the buyer's id (`sub`).
@@ -28,8 +28,9 @@ export function verifyBuyerToken(authorization: string | undefined, secret: stri
   return sub;
 }
 
+/** The token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
 export function bearer(authorization: string | undefined): string {
-  const match = /^Bearer ([^\s]+)$/.exec(authorization ?? '');
+  const match = /^Bearer ([^\s]+)$/i.exec(authorization ?? '');
   if (!match) throw unauthorized();
   return match[1];
 }

@@ -22,6 +22,15 @@ describe('message contracts', () => {
     ['a missing field', JSON.stringify({ ...valid, orderId: undefined }), /orderId/],
     ['an unknown field', JSON.stringify({ ...valid, admin: true }), /admin/],
     ['an absurd quantity', JSON.stringify({ ...valid, quantity: 1e9 }), /quantity/],
+    [
+      'an activity id past PostgreSQL integer',
+      JSON.stringify({ ...valid, activityId: 2 ** 31 }),
+      /activityId/,
+    ],
+    ['a huge but integral activity id', JSON.stringify({ ...valid, activityId: 1e300 }), /activityId/],
+    ['a user id with a record separator', JSON.stringify({ ...valid, userId: 'a|b' }), /userId/],
+    ['a user id with a NUL', JSON.stringify({ ...valid, userId: 'a\u0000' }), /userId/],
+    ['a time no Date can hold', JSON.stringify({ ...valid, reservedAt: 8.64e15 + 1 }), /reservedAt/],
   ])('when the value is %s, then it is refused with a reason', (_name, raw, reason) => {
     const decoded = decodeMessage(orderRequestSchema, Buffer.from(raw));
     expect(decoded.ok).toBe(false);

@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { USER_ID_PATTERN } from './user-id';
 
+// Bounds are those of where the values go: PostgreSQL `integer` ids, JavaScript Dates (±8.64e15 ms),
+// and the buyer id rule of the HTTP edge. A value outside them can match no reservation and no row:
+// refused here, with the field named in the dead-letter reason, rather than deeper in a batch.
 const orderId = z.string().uuid();
-const activityId = z.number().int().positive();
-const userId = z.string().min(1).max(64);
+const activityId = z.number().int().positive().max(2_147_483_647);
+const userId = z.string().regex(USER_ID_PATTERN);
 const quantity = z.number().int().positive().max(1_000);
-const epochMs = z.number().int().nonnegative();
+const epochMs = z.number().int().nonnegative().max(8_640_000_000_000_000);
 
 /** An admitted purchase: its stock is already reserved in Redis under `orderId`. */
 export const orderRequestSchema = z
@@ -25,7 +29,7 @@ export type OrderTimeoutMessage = z.infer<typeof orderTimeoutSchema>;
 export const deadLetterSchema = z
   .object({
     sourceTopic: z.string(),
-    partition: z.number().int(),
+    partition: z.number().int().nonnegative().max(2_147_483_647),
     offset: z.string(),
     reason: z.string(),
     payload: z.string(),

@@ -11,8 +11,11 @@ import {
   withCorrelation,
 } from '@app/observability';
 import { HttpErrorFilter } from './http-error.filter';
+import { acceptJsonBodiesOnly } from './json-body';
+import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './wire-errors';
 
 const SAFE_ID = /^[\w.:-]{1,64}$/;
+const LISTEN_BACKLOG = 4_096;
 
 export interface ServiceOptions {
   service: string;
@@ -28,14 +31,19 @@ export async function createService(
   collectProcessMetrics(service);
   const adapter = new FastifyAdapter({
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
-    routerOptions: { maxParamLength: 128 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    frameworkErrors,
+    clientErrorHandler,
     requestIdHeader: CORRELATION_HEADER,
     genReqId: () => randomUUID(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new JsonLogger(service, config.LOG_LEVEL),
+    bodyParser: false, // ours: JSON only (see acceptJsonBodiesOnly)
   });
   const fastify = app.getHttpAdapter().getInstance();
+  acceptJsonBodiesOnly(fastify);
   const latency = histogram('http_request_duration_seconds', 'HTTP latency by route and status', [
     'method',
     'route',
@@ -53,7 +61,8 @@ export async function createService(
     latency.observe({ method: req.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
     done();
   });
-  // Errors raised by Fastify itself (unparsable JSON, body too large) reach this filter too, through Nest.
+  // Errors raised by Fastify's body parsing (unparsable JSON 400, too large 413, other content type 415)
+  // reach this filter too, through Nest; router and socket errors have their own handlers (wire-errors).
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   return app;
@@ -64,12 +73,15 @@ export async function runService(module: Type<unknown>, options: ServiceOptions)
   try {
     const app = await createService(module, options);
     const config = loadConfig();
-    await app.listen(options.port(config), config.HTTP_HOST);
+    // A flash sale opens thousands of connections at once: a short accept queue would reset them.
+    await app.listen({ port: options.port(config), host: config.HTTP_HOST, backlog: LISTEN_BACKLOG });
     new Logger('Bootstrap').log({ msg: 'listening', url: await app.getUrl() });
     return app;
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${options.service}: ${err.message}\n`);
+      // One line (every wrong variable in it), so a log collector or `docker logs | tail -1` shows it whole.
+      const line = err.message.replace(/:\n\s*/, ': ').replace(/\n\s*/g, '; ');
+      process.stderr.write(`${options.service}: ${line}\n`);
       process.exit(78); // EX_CONFIG
     }
     throw err;

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, MessageEvent, Query, Sse } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Observable, from, interval, startWith, switchMap } from 'rxjs';
+import { Observable, exhaustMap, from, interval, startWith } from 'rxjs';
 import { z } from 'zod';
 import { parseWith } from '@app/http';
 import { DashboardService, DashboardSnapshot } from './dashboard.service';
@@ -44,7 +44,8 @@ export class DashboardController {
     const id = parseWith(activityQuery, activity, 'activity');
     return interval(1_000).pipe(
       startWith(0),
-      switchMap(() =>
+      // exhaustMap, not switchMap: a snapshot slower than the tick (a busy database) must still be shown.
+      exhaustMap(() =>
         from(
           this.dashboard.snapshot(id).then(
             (data) => ({ data }),
