@@ -44,7 +44,7 @@ export function printSummary(f: SaleFigures): boolean {
     `  orders written    ${writes.orders} by ${writes.statements} INSERT statement(s) within ${Math.round(writes.spread_ms ?? 0)} ms; all persisted ${(crowd.persistedMs / 1000).toFixed(2)} s after the burst began`,
   );
   console.log(
-    `  削峰 peak shaving  admitted ${perSecond(crowd.winners, crowd.burstMs)}/s at the gateway; the database saw ${writes.statements} write(s), not ${f.buyers} transactions`,
+    `  削峰 peak shaving  the gateway answered ${perSecond(f.buyers, crowd.burstMs)} requests/s; the database saw ${writes.statements} INSERT statement(s) for ${writes.orders} orders, not ${f.buyers} transactions`,
   );
   console.log(
     `  paid              ${paid} (${crowd.paidOnTime} on time; ${crowd.payLateRefused} late payments refused)`,
