@@ -66,8 +66,19 @@ describe('docker-compose.yml', () => {
       });
     }
     expect(services.setup.command.join(' ')).toMatch(/migrate\.js.*create-topics\.js/);
+    for (const app of Object.keys(APPS))
+      expect(services.demo.depends_on[app]).toEqual({ condition: 'service_healthy' });
     expect(existsSync(join(root, 'scripts/migrate.ts'))).toBe(true);
     expect(existsSync(join(root, 'scripts/create-topics.ts'))).toBe(true);
+  });
+
+  it("when the demo runs in compose, then it has the services' configuration and their addresses", () => {
+    const env = envOf('demo');
+    expect(configSchema.parse(env)).toEqual(configSchema.parse(envOf('gateway')));
+    expect(services.demo.command).toEqual(['node', 'dist/scripts/demo/main.js', '--no-stack']);
+    expect(env.DEMO_GATEWAY_URL).toBe(`http://gateway:${env.GATEWAY_PORT}`);
+    expect(env.DEMO_ORDER_SERVICE_URL).toBe(`http://order-service:${env.ORDER_SERVICE_PORT}`);
+    expect(existsSync(join(root, 'scripts/demo/main.ts'))).toBe(true);
   });
 });
 

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ServiceModule } from '@app/http';
 import { ActivitiesModule } from './activities/activities.module';
+import { AdminModule } from './admin/admin.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { SeckillModule } from './seckill/seckill.module';
 
 @Module({
-  imports: [ServiceModule.forRoot('gateway'), ActivitiesModule, SeckillModule],
+  imports: [ServiceModule.forRoot('gateway'), ActivitiesModule, AdminModule, SeckillModule, DashboardModule],
 })
 export class GatewayModule {}

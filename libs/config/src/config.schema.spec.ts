@@ -29,6 +29,20 @@ describe('configuration', () => {
     expect(config.ADMIN_TOKEN).not.toBe(EXAMPLE_ADMIN_TOKEN);
   });
 
+  it('when the risk limits are not set, then a burst of thousands from one address still passes', () => {
+    const config = parseConfig({});
+    expect(config.TRUST_PROXY).toBe(0);
+    expect(config.RATE_LIMIT_IP_BURST).toBeGreaterThanOrEqual(5_000);
+    expect(config.RATE_LIMIT_USER_BURST).toBeLessThan(20); // one buyer hammering is limited
+  });
+
+  it('when a rate limit is 0, then it is accepted (off); a negative one names the variable', () => {
+    expect(parseConfig({ RATE_LIMIT_USER_PER_SECOND: '0' }).RATE_LIMIT_USER_PER_SECOND).toBe(0);
+    expect(parseConfig({ ADMISSION_RATE_PER_SECOND: '0.5' }).ADMISSION_RATE_PER_SECOND).toBe(0.5);
+    expect(() => parseConfig({ RATE_LIMIT_IP_PER_SECOND: '-1' })).toThrow(/RATE_LIMIT_IP_PER_SECOND/);
+    expect(() => parseConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+  });
+
   it('when brokers are a list, then they are split and trimmed', () => {
     expect(parseConfig({ KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
   });

@@ -6,6 +6,8 @@ export const EXAMPLE_ADMIN_TOKEN = 'local-dev-admin-token-change-me';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** A steady rate per second (decimals allowed); 0 turns that limit off. */
+const ratePerSecond = z.coerce.number().min(0).max(1_000_000);
 
 /**
  * Every environment variable the services read, with its local default.
@@ -46,10 +48,22 @@ export const configSchema = z
 
     PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(2),
     PUBLISH_MAX_BATCH: positiveInt.max(10_000).default(500),
+    PUBLISH_TIMEOUT_MS: positiveInt.max(60_000).default(3_000),
     RESERVATION_RECOVERY_AFTER_MS: positiveInt.max(600_000).default(5_000),
     RESERVATION_RECOVERY_INTERVAL_MS: positiveInt.max(600_000).default(1_000),
     SWEEPER_INTERVAL_MS: positiveInt.max(600_000).default(1_000),
     SWEEPER_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+
+    // Gateway risk control (apps/gateway/src/risk). Generous for the local demo and load tests, which all
+    // send from one loopback address; tighten in production.
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    RATE_LIMIT_IP_PER_SECOND: ratePerSecond.default(5_000),
+    RATE_LIMIT_IP_BURST: positiveInt.max(10_000_000).default(10_000),
+    RATE_LIMIT_USER_PER_SECOND: ratePerSecond.default(2),
+    RATE_LIMIT_USER_BURST: positiveInt.max(10_000).default(5),
+    ADMISSION_RATE_PER_SECOND: ratePerSecond.default(2_000),
+    ADMISSION_BURST: positiveInt.max(10_000_000).default(1_000),
+    RISK_REFRESH_INTERVAL_MS: positiveInt.max(600_000).default(2_000),
 
     JWT_SECRET: z.string().min(16).default(EXAMPLE_JWT_SECRET),
     ADMIN_TOKEN: z.string().min(16).default(EXAMPLE_ADMIN_TOKEN),

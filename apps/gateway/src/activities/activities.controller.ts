@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '@app/auth';
 import { ZodValidationPipe } from '@app/http';
 import { ActivitiesService, ActivityView } from './activities.service';
 import { CreateActivityDto, activityIdSchema, createActivitySchema } from './create-activity.dto';
+import { UpdateActivityDto, updateActivitySchema } from './update-activity.dto';
 
 @Controller('api/activities')
 export class ActivitiesController {
@@ -15,6 +16,16 @@ export class ActivitiesController {
     @Body(new ZodValidationPipe(createActivitySchema, 'activity')) dto: CreateActivityDto,
   ): Promise<ActivityView> {
     return this.activities.create(dto);
+  }
+
+  /** Top up the stock (a new, larger total) and/or end the sale now. */
+  @Patch(':id')
+  @UseGuards(AdminGuard)
+  update(
+    @Param('id', new ZodValidationPipe(activityIdSchema, 'activity id')) id: number,
+    @Body(new ZodValidationPipe(updateActivitySchema, 'activity update')) dto: UpdateActivityDto,
+  ): Promise<ActivityView> {
+    return this.activities.update(id, dto);
   }
 
   @Get(':id')

@@ -6,7 +6,9 @@ import { notFound } from '@app/http';
 import { RedisService } from '@app/redis';
 import { StockStore } from '@app/stock';
 import { warmActivity } from './activity-stock';
+import { updateActivity } from './activity-update';
 import { CreateActivityDto } from './create-activity.dto';
+import { UpdateActivityDto } from './update-activity.dto';
 
 export interface ActivityView {
   id: number;
@@ -32,6 +34,12 @@ export class ActivitiesService {
     const activity = await this.activities.save(this.activities.create(dto));
     await warmActivity(this.redis, activity);
     return this.view(activity, activity.stock);
+  }
+
+  /** Top-up and/or end now: PostgreSQL, then Redis (see activity-update.ts for why that order). */
+  async update(id: number, update: UpdateActivityDto): Promise<ActivityView> {
+    await updateActivity(this.activities.manager.connection, this.redis, id, update);
+    return this.get(id);
   }
 
   async get(id: number): Promise<ActivityView> {

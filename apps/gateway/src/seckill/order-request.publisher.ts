@@ -42,7 +42,20 @@ export class OrderRequestPublisher implements BeforeApplicationShutdown {
       headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : undefined,
     };
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
+      // The buyer waits at most PUBLISH_TIMEOUT_MS: while Kafka is down, kafkajs would retry for much longer.
+      // If the ack comes after the timeout, the reservation is already undone and the order-service skips it.
+      let settled = false;
+      const settle = (fn: () => void) => () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+      };
+      const timer = setTimeout(
+        settle(() => reject(new Error('Kafka did not acknowledge in time'))),
+        this.config.PUBLISH_TIMEOUT_MS,
+      );
+      this.queue.push({ message, resolve: settle(resolve), reject: (err) => settle(() => reject(err))() });
       this.schedule();
     });
   }

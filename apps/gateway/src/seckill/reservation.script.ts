@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { LuaScript, RedisService } from '@app/redis';
 import { stockKeys } from '@app/stock';
+import { riskKeys } from '../risk/risk-keys';
 
 export type ReserveCode =
   | 'OK'
@@ -10,6 +12,8 @@ export type ReserveCode =
   | 'NOT_FOUND'
   | 'NOT_STARTED'
   | 'ENDED'
+  | 'RATE_LIMITED_USER'
+  | 'ADMISSION_LIMITED'
   | 'OVER_LIMIT'
   | 'ALREADY_PURCHASED'
   | 'SOLD_OUT';
@@ -26,23 +30,48 @@ export interface ReserveRequest {
 export interface ReserveOutcome {
   code: ReserveCode;
   orderId: string;
+  /** stock left after this call (OK, SOLD_OUT), else -1 */
   remaining: number;
+  /** for the limits: ms until a retry could pass */
+  retryAfterMs: number;
 }
 
 const script = new LuaScript(join(__dirname, 'reserve.lua'));
 
-/** The purchase's single Redis round trip (reserve.lua). */
+/** The purchase's single Redis round trip (reserve.lua): per-user limit, admission bucket, reservation. */
 @Injectable()
 export class ReservationScript {
-  constructor(private readonly redis: RedisService) {}
+  private readonly limits: number[];
+
+  constructor(
+    private readonly redis: RedisService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.limits = [
+      config.RATE_LIMIT_USER_PER_SECOND,
+      config.RATE_LIMIT_USER_BURST,
+      config.ADMISSION_RATE_PER_SECOND,
+      config.ADMISSION_BURST,
+    ];
+  }
 
   async reserve(r: ReserveRequest): Promise<ReserveOutcome> {
     const k = stockKeys(r.activityId);
-    const [code, orderId, remaining] = (await script.run(
+    const risk = riskKeys(r.activityId, r.userId);
+    const [code, orderId, remaining, retryAfterMs] = (await script.run(
       this.redis.client,
-      [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency],
-      [r.orderId, r.userId, r.quantity, r.now, r.idempotencyKey ?? ''],
-    )) as [ReserveCode, string, number];
-    return { code, orderId, remaining };
+      [
+        k.meta,
+        k.stock,
+        k.reservations,
+        k.buyers,
+        k.unconfirmed,
+        k.idempotency,
+        risk.admission,
+        risk.userRate,
+      ],
+      [r.orderId, r.userId, r.quantity, r.now, r.idempotencyKey ?? '', r.activityId, ...this.limits],
+    )) as [ReserveCode, string, number, number];
+    return { code, orderId, remaining, retryAfterMs };
   }
 }

@@ -1,24 +1,60 @@
--- Reserves stock for one purchase, atomically: every check and the decrement in one step, so two
--- buyers can never both take the last item (no DECR-then-check window).
+-- Reserves stock for one purchase, atomically: the Redis half of the risk chain, every check and the
+-- decrement in one step, so two buyers can never both take the last item (no DECR-then-check window)
+-- and an admitted purchase costs one round trip. Every key carries the activity's hash tag.
 -- KEYS[1] meta  KEYS[2] stock  KEYS[3] reservations  KEYS[4] buyers  KEYS[5] unconfirmed  KEYS[6] idempotency
--- ARGV[1] orderId  ARGV[2] userId  ARGV[3] quantity  ARGV[4] now (epoch ms)  ARGV[5] idempotency key or ""
--- Returns {code, orderId, remaining}. Codes:
+--      KEYS[7] admission (hash: tokens, at)  KEYS[8] the buyer's rate state (string: GCRA TAT, ms)
+-- ARGV[1] orderId  ARGV[2] userId  ARGV[3] quantity  ARGV[4] now (epoch ms, the gateway's clock)
+--      ARGV[5] idempotency key or ""  ARGV[6] activityId (for the stock channel)
+--      ARGV[7] per-user rate (per second, 0 = off)  ARGV[8] per-user burst
+--      ARGV[9] admission rate (per second, 0 = off)  ARGV[10] admission burst (capacity is at least the stock)
+--      (ARGV[6..10] and KEYS[7..8] may be left out, as by callers older than the risk checks: no limits then)
+-- Returns {code, orderId, remaining, retryAfterMs}. Codes:
 --   OK                 reserved; orderId is ARGV[1]
 --   DUPLICATE          same idempotency key and quantity as an earlier live attempt; orderId is that one's
 --   KEY_REUSED         same idempotency key, different quantity
---   NOT_FOUND | NOT_STARTED | ENDED | OVER_LIMIT | SOLD_OUT
+--   RATE_LIMITED_USER | ADMISSION_LIMITED   refused by a limit; retryAfterMs says when a retry could pass
+--   NOT_FOUND | NOT_STARTED | ENDED | OVER_LIMIT | SOLD_OUT (remaining is the stock left)
 --   ALREADY_PURCHASED  the buyer holds a live reservation; orderId is that one's
+-- Publishes `<activityId>:0` on seckill:stock-changes when it sells the last unit (gateways set their
+-- sold-out flag).
 local function live(orderId)
   local record = redis.call('HGET', KEYS[3], orderId)
   local state = record and string.sub(record, 1, 1)
   return state == 'R' or state == 'T' or state == 'O'
 end
 
-local meta = redis.call('HMGET', KEYS[1], 'startsAt', 'endsAt', 'perUserLimit')
-if not meta[1] then return {'NOT_FOUND', '', -1} end
+-- GCRA, the same formula as apps/gateway/src/risk/gcra.ts: admitted while the theoretical arrival time,
+-- pushed one interval, stays within `burst` intervals of now. Returns 0, or the ms until admitted.
+local function gcra(key, now, rate, burst)
+  if not rate or rate <= 0 then return 0 end
+  local interval = 1000 / rate
+  local tat = math.max(tonumber(redis.call('GET', key) or now), now)
+  local admittedFrom = tat + interval - interval * burst
+  if now < admittedFrom then return math.ceil(admittedFrom - now) end
+  redis.call('SET', key, string.format('%.3f', tat + interval), 'PX', math.ceil(tat + interval - now))
+  return 0
+end
+
+-- Token bucket: `rate` tokens per second up to `capacity`, one per admission; full when first used.
+local function takeToken(key, now, rate, capacity)
+  if not rate or rate <= 0 then return 0 end
+  local state = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens, at = tonumber(state[1]) or capacity, tonumber(state[2]) or now
+  tokens = math.min(capacity, tokens + math.max(0, now - at) * rate / 1000)
+  -- (less a hair: 0.99 tokens must mean 1 ms to wait, not 2 from floating-point noise)
+  if tokens < 1 then return math.ceil((1 - tokens) * 1000 / rate - 1e-6) end
+  redis.call('HSET', key, 'tokens', string.format('%.6f', tokens - 1), 'at', math.max(at, now))
+  return 0
+end
+
+local meta = redis.call('HMGET', KEYS[1], 'startsAt', 'endsAt', 'perUserLimit', 'stock')
+if not meta[1] then return {'NOT_FOUND', '', -1, 0} end
 local now, quantity = tonumber(ARGV[4]), tonumber(ARGV[3])
-if now < tonumber(meta[1]) then return {'NOT_STARTED', '', -1} end
-if now >= tonumber(meta[2]) then return {'ENDED', '', -1} end
+if now < tonumber(meta[1]) then return {'NOT_STARTED', '', -1, 0} end
+if now >= tonumber(meta[2]) then return {'ENDED', '', -1, 0} end
+
+local wait = gcra(KEYS[8], now, tonumber(ARGV[7]), tonumber(ARGV[8]))
+if wait > 0 then return {'RATE_LIMITED_USER', '', -1, wait} end
 
 local idempotencyField = ARGV[5] ~= '' and (ARGV[2] .. ':' .. ARGV[5]) or nil
 if idempotencyField then
@@ -26,22 +62,28 @@ if idempotencyField then
   if seen then
     local firstId, firstQuantity = string.match(seen, '^([^|]+)|(%d+)$')
     if live(firstId) then
-      if tonumber(firstQuantity) ~= quantity then return {'KEY_REUSED', firstId, -1} end
-      return {'DUPLICATE', firstId, -1}
+      if tonumber(firstQuantity) ~= quantity then return {'KEY_REUSED', firstId, -1, 0} end
+      return {'DUPLICATE', firstId, -1, 0}
     end
   end
 end
 
-if quantity > tonumber(meta[3]) then return {'OVER_LIMIT', '', -1} end
+if quantity > tonumber(meta[3]) then return {'OVER_LIMIT', '', -1, 0} end
 local previous = redis.call('HGET', KEYS[4], ARGV[2])
-if previous and live(previous) then return {'ALREADY_PURCHASED', previous, -1} end
+if previous and live(previous) then return {'ALREADY_PURCHASED', previous, -1, 0} end
 
 local stock = tonumber(redis.call('GET', KEYS[2]) or '0')
-if stock < quantity then return {'SOLD_OUT', '', stock} end
+if stock < quantity then return {'SOLD_OUT', '', stock, 0} end
+
+-- Last, so that only a purchase about to be reserved spends a token (downstream load is what it caps).
+local capacity = math.max(tonumber(ARGV[10] or '0'), tonumber(meta[4] or '0'))
+wait = takeToken(KEYS[7], now, tonumber(ARGV[9]), capacity)
+if wait > 0 then return {'ADMISSION_LIMITED', '', -1, wait} end
 
 local remaining = redis.call('DECRBY', KEYS[2], quantity)
 redis.call('HSET', KEYS[3], ARGV[1], 'R|' .. ARGV[2] .. '|' .. quantity .. '|' .. ARGV[4])
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
 if idempotencyField then redis.call('HSET', KEYS[6], idempotencyField, ARGV[1] .. '|' .. quantity) end
-return {'OK', ARGV[1], remaining}
+if remaining == 0 and ARGV[6] then redis.call('PUBLISH', 'seckill:stock-changes', ARGV[6] .. ':0') end
+return {'OK', ARGV[1], remaining, 0}

@@ -1,26 +1,52 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Ip,
+  Param,
+  Post,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { BuyerGuard, BuyerId } from '@app/auth';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { ZodValidationPipe, parseWith } from '@app/http';
 import { activityIdSchema } from '../activities/create-activity.dto';
+import { clientIp } from '../risk/client-ip';
+import { PurchaseRejectionsFilter } from './purchase-rejections.filter';
 import { PurchaseDto, idempotencyKeySchema, purchaseSchema } from './purchase.dto';
 import { PurchaseResult, Queued, SeckillService } from './seckill.service';
 
 @Controller('api/seckill')
 @UseGuards(BuyerGuard)
 export class SeckillController {
-  constructor(private readonly seckill: SeckillService) {}
+  constructor(
+    private readonly seckill: SeckillService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** 202: the stock is reserved and the order is on its way; poll `/result` or read the order. */
   @Post(':activityId')
   @HttpCode(202)
+  @UseFilters(PurchaseRejectionsFilter)
   purchase(
     @Param('activityId', new ZodValidationPipe(activityIdSchema, 'activity id')) activityId: number,
-    @BuyerId() buyerId: string,
+    @BuyerId() userId: string,
     @Body(new ZodValidationPipe(purchaseSchema.default({}), 'purchase')) body: PurchaseDto,
+    @Ip() socketAddress: string,
+    @Headers('x-forwarded-for') forwardedFor?: string,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<Queued> {
-    const key = parseWith(idempotencyKeySchema, idempotencyKey, 'Idempotency-Key');
-    return this.seckill.purchase(activityId, buyerId, body.quantity, key);
+    return this.seckill.purchase({
+      activityId,
+      userId,
+      ip: clientIp(socketAddress, forwardedFor, this.config.TRUST_PROXY),
+      quantity: body.quantity,
+      idempotencyKey: parseWith(idempotencyKeySchema, idempotencyKey, 'Idempotency-Key'),
+    });
   }
 
   @Get(':activityId/result')

@@ -1,8 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { unavailable } from '@app/http';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppError, unavailable } from '@app/http';
 import { counter } from '@app/observability';
 import { RedisService } from '@app/redis';
 import { RESERVATION_STATES, StockStore, stockKeys } from '@app/stock';
+import { CLOCK, Clock } from '../risk/clock';
+import { RiskChecks } from '../risk/risk-checks';
+import { SoldOutFlags } from '../risk/sold-out-flags';
 import { newOrderId } from './order-id';
 import { OrderRequestPublisher } from './order-request.publisher';
 import { purchaseRefusal } from './purchase-refusals';
@@ -13,6 +16,14 @@ const purchases = counter('seckill_purchases_total', 'Purchase attempts by outco
 export interface Queued {
   orderId: string;
   status: 'QUEUED';
+}
+export interface PurchaseRequest {
+  activityId: number;
+  userId: string;
+  /** the client's address, as resolved by clientIp() */
+  ip: string;
+  quantity: number;
+  idempotencyKey?: string;
 }
 export type PurchaseResult =
   { status: 'QUEUED' | 'CREATED' | 'FAILED'; orderId: string } | { status: 'NONE' };
@@ -26,21 +37,28 @@ export class SeckillService {
     private readonly publisher: OrderRequestPublisher,
     private readonly stock: StockStore,
     private readonly redis: RedisService,
+    private readonly risk: RiskChecks,
+    private readonly soldOut: SoldOutFlags,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Decide (one Redis round trip), hand the order to Kafka, answer. Persisting happens downstream. */
-  async purchase(
-    activityId: number,
-    userId: string,
-    quantity: number,
-    idempotencyKey?: string,
-  ): Promise<Queued> {
-    const now = Date.now();
+  /**
+   * Screen in process (no Redis), decide in one Redis round trip, hand the order to Kafka, answer.
+   * Persisting happens downstream.
+   */
+  async purchase({ activityId, userId, ip, quantity, idempotencyKey }: PurchaseRequest): Promise<Queued> {
+    const now = this.clock.now();
+    await this.dependency(() =>
+      this.risk.screen({ activityId, userId, ip, now, idempotent: idempotencyKey !== undefined }),
+    );
     const orderId = newOrderId(now);
+    const stamp = this.soldOut.changes.stamp(activityId);
     const outcome = await this.dependency(() =>
       this.reservations.reserve({ activityId, orderId, userId, quantity, now, idempotencyKey }),
     );
     purchases.inc({ outcome: outcome.code });
+    // The answer shows the stock left: 0 sets this instance's sold-out flag (unless a newer change came in).
+    if (outcome.remaining >= 0) this.soldOut.applyRead(activityId, outcome.remaining, stamp);
     if (outcome.code === 'DUPLICATE') return { orderId: outcome.orderId, status: 'QUEUED' };
     if (outcome.code !== 'OK') throw purchaseRefusal(activityId, outcome);
 
@@ -94,11 +112,12 @@ export class SeckillService {
     }
   }
 
-  /** Redis unreachable → 503 UNAVAILABLE; nothing was reserved. */
+  /** Redis unreachable → 503 UNAVAILABLE; nothing was reserved. Refusals pass through. */
   private async dependency<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (err) {
+      if (err instanceof AppError) throw err;
       this.logger.warn({ msg: 'redis call failed', err: err instanceof Error ? err.message : String(err) });
       throw unavailable();
     }

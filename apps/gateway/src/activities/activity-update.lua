@@ -1,0 +1,25 @@
+-- Brings an activity's Redis copy up to its PostgreSQL row after an admin update (top-up, end early).
+-- KEYS[1] meta  KEYS[2] stock
+-- ARGV[1] activityId  ARGV[2] the row's total stock  ARGV[3] its startsAt  ARGV[4] its endsAt (epoch ms)
+-- Returns {'OK', remaining, startsAt, endsAt} as Redis now holds them, or {'NOT_WARMED', -1, 0, 0}.
+-- Convergent, so it may run again, late or out of order: stock only grows, and Redis adds exactly what
+-- its copy of the total lacks (meta.stock → total); the window only shrinks (the minimum is kept).
+-- Publishes the new remaining stock (a top-up clears every gateway's sold-out flag) and the window.
+local meta = redis.call('HMGET', KEYS[1], 'stock', 'startsAt', 'endsAt')
+if not meta[1] then return {'NOT_WARMED', -1, 0, 0} end
+
+local missing = tonumber(ARGV[2]) - tonumber(meta[1])
+local remaining
+if missing > 0 then
+  remaining = redis.call('INCRBY', KEYS[2], missing)
+  redis.call('HSET', KEYS[1], 'stock', ARGV[2])
+  redis.call('PUBLISH', 'seckill:stock-changes', ARGV[1] .. ':' .. remaining)
+else
+  remaining = tonumber(redis.call('GET', KEYS[2]) or '0')
+end
+
+local startsAt = math.min(tonumber(meta[2]), tonumber(ARGV[3]))
+local endsAt = math.min(tonumber(meta[3]), tonumber(ARGV[4]))
+redis.call('HSET', KEYS[1], 'startsAt', string.format('%.0f', startsAt), 'endsAt', string.format('%.0f', endsAt))
+redis.call('PUBLISH', 'seckill:activity-changes', string.format('{"id":%s,"startsAt":%.0f,"endsAt":%.0f}', ARGV[1], startsAt, endsAt))
+return {'OK', remaining, startsAt, endsAt}

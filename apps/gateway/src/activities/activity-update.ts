@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { queryRows } from '@app/database';
+import { notFound, unavailable, validationFailed } from '@app/http';
+import { LuaScript, RedisService } from '@app/redis';
+import { stockKeys } from '@app/stock';
+import { UpdateActivityDto } from './update-activity.dto';
+
+const syncScript = new LuaScript(join(__dirname, 'activity-update.lua'));
+
+interface UpdatedRow {
+  stock: number;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/**
+ * An admin update keeps conservation (Redis remaining + live orders = the row's stock) by writing
+ * PostgreSQL first, then Redis:
+ * - one UPDATE applies it to the row (stock only grows; ending moves endsAt to now and, for a sale not
+ *   started yet, startsAt just before it, as the table requires startsAt < endsAt);
+ * - activity-update.lua then adds to Redis exactly what Redis's copy of the total lacks, in one step.
+ * Between the two, Redis holds less than the row says, never more: the worst case is unsold units,
+ * never an oversell. If the Redis step fails, the answer is 503 and the same request, repeated, finishes
+ * it: both steps are idempotent (a new total, not an increment; an end that only moves earlier).
+ */
+export async function updateActivity(
+  db: DataSource,
+  redis: RedisService,
+  id: number,
+  update: UpdateActivityDto,
+): Promise<void> {
+  const [row] = await queryRows<UpdatedRow>(
+    db,
+    `UPDATE activities SET
+       stock = COALESCE($2::integer, stock),
+       ends_at = CASE WHEN $3 THEN LEAST(ends_at, now()) ELSE ends_at END,
+       starts_at = CASE WHEN $3 THEN LEAST(starts_at, LEAST(ends_at, now()) - interval '1 millisecond')
+                   ELSE starts_at END,
+       updated_at = now()
+     WHERE id = $1 AND ($2::integer IS NULL OR $2::integer >= stock)
+     RETURNING stock, starts_at AS "startsAt", ends_at AS "endsAt"`,
+    [id, update.stock ?? null, update.endNow === true],
+  );
+  if (!row) throw await whyNotUpdated(db, id);
+
+  const k = stockKeys(id);
+  let synced: unknown[];
+  try {
+    synced = (await syncScript.run(
+      redis.client,
+      [k.meta, k.stock],
+      [id, row.stock, row.startsAt.getTime(), row.endsAt.getTime()],
+    )) as unknown[];
+  } catch {
+    throw unavailable('the activity was saved but Redis was not updated; repeat the same request');
+  }
+  if (synced[0] !== 'OK') throw unavailable(`activity ${id} is not warmed in Redis`);
+}
+
+async function whyNotUpdated(db: DataSource, id: number): Promise<Error> {
+  const [current] = await queryRows<{ stock: number }>(db, 'SELECT stock FROM activities WHERE id = $1', [
+    id,
+  ]);
+  if (!current) return notFound(`activity ${id}`);
+  return validationFailed(`stock can only grow: the activity has ${current.stock}`);
+}

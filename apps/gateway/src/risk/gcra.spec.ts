@@ -1,0 +1,65 @@
+import { GcraLimiter } from './gcra';
+
+describe('GCRA rate limiter (injected clock)', () => {
+  const t0 = 1_700_000_000_000;
+
+  it('when a rested key sends `burst` requests at once, then all pass and the next waits one interval', () => {
+    const limiter = new GcraLimiter({ perSecond: 10, burst: 3 });
+    expect([0, 1, 2].map(() => limiter.take('ip', t0))).toEqual([0, 0, 0]);
+    expect(limiter.take('ip', t0)).toBe(100);
+  });
+
+  it('when exactly one interval has passed, then one more passes; one millisecond earlier it does not', () => {
+    const limiter = new GcraLimiter({ perSecond: 10, burst: 3 });
+    for (let i = 0; i < 3; i++) limiter.take('ip', t0);
+    expect(limiter.take('ip', t0 + 99)).toBe(1);
+    expect(limiter.take('ip', t0 + 100)).toBe(0);
+    expect(limiter.take('ip', t0 + 100)).toBeGreaterThan(0);
+  });
+
+  it('when a key floods steadily, then it is admitted at exactly the configured rate', () => {
+    const limiter = new GcraLimiter({ perSecond: 10, burst: 1 });
+    let admitted = 0;
+    for (let ms = 0; ms < 1_000; ms++) if (limiter.take('ip', t0 + ms) === 0) admitted++;
+    expect(admitted).toBe(10);
+  });
+
+  it('when refused, then the refusal costs nothing (no penalty for the flood itself)', () => {
+    const limiter = new GcraLimiter({ perSecond: 1, burst: 1 });
+    limiter.take('ip', t0);
+    for (let i = 0; i < 100; i++) limiter.take('ip', t0 + 500);
+    expect(limiter.take('ip', t0 + 1_000)).toBe(0);
+  });
+
+  it('when one key floods, then another key is not affected', () => {
+    const limiter = new GcraLimiter({ perSecond: 1, burst: 2 });
+    for (let i = 0; i < 50; i++) limiter.take('flooder', t0);
+    expect(limiter.take('honest', t0)).toBe(0);
+  });
+
+  it('when the rate is 0, then the limit is off', () => {
+    const limiter = new GcraLimiter({ perSecond: 0, burst: 1 });
+    expect(Array.from({ length: 1_000 }, () => limiter.take('ip', t0)).every((w) => w === 0)).toBe(true);
+  });
+
+  it('when the clock goes back a little, then the key is not refilled by it', () => {
+    const limiter = new GcraLimiter({ perSecond: 10, burst: 1 });
+    limiter.take('ip', t0);
+    expect(limiter.take('ip', t0 - 50)).toBe(150);
+  });
+
+  it('when keys are fully rested, then pruning forgets them; busy keys stay', () => {
+    const limiter = new GcraLimiter({ perSecond: 10, burst: 5 });
+    limiter.take('rested', t0);
+    for (let i = 0; i < 5; i++) limiter.take('busy', t0 + 200);
+    limiter.prune(t0 + 300);
+    expect(limiter.size).toBe(1);
+  });
+
+  it('when more keys arrive than it may track, then the oldest is forgotten and memory stays bounded', () => {
+    const limiter = new GcraLimiter({ perSecond: 1, burst: 1 }, 3);
+    for (const ip of ['a', 'b', 'c', 'd']) limiter.take(ip, t0);
+    expect(limiter.size).toBe(3);
+    expect(limiter.take('a', t0)).toBe(0); // forgotten, so rested again
+  });
+});

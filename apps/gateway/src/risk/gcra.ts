@@ -1,0 +1,53 @@
+/**
+ * GCRA (generic cell rate algorithm), the rate limiter of the per-IP check; reserve.lua runs the same
+ * formula for the per-user check. Why GCRA: one number of state per key (the theoretical arrival time,
+ * TAT), an exact steady rate with a burst allowance, and no boundary effect — a fixed window admits twice
+ * its limit across a window edge, a sliding log keeps one entry per request.
+ *
+ * Each admitted request pushes TAT one interval (1/rate) further; a request is admitted while TAT, after
+ * that push, is at most `burst` intervals ahead of now. Refusals leave the state alone (no penalty).
+ */
+export interface RateLimit {
+  /** steady requests per second; 0 turns the limit off */
+  perSecond: number;
+  /** requests admitted at once from a rested state */
+  burst: number;
+}
+
+export class GcraLimiter {
+  private readonly tat = new Map<string, number>();
+  private readonly interval: number;
+
+  constructor(
+    private readonly limit: RateLimit,
+    /** keys tracked at most: beyond it the oldest is forgotten (memory stays bounded under a spoofed flood) */
+    private readonly maxKeys = 100_000,
+  ) {
+    this.interval = limit.perSecond > 0 ? 1000 / limit.perSecond : 0;
+  }
+
+  /** @returns 0 when admitted, else how long (ms) until this key would be admitted */
+  take(key: string, now: number): number {
+    if (this.interval === 0) return 0;
+    const next = Math.max(this.tat.get(key) ?? now, now) + this.interval;
+    const admittedFrom = next - this.interval * this.limit.burst;
+    if (now < admittedFrom) return Math.ceil(admittedFrom - now);
+    if (!this.tat.has(key) && this.tat.size >= this.maxKeys) this.forgetOldest();
+    this.tat.set(key, next);
+    return 0;
+  }
+
+  /** Drops keys that are fully rested (TAT in the past): they behave exactly like unknown keys. */
+  prune(now: number): void {
+    for (const [key, tat] of this.tat) if (tat <= now) this.tat.delete(key);
+  }
+
+  get size(): number {
+    return this.tat.size;
+  }
+
+  private forgetOldest(): void {
+    const oldest = this.tat.keys().next();
+    if (!oldest.done) this.tat.delete(oldest.value);
+  }
+}

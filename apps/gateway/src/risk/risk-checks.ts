@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ActivityWindows, judgeWindow } from './activity-windows';
+import { Blacklist } from './blacklist';
+import { GcraLimiter } from './gcra';
+import { refuse } from './refusal';
+import { SoldOutFlags } from './sold-out-flags';
+
+export interface PurchaseAttempt {
+  activityId: number;
+  userId: string;
+  ip: string;
+  now: number;
+  /** carries an Idempotency-Key: a retry must get its first answer, which only Redis knows */
+  idempotent: boolean;
+}
+
+/**
+ * The in-process half of the risk chain, cheapest first; the rest (per-user limit, admission bucket)
+ * runs inside the reservation script, in the same Redis round trip as the reservation:
+ *
+ *   1. sale window         in-process copy of the activity        NOT_STARTED / ENDED (409), NOT_FOUND
+ *   2. sold-out flag       in-process, synced by pub/sub          SOLD_OUT (409)
+ *   3. blacklist           in-process copy, synced by pub/sub     BLOCKED (403)
+ *   4. per-IP rate limit   in-process GCRA, per gateway instance  RATE_LIMITED (429)
+ *   5. per-user rate limit reserve.lua, GCRA per activity         RATE_LIMITED (429)
+ *   6. admission bucket    reserve.lua, token bucket per activity RATE_LIMITED (429)
+ *
+ * The per-IP limit is in-process: an IP is not scoped to one activity, so in Redis it would live outside
+ * the activity's hash slot (a second round trip in Redis Cluster); here it costs nothing and stops an IP
+ * flood before Redis. Its price: each gateway instance counts on its own (N instances admit up to N times
+ * the rate; a load balancer with client-IP affinity makes it exact).
+ */
+@Injectable()
+export class RiskChecks {
+  private readonly ipLimits: GcraLimiter;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly windows: ActivityWindows,
+    private readonly soldOut: SoldOutFlags,
+    private readonly blacklist: Blacklist,
+  ) {
+    this.ipLimits = new GcraLimiter({
+      perSecond: config.RATE_LIMIT_IP_PER_SECOND,
+      burst: config.RATE_LIMIT_IP_BURST,
+    });
+  }
+
+  /**
+   * Throws the refusal of the first check that fails. Touches Redis only on the first purchase of an
+   * activity this instance has never seen (to learn its window).
+   */
+  async screen(a: PurchaseAttempt): Promise<void> {
+    const verdict = judgeWindow(await this.windows.get(a.activityId), a.now);
+    if (verdict !== 'OPEN') throw refuse(verdict, 'memory', { activityId: a.activityId });
+    // A retry with an Idempotency-Key goes on to Redis: it must get its first answer (202 and the same
+    // order id), not SOLD_OUT. It still meets every other check, so the key buys a bot nothing.
+    if (!a.idempotent && this.soldOut.isSoldOut(a.activityId)) throw refuse('SOLD_OUT', 'memory');
+    const blocked = this.blacklist.blocked(a.userId, a.ip);
+    if (blocked) throw refuse(blocked === 'user' ? 'BLOCKED_USER' : 'BLOCKED_IP', 'memory');
+    const wait = this.ipLimits.take(a.ip, a.now);
+    if (wait > 0) throw refuse('RATE_LIMITED_IP', 'memory', { retryAfterMs: wait });
+  }
+
+  /** Forgets rested IPs (called by the periodic refresh). */
+  prune(now: number): void {
+    this.ipLimits.prune(now);
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Redis keys of the risk checks that run inside reserve.lua. Like the stock keys (libs/stock), they carry
+ * the activity's hash tag, so the reservation script may touch all of them in one Redis Cluster slot.
+ */
+export interface RiskKeys {
+  /** hash: tokens, at (epoch ms) — the activity's admission token bucket */
+  admission: string;
+  /** string: the buyer's GCRA theoretical arrival time (epoch ms); expires once fully rested */
+  userRate: string;
+}
+
+export function riskKeys(activityId: number, userId: string): RiskKeys {
+  const prefix = `seckill:{${activityId}}`;
+  return { admission: `${prefix}:admission`, userRate: `${prefix}:rate:user:${userId}` };
+}

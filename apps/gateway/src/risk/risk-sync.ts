@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { RedisService } from '@app/redis';
+import { stockKeys } from '@app/stock';
+import { ActivityWindows, parseWindow } from './activity-windows';
+import { BlacklistStore } from './blacklist.store';
+import { CLOCK, Clock } from './clock';
+import { RiskChecks } from './risk-checks';
+import { SoldOutFlags } from './sold-out-flags';
+
+/**
+ * The backstop of the pub/sub sync: at boot (before the first request), every RISK_REFRESH_INTERVAL_MS,
+ * and whenever the subscriber reconnects (messages sent while it was away are lost), re-reads from Redis
+ * the blacklist and, for every activity this instance holds, its window and remaining stock.
+ * Off the purchase path: one pipelined read per refresh, whatever the number of purchases.
+ */
+@Injectable()
+export class RiskSync implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(RiskSync.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly redis: RedisService,
+    private readonly windows: ActivityWindows,
+    private readonly soldOut: SoldOutFlags,
+    private readonly blacklist: BlacklistStore,
+    private readonly checks: RiskChecks,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.config.RISK_REFRESH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Concurrent calls share one refresh. A failure is logged: the copies stay as they are until the next. */
+  refresh(): Promise<void> {
+    this.running ??= this.refreshOnce()
+      .catch((err) => this.logger.warn({ msg: 'risk refresh failed', err: (err as Error).message }))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async refreshOnce(): Promise<void> {
+    const now = this.clock.now();
+    this.checks.prune(now);
+    this.windows.forgetUnknown();
+    const ids = [...new Set([...this.windows.notOver(now), ...this.soldOut.flagged()])];
+    const stamps = ids.map((id) => [this.windows.changes.stamp(id), this.soldOut.changes.stamp(id)]);
+    const pipeline = this.redis.client.pipeline();
+    for (const id of ids) pipeline.hmget(stockKeys(id).meta, 'startsAt', 'endsAt').get(stockKeys(id).stock);
+    const [, replies] = await Promise.all([this.blacklist.reload(), ids.length ? pipeline.exec() : null]);
+    ids.forEach((id, i) => {
+      const [[metaErr, meta], [stockErr, stock]] = replies!.slice(2 * i, 2 * i + 2);
+      if (!metaErr) this.windows.applyRead(id, parseWindow(meta as (string | null)[]), stamps[i][0]);
+      if (!stockErr && stock !== null) this.soldOut.applyRead(id, Number(stock), stamps[i][1]);
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { ActivityWindows } from './activity-windows';
+import { Blacklist } from './blacklist';
+import { BlacklistStore } from './blacklist.store';
+import { CLOCK, systemClock } from './clock';
+import { RiskChecks } from './risk-checks';
+import { RiskEvents } from './risk-events.subscriber';
+import { RiskSync } from './risk-sync';
+import { SoldOutFlags } from './sold-out-flags';
+
+/** The gateway's risk control: in-process checks and the copies they read, kept in sync across instances. */
+@Module({
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    ActivityWindows,
+    SoldOutFlags,
+    Blacklist,
+    BlacklistStore,
+    RiskChecks,
+    RiskSync,
+    RiskEvents,
+  ],
+  exports: [CLOCK, RiskChecks, SoldOutFlags, BlacklistStore],
+})
+export class RiskModule {}
