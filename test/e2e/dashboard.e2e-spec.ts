@@ -41,7 +41,7 @@ describe('the live dashboard (headless Chromium against real services)', () => {
     const activity = await createActivity(gateway.url, {
       name: 'dashboard sale',
       stock: 200,
-      payTimeoutSeconds: 1,
+      payTimeoutSeconds: 4,
     });
     const page = await browser.newPage();
     await page.goto(`${gateway.url}/dashboard?activity=${activity.id}`);

@@ -31,17 +31,20 @@ describe('faults: service processes die (kill -9) during a sale', () => {
     );
     const accepted = replies.filter((r) => r.status === 202).map((r) => r.body.orderId!);
 
+    // Held INSERTs stop the order-service inside a batch (reservations taken, rows not written): kill it there.
+    const releaseOrders = await clients.holdOrderWrites();
     const first = await start('order-service');
-    await eventually(async () => expect((await clients.orders(activity.id)).length).toBeGreaterThan(0), {
-      intervalMs: 5,
+    const taken = await eventually(async () => (await clients.reservationsIn(activity.id, 'T')) || false, {
+      intervalMs: 20,
     });
     await first.kill();
+    await releaseOrders();
     const before = (await clients.orders(activity.id)).length;
     const restarted = Date.now();
     await start('order-service');
     const figures = await expectEveryAcceptedOrdered(clients, activity.id, accepted);
     record({
-      fault: `order-service kill -9 mid-batch (after ${before} of ${accepted.length} orders)`,
+      fault: `order-service kill -9 mid-batch (${taken} reservations taken, ${before} of ${accepted.length} orders written)`,
       buyerSaw: `${accepted.length}× 202 (answered before the crash)`,
       accepted: accepted.length,
       ...figures,

@@ -40,6 +40,26 @@ export class TestClients {
     return record === null ? null : parseReservation(orderId, record);
   }
 
+  async reservationsIn(activityId: number, state: string): Promise<number> {
+    const records = await this.redis.hvals(stockKeys(activityId).reservations);
+    return records.filter((r) => r.startsWith(`${state}|`)).length;
+  }
+
+  /**
+   * Blocks every INSERT into `orders` (reads still work) until the returned function is called:
+   * the order-service then stops in the middle of a batch, its reservations taken but not yet written.
+   */
+  async holdOrderWrites(): Promise<() => Promise<void>> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query('LOCK TABLE orders IN EXCLUSIVE MODE');
+    return async () => {
+      await runner.rollbackTransaction();
+      await runner.release();
+    };
+  }
+
   /** The buyer's latest order id, straight from Redis (for a buyer who never got an answer). */
   async buyerOrderId(activityId: number, userId: string): Promise<string | null> {
     return this.redis.hget(stockKeys(activityId).buyers, userId);
