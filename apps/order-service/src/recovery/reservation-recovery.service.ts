@@ -5,7 +5,7 @@ import { OrderRequestMessage, TOPICS } from '@app/contracts';
 import { KafkaProducerService } from '@app/kafka';
 import { counter } from '@app/observability';
 import { RedisService } from '@app/redis';
-import { ACTIVE_ACTIVITIES_KEY, StockStore, stockKeys } from '@app/stock';
+import { ACTIVE_ACTIVITIES_KEY, parseReservation, stockKeys } from '@app/stock';
 
 const recovered = counter(
   'reservations_recovered_total',
@@ -27,7 +27,6 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: RedisService,
-    private readonly stock: StockStore,
     private readonly producer: KafkaProducerService,
   ) {}
 
@@ -46,37 +45,59 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
 
   /** One pass over every activity; returns how many reservations were re-published. */
   async recover(now = Date.now()): Promise<number> {
-    const olderThan = now - this.config.RESERVATION_RECOVERY_AFTER_MS;
     let total = 0;
     for (const id of await this.redis.client.smembers(ACTIVE_ACTIVITIES_KEY)) {
-      const activityId = Number(id);
-      const orderIds = await this.redis.client.zrangebyscore(
-        stockKeys(activityId).unconfirmed,
-        '-inf',
-        olderThan,
-        'LIMIT',
-        0,
-        SCAN_LIMIT,
-      );
-      const messages: Message[] = [];
-      for (const orderId of orderIds) {
-        const r = await this.stock.reservation(activityId, orderId);
-        if (r?.state !== 'R') continue;
-        const request: OrderRequestMessage = {
-          orderId,
-          activityId,
-          userId: r.userId,
-          quantity: r.quantity,
-          reservedAt: r.reservedAt,
-        };
-        messages.push({ key: orderId, value: JSON.stringify(request) });
-      }
-      if (messages.length === 0) continue;
-      await this.producer.send(TOPICS.orderRequests, messages);
-      total += messages.length;
-      this.logger.warn({ msg: 'unpublished reservations re-published', activityId, count: messages.length });
+      total += await this.recoverActivity(Number(id), now);
     }
     recovered.inc(total);
     return total;
+  }
+
+  private async recoverActivity(activityId: number, now: number): Promise<number> {
+    const k = stockKeys(activityId);
+    const olderThan = now - this.config.RESERVATION_RECOVERY_AFTER_MS;
+    const orderIds = await this.redis.client.zrangebyscore(
+      k.unconfirmed,
+      '-inf',
+      olderThan,
+      'LIMIT',
+      0,
+      SCAN_LIMIT,
+    );
+    if (orderIds.length === 0) return this.forgetIfOver(activityId, now);
+    const records = await this.redis.client.hmget(k.reservations, ...orderIds);
+    const messages: Message[] = [];
+    orderIds.forEach((orderId, i) => {
+      const r = records[i] === null ? null : parseReservation(orderId, records[i]!);
+      if (r?.state !== 'R') return;
+      const request: OrderRequestMessage = {
+        orderId,
+        activityId,
+        userId: r.userId,
+        quantity: r.quantity,
+        reservedAt: r.reservedAt,
+      };
+      messages.push({ key: orderId, value: JSON.stringify(request) });
+    });
+    if (messages.length === 0) return 0;
+    await this.producer.send(TOPICS.orderRequests, messages);
+    // Re-published now: not again before another RESERVATION_RECOVERY_AFTER_MS, so a consumer that is merely
+    // behind is not flooded with copies. XX: an entry the order-service removed meanwhile stays removed.
+    await this.redis.client.zadd(k.unconfirmed, 'XX', ...messages.flatMap((m) => [now, String(m.key)]));
+    this.logger.warn({ msg: 'unpublished reservations re-published', activityId, count: messages.length });
+    return messages.length;
+  }
+
+  /** An activity that has ended and has nothing left unconfirmed can never need recovery again. */
+  private async forgetIfOver(activityId: number, now: number): Promise<number> {
+    const k = stockKeys(activityId);
+    const [endsAt, pending] = await Promise.all([
+      this.redis.client.hget(k.meta, 'endsAt'),
+      this.redis.client.zcard(k.unconfirmed),
+    ]);
+    if (pending === 0 && (endsAt === null || Number(endsAt) < now)) {
+      await this.redis.client.srem(ACTIVE_ACTIVITIES_KEY, String(activityId));
+    }
+    return 0;
   }
 }
