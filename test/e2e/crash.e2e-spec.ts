@@ -55,8 +55,9 @@ describe('crashes (kill -9 of real service processes)', () => {
   });
 
   it('when the gateway dies between the reservation and the publish, then the order still appears', async () => {
-    // A 60 s linger holds the request in the gateway's publish batch: reserved in Redis, not yet on Kafka.
-    const gateway = await start('gateway', { PUBLISH_LINGER_MS: '60000' });
+    // A 60 s linger (and as long a publish timeout) holds the request in the gateway's publish batch:
+    // reserved in Redis, not yet on Kafka.
+    const gateway = await start('gateway', { PUBLISH_LINGER_MS: '60000', PUBLISH_TIMEOUT_MS: '60000' });
     await start('order-service', { RESERVATION_RECOVERY_AFTER_MS: '1000' });
     const activity = await createActivity(gateway.url, { stock: 2 });
 

@@ -82,7 +82,7 @@ describe('faults: service processes die (kill -9) during a sale', () => {
   });
 
   it('when the gateway dies between the reservation and the publish, then the order still appears', async () => {
-    const gateway = await start('gateway', { PUBLISH_LINGER_MS: '60000' });
+    const gateway = await start('gateway', { PUBLISH_LINGER_MS: '60000', PUBLISH_TIMEOUT_MS: '60000' });
     await start('order-service', { RESERVATION_RECOVERY_AFTER_MS: '1000' });
     const activity = await createActivity(gateway.url, { stock: 10 });
     const inFlight = Promise.all(range(5).map((i) => purchase(gateway.url, activity.id, `gw-${i}`)));
