@@ -17,6 +17,17 @@ async function wave(gateway: string, activityId: number, prefix: string, size: n
   return { accepted, statuses, ms: Date.now() - started };
 }
 
+/** Buys again and again (one buyer at a time) until one purchase is accepted; the recovery of the gateway. */
+async function firstAccepted(gateway: string, activityId: number, prefix: string) {
+  return eventually(
+    async () => {
+      const w = await wave(gateway, activityId, `${prefix}-${Date.now()}`, 1);
+      return w.accepted.length === 1 && w;
+    },
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
+}
+
 const describeStatuses = (s: Record<string, number>) =>
   Object.entries(s)
     .map(([k, n]) => `${n}× ${k}`)
@@ -50,13 +61,7 @@ describe('faults: Kafka, Redis and PostgreSQL stop during a sale', () => {
 
     infra('start', 'kafka');
     const restarted = Date.now();
-    const after = await eventually(
-      async () => {
-        const w = await wave(gateway.url, activity.id, `kafka-after-${Date.now()}`, 1);
-        return w.accepted.length === 1 && w;
-      },
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+    const after = await firstAccepted(gateway.url, activity.id, 'kafka-after');
     const recoveryMs = Date.now() - restarted;
     const accepted = [...before.accepted, ...after.accepted];
     const figures = await expectEveryAcceptedOrdered(clients, activity.id, accepted);
@@ -81,13 +86,7 @@ describe('faults: Kafka, Redis and PostgreSQL stop during a sale', () => {
     const restarted = Date.now();
     expect(await eventually(() => clients.remaining(activity.id), { timeoutMs: 30_000 })).toBe(remaining);
 
-    const after = await eventually(
-      async () => {
-        const w = await wave(gateway.url, activity.id, `redis-after-${Date.now()}`, 1);
-        return w.accepted.length === 1 && w;
-      },
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+    const after = await firstAccepted(gateway.url, activity.id, 'redis-after');
     const recoveryMs = Date.now() - restarted;
     const accepted = [...before.accepted, ...after.accepted];
     const figures = await expectEveryAcceptedOrdered(clients, activity.id, accepted);
