@@ -5,3 +5,4 @@ export * from './kafka-producer.service';
 export * from './kafka-consumer.factory';
 export * from './ensure-topics';
 export * from './dead-letter.publisher';
+export * from './batched-sender';

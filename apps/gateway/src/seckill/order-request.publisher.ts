@@ -1,15 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { Message } from 'kafkajs';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
-import { KafkaProducerService } from '@app/kafka';
-import { CORRELATION_HEADER, currentCorrelationId, histogram } from '@app/observability';
-
-interface Pending {
-  message: Message;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
+import { BatchedSender, KafkaProducerService, keyedMessage } from '@app/kafka';
+import { histogram } from '@app/observability';
 
 const batchSize = histogram(
   'order_request_batch_size',
@@ -19,81 +12,29 @@ const batchSize = histogram(
 );
 
 /**
- * Micro-batching: purchases arriving within PUBLISH_LINGER_MS (or while the previous send is in flight)
- * go to Kafka in one request; each purchase's promise settles on that request's ack (acks = all).
- * One send at a time keeps the idempotent producer's ordering and lets batches grow under load.
+ * Hands admitted purchases to Kafka, micro-batched: many purchases per request (PUBLISH_LINGER_MS,
+ * PUBLISH_MAX_BATCH), each resolved on the ack (acks = all). A buyer waits at most PUBLISH_TIMEOUT_MS:
+ * while Kafka is down kafkajs would retry much longer; if the ack comes after that, the reservation has been
+ * undone meanwhile and the order-service skips the request.
  */
 @Injectable()
 export class OrderRequestPublisher implements BeforeApplicationShutdown {
-  private queue: Pending[] = [];
-  private timer?: NodeJS.Timeout;
-  private flushing?: Promise<void>;
+  private readonly sender: BatchedSender;
 
-  constructor(
-    private readonly producer: KafkaProducerService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  publish(request: OrderRequestMessage): Promise<void> {
-    const correlationId = currentCorrelationId();
-    const message: Message = {
-      key: request.orderId,
-      value: JSON.stringify(request),
-      headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : undefined,
-    };
-    return new Promise((resolve, reject) => {
-      // The buyer waits at most PUBLISH_TIMEOUT_MS: while Kafka is down, kafkajs would retry for much longer.
-      // If the ack comes after the timeout, the reservation is already undone and the order-service skips it.
-      let settled = false;
-      const settle = (fn: () => void) => () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        fn();
-      };
-      const timer = setTimeout(
-        settle(() => reject(new Error('Kafka did not acknowledge in time'))),
-        this.config.PUBLISH_TIMEOUT_MS,
-      );
-      this.queue.push({ message, resolve: settle(resolve), reject: (err) => settle(() => reject(err))() });
-      this.schedule();
+  constructor(producer: KafkaProducerService, @Inject(APP_CONFIG) config: AppConfig) {
+    this.sender = new BatchedSender(producer, TOPICS.orderRequests, {
+      lingerMs: config.PUBLISH_LINGER_MS,
+      maxBatch: config.PUBLISH_MAX_BATCH,
+      timeoutMs: config.PUBLISH_TIMEOUT_MS,
+      onBatch: (size) => batchSize.observe(size),
     });
   }
 
-  private schedule(): void {
-    if (this.flushing || this.timer) return;
-    if (this.queue.length >= this.config.PUBLISH_MAX_BATCH || this.config.PUBLISH_LINGER_MS === 0) {
-      this.flushing = this.flush();
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flushing = this.flush();
-    }, this.config.PUBLISH_LINGER_MS);
+  publish(request: OrderRequestMessage): Promise<void> {
+    return this.sender.send(keyedMessage(request.orderId, request));
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.config.PUBLISH_MAX_BATCH);
-      batchSize.observe(batch.length);
-      try {
-        await this.producer.send(
-          TOPICS.orderRequests,
-          batch.map((p) => p.message),
-        );
-        for (const p of batch) p.resolve();
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      }
-    }
-    this.flushing = undefined;
-  }
-
-  /** Graceful shutdown: whatever was accepted is sent (or failed and undone) before the producer closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.flushing;
-    if (this.queue.length > 0) await (this.flushing = this.flush());
+  beforeApplicationShutdown(): Promise<void> {
+    return this.sender.drain();
   }
 }

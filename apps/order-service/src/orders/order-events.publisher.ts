@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Message, TopicMessages } from 'kafkajs';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderEventMessage, OrderTimeoutMessage, TOPICS, delayLevelFor, timeoutTopic } from '@app/contracts';
-import { KafkaProducerService } from '@app/kafka';
-import { CORRELATION_HEADER, currentCorrelationId } from '@app/observability';
+import { KafkaProducerService, keyedMessage } from '@app/kafka';
 
 export interface OrderFacts {
   id: string;
@@ -32,9 +31,9 @@ export class OrderEventsPublisher {
       const dueAt = o.expiresAt.getTime();
       const topic = timeoutTopic(delayLevelFor(dueAt - now, this.config.TIMEOUT_DELAY_LEVELS_SECONDS));
       const timeout: OrderTimeoutMessage = { orderId: o.id, activityId: o.activityId, dueAt };
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), this.message(o.id, timeout)]);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), keyedMessage(o.id, timeout)]);
     }
-    const events = orders.map((o) => this.message(o.id, this.event('ORDER_CREATED', o, now)));
+    const events = orders.map((o) => keyedMessage(o.id, this.event('ORDER_CREATED', o, now)));
     const topicMessages: TopicMessages[] = [{ topic: TOPICS.orderEvents, messages: events }];
     for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
     await this.producer.sendBatch(topicMessages);
@@ -42,20 +41,11 @@ export class OrderEventsPublisher {
 
   async paid(order: OrderFacts, now = Date.now()): Promise<void> {
     await this.producer.send(TOPICS.orderEvents, [
-      this.message(order.id, this.event('ORDER_PAID', order, now)),
+      keyedMessage(order.id, this.event('ORDER_PAID', order, now)),
     ]);
   }
 
   private event(type: OrderEventMessage['type'], o: OrderFacts, at: number): OrderEventMessage {
     return { type, orderId: o.id, activityId: o.activityId, userId: o.userId, quantity: o.quantity, at };
-  }
-
-  private message(key: string, value: unknown): Message {
-    const correlationId = currentCorrelationId();
-    return {
-      key,
-      value: JSON.stringify(value),
-      headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : undefined,
-    };
   }
 }
