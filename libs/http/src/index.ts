@@ -6,3 +6,4 @@ export * from './bootstrap';
 export * from './json-body';
 export * from './wire-errors';
 export * from './service.module';
+export * from './periodic-task';

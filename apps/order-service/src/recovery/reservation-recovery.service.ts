@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Message } from 'kafkajs';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
+import { PeriodicTask } from '@app/http';
 import { KafkaProducerService } from '@app/kafka';
 import { counter } from '@app/observability';
 import { RedisService } from '@app/redis';
@@ -21,26 +22,27 @@ const SCAN_LIMIT = 500;
 @Injectable()
 export class ReservationRecoveryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReservationRecoveryService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: RedisService,
     private readonly producer: KafkaProducerService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.recover()
-        .catch((err: Error) => this.logger.warn({ msg: 'recovery pass failed', err: err.message }))
-        .finally(() => (this.running = undefined));
-    }, this.config.RESERVATION_RECOVERY_INTERVAL_MS);
+  ) {
+    this.task = new PeriodicTask(
+      'reservation recovery',
+      config.RESERVATION_RECOVERY_INTERVAL_MS,
+      () => this.recover(),
+      this.logger,
+    );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass over every activity; returns how many reservations were re-published. */
