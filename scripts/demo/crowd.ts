@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { DemoClient } from './demo-client';
+import { SeckillApi } from '../scenarios/support/seckill-api';
 
 export interface CrowdResult {
   /** answers to the burst, e.g. { '202 QUEUED': 100, '409 SOLD_OUT': 2900 } */
@@ -28,17 +28,18 @@ const poll = async (check: () => Promise<boolean>, timeoutMs: number, what: stri
  * the deadline (and must be refused), three in ten never pay (their orders time out, stock comes back).
  */
 export async function runCrowd(
-  client: DemoClient,
+  client: SeckillApi,
   db: DataSource,
   activityId: number,
   buyers: number,
   onAdmitted: () => void,
 ): Promise<CrowdResult> {
+  const buyerIds = Array.from({ length: buyers }, (_, i) => `demo-${activityId}-${i}`);
+  client.signIn(buyerIds);
   const started = Date.now();
   const outcomes: Record<string, number> = {};
   const answers = await Promise.all(
-    Array.from({ length: buyers }, async (_, i) => {
-      const buyer = `demo-${activityId}-${i}`;
+    buyerIds.map(async (buyer) => {
       const { status, body } = await client.purchase(activityId, buyer);
       const key = `${status} ${body.code ?? 'QUEUED'}`;
       outcomes[key] = (outcomes[key] ?? 0) + 1;

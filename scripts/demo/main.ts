@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@app/config';
 import { createDataSource } from '@app/database';
 import { settleAndCheck } from '../reconcile/index';
-import { DemoClient } from './demo-client';
+import { SeckillApi } from '../scenarios/support/seckill-api';
 import { Progress } from './progress';
 import { SaleFigures, printSummary } from './summary';
 import { runCrowd } from './crowd';
@@ -25,19 +25,24 @@ async function main(): Promise<number> {
     if (up.status !== 0) return up.status ?? 1;
   }
   const config = loadConfig();
-  const client = new DemoClient(
-    config,
-    env('DEMO_GATEWAY_URL', `http://127.0.0.1:${config.GATEWAY_PORT}`),
-    env('DEMO_ORDER_SERVICE_URL', `http://127.0.0.1:${config.ORDER_SERVICE_PORT}`),
-  );
+  const client = new SeckillApi(config, {
+    gateway: process.env.DEMO_GATEWAY_URL,
+    orderService: process.env.DEMO_ORDER_SERVICE_URL,
+  });
   const redis = new Redis(config.REDIS_URL);
   const db = await createDataSource(config).initialize();
   try {
-    const activity = await client.createActivity(STOCK, PAY_TIMEOUT_SECONDS);
+    const activity = {
+      id: await client.createActivity({
+        name: `demo sale of ${new Date().toISOString().slice(11, 19)}`,
+        stock: STOCK,
+        payTimeoutSeconds: PAY_TIMEOUT_SECONDS,
+      }),
+    };
     console.log(
       `\n秒杀 demo: activity #${activity.id}, ${STOCK} items, ${BUYERS} buyers, pay within ${PAY_TIMEOUT_SECONDS} s`,
     );
-    const dashboard = env('DEMO_DASHBOARD_URL', `${client.gatewayUrl}/dashboard`);
+    const dashboard = env('DEMO_DASHBOARD_URL', `${client.gateway}/dashboard`);
     console.log(`  live dashboard: ${dashboard}?activity=${activity.id}\n`);
 
     let admitted = 0;
@@ -64,6 +69,7 @@ async function main(): Promise<number> {
     };
     return printSummary(figures) ? 0 : 1;
   } finally {
+    client.close();
     redis.disconnect();
     await db.destroy();
   }

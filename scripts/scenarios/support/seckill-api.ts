@@ -24,7 +24,7 @@ export interface OrderAnswer {
   code?: string;
 }
 
-/** The public HTTP API of the running stack, as a buyer and an admin call it. */
+/** The public HTTP API of the running stack, as a buyer and an admin call it (scenarios and the demo). */
 export class SeckillApi {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   private readonly tokens = new Map<string, string>();
@@ -32,9 +32,13 @@ export class SeckillApi {
   readonly orderService: string;
   readonly cancelService: string;
 
-  constructor(private readonly config: AppConfig) {
-    this.gateway = `http://127.0.0.1:${config.GATEWAY_PORT}`;
-    this.orderService = `http://127.0.0.1:${config.ORDER_SERVICE_PORT}`;
+  /** `urls` overrides the local addresses, e.g. the compose service names for the demo container. */
+  constructor(
+    private readonly config: AppConfig,
+    urls: { gateway?: string; orderService?: string } = {},
+  ) {
+    this.gateway = urls.gateway ?? `http://127.0.0.1:${config.GATEWAY_PORT}`;
+    this.orderService = urls.orderService ?? `http://127.0.0.1:${config.ORDER_SERVICE_PORT}`;
     this.cancelService = `http://127.0.0.1:${config.CANCEL_SERVICE_PORT}`;
   }
 
@@ -44,7 +48,7 @@ export class SeckillApi {
       method: 'POST',
       headers: { authorization: `Bearer ${this.config.ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        name: `scenario ${input.name}`,
+        name: input.name,
         stock: input.stock,
         perUserLimit: 1,
         payTimeoutSeconds: input.payTimeoutSeconds ?? 900,
@@ -67,6 +71,13 @@ export class SeckillApi {
   pay(orderId: string, userId: string): Promise<Reply<OrderAnswer>> {
     return this.call(`${this.orderService}/api/orders/${orderId}/pay`, {
       method: 'POST',
+      headers: { authorization: this.bearer(userId) },
+    });
+  }
+
+  order(orderId: string, userId: string): Promise<Reply<OrderAnswer>> {
+    return this.call(`${this.orderService}/api/orders/${orderId}`, {
+      method: 'GET',
       headers: { authorization: this.bearer(userId) },
     });
   }
