@@ -7,7 +7,7 @@ import { check, sleep } from 'k6';
 import { Rate } from 'k6/metrics';
 import { GATEWAY_URL, RUN_ID, num } from './lib/config.js';
 import { buyerToken } from './lib/jwt.js';
-import { recordPurchase } from './lib/metrics.js';
+import { recordPurchase, errorThresholds } from './lib/metrics.js';
 import { buy, createActivity, pay, readOrder, waitForOrder } from './lib/seckill.js';
 import { TREND_STATS, summaryHandler } from './lib/summary.js';
 
@@ -31,10 +31,7 @@ export const options = {
   },
   summaryTrendStats: TREND_STATS,
   thresholds: {
-    errors_unexpected: ['rate==0'],
-    errors_server: ['rate==0'],
-    errors_unavailable: ['rate==0'],
-    errors_rate_limited: ['rate==0'],
+    ...errorThresholds(),
     pay_in_time_ok: ['rate==1'],
     pay_late_refused: ['rate==1'],
     'outcome_QUEUED{scenario:second_wave}': ['count>0'], // released stock is sold again

@@ -6,7 +6,7 @@
 import exec from 'k6/execution';
 import { GATEWAY_URL, RUN_ID, num } from './lib/config.js';
 import { buyerToken } from './lib/jwt.js';
-import { recordPurchase } from './lib/metrics.js';
+import { recordPurchase, errorThresholds } from './lib/metrics.js';
 import { buy, createActivity } from './lib/seckill.js';
 import { TREND_STATS, summaryHandler } from './lib/summary.js';
 
@@ -27,10 +27,7 @@ export const options = {
   },
   summaryTrendStats: TREND_STATS,
   thresholds: {
-    errors_unexpected: ['rate<0.001'],
-    errors_server: ['rate==0'],
-    errors_unavailable: ['rate<0.001'],
-    errors_rate_limited: ['rate<0.001'],
+    ...errorThresholds(0.001),
     dropped_iterations: [`count<${RATE}`], // k6 ran out of VUs: the target fell behind the arrival rate
     admitted_duration: ['p(99)<500'],
   },

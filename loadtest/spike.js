@@ -7,7 +7,7 @@
 import exec from 'k6/execution';
 import { GATEWAY_URL, RUN_ID, num, str } from './lib/config.js';
 import { buyerToken } from './lib/jwt.js';
-import { recordPurchase } from './lib/metrics.js';
+import { recordPurchase, errorThresholds } from './lib/metrics.js';
 import { buy, createActivity } from './lib/seckill.js';
 import { TREND_STATS, summaryHandler } from './lib/summary.js';
 
@@ -31,10 +31,7 @@ export const options = {
   // Latency bounds are loose (a shared 2-core machine); errors are not. `npm run bench` reports, it
   // does not judge, and runs with --no-thresholds.
   thresholds: {
-    errors_unexpected: ['rate<0.001'],
-    errors_server: ['rate==0'],
-    errors_unavailable: ['rate<0.001'],
-    errors_rate_limited: ['rate<0.001'],
+    ...errorThresholds(0.001),
     ...(TARGET === 'bare' ? {} : { [`outcome_${EXPECTED[0]}`]: [`count==${Math.min(STOCK, BUYERS)}`] }),
     purchase_duration: ['p(95)<2000'], // p99 includes first requests on new connections: see docs/benchmarks.md
   },

@@ -68,3 +68,17 @@ export function recordPurchase(res, expected, t0) {
   }
   return code;
 }
+
+/**
+ * Thresholds on unwanted answers, shared by every scenario: a 5xx is never tolerated; the other kinds
+ * (unexpected codes, 503, 429) at most `tolerated` as a rate (0: none at all).
+ */
+export function errorThresholds(tolerated = 0) {
+  const bound = tolerated === 0 ? 'rate==0' : `rate<${tolerated}`;
+  return {
+    errors_unexpected: [bound],
+    errors_server: ['rate==0'],
+    errors_unavailable: [bound],
+    errors_rate_limited: [bound],
+  };
+}

@@ -1,7 +1,8 @@
 import { loadConfig } from '@app/config';
 import { signBuyerToken } from '@app/auth';
 
-const config = loadConfig();
+// Read on use, not at import: some specs set their variables after their imports have run.
+const config = () => loadConfig();
 
 export interface Reply<T = any> {
   status: number;
@@ -14,7 +15,7 @@ async function call<T>(url: string, init: RequestInit): Promise<Reply<T>> {
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-export const buyerToken = (userId: string) => signBuyerToken(userId, config.JWT_SECRET);
+export const buyerToken = (userId: string) => signBuyerToken(userId, config().JWT_SECRET);
 
 export interface ActivityInput {
   name?: string;
@@ -25,6 +26,18 @@ export interface ActivityInput {
   endsAt?: Date;
 }
 
+/** The admin API's body for `input`: open from a minute ago for an hour unless told otherwise. */
+export function activityBody(input: ActivityInput): Record<string, unknown> {
+  return {
+    name: input.name ?? 'e2e sale',
+    stock: input.stock,
+    perUserLimit: input.perUserLimit ?? 1,
+    payTimeoutSeconds: input.payTimeoutSeconds ?? 60,
+    startsAt: (input.startsAt ?? new Date(Date.now() - 60_000)).toISOString(),
+    endsAt: (input.endsAt ?? new Date(Date.now() + 3_600_000)).toISOString(),
+  };
+}
+
 /** Creates an activity that is open now (unless told otherwise) through the admin API. */
 export async function createActivity(
   gateway: string,
@@ -32,15 +45,8 @@ export async function createActivity(
 ): Promise<{ id: number; stock: number }> {
   const { status, body } = await call<{ id: number; stock: number }>(`${gateway}/api/activities`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${config.ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: input.name ?? 'e2e sale',
-      stock: input.stock,
-      perUserLimit: input.perUserLimit ?? 1,
-      payTimeoutSeconds: input.payTimeoutSeconds ?? 60,
-      startsAt: (input.startsAt ?? new Date(Date.now() - 60_000)).toISOString(),
-      endsAt: (input.endsAt ?? new Date(Date.now() + 3_600_000)).toISOString(),
-    }),
+    headers: { authorization: `Bearer ${config().ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(activityBody(input)),
   });
   if (status !== 201) throw new Error(`activity not created: ${status} ${JSON.stringify(body)}`);
   return body;

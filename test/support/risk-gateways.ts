@@ -6,6 +6,7 @@ import { ServiceModule, createService } from '@app/http';
 import { ActivitiesModule } from '../../apps/gateway/src/activities/activities.module';
 import { AdminModule } from '../../apps/gateway/src/admin/admin.module';
 import { SeckillModule } from '../../apps/gateway/src/seckill/seckill.module';
+import { ActivityInput, activityBody } from './api';
 
 /** The gateway's purchase path and admin API (its other modules, such as the dashboard, play no part here). */
 @Module({ imports: [ServiceModule.forRoot('gateway'), ActivitiesModule, AdminModule, SeckillModule] })
@@ -90,21 +91,12 @@ export class InProcessService {
   }
 
   /** Creates an activity, open now unless told otherwise. */
-  async createActivity(input: {
-    stock: number;
-    perUserLimit?: number;
-    payTimeoutSeconds?: number;
-    startsAt?: Date;
-    endsAt?: Date;
-  }): Promise<number> {
-    const { status, body } = await this.admin<{ id: number }>('POST', '/api/activities', {
-      name: 'risk spec',
-      stock: input.stock,
-      perUserLimit: input.perUserLimit ?? 1,
-      payTimeoutSeconds: input.payTimeoutSeconds ?? 60,
-      startsAt: (input.startsAt ?? new Date(Date.now() - 60_000)).toISOString(),
-      endsAt: (input.endsAt ?? new Date(Date.now() + 3_600_000)).toISOString(),
-    });
+  async createActivity(input: ActivityInput): Promise<number> {
+    const { status, body } = await this.admin<{ id: number }>(
+      'POST',
+      '/api/activities',
+      activityBody({ name: 'risk spec', ...input }),
+    );
     if (status !== 201) throw new Error(`activity not created: ${status} ${JSON.stringify(body)}`);
     return body.id;
   }

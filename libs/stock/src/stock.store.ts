@@ -36,9 +36,4 @@ export class StockStore {
     const record = await this.redis.client.hget(stockKeys(activityId).reservations, orderId);
     return record === null ? null : parseReservation(orderId, record);
   }
-
-  async reservations(activityId: number): Promise<Reservation[]> {
-    const all = await this.redis.client.hgetall(stockKeys(activityId).reservations);
-    return Object.entries(all).map(([orderId, record]) => parseReservation(orderId, record));
-  }
 }
