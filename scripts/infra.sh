@@ -8,15 +8,21 @@
 #   scripts/infra.sh stop|start redis|postgres|kafka   one dependency (the fault tests use these)
 # Data, logs and downloads live under .local/ (git-ignored). Ports match .env.example.
 # INFRA_PROFILE=faults runs a second, separate set (data in .local/faults, ports 16379, 15432, 19092/19093)
-# that the fault suite may stop and break without touching the one everything else uses.
+# that the fault suite may stop and break without touching the one everything else uses. Any other
+# INFRA_PROFILE name with INFRA_PORT_OFFSET=N runs one more set on the default ports + N (data in .local/<name>).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [ "${INFRA_PROFILE:-}" = faults ]; then
-  LOCAL="$ROOT/.local/faults" REDIS_PORT=16379 PG_PORT=15432 KAFKA_PORT=19092 CONTROLLER_PORT=19093
-else
-  LOCAL="$ROOT/.local" REDIS_PORT=6379 PG_PORT=5432 KAFKA_PORT=9092 CONTROLLER_PORT=9093
-fi
+case "${INFRA_PROFILE:-}" in
+  "") LOCAL="$ROOT/.local" REDIS_PORT=6379 PG_PORT=5432 KAFKA_PORT=9092 CONTROLLER_PORT=9093 ;;
+  faults) LOCAL="$ROOT/.local/faults" REDIS_PORT=16379 PG_PORT=15432 KAFKA_PORT=19092 CONTROLLER_PORT=19093 ;;
+  *)
+    # Any other name: a set of its own, each port the default one plus INFRA_PORT_OFFSET.
+    offset=${INFRA_PORT_OFFSET:?"INFRA_PROFILE=$INFRA_PROFILE needs INFRA_PORT_OFFSET (ports = defaults + offset)"}
+    LOCAL="$ROOT/.local/$INFRA_PROFILE" REDIS_PORT=$((6379 + offset)) PG_PORT=$((5432 + offset))
+    KAFKA_PORT=$((9092 + offset)) CONTROLLER_PORT=$((9093 + offset))
+    ;;
+esac
 RUN="$LOCAL/run"
 PG_USER=seckill PG_PASSWORD=seckill PG_DB=seckill
 KAFKA_VERSION=3.9.1
