@@ -3,7 +3,7 @@
 #   scripts/infra.sh up       install what is missing, start what is not running, wait until each really works
 #   scripts/infra.sh down     stop what this script started (never a server it found already running)
 #   scripts/infra.sh status   one line per dependency
-#   scripts/infra.sh k6       print the path of k6, building it once into .local/tools if needed
+#   scripts/infra.sh wrk      print the path of wrk (the load generator), installing Debian's package if needed
 #   scripts/infra.sh browser  print the path of Chromium, installing Debian's package if needed
 #   scripts/infra.sh toxiproxy  print the path of toxiproxy-server, building it once into .local/tools
 #   scripts/infra.sh stop|start redis|postgres|kafka   one dependency (the fault tests use these)
@@ -27,10 +27,12 @@ esac
 RUN="$LOCAL/run"
 PG_USER=seckill PG_PASSWORD=seckill PG_DB=seckill
 KAFKA_VERSION=3.9.1
-K6_VERSION=v1.8.1
 TOXIPROXY_VERSION=v2.12.0
 # Clients reconnect to the address the broker advertises: behind a proxy, it must advertise the proxy's port.
 KAFKA_ADVERTISED_PORT=${KAFKA_ADVERTISED_PORT:-$KAFKA_PORT}
+# A second listener for the benchmark's networked profile, advertised as the port its toxiproxy listens on
+# for Kafka (scripts/bench/network.ts: Kafka's port + 1385); the PLAINTEXT listener stays direct.
+KAFKA_PROXIED_PORT=$((KAFKA_PORT + 2)) KAFKA_PROXIED_ADVERTISED_PORT=$((KAFKA_PORT + 1385))
 KAFKA_HOME="$LOCAL/kafka"
 # Downloads are shared by every profile.
 KAFKA_LIBS="$ROOT/.local/kafka/libs"
@@ -179,7 +181,8 @@ kafka_up() {
   kafka_install
   local props="$KAFKA_HOME/config/server.properties"
   sed -e "s|@DATA_DIR@|$KAFKA_HOME/data|" -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
-    -e "s|@KAFKA_ADVERTISED_PORT@|$KAFKA_ADVERTISED_PORT|g" \
+    -e "s|@KAFKA_ADVERTISED_PORT@|$KAFKA_ADVERTISED_PORT|g" -e "s|@KAFKA_PROXIED_PORT@|$KAFKA_PROXIED_PORT|g" \
+    -e "s|@KAFKA_PROXIED_ADVERTISED_PORT@|$KAFKA_PROXIED_ADVERTISED_PORT|g" \
     "$ROOT/scripts/infra/kafka/server.properties" >"$props"
   local cp="$KAFKA_LIBS/*"
   if [ ! -f "$KAFKA_HOME/data/meta.properties" ]; then
@@ -211,16 +214,10 @@ kafka_down() {
   rm -f "$RUN/kafka.pid"
 }
 
-# ---------------------------------------------------------------- k6 (load tests only)
-k6_path() {
-  local k6="$LOCAL/tools/k6"
-  if [ ! -x "$k6" ] || ! "$k6" version 2>/dev/null | grep -q "${K6_VERSION#v}"; then
-    command -v go >/dev/null || die "k6 is missing and Go is not installed (needed to build k6 $K6_VERSION)"
-    say "k6: building $K6_VERSION once into .local/tools (a few minutes)" >&2
-    mkdir -p "$LOCAL/tools"
-    GOBIN="$LOCAL/tools" CGO_ENABLED=0 go install "go.k6.io/k6@$K6_VERSION" >&2 || die "k6 build failed"
-  fi
-  echo "$k6"
+# ---------------------------------------------------------------- wrk (load tests and the benchmark)
+wrk_path() {
+  command -v wrk >/dev/null || apt_install wrk >&2
+  command -v wrk
 }
 
 # ---------------------------------------------------------------- toxiproxy (chaos tests, benchmark)
@@ -278,7 +275,7 @@ case "${1:-}" in
   up) redis_up && pg_up && kafka_up && say "ready: redis :$REDIS_PORT, postgres :$PG_PORT, kafka :$KAFKA_PORT" ;;
   down) kafka_down && redis_down && pg_down ;;
   status) status ;;
-  k6) k6_path ;;
+  wrk) wrk_path ;;
   browser) browser_path ;;
   toxiproxy) toxiproxy_path ;;
   stop | start)
@@ -289,5 +286,5 @@ case "${1:-}" in
       *) die "usage: scripts/infra.sh $1 redis|postgres|kafka" ;;
     esac
     ;;
-  *) die "usage: scripts/infra.sh up|down|status|k6|browser|toxiproxy|stop|start" ;;
+  *) die "usage: scripts/infra.sh up|down|status|wrk|browser|toxiproxy|stop|start" ;;
 esac

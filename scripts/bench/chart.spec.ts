@@ -25,7 +25,7 @@ describe('the peak-shaving chart', () => {
     );
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<path /g)).toHaveLength(4);
-    expect(svg).toContain('admitted (202, k6)');
+    expect(svg).toContain('admitted (202, wrk)');
     expect(svg).toContain('orders written (PostgreSQL)');
   });
 });

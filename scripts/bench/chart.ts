@@ -27,7 +27,7 @@ const niceStep = (max: number) => {
 };
 
 /**
- * Peak shaving made visible: admissions per second (k6's 202s) against orders written per second
+ * Peak shaving made visible: admissions per second (the 202s the load generator received) against orders written per second
  * (PostgreSQL), and both cumulated. The red spike is the burst the gateway absorbed; the blue plateau
  * is the pace the database was written at.
  */
@@ -87,7 +87,7 @@ export function peakShavingSvg(admitted: Curve, persisted: Curve, title: string)
   );
   out.push(`<text x="${LEFT}" y="22" font-size="14" font-weight="bold">${title}</text>`);
   out.push(
-    `<rect x="${W - 330}" y="10" width="12" height="4" fill="${COLORS.admitted}"/><text x="${W - 314}" y="16">admitted (202, k6)</text>`,
+    `<rect x="${W - 330}" y="10" width="12" height="4" fill="${COLORS.admitted}"/><text x="${W - 314}" y="16">admitted (202, wrk)</text>`,
   );
   out.push(
     `<rect x="${W - 180}" y="10" width="12" height="4" fill="${COLORS.persisted}"/><text x="${W - 164}" y="16">orders written (PostgreSQL)</text>`,

@@ -3,16 +3,16 @@ import { Client } from 'pg';
 export interface Drain {
   /** orders persisted for the activity when the wait ended */
   persisted: number;
-  /** from the last admission (k6) to the last order row (created_at), seconds; null if never complete */
+  /** from the last admission (202 at the load generator) to the last order row (created_at), s; null if never complete */
   drainS: number | null;
-  /** cumulative persisted orders over time: [ms since the k6 run's t0, rows so far] */
+  /** cumulative persisted orders over time: [ms since the load run's first send, rows so far] */
   curve: [number, number][];
 }
 
 /**
  * Peak shaving, measured: the gateway admitted `admitted` purchases, the last one at `lastAdmissionAt`
  * (epoch ms); wait until that many order rows exist, then read when each was written. created_at is
- * set by the order-service's INSERT (now()), on the same clock as k6's.
+ * set by the order-service's INSERT (now()), on the same clock as the load generator's.
  */
 export async function measureDrain(
   databaseUrl: string,

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from './k6';
+import { ROOT } from './paths';
 
 export interface Verdict {
   ok: boolean;

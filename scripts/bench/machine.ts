@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -9,7 +9,7 @@ export interface Machine {
   memoryGiB: number;
   kernel: string;
   node: string;
-  k6: string;
+  loadGenerator: string;
   redis: string;
   postgres: string;
   /** 1-minute load average before the bench started: how quiet the machine was */
@@ -17,7 +17,7 @@ export interface Machine {
 }
 
 /** What the figures were measured on; ratios travel between machines, absolute numbers do not. */
-export async function describeMachine(k6: string, redisUrl: string, databaseUrl: string): Promise<Machine> {
+export async function describeMachine(redisUrl: string, databaseUrl: string): Promise<Machine> {
   const redis = new Redis(redisUrl);
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
@@ -30,7 +30,10 @@ export async function describeMachine(k6: string, redisUrl: string, databaseUrl:
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       kernel: release(),
       node: process.version,
-      k6: execFileSync(k6, ['version'], { encoding: 'utf8' }).trim().split('\n')[0],
+      // `wrk -v` prints its version line and exits 1
+      loadGenerator: (spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout ?? '')
+        .split('\n')[0]
+        .split(' [')[0],
       redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
       postgres: rows[0].v,
       loadAverageBefore: Number(loadavg()[0].toFixed(2)),

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { LuaScript } from '@app/redis';
-import { ROOT } from './k6';
+import { ROOT } from './paths';
 import { Throughput, round, timed } from './timing';
 
 export interface ReserveBench {

@@ -1,61 +1,81 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Latency } from './k6';
-import { BenchResults, PathRun } from './results';
+import { BenchResults } from './results';
 
-const lat = (l: Latency | undefined) =>
-  l ? [l.p50, l.p95, l.p99].map((v) => v.toFixed(1)) : ['—', '—', '—'];
+type Run = BenchResults['runs']['spike'] | BenchResults['runs']['bare'];
+const n = (x: number | null | undefined) =>
+  x === null || x === undefined ? '—' : Math.round(x).toLocaleString('en-US');
 const mix = (o: Record<string, number>) =>
   Object.entries(o)
-    .map(([c, n]) => `${c} ${n}`)
+    .map(([c, k]) => `${c} ${k}`)
     .join(', ');
-const n = (x: number | undefined) => (x === undefined ? '—' : Math.round(x).toLocaleString('en-US'));
+const drainOf = (r: Run) => ('drain' in r && r.drain.drainS !== null ? `${r.drain.drainS} s` : '—');
 
-/** The report as markdown: what ran, the figures, the targets, the micro-benchmarks and the chart. */
+/** The report as markdown: machine, generators, runs, targets, scale curve, expiry wave, micro-benchmarks. */
 export function markdown(r: BenchResults, chartHref: string): string {
   const { machine: m, shape: s, runs } = r;
-  const row = (run: PathRun) => {
-    const d = run.digest;
-    const [p50, p95, p99] = lat(d.latencyMs.purchase);
-    return `| ${run.label} | ${n(d.purchases)} | **${n(d.rps)}** | ${p50} | ${p95} | ${p99} | ${n(d.successes.perSecond)} | ${mix(d.outcomes)} | ${run.oversold} |`;
-  };
-  const steadyAdmitted = lat(runs.steady.digest.latencyMs.admitted);
-  const drain = r.drain;
+  const row = (label: string, d: Run) =>
+    `| ${label} | ${n(d.requests)} | **${n(d.rps)}** | ${d.latencyMs.p50} | ${d.latencyMs.p95} | ${d.latencyMs.p99} | ${n(d.successes.perSecond)} | ${drainOf(d)} | ${mix(d.outcomes)} |`;
+  const net = 'skipped' in runs.networked ? null : runs.networked;
+  const w = r.expiryWave;
   const { kafkaProduce: k, pgInsert: p, reserve: q } = r.micro;
   const rb =
     'skipped' in q.redisBenchmark
       ? q.redisBenchmark.skipped
-      : `${n(q.redisBenchmark.perSecond)} calls/s (redis-benchmark, ${q.redisBenchmark.connections} connections)`;
+      : `${n(q.redisBenchmark.perSecond)} calls/s (redis-benchmark)`;
   return [
-    `Measured ${r.generatedAt} on ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Linux ${m.kernel}; Node ${m.node}, ${m.k6},`,
-    `Redis ${m.redis}, PostgreSQL ${m.postgres}, Kafka 3.9.1. One run; k6, the services and the infrastructure share`,
-    `the machine (1-minute load average before the run: ${m.loadAverageBefore}).`,
+    `Measured ${r.generatedAt} on ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Linux ${m.kernel}; Node ${m.node}, ${m.loadGenerator},`,
+    `Redis ${m.redis}, PostgreSQL ${m.postgres}, Kafka 3.9.1. One run; the load generator, the services and the infrastructure`,
+    `share the machine (1-minute load average before the run: ${m.loadAverageBefore}).`,
     '',
-    `Load shape (the same for the three paths): ${n(s.buyers)} distinct buyers for ${n(s.stock)} items, ${s.vus} k6`,
-    'connections sending as fast as the target answers (closed model), one purchase per buyer.',
+    `Load generators, ${n(r.generators.requests)} distinct buyers against the bare server over ${r.generators.connections} connections:`,
     '',
-    '| path | requests | req/s | p50 ms | p95 ms | p99 ms | successes/s | outcomes | oversold |',
-    '| ---- | -------: | ----: | -----: | -----: | -----: | ----------: | -------- | -------: |',
-    row(runs.bare),
-    row(runs.purchase),
-    row(runs.naive),
-    row(runs.steady),
+    '| generator | req/s | its CPU, ms | CPU per request, ms |',
+    '| --------- | ----: | ----------: | ------------------: |',
+    ...r.generators.figures.map(
+      (g) =>
+        `| ${g.generator} | ${g.cpuPerRequestMs === null ? '—' : n(g.rps)} | ${n(g.cpuMs)} | ${g.cpuPerRequestMs ?? g.note ?? '—'} |`,
+    ),
     '',
-    `The last row is the steady phase: ${s.steadyRate} new buyers/s (80 % of the purchase path's peak admissions/s) for`,
-    `${s.steadyS} s, enough stock for all; its admitted purchases: p50 ${steadyAdmitted[0]} ms, p95 ${steadyAdmitted[1]} ms, p99 ${steadyAdmitted[2]} ms.`,
+    `Load shape: ${n(s.buyers)} distinct buyers, ${s.connections} connections sending as fast as the target answers`,
+    `(closed model), one purchase each; the steady row is paced at ${s.steadyRate}/s (80 % of the admissions' req/s).`,
+    `Networked: Redis, PostgreSQL and Kafka of both designs behind toxiproxy, +${s.netLatencyMs} ms per round trip.`,
     '',
-    '| target | measured | met |',
-    '| ------ | -------- | :-: |',
-    ...r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? '✓' : '✗'} |`),
+    '| run | requests | req/s | p50 ms | p95 ms | p99 ms | successes/s | drain | answers |',
+    '| --- | -------: | ----: | -----: | -----: | -----: | ----------: | ----: | ------- |',
+    row('bare node:http 200 (the ceiling)', runs.bare),
+    row('refusals: activity sold out, every answer SOLD_OUT', runs.refusals),
+    row(`spike: ${n(s.stock)} items (gateway → Redis → Kafka)`, runs.spike),
+    row('admissions: stock for every buyer', runs.admissions),
+    row(`steady: ${s.steadyRate}/s for ${s.steadyS} s, stock for all`, runs.steady),
+    row('naive: one PostgreSQL transaction per purchase', runs.naive),
+    ...(net ? [row('spike, networked', net.spike), row('naive, networked', net.naive)] : []),
     '',
-    `Peak shaving: ${n(runs.purchase.digest.successes.count)} admissions within ${runs.purchase.digest.successes.lastS} s; ` +
-      `${n(drain.persisted)} order rows written, the last ${drain.drainS === null ? '— never (timed out)' : `${drain.drainS} s`} after the last admission (drain time).`,
+    '| target | measured | met | why not |',
+    '| ------ | -------- | :-: | ------- |',
+    ...r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? '✓' : '✗'} | ${t.reason ?? ''} |`),
+    '',
+    'Scale curve (the spike, stock 10 % of the buyers):',
+    '',
+    '| buyers | stock | req/s | p99 ms | Redis held by the activity | drain time |',
+    '| -----: | ----: | ----: | -----: | -------------------------: | ---------: |',
+    ...r.scale.map(
+      (c) =>
+        `| ${n(c.buyers)} | ${n(c.stock)} | ${n(c.rps)} | ${c.p99Ms} | ${(c.redisBytes / 2 ** 20).toFixed(1)} MiB | ${c.drainS ?? '—'} s |`,
+    ),
+    '',
+    w
+      ? `Expiry wave: ${n(w.shape.orders)} unpaid orders (pay timeout ${w.shape.payTimeoutSeconds} s, expiries spread over ${w.expiriesSpreadS} s): ` +
+        `${n(w.released)} cancelled with their stock back, lateness after expires_at p50 ${w.latenessMs?.p50 ?? '—'} ms, p95 ${w.latenessMs?.p95 ?? '—'} ms, ` +
+        `p99 ${w.latenessMs?.p99 ?? '—'} ms, max ${w.latenessMs?.max ?? '—'} ms; ${n(w.cancellationsPerSecond)} cancellations/s` +
+        `${w.complete ? '' : ` (incomplete after ${w.shape.waitS} s)`}.`
+      : 'Expiry wave: not run.',
     '',
     `![admissions vs orders written](${chartHref})`,
     '',
     '| micro-benchmark | one at a time | batched / native | ratio |',
     '| --------------- | ------------: | ---------------: | ----: |',
-    `| Kafka produce, idempotent, acks=all | ${n(k.oneByOne.perSecond)} msg/s (one per send) | ${n(k.batched.perSecond)} msg/s (${k.batched.batchSize} per send) | ${k.ratio}× |`,
-    `| PostgreSQL insert of order rows | ${n(p.perRow.perSecond)} rows/s (one autocommitted INSERT each) | ${n(p.multiRow.perSecond)} rows/s (${p.multiRow.rowsPerStatement} per INSERT … unnest) | ${p.ratio}× |`,
+    `| Kafka produce, idempotent, acks=all | ${n(k.oneByOne.perSecond)} msg/s | ${n(k.batched.perSecond)} msg/s (${k.batched.batchSize} per send) | ${k.ratio}× |`,
+    `| PostgreSQL insert of order rows | ${n(p.perRow.perSecond)} rows/s | ${n(p.multiRow.perSecond)} rows/s (${p.multiRow.rowsPerStatement} per INSERT … unnest) | ${p.ratio}× |`,
     `| reserve.lua by EVALSHA | ${n(q.node.perSecond)} calls/s (Node ioredis, ${q.node.concurrency} in flight) | ${rb} | ${q.ratio ?? '—'} |`,
     '',
   ].join('\n');

@@ -1,143 +1,182 @@
 // `npm run bench`: the purchase path beside its baselines, in one run on one machine (docs/benchmarks.md).
-//   the same k6 spike against (a) a bare node:http 200, (b) the purchase path, (c) the naive design;
-//   then (b) steady at 80 % of its peak; then micro-benchmarks (Kafka produce, PostgreSQL insert, Redis).
 // Writes bench-results/latest.{json,md} and latest-peak-shaving.svg; `--update-docs` also refreshes the
-// example in docs/benchmarks.md. Exits non-zero only when an invariant broke (oversell, reconcile): the
-// targets are reported, never asserted. Run through scripts/loadtest.sh, which brings the stack up and k6.
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+// example in docs/benchmarks.md; `--cpu-prof` runs the gateway under node --cpu-prof and prints its top
+// self-time functions; `--only expiry-wave` runs the wave of expiries alone (bench-results/expiry-wave.json).
+// Exits non-zero only when an invariant broke (oversell, reconcile): the targets are reported, never asserted.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '@app/config';
-import { peakShavingSvg } from './chart';
-import { measureDrain } from './drain';
-import { naiveOversold, reconcile } from './invariants';
-import { RESULTS, ROOT, runK6 } from './k6';
-import { benchKafkaProduce } from './kafka-produce';
+import { AppConfig, loadConfig } from '@app/config';
+import { summariseLatestProfile } from './cpu-profile';
+import { runExpiryWave } from './expiry-wave';
+import { compareGenerators } from './generators';
 import { describeMachine } from './machine';
-import { benchPgInsert } from './pg-insert';
-import { benchReserve } from './redis-reserve';
-import { markdown, updateDocs } from './report';
-import { assemble } from './results';
-import { BaselineServer } from './servers';
+import { micro } from './micro';
+import { runNaive } from './naive';
+import { startNetwork } from './network';
+import { RESULTS } from './paths';
+import { publish } from './publish';
+import { Measurements, assemble } from './results';
+import { SaleRun, SaleShape, runSale } from './sale';
+import { NodeProcess, startStack } from './services';
+import { buyerTokens, runWrk } from './wrk';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SHAPE = {
-  BUYERS: env('BENCH_BUYERS', 10_000),
-  STOCK: env('BENCH_STOCK', 1_000),
-  VUS: env('BENCH_VUS', 200),
+  buyers: env('BENCH_BUYERS', 10_000),
+  stock: env('BENCH_STOCK', 1_000),
+  connections: env('BENCH_CONNECTIONS', 200),
+  steadyS: env('BENCH_STEADY_S', 15),
+  netLatencyMs: env('BENCH_NET_LATENCY_MS', 1),
 };
-const STEADY_S = env('BENCH_STEADY_S', 15);
+const SCALE = (process.env.BENCH_SCALE ?? '10000,50000,200000').split(',').map(Number).filter(Boolean);
+const WAVE = {
+  orders: env('BENCH_WAVE_ORDERS', 50_000),
+  payTimeoutSeconds: env('BENCH_WAVE_PAY_TIMEOUT_S', 20),
+  waitS: env('BENCH_WAVE_WAIT_S', 120),
+};
+const flag = (name: string) => process.argv.includes(name);
+const only = process.argv[process.argv.indexOf('--only') + 1];
+const PROF_DIR = join(RESULTS, 'prof');
 
-/** A baseline server lives only for its own measurement. */
-async function withServer<T>(
-  script: string,
-  port: number,
-  measure: (s: BaselineServer) => Promise<T>,
+function ports(config: AppConfig) {
+  return {
+    gateway: config.GATEWAY_PORT,
+    orderService: config.ORDER_SERVICE_PORT,
+    cancelService: config.CANCEL_SERVICE_PORT,
+  };
+}
+
+/** The co-located purchase path for `measure`, stopped afterwards (its gateway profiled with --cpu-prof). */
+async function onStack<T>(
+  config: AppConfig,
+  label: string,
+  measure: (gateway: string) => Promise<T>,
+  extra?: Record<string, string>,
 ): Promise<T> {
-  const server = await BaselineServer.start(script, port);
+  const stack = await startStack({ label, ports: ports(config), env: extra, cpuProfile: flag('--cpu-prof') });
   try {
-    return await measure(server);
+    return await measure(stack.gateway);
   } finally {
-    await server.stop();
+    await stack.stop();
   }
+}
+
+async function expiryWaveOnly(config: AppConfig): Promise<number> {
+  const wave = await onStack(config, 'wave', (gateway) => runExpiryWave(config, gateway, WAVE));
+  writeFileSync(join(RESULTS, 'expiry-wave.json'), `${JSON.stringify(wave, null, 2)}\n`);
+  console.log(`${JSON.stringify(wave, null, 2)}\nbench: wrote bench-results/expiry-wave.json`);
+  return !wave.verdict || wave.verdict.ok ? 0 : 1;
 }
 
 async function main(): Promise<number> {
   const config = loadConfig();
-  const k6 = process.env.K6 ?? join(ROOT, '.local/tools/k6');
-  const machine = await describeMachine(k6, config.REDIS_URL, config.DATABASE_URL);
-  const secrets = { JWT_SECRET: config.JWT_SECRET, ADMIN_TOKEN: config.ADMIN_TOKEN };
-  const spike = { ...SHAPE, ...secrets, MAX_DURATION: '300s' };
+  mkdirSync(RESULTS, { recursive: true });
+  if (flag('--cpu-prof')) rmSync(PROF_DIR, { recursive: true, force: true });
+  if (only === 'expiry-wave') return expiryWaveOnly(config);
+  if (only) throw new Error(`--only knows expiry-wave, not "${only}"`);
+  const machine = await describeMachine(config.REDIS_URL, config.DATABASE_URL);
+  const shape = (name: string, over: Partial<SaleShape> = {}): SaleShape => ({ name, ...SHAPE, ...over });
 
-  const bare = await withServer('bare-server.js', env('BENCH_BARE_PORT', 3090), (s) =>
-    runK6('spike.js', 'bench-bare', { ...spike, TARGET: 'bare', BASE_URL: s.url }),
-  );
-  let naiveSold = { initialStock: 0, sold: 0, stock: 0 };
-  const naive = await withServer('naive-server.js', env('BENCH_NAIVE_PORT', 3091), async (s) => {
-    const digest = await runK6('spike.js', 'bench-naive', { ...spike, TARGET: 'naive', BASE_URL: s.url });
-    naiveSold = await s.get(`/api/activities/${digest.setup.activityId}`); // before its tables are dropped
-    return digest;
+  const bareUrl = `http://127.0.0.1:${env('BENCH_BARE_PORT', 3090)}`;
+  const bareServer = await NodeProcess.start({
+    name: 'bare',
+    script: 'loadtest/baselines/bare-server.js',
+    args: [new URL(bareUrl).port],
+    healthUrl: `${bareUrl}/health`,
   });
+  let generators, bare;
+  try {
+    const tokens = buyerTokens(
+      `gen-${Date.now()}`,
+      env('BENCH_GENERATOR_REQUESTS', 20_000),
+      config.JWT_SECRET,
+    );
+    console.log('bench: load generators, CPU per request against the bare server');
+    generators = await compareGenerators(bareUrl, tokens, 100);
+    bare = await runWrk({
+      name: 'bench-bare',
+      baseUrl: bareUrl,
+      path: '/api/seckill/1',
+      tokens: buyerTokens(`bare-${Date.now()}`, SHAPE.buyers, config.JWT_SECRET),
+      connections: SHAPE.connections,
+    });
+  } finally {
+    await bareServer.stop();
+  }
 
-  const gateway = `http://127.0.0.1:${config.GATEWAY_PORT}`;
-  const purchase = await runK6('spike.js', 'bench-purchase', {
-    ...spike,
-    TARGET: 'gateway',
-    GATEWAY_URL: gateway,
+  const colocated = await onStack(config, 'colocated', async (gateway) => {
+    const refusals = await runSale(config, gateway, shape('refusals', { soldOutFirst: true }));
+    const spike = await runSale(config, gateway, shape('spike'));
+    const admissions = await runSale(config, gateway, shape('admissions', { stock: SHAPE.buyers }));
+    const steadyRate = env('BENCH_STEADY_RATE', Math.max(10, Math.round(0.8 * admissions.digest.rps)));
+    const steadyBuyers = Math.round(steadyRate * SHAPE.steadyS);
+    const steady = await runSale(
+      config,
+      gateway,
+      shape('steady', {
+        buyers: steadyBuyers,
+        stock: steadyBuyers,
+        rate: steadyRate,
+        connections: Math.max(SHAPE.connections, 400),
+      }),
+    );
+    const scale: { buyers: number; stock: number; run: SaleRun }[] = [];
+    for (const buyers of SCALE) {
+      const stock = Math.round(buyers / 10);
+      const same = buyers === SHAPE.buyers && stock === SHAPE.stock;
+      scale.push({
+        buyers,
+        stock,
+        run: same ? spike : await runSale(config, gateway, shape(`scale-${buyers}`, { buyers, stock })),
+      });
+    }
+    return { refusals, spike, admissions, steady, steadyRate, scale };
   });
-  const { activityId, t0 } = purchase.setup;
-  const lastAdmission = t0 + (purchase.admissions.at(-1)?.[0] ?? 0);
-  const drain = await measureDrain(
-    config.DATABASE_URL,
-    activityId,
-    purchase.successes.count,
-    t0,
-    lastAdmission,
-  );
-  const purchaseVerdict = reconcile(activityId);
+  const profile = flag('--cpu-prof') ? summariseLatestProfile(PROF_DIR) : null;
+  const naive = await runNaive(config, env('BENCH_NAIVE_PORT', 3091), config.DATABASE_URL, shape('naive'));
 
-  // Steady buyers all make full purchases (reservation + Kafka), so "peak" is the spike's admissions/s.
-  const steadyRate = env(
-    'BENCH_STEADY_RATE',
-    Math.max(10, Math.round(0.8 * (purchase.successes.perSecond ?? 0))),
-  );
-  const steady = await runK6('soak.js', 'bench-steady', {
-    ...secrets,
-    GATEWAY_URL: gateway,
-    RATE: steadyRate,
-    DURATION_S: STEADY_S,
-    PAY_TIMEOUT: 3600, // no cancellations during the measurement
-  });
-  const steadyVerdict = reconcile(steady.setup.activityId);
+  let networked: Measurements['networked'];
+  try {
+    const net = await startNetwork(config, SHAPE.netLatencyMs);
+    try {
+      const netNaive = await runNaive(
+        config,
+        env('BENCH_NAIVE_PORT', 3091),
+        net.env.DATABASE_URL,
+        shape('naive-networked'),
+      );
+      const netSpike = await onStack(
+        config,
+        'networked',
+        (gateway) => runSale(config, gateway, shape('spike-networked')),
+        net.env,
+      );
+      networked = { spike: netSpike, naive: netNaive };
+    } finally {
+      await net.stop();
+    }
+  } catch (err) {
+    networked = { skipped: `networked profile failed: ${err instanceof Error ? err.message : err}` };
+    console.error(`bench: ${networked.skipped}`);
+  }
 
+  const wave = await onStack(config, 'wave', (gateway) => runExpiryWave(config, gateway, WAVE));
   console.log('bench: micro-benchmarks (Kafka produce, PostgreSQL insert, reserve.lua)');
-  const micro = {
-    kafkaProduce: await benchKafkaProduce(config.KAFKA_BROKERS, {
-      partitions: config.KAFKA_TOPIC_PARTITIONS,
-    }),
-    pgInsert: await benchPgInsert(config.DATABASE_URL),
-    reserve: await benchReserve(config.REDIS_URL, [
-      config.RATE_LIMIT_USER_PER_SECOND,
-      config.RATE_LIMIT_USER_BURST,
-      config.ADMISSION_RATE_PER_SECOND,
-      config.ADMISSION_BURST,
-    ]),
-  };
-
   const results = assemble({
     machine,
-    shape: { buyers: SHAPE.BUYERS, stock: SHAPE.STOCK, vus: SHAPE.VUS, steadyRate, steadyS: STEADY_S },
+    shape: { ...SHAPE, steadyRate: colocated.steadyRate },
+    generators,
     bare,
+    ...colocated,
     naive,
-    purchase,
-    steady,
-    naiveOversold: naiveOversold(naiveSold),
-    purchaseVerdict,
-    steadyVerdict,
-    drain,
-    micro,
+    networked,
+    wave,
+    micro: await micro(config),
   });
-  const title = `Peak shaving: ${purchase.successes.count} admissions vs orders written`;
-  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(
-    join(RESULTS, 'latest-peak-shaving.svg'),
-    peakShavingSvg(purchase.admissions, drain.curve, title),
-  );
-  const md = markdown(results, 'latest-peak-shaving.svg');
-  writeFileSync(join(RESULTS, 'latest.md'), md);
-  console.log(`\n${md}\nbench: wrote bench-results/latest.json, latest.md, latest-peak-shaving.svg`);
-  if (process.argv.includes('--update-docs')) {
-    copyFileSync(join(RESULTS, 'latest-peak-shaving.svg'), join(ROOT, 'docs/benchmarks-peak-shaving.svg'));
-    updateDocs(join(ROOT, 'docs/benchmarks.md'), markdown(results, 'benchmarks-peak-shaving.svg'));
-    // Align the generated tables as the rest of the repository is formatted.
-    spawnSync(
-      process.execPath,
-      [require.resolve('prettier/bin/prettier.cjs'), '--write', 'docs/benchmarks.md'],
-      {
-        cwd: ROOT,
-      },
-    );
-    console.log('bench: updated docs/benchmarks.md and docs/benchmarks-peak-shaving.svg');
+  publish(results, colocated.spike, flag('--update-docs'));
+  if (profile) {
+    console.log(`\nbench: gateway self time (${profile.file}):`);
+    for (const t of profile.top) console.log(`  ${String(t.share).padStart(5)} %  ${t.selfMs} ms  ${t.fn}`);
   }
   return results.invariantsHold ? 0 : 1;
 }

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { AppConfig } from '@app/config';
+import { OrderRequestMessage, TOPICS } from '@app/contracts';
+import { LuaScript } from '@app/redis';
+import { stockKeys } from '@app/stock';
+import { riskKeys } from '../../apps/gateway/src/risk/risk-keys';
+import { SeckillApi } from '../scenarios/support/seckill-api';
+import { Verdict, reconcile } from './invariants';
+import { ROOT } from './paths';
+import { Percentiles, percentiles, round } from './stats';
+
+export interface WaveShape {
+  orders: number;
+  payTimeoutSeconds: number;
+  /** how long after the last expiry the bench waits for the wave to be cancelled */
+  waitS: number;
+}
+
+export interface ExpiryWave {
+  shape: WaveShape;
+  activityId: number;
+  /** from the first to the last expires_at (the order-service sets it when it writes the row) */
+  expiriesSpreadS: number;
+  cancelled: number;
+  released: number;
+  /** stock_released_at − expires_at of every released order, ms */
+  latenessMs: Percentiles | null;
+  /** released orders per second, from the first expiry to the last release */
+  cancellationsPerSecond: number;
+  /** Redis' stock back to the whole wave, s after the last expires_at; null if it never was */
+  stockBackAfterLastExpiryS: number | null;
+  complete: boolean;
+  verdict: Verdict | null;
+}
+
+/**
+ * A wave of expiries, end to end through the real services: `orders` reservations made with the gateway's
+ * reserve.lua (reservedAt within one second), their order requests produced to Kafka at once, so that the
+ * order-service writes the orders (expires_at = written + pay timeout) and the cancel-service cancels them
+ * all and releases their stock. Lateness is measured per order from its own expires_at.
+ */
+export async function runExpiryWave(
+  config: AppConfig,
+  gateway: string,
+  shape: WaveShape,
+): Promise<ExpiryWave> {
+  const api = new SeckillApi(config, { gateway });
+  const runId = `wave-${Date.now()}`;
+  const activityId = await api.createActivity({
+    name: `bench ${runId}`,
+    stock: shape.orders,
+    payTimeoutSeconds: shape.payTimeoutSeconds,
+  });
+  api.close();
+  console.log(`bench: expiry wave: ${shape.orders} orders, pay timeout ${shape.payTimeoutSeconds} s`);
+  const requests = await reserveAll(config.REDIS_URL, activityId, runId, shape.orders);
+  await produceAll(config, requests);
+  const db = new Client({ connectionString: config.DATABASE_URL });
+  const redis = new Redis(config.REDIS_URL);
+  await db.connect();
+  try {
+    const figures = async () =>
+      (
+        await db.query<{ n: number; cancelled: number; released: number; first: number; last: number }>(
+          `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'CANCELLED')::int AS cancelled,
+                  count(stock_released_at)::int AS released,
+                  (extract(epoch FROM min(expires_at)) * 1000)::float8 AS first,
+                  (extract(epoch FROM max(expires_at)) * 1000)::float8 AS last
+             FROM orders WHERE activity_id = $1`,
+          [activityId],
+        )
+      ).rows[0];
+    const writtenBy = Date.now() + 120_000;
+    let f = await figures();
+    while (f.n < shape.orders && Date.now() < writtenBy) f = await pause(250).then(figures);
+    const deadline = (f.last || Date.now()) + shape.waitS * 1000;
+    let stockBackAt: number | null = null;
+    while (Date.now() < deadline) {
+      if (stockBackAt === null && Number(await redis.get(stockKeys(activityId).stock)) >= shape.orders)
+        stockBackAt = Date.now();
+      f = await figures();
+      if (f.released >= shape.orders && stockBackAt !== null) break;
+      await pause(250);
+    }
+    const { rows } = await db.query<{ late: number; at: number }>(
+      `SELECT extract(epoch FROM stock_released_at - expires_at)::float8 * 1000 AS late,
+              extract(epoch FROM stock_released_at)::float8 * 1000 AS at
+         FROM orders WHERE activity_id = $1 AND stock_released_at IS NOT NULL`,
+      [activityId],
+    );
+    const lastRelease = rows.reduce((a, r) => Math.max(a, r.at), 0);
+    const complete = f.released >= shape.orders && stockBackAt !== null;
+    return {
+      shape,
+      activityId,
+      expiriesSpreadS: round((f.last - f.first) / 1000, 3),
+      cancelled: f.cancelled,
+      released: f.released,
+      latenessMs: rows.length
+        ? percentiles(
+            rows.map((r) => r.late),
+            0,
+          )
+        : null,
+      cancellationsPerSecond: rows.length
+        ? round((rows.length * 1000) / Math.max(1, lastRelease - f.first), 0)
+        : 0,
+      stockBackAfterLastExpiryS: stockBackAt === null ? null : round((stockBackAt - f.last) / 1000, 3),
+      complete,
+      verdict: complete ? reconcile(activityId) : null,
+    };
+  } finally {
+    redis.disconnect();
+    await db.end();
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The gateway's reservation script, called as the gateway calls it (no limits), reservedAt within 1 s. */
+async function reserveAll(
+  redisUrl: string,
+  activityId: number,
+  runId: string,
+  n: number,
+): Promise<OrderRequestMessage[]> {
+  const script = new LuaScript(join(ROOT, 'apps/gateway/src/seckill/reserve.lua'));
+  const redis = new Redis(redisUrl);
+  const k = stockKeys(activityId);
+  const start = Date.now();
+  const requests: OrderRequestMessage[] = [];
+  try {
+    await redis.script('LOAD', script.source);
+    for (let i = 0; i < n; i += 1_000) {
+      const batch = Array.from({ length: Math.min(1_000, n - i) }, (_, j) => {
+        const userId = `${runId}-${i + j}`;
+        const reservedAt = start + Math.floor(((i + j) * 1000) / n);
+        return { orderId: randomUUID(), activityId, userId, quantity: 1, reservedAt };
+      });
+      const codes = await Promise.all(
+        batch.map(async (r) => {
+          const keys = [
+            k.meta,
+            k.stock,
+            k.reservations,
+            k.buyers,
+            k.unconfirmed,
+            k.idempotency,
+            riskKeys(activityId, r.userId).admission,
+          ];
+          const args = [r.orderId, r.userId, 1, r.reservedAt, '', activityId];
+          return ((await redis.evalsha(script.sha, keys.length, ...keys, ...args)) as [string])[0];
+        }),
+      );
+      const refused = codes.filter((c) => c !== 'OK');
+      if (refused.length) throw new Error(`reserve.lua refused ${refused.length} of the wave: ${refused[0]}`);
+      requests.push(...batch);
+    }
+    return requests;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Every order request at once, 1,000 per send, as the gateway would have published them. */
+async function produceAll(config: AppConfig, requests: OrderRequestMessage[]): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'bench-wave',
+    brokers: config.KAFKA_BROKERS,
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    for (let i = 0; i < requests.length; i += 1_000) {
+      const messages = requests
+        .slice(i, i + 1_000)
+        .map((r) => ({ key: r.orderId, value: JSON.stringify(r) }));
+      await producer.send({ topic: TOPICS.orderRequests, messages, acks: -1 });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}

@@ -1,0 +1,74 @@
+import { AppConfig } from '@app/config';
+import { startToxiproxy } from '../infra/toxiproxy';
+
+export interface Network {
+  /** the addresses every process of the networked profile is given instead of the direct ones */
+  env: { REDIS_URL: string; DATABASE_URL: string; KAFKA_BROKERS: string };
+  latencyMs: number;
+  stop(): Promise<void>;
+}
+
+const hostPort = (url: string) => {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port) };
+};
+
+/**
+ * Toxiproxy ports, relative to Kafka's (so that each infrastructure profile has its own): the API at
+ * +1382, then Redis, PostgreSQL and Kafka proxies. Kafka's proxy forwards to the broker's PROXIED
+ * listener (Kafka's port + 2), which advertises the proxy's port (scripts/infra.sh): clients reconnect
+ * through the proxy, while the PLAINTEXT listener stays direct for the co-located profile.
+ */
+export function networkPorts(kafkaPort: number) {
+  return {
+    api: kafkaPort + 1382,
+    redis: kafkaPort + 1383,
+    postgres: kafkaPort + 1384,
+    kafka: kafkaPort + 1385,
+    kafkaProxiedListener: kafkaPort + 2,
+  };
+}
+
+/**
+ * The networked profile: Redis, PostgreSQL and Kafka each behind a toxiproxy that holds every reply
+ * (`downstream`) `latencyMs` ms — so every round trip takes `latencyMs` more, as a datacenter's network
+ * would add. Both designs get the same proxies.
+ */
+export async function startNetwork(config: AppConfig, latencyMs: number): Promise<Network> {
+  const redis = hostPort(config.REDIS_URL);
+  const db = new URL(config.DATABASE_URL);
+  const [kafkaHost, kafkaPort] = config.KAFKA_BROKERS[0].split(':');
+  const ports = networkPorts(Number(kafkaPort));
+  const { client, stop } = await startToxiproxy(ports.api);
+  try {
+    const proxies = [
+      { name: 'bench_redis', listen: ports.redis, upstream: `${redis.host}:${redis.port}` },
+      { name: 'bench_postgres', listen: ports.postgres, upstream: `${db.hostname}:${db.port || 5432}` },
+      { name: 'bench_kafka', listen: ports.kafka, upstream: `${kafkaHost}:${ports.kafkaProxiedListener}` },
+    ];
+    for (const p of proxies) {
+      await client.createProxy({ name: p.name, listen: `127.0.0.1:${p.listen}`, upstream: p.upstream });
+      if (latencyMs > 0)
+        await client.addToxic(p.name, {
+          type: 'latency',
+          stream: 'downstream',
+          attributes: { latency: latencyMs },
+        });
+    }
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  const proxiedDb = new URL(config.DATABASE_URL);
+  proxiedDb.hostname = '127.0.0.1';
+  proxiedDb.port = String(ports.postgres);
+  return {
+    env: {
+      REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
+      DATABASE_URL: proxiedDb.toString(),
+      KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
+    },
+    latencyMs,
+    stop: async () => stop(),
+  };
+}

@@ -1,0 +1,26 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/**
+ * utime + stime (clock ticks) from the text of /proc/<pid>/stat. The command name (field 2) may hold
+ * spaces and parentheses, so fields are counted from after its last ')'.
+ */
+export function parseCpuTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  if (!Number.isFinite(ticks)) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
+  return ticks;
+}
+
+let ticksPerSecond: number | undefined;
+
+/** CPU time (user + system, ms) a live process has used so far; null once it is gone. */
+export function cpuMs(pid: number): number | null {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  try {
+    return (parseCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) * 1000) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}
