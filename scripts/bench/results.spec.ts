@@ -1,51 +1,100 @@
-import { K6Digest } from './k6';
+import { LoadDigest } from './load-digest';
 import { Measurements, assemble } from './results';
+import { SaleRun } from './sale';
 
-const digest = (rps: number, successesPerSecond: number, p99 = 10): K6Digest => ({
-  scenario: 'spike',
-  target: 'gateway',
-  setup: { activityId: 1, t0: 0 },
-  purchases: 1000,
-  windowS: 1,
-  rps,
-  droppedIterations: 0,
-  latencyMs: { admitted: { p50: 1, p95: 5, p99, max: 20 } },
-  outcomes: {},
-  successes: { count: 100, perSecond: successesPerSecond },
-  admissions: [],
+const digest = (
+  rps: number,
+  successesPerSecond: number,
+  outcomes: Record<string, number> = { QUEUED: 1 },
+  p99 = 10,
+) =>
+  ({
+    name: 'run',
+    requests: 1000,
+    windowS: 1,
+    rps,
+    latencyMs: { p50: 1, p90: 4, p95: 5, p99, max: 20, mean: 2 },
+    outcomes,
+    socketErrors: 0,
+    successes: { count: 100, perSecond: successesPerSecond, lastMs: 1_000 },
+    admissions: [],
+    t0: 0,
+    behindMs: 0,
+    generator: { name: 'wrk', cpuMs: 10, cpuPerRequestMs: 0.01 },
+  }) as LoadDigest;
+const sale = (d: LoadDigest, verdict = { ok: true, oversold: 0 }): SaleRun => ({
+  activityId: 1,
+  digest: d,
+  drain: { persisted: 100, drainS: 0.1, curve: [] },
+  verdict,
+  redisBytes: 1_000,
 });
 
 const measurements = (over: Partial<Measurements> = {}): Measurements =>
   ({
-    shape: { buyers: 1000, stock: 100, vus: 10, steadyRate: 80, steadyS: 1 },
+    shape: { buyers: 1000, stock: 100, connections: 10, steadyRate: 80, steadyS: 1, netLatencyMs: 1 },
     bare: digest(4_000, 4_000),
-    purchase: digest(2_400, 1_000),
-    naive: digest(700, 50),
-    steady: digest(80, 80, 30),
-    naiveOversold: 0,
-    purchaseVerdict: { ok: true, oversold: 0 },
-    steadyVerdict: { ok: true, oversold: 0 },
-    micro: { kafkaProduce: { ratio: 30 }, pgInsert: { ratio: 50 }, reserve: { ratio: 1 } },
+    refusals: sale(digest(3_600, 0, { SOLD_OUT: 1000 })),
+    spike: sale(digest(3_000, 1_000)),
+    admissions: sale(digest(2_500, 2_500)),
+    steady: sale(digest(80, 80, { QUEUED: 80 }, 30)),
+    naive: { activityId: 2, digest: digest(700, 200), oversold: 0 },
+    networked: {
+      spike: sale(digest(2_000, 900)),
+      naive: { activityId: 3, digest: digest(300, 60), oversold: 0 },
+    },
+    scale: [],
+    wave: null,
+    micro: {},
     ...over,
-  }) as Measurements;
+  }) as unknown as Measurements;
 
 describe('benchmark results', () => {
-  it('when the purchase path answers 0.6 × bare and 20 × the naive successes/s, then both ratio targets are met', () => {
+  it('when every ratio clears its bar, then those targets are met and the ratios are those of the runs', () => {
     const r = assemble(measurements());
-    expect(r.ratios.purchaseVsBare).toBe(0.6);
-    expect(r.ratios.purchaseVsNaive).toBe(20);
-    expect(r.targets.map((t) => t.met)).toEqual([true, true, true, true]);
+    expect(r.ratios).toEqual({
+      refusalsVsBare: 0.9,
+      spikeVsBare: 0.75,
+      admissionsVsBare: 0.63,
+      successesVsNaive: 5,
+      successesVsNaiveNetworked: 15,
+    });
+    expect(r.steady.admittedP99Ms).toBe(30);
+    expect(r.targets.filter((t) => !t.met).map((t) => t.target)).toEqual([
+      'expiry wave: every order cancelled and its stock back within 10 s, ≥ 5,000 cancellations/s',
+    ]);
+  });
+
+  it('when a target is missed, then it says why', () => {
+    const r = assemble(measurements({ refusals: sale(digest(1_000, 0, { SOLD_OUT: 1000 })) }));
+    const refusals = r.targets.find((t) => t.target.startsWith('refusals'))!;
+    expect(refusals).toMatchObject({ met: false, measured: '0.25×' });
+    expect(refusals.reason).toContain('1000 refusals/s against 4000 bare req/s');
   });
 
   it('when the naive design sold one item too many, then oversold counts it and the invariants fail', () => {
-    const r = assemble(measurements({ naiveOversold: 1 }));
+    const r = assemble(measurements({ naive: { activityId: 2, digest: digest(700, 200), oversold: 1 } }));
     expect(r.oversold).toBe(1);
     expect(r.invariantsHold).toBe(false);
   });
 
-  it('when reconcile found a breach on the purchase path, then the invariants fail even with nothing oversold', () => {
-    expect(assemble(measurements({ purchaseVerdict: { ok: false, oversold: 0 } })).invariantsHold).toBe(
-      false,
-    );
+  it('when reconcile found a breach in one run, then the invariants fail even with nothing oversold', () => {
+    const r = assemble(measurements({ steady: sale(digest(80, 80), { ok: false, oversold: 0 }) }));
+    expect(r.oversold).toBe(0);
+    expect(r.invariantsHold).toBe(false);
+  });
+
+  it('when the networked profile could not run, then its ratio is null and the target gives the reason', () => {
+    const r = assemble(measurements({ networked: { skipped: 'toxiproxy did not start' } }));
+    expect(r.ratios.successesVsNaiveNetworked).toBeNull();
+    expect(r.targets.find((t) => t.target.includes('networked'))).toMatchObject({
+      met: false,
+      reason: 'toxiproxy did not start',
+    });
+  });
+
+  it('when some steady purchases were not admitted, then the latency target is not met', () => {
+    const r = assemble(measurements({ steady: sale(digest(80, 70, { QUEUED: 70, RATE_LIMITED: 10 }, 20)) }));
+    expect(r.targets.find((t) => t.target.startsWith('p99'))).toMatchObject({ met: false });
   });
 });

@@ -35,7 +35,7 @@ const WAVE = {
   waitS: env('BENCH_WAVE_WAIT_S', 120),
 };
 const flag = (name: string) => process.argv.includes(name);
-const only = process.argv[process.argv.indexOf('--only') + 1];
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const PROF_DIR = join(RESULTS, 'prof');
 
 function ports(config: AppConfig) {
