@@ -1,10 +1,15 @@
+import Redis from 'ioredis';
+import { Client } from 'pg';
 import { AppConfig } from '@app/config';
 import { startToxiproxy } from '../infra/toxiproxy';
+import { percentile } from './stats';
 
 export interface Network {
   /** the addresses every process of the networked profile is given instead of the direct ones */
   env: { REDIS_URL: string; DATABASE_URL: string; KAFKA_BROKERS: string };
   latencyMs: number;
+  /** median round trip through the proxies, ms (Redis PING, PostgreSQL SELECT 1): the toxic at work */
+  probeMs: { redis: number; postgres: number };
   stop(): Promise<void>;
 }
 
@@ -62,13 +67,36 @@ export async function startNetwork(config: AppConfig, latencyMs: number): Promis
   const proxiedDb = new URL(config.DATABASE_URL);
   proxiedDb.hostname = '127.0.0.1';
   proxiedDb.port = String(ports.postgres);
-  return {
-    env: {
-      REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
-      DATABASE_URL: proxiedDb.toString(),
-      KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
-    },
-    latencyMs,
-    stop: async () => stop(),
+  const env = {
+    REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
+    DATABASE_URL: proxiedDb.toString(),
+    KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
   };
+  return { env, latencyMs, probeMs: await probe(env), stop: async () => stop() };
+}
+
+async function probe(env: Network['env']): Promise<Network['probeMs']> {
+  const median = async (call: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const started = process.hrtime.bigint();
+      await call();
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    return Number(
+      percentile(
+        times.sort((a, b) => a - b),
+        50,
+      ).toFixed(2),
+    );
+  };
+  const redis = new Redis(env.REDIS_URL);
+  const db = new Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  try {
+    return { redis: await median(() => redis.ping()), postgres: await median(() => db.query('SELECT 1')) };
+  } finally {
+    redis.disconnect();
+    await db.end();
+  }
 }

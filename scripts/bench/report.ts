@@ -38,7 +38,10 @@ export function markdown(r: BenchResults, chartHref: string): string {
     '',
     `Load shape: ${n(s.buyers)} distinct buyers, ${s.connections} connections sending as fast as the target answers`,
     `(closed model), one purchase each; the steady row is paced at ${s.steadyRate}/s (80 % of the admissions' req/s).`,
-    `Networked: Redis, PostgreSQL and Kafka of both designs behind toxiproxy, +${s.netLatencyMs} ms per round trip.`,
+    `Networked: Redis, PostgreSQL and Kafka of both designs behind toxiproxy, +${s.netLatencyMs} ms per round trip` +
+      (net
+        ? ` (measured through the proxies: Redis PING ${net.probeMs.redis} ms, PostgreSQL SELECT 1 ${net.probeMs.postgres} ms).`
+        : '.'),
     '',
     '| run | requests | req/s | p50 ms | p95 ms | p99 ms | successes/s | drain | answers |',
     '| --- | -------: | ----: | -----: | -----: | -----: | ----------: | ----: | ------- |',
@@ -60,7 +63,7 @@ export function markdown(r: BenchResults, chartHref: string): string {
     '| -----: | ----: | ----: | -----: | -------------------------: | ---------: |',
     ...r.scale.map(
       (c) =>
-        `| ${n(c.buyers)} | ${n(c.stock)} | ${n(c.rps)} | ${c.p99Ms} | ${(c.redisBytes / 2 ** 20).toFixed(1)} MiB | ${c.drainS ?? '—'} s |`,
+        `| ${n(c.buyers)} | ${n(c.stock)} | ${n(c.rps)} | ${c.p99Ms} | ${(c.redisBytes / 2 ** 20).toFixed(2)} MiB | ${c.drainS ?? '—'} s |`,
     ),
     '',
     w

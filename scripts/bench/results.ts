@@ -33,7 +33,8 @@ export interface Measurements {
   admissions: SaleRun;
   steady: SaleRun;
   naive: NaiveRun;
-  networked: { spike: SaleRun; naive: NaiveRun } | { skipped: string };
+  networked:
+    { spike: SaleRun; naive: NaiveRun; probeMs: { redis: number; postgres: number } } | { skipped: string };
   scale: { buyers: number; stock: number; run: SaleRun }[];
   wave: ExpiryWave | null;
   micro: Awaited<ReturnType<typeof micro>>;
@@ -165,7 +166,11 @@ export function assemble(m: Measurements) {
       steady: figures(m.steady),
       naive: { activityId: naive.activityId, ...naive.digest, oversold: naive.oversold },
       networked: net
-        ? { spike: figures(net.spike), naive: { ...net.naive.digest, oversold: net.naive.oversold } }
+        ? {
+            probeMs: net.probeMs,
+            spike: figures(net.spike),
+            naive: { ...net.naive.digest, oversold: net.naive.oversold },
+          }
         : { skipped: (m.networked as { skipped: string }).skipped },
     },
     scale: m.scale.map(({ buyers, stock, run }) => ({

@@ -151,7 +151,7 @@ async function main(): Promise<number> {
         (gateway) => runSale(config, gateway, shape('spike-networked')),
         net.env,
       );
-      networked = { spike: netSpike, naive: netNaive };
+      networked = { spike: netSpike, naive: netNaive, probeMs: net.probeMs };
     } finally {
       await net.stop();
     }
