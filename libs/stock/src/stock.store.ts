@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { LuaScript, RedisService } from '@app/redis';
-import { Reservation, ReservationState, parseReservation } from './reservation';
+import { Reservation, ReservationState, formatReservation, parseReservation } from './reservation';
 import { stockKeys } from './stock-keys';
 
 const releaseScript = new LuaScript(join(__dirname, 'release.lua'));
@@ -25,6 +25,23 @@ export class StockStore {
       [orderId, from.join(''), to],
     )) as [number, string];
     return released === 1;
+  }
+
+  /**
+   * Gives up a purchase attempt whose outcome the caller never learnt (its reply was lost). Either the
+   * reservation script never ran under `orderId` — a tombstone now stops it from ever reserving — or it did
+   * and the reservation is undone; unless the order-service already took it, and it will be an order.
+   */
+  async abandon(
+    activityId: number,
+    orderId: string,
+    userId: string,
+    now: number,
+  ): Promise<'never-reserved' | 'undone' | 'kept'> {
+    const k = stockKeys(activityId);
+    const tombstone = formatReservation({ state: 'U', userId, quantity: 0, reservedAt: now });
+    if ((await this.redis.client.hsetnx(k.reservations, orderId, tombstone)) === 1) return 'never-reserved';
+    return (await this.release(activityId, orderId, ['R'], 'U')) ? 'undone' : 'kept';
   }
 
   async remaining(activityId: number): Promise<number | null> {
