@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestClients } from './clients';
 import { eventually } from './eventually';
@@ -14,6 +14,14 @@ export function infra(action: 'stop' | 'start', dependency: 'redis' | 'postgres'
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`infra ${action} ${dependency} failed: ${result.stderr}`);
+}
+
+/** SIGSTOP (a frozen process: a GC pause, a stalled VM) or SIGCONT one dependency of the fault profile. */
+export function signal(sig: 'SIGSTOP' | 'SIGCONT', dependency: 'redis' | 'kafka'): void {
+  if (process.env.INFRA_PROFILE !== 'faults')
+    throw new Error('fault tests run only through npm run test:faults');
+  const pid = Number(readFileSync(join(root, `.local/faults/run/${dependency}.pid`), 'utf8').split('\n')[0]);
+  process.kill(pid, sig);
 }
 
 export interface FaultResult {

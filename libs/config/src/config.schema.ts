@@ -25,6 +25,7 @@ export const configSchema = z
     HTTP_BODY_LIMIT_BYTES: positiveInt.max(1_048_576).default(16_384),
 
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    REDIS_COMMAND_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
     DATABASE_URL: z.string().url().default('postgres://seckill:seckill@127.0.0.1:5432/seckill'),
     DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
     KAFKA_BROKERS: z
@@ -48,7 +49,7 @@ export const configSchema = z
 
     PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(2),
     PUBLISH_MAX_BATCH: positiveInt.max(10_000).default(500),
-    PUBLISH_TIMEOUT_MS: positiveInt.max(60_000).default(3_000),
+    PUBLISH_MAX_QUEUE: positiveInt.max(10_000_000).default(100_000),
     RESERVATION_RECOVERY_AFTER_MS: positiveInt.max(600_000).default(5_000),
     RESERVATION_RECOVERY_INTERVAL_MS: positiveInt.max(600_000).default(1_000),
     SWEEPER_INTERVAL_MS: positiveInt.max(600_000).default(1_000),

@@ -58,4 +58,52 @@ describe('BatchedSender', () => {
       jest.useRealTimers();
     }
   });
+
+  it('when a message times out while still queued, then it is dropped, not sent late behind fresh ones', async () => {
+    jest.useFakeTimers();
+    try {
+      const { producer, sends } = fakeProducer();
+      const sender = new BatchedSender(producer, 't', { lingerMs: 0, maxBatch: 10, timeoutMs: 3_000 });
+      const first = sender.send(msg('a'));
+      const stale = sender.send(msg('stale')); // queued behind the send in flight
+      jest.advanceTimersByTime(3_000);
+      await expect(stale).rejects.toThrow('did not acknowledge in time');
+      await expect(first).rejects.toThrow('did not acknowledge in time');
+      void sender.send(msg('fresh'));
+      sends[0].ack();
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(sends.map((s) => s.messages.map((m) => m.key))).toEqual([['a'], ['fresh']]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('when the queue is full, then send fails at once and offer queues nothing', async () => {
+    const { producer, sends } = fakeProducer();
+    const sender = new BatchedSender(producer, 't', { lingerMs: 0, maxBatch: 10, maxQueue: 2 });
+    void sender.send(msg('in-flight'));
+    expect(sender.offer(msg('a'))).toBe(true);
+    expect(sender.offer(msg('b'))).toBe(true);
+    expect(sender.offer(msg('c'))).toBe(false);
+    await expect(sender.send(msg('d'))).rejects.toThrow('is full');
+    expect(sender.queued).toBe(2);
+    sends[0].ack();
+    await flushMicrotasks();
+    expect(sends[1].messages.map((m) => m.key)).toEqual(['a', 'b']);
+  });
+
+  it('when a batch of offered messages fails, then onFailure hears of each lost message', async () => {
+    const { producer, sends } = fakeProducer();
+    const lost: string[] = [];
+    const sender = new BatchedSender(producer, 't', {
+      lingerMs: 0,
+      maxBatch: 10,
+      onFailure: (_err, messages) => lost.push(...messages.map((m) => String(m.key))),
+    });
+    sender.offer(msg('a'));
+    sends[0].fail(new Error('broker down'));
+    await flushMicrotasks();
+    expect(lost).toEqual(['a']);
+  });
 });

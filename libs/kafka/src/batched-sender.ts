@@ -6,20 +6,25 @@ export interface BatchOptions {
   /** how long to collect messages before a send when none is in flight (0: send at once) */
   lingerMs: number;
   maxBatch: number;
-  /** a caller waits at most this long for its ack (the message may still be delivered later) */
+  /** a caller of send() waits at most this long; a message still queued then is dropped, not sent late */
   timeoutMs?: number;
+  /** messages held at most; past it send() fails at once and offer() returns false (default: unbounded) */
+  maxQueue?: number;
   onBatch?: (size: number) => void;
+  /** a batch the producer failed to send (after its own retries), with the messages that are lost */
+  onFailure?: (err: unknown, messages: Message[]) => void;
 }
 
 interface Pending {
   message: Message;
-  resolve: () => void;
-  reject: (err: unknown) => void;
+  /** set once the caller has its answer (sent, failed or timed out); a settled entry is never sent */
+  settled: boolean;
+  resolve?: () => void;
+  reject?: (err: unknown) => void;
 }
 
-/** A message keyed for per-key order, carrying the current correlation id. */
-export function keyedMessage(key: string, value: unknown): Message {
-  const correlationId = currentCorrelationId();
+/** A message keyed for per-key order, carrying a correlation id (the current one unless given). */
+export function keyedMessage(key: string, value: unknown, correlationId = currentCorrelationId()): Message {
   return {
     key,
     value: JSON.stringify(value),
@@ -27,10 +32,17 @@ export function keyedMessage(key: string, value: unknown): Message {
   };
 }
 
+export class QueueFullError extends Error {
+  constructor(topic: string) {
+    super(`the send queue of ${topic} is full`);
+  }
+}
+
 /**
  * Micro-batching onto one topic: messages arriving within `lingerMs`, or while the previous send is in
- * flight, go to Kafka in one request, and each caller's promise settles on that request's ack. One send at a
- * time keeps the idempotent producer's ordering and lets batches grow exactly when load does.
+ * flight, go to Kafka in one request. One send at a time lets batches grow exactly when load does.
+ * `send` settles on the ack; `offer` is fire-and-forget for messages that have a backstop elsewhere
+ * (the gateway's order requests: recovery re-publishes any reservation that never became an order).
  */
 export class BatchedSender {
   private queue: Pending[] = [];
@@ -43,29 +55,33 @@ export class BatchedSender {
     private readonly options: BatchOptions,
   ) {}
 
+  /** Messages waiting for a send (not counting the one in flight). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   send(message: Message): Promise<void> {
     return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        fn();
-      };
+      if (this.full()) return reject(new QueueFullError(this.topic));
+      const entry: Pending = { message, settled: false };
       const deadline =
         this.options.timeoutMs === undefined
           ? undefined
-          : setTimeout(
-              () => settle(() => reject(new Error('Kafka did not acknowledge in time'))),
-              this.options.timeoutMs,
-            );
-      this.queue.push({
-        message,
-        resolve: () => settle(resolve),
-        reject: (err) => settle(() => reject(err)),
-      });
-      this.schedule();
+          : setTimeout(() => {
+              entry.settled = true; // still queued: flush() skips it; in flight: its ack is ignored
+              reject(new Error('Kafka did not acknowledge in time'));
+            }, this.options.timeoutMs);
+      entry.resolve = () => (clearTimeout(deadline), resolve());
+      entry.reject = (err) => (clearTimeout(deadline), reject(err));
+      this.enqueue(entry);
     });
+  }
+
+  /** Queues a message nobody waits for; false (nothing queued) when the queue is full. */
+  offer(message: Message): boolean {
+    if (this.full()) return false;
+    this.enqueue({ message, settled: false });
+    return true;
   }
 
   /** Graceful shutdown: whatever was accepted is sent (or fails) before the producer closes. */
@@ -76,7 +92,12 @@ export class BatchedSender {
     if (this.queue.length > 0) await (this.flushing = this.flush());
   }
 
-  private schedule(): void {
+  private full(): boolean {
+    return this.options.maxQueue !== undefined && this.queue.length >= this.options.maxQueue;
+  }
+
+  private enqueue(entry: Pending): void {
+    this.queue.push(entry);
     if (this.flushing) return; // the running flush takes this message too
     if (this.queue.length >= this.options.maxBatch || this.options.lingerMs === 0) {
       clearTimeout(this.timer); // a full batch does not wait for the rest of the linger
@@ -84,8 +105,7 @@ export class BatchedSender {
       this.flushing = this.flush();
       return;
     }
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
+    this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.flush();
     }, this.options.lingerMs);
@@ -93,18 +113,25 @@ export class BatchedSender {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.options.maxBatch);
+      const batch = this.queue.splice(0, this.options.maxBatch).filter((p) => !p.settled);
+      if (batch.length === 0) continue;
       this.options.onBatch?.(batch.length);
+      const messages = batch.map((p) => p.message);
       try {
-        await this.producer.send(
-          this.topic,
-          batch.map((p) => p.message),
-        );
-        for (const p of batch) p.resolve();
+        await this.producer.send(this.topic, messages);
+        for (const p of batch) settle(p)?.resolve?.();
       } catch (err) {
-        for (const p of batch) p.reject(err);
+        this.options.onFailure?.(err, messages);
+        for (const p of batch) settle(p)?.reject?.(err);
       }
     }
     this.flushing = undefined;
   }
+}
+
+/** The entry, unless its caller already had an answer (timed out). */
+function settle(p: Pending): Pending | undefined {
+  if (p.settled) return undefined;
+  p.settled = true;
+  return p;
 }

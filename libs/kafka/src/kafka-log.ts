@@ -8,9 +8,6 @@ export const kafkaLogCreator =
   () =>
   ({ level, log }: LogEntry): void => {
     const { message, timestamp: _ts, logger: _l, ...fields } = log;
-    // Retries are bounded on purpose (a purchase must fail fast, not hang); duplicates that this may let
-    // through are absorbed by the idempotent consumer, so kafkajs' warning about it is expected noise.
-    if (message.startsWith('Limiting retries for the idempotent producer')) return;
     const line = { msg: message, ...fields };
     if (level === logLevel.ERROR) logger.error(line);
     else if (level === logLevel.WARN) logger.warn(line);

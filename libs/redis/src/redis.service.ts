@@ -5,8 +5,11 @@ import { HealthRegistry } from '@app/observability';
 
 /**
  * The process's Redis connection, owned here: connected on init, quit on shutdown.
- * The offline queue is off so that, while Redis is down, a command fails at once
- * (the gateway answers 503 quickly instead of queueing buyers in memory).
+ * The offline queue is off so that, while Redis is down, a command fails at once (the gateway answers 503
+ * quickly instead of queueing buyers in memory), and a command unanswered after REDIS_COMMAND_TIMEOUT_MS
+ * fails too (a frozen Redis). A command whose connection dropped before its reply is failed, never re-sent
+ * behind the caller's back: its caller alone knows whether running it twice is safe, and the gateway, which
+ * has already answered 503 by then, abandons such an attempt instead (AbandonedAttempts).
  */
 @Injectable()
 export class RedisService implements OnModuleInit, OnApplicationShutdown {
@@ -18,6 +21,8 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
     });

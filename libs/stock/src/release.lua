@@ -1,21 +1,37 @@
--- Gives a reservation's stock back, exactly once.
+-- Gives reservations' stock back, exactly once each: one call for a whole batch of one activity.
 -- KEYS[1] stock, KEYS[2] reservations, KEYS[3] unconfirmed
--- ARGV[1] orderId, ARGV[2] states it may be released from (e.g. "R" or "TO"), ARGV[3] new state ("U" or "X")
--- Returns {1, state} when released now; {0, current state or ""} when it was not in an allowed state
--- (already released, never reserved, or taken by someone else): nothing changes then.
+-- ARGV[1] states they may be released from (e.g. "R" or "TO"), ARGV[2] new state ("U" or "X"),
+-- ARGV[3..] order ids
+-- Returns, per order id, {1, state} when released now; {0, current state or ""} when it was not in an
+-- allowed state (already released, never reserved, or taken by someone else): nothing changes for it then.
 -- The buyer's entry stays: a released or undone reservation no longer counts as live, so they may buy again.
 -- When the stock comes back from 0, publishes `<activityId>:<remaining>` on seckill:stock-changes (the id is
 -- the stock key's hash tag): every gateway clears its in-process sold-out flag.
-local record = redis.call('HGET', KEYS[2], ARGV[1])
-if not record then return {0, ''} end
-local state, user, quantity, reservedAt = string.match(record, '^(%a)|([^|]*)|(%d+)|(%d+)$')
-if not string.find(ARGV[2], state, 1, true) then return {0, state} end
-
-local remaining = redis.call('INCRBY', KEYS[1], quantity)
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3] .. '|' .. user .. '|' .. quantity .. '|' .. reservedAt)
-redis.call('ZREM', KEYS[3], ARGV[1])
-local activityId = string.match(KEYS[1], '{(%d+)}')
-if activityId and remaining == tonumber(quantity) then
-  redis.call('PUBLISH', 'seckill:stock-changes', activityId .. ':' .. remaining)
+local before = tonumber(redis.call('GET', KEYS[1]) or '0')
+local out, given, released = {}, 0, {}
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local record = redis.call('HGET', KEYS[2], id)
+  local result = {0, ''}
+  if record then
+    local state, user, quantity, reservedAt = string.match(record, '^(%a)|([^|]*)|(%d+)|(%d+)$')
+    if string.find(ARGV[1], state, 1, true) then
+      given = given + tonumber(quantity)
+      redis.call('HSET', KEYS[2], id, ARGV[2] .. '|' .. user .. '|' .. quantity .. '|' .. reservedAt)
+      released[#released + 1] = id
+      result = {1, state}
+    else
+      result = {0, state}
+    end
+  end
+  out[#out + 1] = result
 end
-return {1, state}
+if given > 0 then
+  local remaining = redis.call('INCRBY', KEYS[1], given)
+  redis.call('ZREM', KEYS[3], unpack(released))
+  local activityId = string.match(KEYS[1], '{(%d+)}')
+  if activityId and before <= 0 then
+    redis.call('PUBLISH', 'seckill:stock-changes', activityId .. ':' .. remaining)
+  end
+end
+return out

@@ -3,9 +3,11 @@
  *
  *   RESERVED ──(order-service takes it)──► TAKEN ──(order row committed)──► ORDERED ──(timeout)──► RELEASED
  *      │                                     │
- *      └──(publish failed: gateway undo)─────┴──(order could not be written)──► UNDONE
+ *      └──(reply lost: gateway abandons)─────┴──(order could not be written)──► UNDONE
  *
- * Stock goes back exactly once, on the move to RELEASED or UNDONE, inside one Lua script.
+ * Stock goes back exactly once, on the move to RELEASED or UNDONE, inside one Lua script. An attempt the
+ * gateway abandons before its script ran leaves an UNDONE record of quantity 0 (a tombstone), so that
+ * the script, should it still run, finds its order id taken and reserves nothing.
  * The record is stored as `state|userId|quantity|reservedAt` (user ids cannot contain `|`).
  */
 export const RESERVATION_STATES = {
@@ -34,6 +36,10 @@ export function parseReservation(orderId: string, record: string): Reservation {
     quantity: Number(quantity),
     reservedAt: Number(reservedAt),
   };
+}
+
+export function formatReservation(r: Omit<Reservation, 'orderId'>): string {
+  return `${r.state}|${r.userId}|${r.quantity}|${r.reservedAt}`;
 }
 
 /** A buyer may hold one live reservation per activity: one that is, or will become, an order. */

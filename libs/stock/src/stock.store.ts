@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { LuaScript, RedisService } from '@app/redis';
-import { Reservation, ReservationState, parseReservation } from './reservation';
+import { Reservation, ReservationState, formatReservation, parseReservation } from './reservation';
 import { stockKeys } from './stock-keys';
 
 const releaseScript = new LuaScript(join(__dirname, 'release.lua'));
+const RELEASE_SLICE = 1_000;
+
+/** What releasing one reservation did: gave its stock back now, or found it in another state. */
+export interface Released {
+  orderId: string;
+  released: boolean;
+  found: ReservationState | '';
+}
 
 /** Reads and releases stock and reservations; shared by the gateway, order-service and cancel-service. */
 @Injectable()
@@ -18,13 +26,52 @@ export class StockStore {
     from: ReservationState[],
     to: 'U' | 'X',
   ): Promise<boolean> {
+    const [released] = await this.releaseMany(activityId, [orderId], from, to);
+    return released.released;
+  }
+
+  /**
+   * `release` for many reservations of one activity, in one Redis call.
+   * @returns per order id, in order: whether this call gave its stock back, and the state it found.
+   */
+  async releaseMany(
+    activityId: number,
+    orderIds: string[],
+    from: ReservationState[],
+    to: 'U' | 'X',
+  ): Promise<Released[]> {
     const k = stockKeys(activityId);
-    const [released] = (await releaseScript.run(
-      this.redis.client,
-      [k.stock, k.reservations, k.unconfirmed],
-      [orderId, from.join(''), to],
-    )) as [number, string];
-    return released === 1;
+    const out: Released[] = [];
+    // Slices: a Lua call's arguments are bounded (unpack), and one long script would hold Redis.
+    for (let i = 0; i < orderIds.length; i += RELEASE_SLICE) {
+      const slice = orderIds.slice(i, i + RELEASE_SLICE);
+      const results = (await releaseScript.run(
+        this.redis.client,
+        [k.stock, k.reservations, k.unconfirmed],
+        [from.join(''), to, ...slice],
+      )) as [number, ReservationState | ''][];
+      results.forEach(([released, found], j) =>
+        out.push({ orderId: slice[j], released: released === 1, found }),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * Gives up a purchase attempt whose outcome the caller never learnt (its reply was lost). Either the
+   * reservation script never ran under `orderId` — a tombstone now stops it from ever reserving — or it did
+   * and the reservation is undone; unless the order-service already took it, and it will be an order.
+   */
+  async abandon(
+    activityId: number,
+    orderId: string,
+    userId: string,
+    now: number,
+  ): Promise<'never-reserved' | 'undone' | 'kept'> {
+    const k = stockKeys(activityId);
+    const tombstone = formatReservation({ state: 'U', userId, quantity: 0, reservedAt: now });
+    if ((await this.redis.client.hsetnx(k.reservations, orderId, tombstone)) === 1) return 'never-reserved';
+    return (await this.release(activityId, orderId, ['R'], 'U')) ? 'undone' : 'kept';
   }
 
   async remaining(activityId: number): Promise<number | null> {

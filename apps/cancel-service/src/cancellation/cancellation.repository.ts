@@ -27,23 +27,23 @@ const CANCELLED_COLUMNS = `id, activity_id AS "activityId", user_id AS "userId",
   EXTRACT(EPOCH FROM cancelled_at - expires_at)::float8 AS "latenessSeconds"`;
 
 /**
- * The SQL of cancellation. Every write is conditional on the current status, so pay and cancel
- * (and two cancellers) race safely: whoever's UPDATE matches the PENDING row wins, the other matches nothing.
+ * The SQL of cancellation, a statement per batch of orders. Every write is conditional on the current
+ * status, so pay and cancel (and two cancellers) race safely: whoever's UPDATE matches the PENDING row
+ * wins, the other matches nothing.
  */
 @Injectable()
 export class CancellationRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Cancels the order if it is still PENDING and expired by the database clock; null otherwise. */
-  async cancelIfExpired(orderId: string): Promise<CancelledOrder | null> {
-    const [order] = await queryRows<CancelledOrder>(
+  /** Cancels those of `orderIds` still PENDING and expired by the database clock, in one statement. */
+  cancelDue(orderIds: string[]): Promise<CancelledOrder[]> {
+    return queryRows<CancelledOrder>(
       this.db,
       `UPDATE orders SET status = 'CANCELLED', cancelled_at = now()
-        WHERE id = $1 AND status = 'PENDING' AND expires_at <= now()
+        WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND expires_at <= now()
         RETURNING ${CANCELLED_COLUMNS}`,
-      [orderId],
+      [orderIds],
     );
-    return order ?? null;
   }
 
   /**
@@ -75,26 +75,23 @@ export class CancellationRepository {
     );
   }
 
-  async find(orderId: string): Promise<OrderSnapshot | null> {
-    const [order] = await queryRows<OrderSnapshot>(
+  findMany(orderIds: string[]): Promise<OrderSnapshot[]> {
+    return queryRows<OrderSnapshot>(
       this.db,
       `SELECT id, activity_id AS "activityId", user_id AS "userId", quantity, status,
               stock_released_at IS NOT NULL AS "stockReleased",
               GREATEST(0, EXTRACT(EPOCH FROM expires_at - now()) * 1000)::float8 AS "remainingMs"
-         FROM orders WHERE id = $1`,
-      [orderId],
+         FROM orders WHERE id = ANY($1::uuid[])`,
+      [orderIds],
     );
-    return order ?? null;
   }
 
-  /** Records that the stock is back; true only for the call that recorded it. */
-  async markReleased(orderId: string): Promise<boolean> {
-    const rows = await queryRows(
-      this.db,
+  /** Records that the stock of these cancelled orders is back. */
+  async markReleased(orderIds: string[]): Promise<void> {
+    await this.db.query(
       `UPDATE orders SET stock_released_at = now()
-        WHERE id = $1 AND status = 'CANCELLED' AND stock_released_at IS NULL RETURNING id`,
-      [orderId],
+        WHERE id = ANY($1::uuid[]) AND status = 'CANCELLED' AND stock_released_at IS NULL`,
+      [orderIds],
     );
-    return rows.length > 0;
   }
 }

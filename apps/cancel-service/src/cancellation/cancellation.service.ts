@@ -17,14 +17,15 @@ export type CancelOutcome =
   | { result: 'not-found' };
 
 /** How many orders one sweep may touch, so a large backlog is worked off in bounded steps. */
-export const SWEEP_LIMIT = 500;
-/** Releases run this many at a time: their events then share Kafka requests. */
-const SWEEP_CONCURRENCY = 50;
+export const SWEEP_LIMIT = 5_000;
 
 /**
  * Cancels unpaid orders and gives their stock back exactly once; used by the timeout consumer and
- * the sweeper alike. Step one, the conditional UPDATE, decides who wins against pay; step two, the
- * release, is idempotent (a Redis state machine), so repeating it after a crash is always safe.
+ * the sweeper alike, a batch at a time (a wave of expiries is thousands of orders within a second).
+ * Step one, the conditional UPDATE, decides who wins against pay; step two, the release, is idempotent
+ * (a Redis state machine), so repeating it after a crash is always safe.
+ * Per batch: one UPDATE, one SELECT of the rest, one release script per activity, the events in as few
+ * Kafka requests as the batcher makes, one UPDATE recording the releases.
  */
 @Injectable()
 export class CancellationService {
@@ -36,76 +37,96 @@ export class CancellationService {
     private readonly events: OrderEventsPublisher,
   ) {}
 
-  async cancel(orderId: string, by: CancelledBy): Promise<CancelOutcome> {
-    const cancelled = await this.orders.cancelIfExpired(orderId);
-    if (cancelled) {
-      await this.completeCancellation(cancelled, by);
-      return { result: 'cancelled' };
+  /** What cancelling each of `orderIds` came to (duplicates share one outcome). */
+  async cancelMany(orderIds: string[], by: CancelledBy): Promise<Map<string, CancelOutcome>> {
+    const outcomes = new Map<string, CancelOutcome>();
+    const unique = [...new Set(orderIds)];
+    if (unique.length === 0) return outcomes;
+    const cancelled = await this.orders.cancelDue(unique);
+    for (const order of cancelled) outcomes.set(order.id, { result: 'cancelled' });
+    const rest = unique.filter((id) => !outcomes.has(id));
+    const unfinished: OrderToRelease[] = [];
+    for (const order of rest.length > 0 ? await this.orders.findMany(rest) : []) {
+      if (order.status === 'PENDING') {
+        outcomes.set(order.id, { result: 'not-due', remainingMs: order.remainingMs });
+      } else if (order.status === 'CANCELLED' && !order.stockReleased) {
+        outcomes.set(order.id, { result: 'release-finished' });
+        unfinished.push(order);
+      } else {
+        outcomes.set(order.id, { result: 'final', status: order.status });
+      }
     }
-    const order = await this.orders.find(orderId);
-    if (!order) return { result: 'not-found' };
-    if (order.status === 'PENDING') return { result: 'not-due', remainingMs: order.remainingMs };
-    if (order.status === 'CANCELLED' && !order.stockReleased) {
-      await this.release(order, by);
-      return { result: 'release-finished' };
-    }
-    return { result: 'final', status: order.status };
+    for (const id of rest) if (!outcomes.has(id)) outcomes.set(id, { result: 'not-found' });
+    this.recordCancelled(cancelled, by);
+    await this.release([...cancelled, ...unfinished], by);
+    return outcomes;
   }
 
   /** The backstop: expired orders nobody cancelled, and cancellations whose release never finished. */
   async sweep(graceMs: number): Promise<{ cancelled: number; finished: number }> {
     const cancelled = await this.orders.cancelExpired(graceMs, SWEEP_LIMIT);
-    await inSlices(cancelled, (order) => this.completeCancellation(order, 'sweeper'));
+    this.recordCancelled(cancelled, 'sweeper');
+    await this.release(cancelled, 'sweeper');
     const unreleased = await this.orders.findUnreleased(graceMs, SWEEP_LIMIT);
-    await inSlices(unreleased, (order) => this.release(order, 'sweeper'));
+    await this.release(unreleased, 'sweeper');
     return { cancelled: cancelled.length, finished: unreleased.length };
   }
 
-  private async completeCancellation(order: CancelledOrder, by: CancelledBy): Promise<void> {
-    ordersCancelled.inc({ by });
-    cancellationLateness.observe({ by }, order.latenessSeconds);
+  private recordCancelled(orders: CancelledOrder[], by: CancelledBy): void {
+    if (orders.length === 0) return;
+    ordersCancelled.inc({ by }, orders.length);
+    let latest = 0;
+    for (const order of orders) {
+      cancellationLateness.observe({ by }, order.latenessSeconds);
+      latest = Math.max(latest, order.latenessSeconds);
+    }
     this.logger.log({
-      msg: 'order cancelled',
-      orderId: order.id,
-      activityId: order.activityId,
+      msg: 'orders cancelled',
+      count: orders.length,
       by,
-      latenessMs: Math.round(order.latenessSeconds * 1000),
+      maxLatenessMs: Math.round(latest * 1000),
     });
-    await this.release(order, by);
   }
 
   /**
-   * Gives the stock back, announces the cancellation, then records the release. The event goes out
-   * before the bookkeeping so that a crash or a Kafka outage in between makes the next attempt send it
-   * again (at least once; subscribers dedupe by order id) rather than lose it.
+   * Gives the stock back, announces the cancellations, then records the releases. The events go out
+   * before the bookkeeping so that a crash or a Kafka outage in between makes the next attempt send them
+   * again (at least once; subscribers dedupe by order id) rather than lose them.
    */
-  private async release(order: OrderToRelease, by: CancelledBy): Promise<void> {
-    // T as well as O: the order row exists, but the order-service may have died before confirming it.
-    const released = await this.stock.release(order.activityId, order.id, ['T', 'O'], 'X');
-    if (released) {
-      stockReleased.inc({ by });
-    } else {
+  private async release(orders: OrderToRelease[], by: CancelledBy): Promise<void> {
+    if (orders.length === 0) return;
+    for (const [activityId, group] of groupByActivity(orders)) {
+      // T as well as O: the order row exists, but the order-service may have died before confirming it.
+      const results = await this.stock.releaseMany(
+        activityId,
+        group.map((o) => o.id),
+        ['T', 'O'],
+        'X',
+      );
+      const released = results.filter((r) => r.released).length;
+      stockReleased.inc({ by }, released);
       // Already released by an earlier attempt ('X') is the normal case; anything else is worth a look.
-      const reservation = await this.stock.reservation(order.activityId, order.id);
-      if (reservation?.state !== 'X') {
+      const odd = results.filter((r) => !r.released && r.found !== 'X');
+      if (odd.length > 0) {
         this.logger.warn({
           msg: 'no reservation to release',
-          orderId: order.id,
-          activityId: order.activityId,
-          state: reservation?.state ?? null,
+          activityId,
+          orders: odd.slice(0, 10).map((r) => ({ orderId: r.orderId, state: r.found || null })),
+          count: odd.length,
         });
       }
     }
-    await this.events.cancelled(order);
-    await this.orders.markReleased(order.id);
+    await this.events.cancelled(orders);
+    await this.orders.markReleased(orders.map((o) => o.id));
   }
 }
 
-/** Runs `work` over `items`, SWEEP_CONCURRENCY at a time; fails (after the slice settles) if any failed. */
-async function inSlices<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += SWEEP_CONCURRENCY) {
-    const results = await Promise.allSettled(items.slice(i, i + SWEEP_CONCURRENCY).map(work));
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+function groupByActivity<T extends { activityId: number }>(items: T[]): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.activityId);
+    if (group) group.push(item);
+    else groups.set(item.activityId, [item]);
   }
+  return groups;
 }

@@ -5,8 +5,8 @@ import { OrderToRelease } from './cancellation.repository';
 
 /**
  * Tells any subscriber that an order was cancelled (keyed by order id, so per-order events stay ordered).
- * Events raised while a send is in flight go out together in the next one: a burst of expiring orders
- * costs a few Kafka round trips, not one each.
+ * A batch of cancellations and any events raised while a send is in flight go out together: a wave of
+ * expiring orders costs a few Kafka round trips, not one each.
  */
 @Injectable()
 export class OrderEventsPublisher implements BeforeApplicationShutdown {
@@ -16,16 +16,21 @@ export class OrderEventsPublisher implements BeforeApplicationShutdown {
     this.sender = new BatchedSender(producer, TOPICS.orderEvents, { lingerMs: 0, maxBatch: 500 });
   }
 
-  cancelled(order: OrderToRelease): Promise<void> {
-    const event: OrderEventMessage = {
-      type: 'ORDER_CANCELLED',
-      orderId: order.id,
-      activityId: order.activityId,
-      userId: order.userId,
-      quantity: order.quantity,
-      at: Date.now(),
-    };
-    return this.sender.send(keyedMessage(order.id, event));
+  async cancelled(orders: OrderToRelease[]): Promise<void> {
+    const at = Date.now();
+    await Promise.all(
+      orders.map((order) => {
+        const event: OrderEventMessage = {
+          type: 'ORDER_CANCELLED',
+          orderId: order.id,
+          activityId: order.activityId,
+          userId: order.userId,
+          quantity: order.quantity,
+          at,
+        };
+        return this.sender.send(keyedMessage(order.id, event));
+      }),
+    );
   }
 
   beforeApplicationShutdown(): Promise<void> {

@@ -31,7 +31,9 @@ export class HopBatch {
       value,
       headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : undefined,
     };
-    this.byLevel.set(step.level, [...(this.byLevel.get(step.level) ?? []), { message, index }]);
+    const level = this.byLevel.get(step.level);
+    if (level) level.push({ message, index });
+    else this.byLevel.set(step.level, [{ message, index }]);
   }
 
   /** Sends every hop; returns the indexes of the messages whose hop could not be sent. */

@@ -22,8 +22,8 @@ const RETRY_AFTER_MS = 1_000;
 const MAX_FETCH_WAIT_MS = 100;
 /** Partitions handled at once: cancellations are I/O-bound, and a slow one should not hold the rest. */
 const PARTITIONS_CONCURRENTLY = 4;
-/** Ready messages carried out together (concurrently, hops in one produce), then resolved. */
-const CHUNK_SIZE = 50;
+/** Ready messages carried out together (cancellations in one batch, hops in one produce), then resolved. */
+const CHUNK_SIZE = 2_000;
 /**
  * kafkajs fetches again only when every batch of the previous fetch is handled, so one long batch
  * would delay the wake-ups of all other partitions. Past this budget the rest of the batch is left

@@ -1,18 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { IHeaders, KafkaMessage } from 'kafkajs';
+import { KafkaMessage } from 'kafkajs';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { DeadLetterPublisher, KafkaProducerService } from '@app/kafka';
-import { CORRELATION_HEADER, withCorrelation } from '@app/observability';
+import { CORRELATION_HEADER } from '@app/observability';
 import { CancellationService } from '../cancellation/cancellation.service';
 import { HopBatch } from './hop-batch';
 import { ReadyPlan, TimeoutPlan, TimeoutSource, planTimeout } from './timeout-plan';
 import { notDueStep } from './timeout-step';
 
-/**
- * Carries out the ready messages of a partition, a chunk at a time. Messages of different orders are
- * independent, so they run concurrently; messages of the same order (duplicates) run one after the
- * other, so a duplicate finds the first one's work complete instead of racing it.
- */
+/** Carries out the ready messages of a partition, a chunk at a time. */
 @Injectable()
 export class TimeoutHandler {
   private readonly logger = new Logger(TimeoutHandler.name);
@@ -32,60 +28,77 @@ export class TimeoutHandler {
   }
 
   /**
+   * Carries out a chunk of ready plans: dead letters and hops as they come, every cancellation of the
+   * chunk in one batch (duplicates of an order share its outcome).
    * @returns how many plans, from the start, are done (and may be resolved): all of them unless one
    * failed, and then those before the first failure.
    */
   async execute(source: TimeoutSource, plans: ReadyPlan[]): Promise<number> {
     const failed = new Set<number>();
     const hops = new HopBatch();
-    const byOrder = new Map<string, number[]>();
-    plans.forEach((plan, i) => {
-      const key = plan.kind === 'dead-letter' ? `#${i}` : plan.timeout.orderId;
-      byOrder.set(key, [...(byOrder.get(key) ?? []), i]);
-    });
-    await Promise.all(
-      [...byOrder.values()].map(async (indexes) => {
-        for (const [n, i] of indexes.entries()) {
-          try {
-            await this.run(source, plans[i], i, hops);
-          } catch (err) {
-            const { offset } = plans[i].message;
-            this.logger.warn({ msg: 'timeout failed, will retry', ...source, offset, err: String(err) });
-            indexes.slice(n).forEach((j) => failed.add(j)); // the order's later messages wait for it
-            return;
+    const cancels: { index: number; plan: Extract<ReadyPlan, { kind: 'cancel' }> }[] = [];
+    for (const [index, plan] of plans.entries()) {
+      if (plan.kind === 'cancel') cancels.push({ index, plan });
+      else if (plan.kind === 'hop')
+        hops.add(index, plan.message, plan.timeout, plan.step, correlationOf(plan));
+      else await this.deadLetter(source, plan.message, plan.reason, index, failed);
+    }
+    if (cancels.length > 0) {
+      try {
+        const outcomes = await this.cancellation.cancelMany(
+          cancels.map((c) => c.plan.timeout.orderId),
+          'timeout',
+        );
+        for (const { index, plan } of cancels) {
+          const outcome = outcomes.get(plan.timeout.orderId)!;
+          if (outcome.result === 'not-found') {
+            const reason = `order ${plan.timeout.orderId} does not exist`;
+            await this.deadLetter(source, plan.message, reason, index, failed);
+          } else if (outcome.result === 'not-due') {
+            // Due by our clock, not by the database's: keep the timeout alive rather than drop it.
+            this.logger.warn({ msg: 'timeout before expiry', orderId: plan.timeout.orderId, ...outcome });
+            const step = notDueStep(outcome.remainingMs, Date.now(), this.levels);
+            hops.add(index, plan.message, plan.timeout, step, correlationOf(plan));
           }
         }
-      }),
-    );
+      } catch (err) {
+        this.logger.warn({
+          msg: 'timeouts failed, will retry',
+          ...source,
+          count: cancels.length,
+          err: String(err),
+        });
+        for (const { index } of cancels) failed.add(index);
+      }
+    }
     for (const i of await hops.flush(this.producer)) failed.add(i);
     const firstFailed = plans.findIndex((_, i) => failed.has(i));
     return firstFailed === -1 ? plans.length : firstFailed;
   }
 
-  private async run(source: TimeoutSource, plan: ReadyPlan, index: number, hops: HopBatch): Promise<void> {
-    if (plan.kind === 'dead-letter') {
-      return this.deadLetters.send(source.topic, source.partition, plan.message, plan.reason);
+  private async deadLetter(
+    source: TimeoutSource,
+    message: KafkaMessage,
+    reason: string,
+    index: number,
+    failed: Set<number>,
+  ): Promise<void> {
+    try {
+      await this.deadLetters.send(source.topic, source.partition, message, reason);
+    } catch (err) {
+      this.logger.warn({
+        msg: 'dead letter failed, will retry',
+        ...source,
+        offset: message.offset,
+        err: String(err),
+      });
+      failed.add(index);
     }
-    const correlationId = correlationOf(plan.message.headers);
-    await withCorrelation(correlationId, async () => {
-      const { message, timeout } = plan;
-      if (plan.kind === 'hop') return hops.add(index, message, timeout, plan.step, correlationId);
-      const outcome = await this.cancellation.cancel(timeout.orderId, 'timeout');
-      if (outcome.result === 'not-found') {
-        const reason = `order ${timeout.orderId} does not exist`;
-        await this.deadLetters.send(source.topic, source.partition, message, reason);
-      } else if (outcome.result === 'not-due') {
-        // Due by our clock, not by the database's: keep the timeout alive rather than drop it.
-        this.logger.warn({ msg: 'timeout before expiry', orderId: timeout.orderId, ...outcome });
-        const step = notDueStep(outcome.remainingMs, Date.now(), this.levels);
-        hops.add(index, message, timeout, step, correlationId);
-      }
-    });
   }
 }
 
-function correlationOf(headers: IHeaders | undefined): string | undefined {
-  const raw = headers?.[CORRELATION_HEADER];
+function correlationOf(plan: { message: KafkaMessage }): string | undefined {
+  const raw = plan.message.headers?.[CORRELATION_HEADER];
   const value = Array.isArray(raw) ? raw[0] : raw;
   return value === undefined ? undefined : value.toString();
 }

@@ -1,4 +1,4 @@
-import { RefusalReason, refuse } from './refusal';
+import { RefusalReason, refusalAnswer, refuse } from './refusal';
 
 describe('refusals: one stable public code and status per reason', () => {
   it.each<[RefusalReason, number, string]>([
@@ -15,13 +15,13 @@ describe('refusals: one stable public code and status per reason', () => {
     ['OVER_LIMIT', 400, 'VALIDATION_FAILED'],
     ['IDEMPOTENCY_KEY_REUSED', 422, 'IDEMPOTENCY_KEY_REUSED'],
   ])('when refused for %s, then the answer is %d %s', (reason, status, code) => {
-    expect(refuse(reason, 'memory')).toMatchObject({ reason, status, code, decidedBy: 'memory' });
+    expect(refusalAnswer(refuse(reason, 'memory'))).toMatchObject({ status, body: { code } });
   });
 
   it('when refused by a limit, then the answer names the limit and when to retry', () => {
-    expect(refuse('ADMISSION_LIMITED', 'redis', { retryAfterMs: 50 })).toMatchObject({
-      retryAfterMs: 50,
-      details: { limit: 'admission', retryAfterMs: 50 },
+    expect(refusalAnswer(refuse('ADMISSION_LIMITED', 'redis', { retryAfterMs: 50 }))).toMatchObject({
+      status: 429,
+      body: { details: { limit: 'admission', retryAfterMs: 50 } },
     });
   });
 });

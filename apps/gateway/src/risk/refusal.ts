@@ -1,4 +1,4 @@
-import { AppError, notFound, validationFailed } from '@app/http';
+import { ErrorBody } from '@app/http';
 
 /** Why a purchase was refused, finer than the public code (metrics and logs use it). */
 export type RefusalReason =
@@ -18,64 +18,90 @@ export type RefusalReason =
 /** Where the refusal was decided: in this process (no Redis call) or by the reservation script. */
 export type DecidedBy = 'memory' | 'redis';
 
-/** A refused purchase: a public error (stable code and status) that also carries its reason. */
-export class PurchaseRefused extends AppError {
-  constructor(
-    readonly reason: RefusalReason,
-    readonly decidedBy: DecidedBy,
-    base: AppError,
-    /** for rate limits: when a retry could be admitted (sent as Retry-After) */
-    readonly retryAfterMs?: number,
-  ) {
-    super(base.code, base.status, base.message, base.details);
-  }
+/**
+ * A refused purchase, as a value: most answers of a flash sale are refusals, so they are returned, not
+ * thrown (no Error, no stack trace), and turned into HTTP once, by `refusalAnswer`.
+ */
+export interface Refusal {
+  readonly reason: RefusalReason;
+  readonly decidedBy: DecidedBy;
+  readonly activityId?: number;
+  /** ALREADY_PURCHASED: the order the buyer holds */
+  readonly orderId?: string;
+  /** rate limits: when a retry could be admitted (sent as Retry-After) */
+  readonly retryAfterMs?: number;
 }
 
-const tooMany = (limit: string, message: string, retryAfterMs: number) =>
-  new AppError('RATE_LIMITED', 429, message, { limit, retryAfterMs });
-
-/** The public answer of each reason (see docs/openapi.yaml). */
 export function refuse(
   reason: RefusalReason,
   decidedBy: DecidedBy,
   extra: { activityId?: number; orderId?: string; retryAfterMs?: number } = {},
-): PurchaseRefused {
-  const wait = extra.retryAfterMs ?? 0;
-  const base = (() => {
-    switch (reason) {
-      case 'NOT_FOUND':
-        return notFound(`activity ${extra.activityId}`);
-      case 'NOT_STARTED':
-        return new AppError('NOT_STARTED', 409, 'the sale has not started yet');
-      case 'ENDED':
-        return new AppError('ENDED', 409, 'the sale has ended');
-      case 'SOLD_OUT':
-        return new AppError('SOLD_OUT', 409, 'sold out');
-      case 'BLOCKED_USER':
-        return new AppError('BLOCKED', 403, 'this buyer may not purchase');
-      case 'BLOCKED_IP':
-        return new AppError('BLOCKED', 403, 'purchases from this address are blocked');
-      case 'RATE_LIMITED_IP':
-        return tooMany('ip', 'too many purchases from this address; slow down', wait);
-      case 'RATE_LIMITED_USER':
-        return tooMany('user', 'too many purchase attempts by this buyer; slow down', wait);
-      case 'ADMISSION_LIMITED':
-        return tooMany('admission', 'the sale is admitting buyers at its maximum rate; retry shortly', wait);
-      case 'ALREADY_PURCHASED':
-        return new AppError(
-          'ALREADY_PURCHASED',
-          409,
-          `you already hold order ${extra.orderId} in this activity`,
-        );
-      case 'OVER_LIMIT':
-        return validationFailed('quantity exceeds the per-user limit of this activity');
-      case 'IDEMPOTENCY_KEY_REUSED':
-        return new AppError(
-          'IDEMPOTENCY_KEY_REUSED',
-          422,
-          'this Idempotency-Key was used for a different request',
-        );
-    }
-  })();
-  return new PurchaseRefused(reason, decidedBy, base, extra.retryAfterMs);
+): Refusal {
+  return { reason, decidedBy, ...extra };
+}
+
+/** The refusals that carry nothing but their reason, made once (the sold-out answer above all). */
+/** Frozen: a frozen refusal is always the same answer, which the purchase route serialises only once. */
+export const MEMORY_REFUSALS = {
+  SOLD_OUT: Object.freeze(refuse('SOLD_OUT', 'memory')),
+  BLOCKED_USER: Object.freeze(refuse('BLOCKED_USER', 'memory')),
+  BLOCKED_IP: Object.freeze(refuse('BLOCKED_IP', 'memory')),
+  NOT_STARTED: Object.freeze(refuse('NOT_STARTED', 'memory')),
+  ENDED: Object.freeze(refuse('ENDED', 'memory')),
+} as const;
+
+export interface RefusalAnswer {
+  status: number;
+  body: ErrorBody;
+}
+
+const tooMany = (limit: string, message: string, retryAfterMs = 0): RefusalAnswer => ({
+  status: 429,
+  body: { code: 'RATE_LIMITED', message, details: { limit, retryAfterMs } },
+});
+
+/** The public answer of each reason (see docs/openapi.yaml). */
+export function refusalAnswer(r: Refusal): RefusalAnswer {
+  switch (r.reason) {
+    case 'NOT_FOUND':
+      return { status: 404, body: { code: 'NOT_FOUND', message: `activity ${r.activityId} not found` } };
+    case 'NOT_STARTED':
+      return { status: 409, body: { code: 'NOT_STARTED', message: 'the sale has not started yet' } };
+    case 'ENDED':
+      return { status: 409, body: { code: 'ENDED', message: 'the sale has ended' } };
+    case 'SOLD_OUT':
+      return { status: 409, body: { code: 'SOLD_OUT', message: 'sold out' } };
+    case 'BLOCKED_USER':
+      return { status: 403, body: { code: 'BLOCKED', message: 'this buyer may not purchase' } };
+    case 'BLOCKED_IP':
+      return { status: 403, body: { code: 'BLOCKED', message: 'purchases from this address are blocked' } };
+    case 'RATE_LIMITED_IP':
+      return tooMany('ip', 'too many purchases from this address; slow down', r.retryAfterMs);
+    case 'RATE_LIMITED_USER':
+      return tooMany('user', 'too many purchase attempts by this buyer; slow down', r.retryAfterMs);
+    case 'ADMISSION_LIMITED':
+      return tooMany(
+        'admission',
+        'the sale is admitting buyers at its maximum rate; retry shortly',
+        r.retryAfterMs,
+      );
+    case 'ALREADY_PURCHASED':
+      return {
+        status: 409,
+        body: { code: 'ALREADY_PURCHASED', message: `you already hold order ${r.orderId} in this activity` },
+      };
+    case 'OVER_LIMIT':
+      return {
+        status: 400,
+        body: { code: 'VALIDATION_FAILED', message: 'quantity exceeds the per-user limit of this activity' },
+      };
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return {
+        status: 422,
+        body: {
+          code: 'IDEMPOTENCY_KEY_REUSED',
+          message: 'this Idempotency-Key was used for a different request',
+        },
+      };
+  }
 }

@@ -2,7 +2,7 @@ import { AppConfig } from '@app/config';
 import { RedisService } from '@app/redis';
 import { ActivityWindows } from './activity-windows';
 import { Blacklist } from './blacklist';
-import { PurchaseRefused } from './refusal';
+import { Refusal, refusalAnswer } from './refusal';
 import { PurchaseAttempt, RiskChecks } from './risk-checks';
 import { SoldOutFlags } from './sold-out-flags';
 
@@ -29,14 +29,11 @@ const attempt = (over: Partial<PurchaseAttempt> = {}): PurchaseAttempt => ({
   ...over,
 });
 
-async function refusal(promise: Promise<void>): Promise<string> {
-  try {
-    await promise;
-    return 'admitted';
-  } catch (err) {
-    if (!(err instanceof PurchaseRefused)) throw err;
-    return `${err.status} ${err.code} ${err.reason}`;
-  }
+async function refusal(screened: Refusal | undefined | Promise<Refusal | undefined>): Promise<string> {
+  const r = await screened;
+  if (!r) return 'admitted';
+  const { status, body } = refusalAnswer(r);
+  return `${status} ${body.code} ${r.reason}`;
 }
 
 describe('risk chain (in process)', () => {
@@ -91,8 +88,9 @@ describe('risk chain (in process)', () => {
   it('when refused by the rate limit, then the refusal says when to retry', async () => {
     const { checks } = chain({ perSecond: 4, burst: 1 });
     await checks.screen(attempt());
-    const err = await checks.screen(attempt({ now: T0 + 50 })).catch((e: PurchaseRefused) => e);
-    expect(err).toMatchObject({ retryAfterMs: 200, details: { limit: 'ip', retryAfterMs: 200 } });
+    const refused = (await checks.screen(attempt({ now: T0 + 50 })))!;
+    expect(refused).toMatchObject({ retryAfterMs: 200 });
+    expect(refusalAnswer(refused).body).toMatchObject({ details: { limit: 'ip', retryAfterMs: 200 } });
   });
 
   it('when a refusal happens early in the chain, then the later checks spend nothing (the IP budget is kept)', async () => {

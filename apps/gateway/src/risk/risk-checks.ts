@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ActivityWindows, judgeWindow } from './activity-windows';
+import { ActivityWindow, ActivityWindows, judgeWindow } from './activity-windows';
 import { Blacklist } from './blacklist';
 import { GcraLimiter } from './gcra';
-import { refuse } from './refusal';
+import { MEMORY_REFUSALS, Refusal, refuse } from './refusal';
 import { SoldOutFlags } from './sold-out-flags';
 
 export interface PurchaseAttempt {
@@ -48,19 +48,27 @@ export class RiskChecks {
   }
 
   /**
-   * Throws the refusal of the first check that fails. Touches Redis only on the first purchase of an
-   * activity this instance has never seen (to learn its window).
+   * The refusal of the first check that fails, or undefined: admitted to the reservation script. Touches
+   * Redis only on the first purchase of an activity this instance has never seen (to learn its window),
+   * and returns a promise only then.
    */
-  async screen(a: PurchaseAttempt): Promise<void> {
-    const verdict = judgeWindow(await this.windows.get(a.activityId), a.now);
-    if (verdict !== 'OPEN') throw refuse(verdict, 'memory', { activityId: a.activityId });
+  screen(a: PurchaseAttempt): Refusal | undefined | Promise<Refusal | undefined> {
+    const window = this.windows.get(a.activityId);
+    return window instanceof Promise ? window.then((w) => this.judge(a, w)) : this.judge(a, window);
+  }
+
+  private judge(a: PurchaseAttempt, window: ActivityWindow | null): Refusal | undefined {
+    const verdict = judgeWindow(window, a.now);
+    if (verdict === 'NOT_FOUND') return refuse(verdict, 'memory', { activityId: a.activityId });
+    if (verdict !== 'OPEN') return MEMORY_REFUSALS[verdict];
     // A retry with an Idempotency-Key goes on to Redis: it must get its first answer (202 and the same
     // order id), not SOLD_OUT. It still meets every other check, so the key buys a bot nothing.
-    if (!a.idempotent && this.soldOut.isSoldOut(a.activityId)) throw refuse('SOLD_OUT', 'memory');
+    if (!a.idempotent && this.soldOut.isSoldOut(a.activityId)) return MEMORY_REFUSALS.SOLD_OUT;
     const blocked = this.blacklist.blocked(a.userId, a.ip);
-    if (blocked) throw refuse(blocked === 'user' ? 'BLOCKED_USER' : 'BLOCKED_IP', 'memory');
+    if (blocked) return blocked === 'user' ? MEMORY_REFUSALS.BLOCKED_USER : MEMORY_REFUSALS.BLOCKED_IP;
     const wait = this.ipLimits.take(a.ip, a.now);
-    if (wait > 0) throw refuse('RATE_LIMITED_IP', 'memory', { retryAfterMs: wait });
+    if (wait > 0) return refuse('RATE_LIMITED_IP', 'memory', { retryAfterMs: wait });
+    return undefined;
   }
 
   /** Forgets rested IPs (called by the periodic refresh). */

@@ -1,8 +1,8 @@
-import { PurchaseRefused, refuse } from '../risk/refusal';
+import { Refusal, refuse } from '../risk/refusal';
 import { ReserveOutcome } from './reservation.script';
 
-/** The reservation script's refusals as public errors (stable codes, see the OpenAPI document). */
-export function purchaseRefusal(activityId: number, outcome: ReserveOutcome): PurchaseRefused {
+/** The reservation script's refusals (every code but OK and DUPLICATE) as refusal values. */
+export function purchaseRefusal(activityId: number, outcome: ReserveOutcome): Refusal {
   const { code, orderId, retryAfterMs } = outcome;
   switch (code) {
     case 'KEY_REUSED':

@@ -7,6 +7,7 @@ import { riskKeys } from '../risk/risk-keys';
 
 export type ReserveCode =
   | 'OK'
+  | 'ABANDONED'
   | 'DUPLICATE'
   | 'KEY_REUSED'
   | 'NOT_FOUND'

@@ -7,9 +7,10 @@
 --      ARGV[5] idempotency key or ""  ARGV[6] activityId (for the stock channel)
 --      ARGV[7] per-user rate (per second, 0 = off)  ARGV[8] per-user burst
 --      ARGV[9] admission rate (per second, 0 = off)  ARGV[10] admission burst (capacity is at least the stock)
---      (ARGV[6..10] and KEYS[7..8] may be left out, as by callers older than the risk checks: no limits then)
 -- Returns {code, orderId, remaining, retryAfterMs}. Codes:
---   OK                 reserved; orderId is ARGV[1]
+--   OK                 reserved; orderId is ARGV[1] (also when this very order id was reserved by an earlier
+--                      run of this call whose reply was lost: a retry of the same attempt is answered alike)
+--   ABANDONED          this order id was given up by the gateway (StockStore.abandon) before it ran: nothing
 --   DUPLICATE          same idempotency key and quantity as an earlier live attempt; orderId is that one's
 --   KEY_REUSED         same idempotency key, different quantity
 --   RATE_LIMITED_USER | ADMISSION_LIMITED   refused by a limit; retryAfterMs says when a retry could pass
@@ -26,7 +27,7 @@ end
 -- GCRA, the same formula as apps/gateway/src/risk/gcra.ts: admitted while the theoretical arrival time,
 -- pushed one interval, stays within `burst` intervals of now. Returns 0, or the ms until admitted.
 local function gcra(key, now, rate, burst)
-  if not rate or rate <= 0 then return 0 end
+  if rate <= 0 then return 0 end
   local interval = 1000 / rate
   local tat = math.max(tonumber(redis.call('GET', key) or now), now)
   local admittedFrom = tat + interval - interval * burst
@@ -37,7 +38,7 @@ end
 
 -- Token bucket: `rate` tokens per second up to `capacity`, one per admission; full when first used.
 local function takeToken(key, now, rate, capacity)
-  if not rate or rate <= 0 then return 0 end
+  if rate <= 0 then return 0 end
   local state = redis.call('HMGET', key, 'tokens', 'at')
   local tokens, at = tonumber(state[1]) or capacity, tonumber(state[2]) or now
   tokens = math.min(capacity, tokens + math.max(0, now - at) * rate / 1000)
@@ -45,6 +46,13 @@ local function takeToken(key, now, rate, capacity)
   if tokens < 1 then return math.ceil((1 - tokens) * 1000 / rate - 1e-6) end
   redis.call('HSET', key, 'tokens', string.format('%.6f', tokens - 1), 'at', math.max(at, now))
   return 0
+end
+
+-- The order id is made per attempt, so a record under it can only be this attempt's own.
+local own = redis.call('HGET', KEYS[3], ARGV[1])
+if own then
+  if live(ARGV[1]) then return {'OK', ARGV[1], tonumber(redis.call('GET', KEYS[2]) or '0'), 0} end
+  return {'ABANDONED', ARGV[1], -1, 0}
 end
 
 local meta = redis.call('HMGET', KEYS[1], 'startsAt', 'endsAt', 'perUserLimit', 'stock')
@@ -76,7 +84,7 @@ local stock = tonumber(redis.call('GET', KEYS[2]) or '0')
 if stock < quantity then return {'SOLD_OUT', '', stock, 0} end
 
 -- Last, so that only a purchase about to be reserved spends a token (downstream load is what it caps).
-local capacity = math.max(tonumber(ARGV[10] or '0'), tonumber(meta[4] or '0'))
+local capacity = math.max(tonumber(ARGV[10]), tonumber(meta[4] or '0'))
 wait = takeToken(KEYS[7], now, tonumber(ARGV[9]), capacity)
 if wait > 0 then return {'ADMISSION_LIMITED', '', -1, wait} end
 
@@ -85,5 +93,5 @@ redis.call('HSET', KEYS[3], ARGV[1], 'R|' .. ARGV[2] .. '|' .. quantity .. '|' .
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
 if idempotencyField then redis.call('HSET', KEYS[6], idempotencyField, ARGV[1] .. '|' .. quantity) end
-if remaining == 0 and ARGV[6] then redis.call('PUBLISH', 'seckill:stock-changes', ARGV[6] .. ':0') end
+if remaining == 0 then redis.call('PUBLISH', 'seckill:stock-changes', ARGV[6] .. ':0') end
 return {'OK', ARGV[1], remaining, 0}

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { RiskModule } from '../risk/risk.module';
-import { OrderRequestPublisher } from './order-request.publisher';
+import { AbandonedAttempts } from './abandoned-attempts';
+import { OrderRequestRelay } from './order-request.relay';
+import { PurchaseRoute } from './purchase.route';
 import { ReservationScript } from './reservation.script';
 import { SeckillController } from './seckill.controller';
 import { SeckillService } from './seckill.service';
@@ -8,6 +10,6 @@ import { SeckillService } from './seckill.service';
 @Module({
   imports: [RiskModule],
   controllers: [SeckillController],
-  providers: [SeckillService, ReservationScript, OrderRequestPublisher],
+  providers: [SeckillService, ReservationScript, OrderRequestRelay, AbandonedAttempts, PurchaseRoute],
 })
 export class SeckillModule {}

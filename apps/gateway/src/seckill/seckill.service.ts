@@ -1,22 +1,27 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppError, unavailable } from '@app/http';
+import { unavailable } from '@app/http';
 import { counter } from '@app/observability';
 import { RedisService } from '@app/redis';
-import { RESERVATION_STATES, StockStore, stockKeys } from '@app/stock';
+import { StockStore, stockKeys } from '@app/stock';
 import { CLOCK, Clock } from '../risk/clock';
+import { Refusal } from '../risk/refusal';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
+import { AbandonedAttempts } from './abandoned-attempts';
 import { newOrderId } from './order-id';
-import { OrderRequestPublisher } from './order-request.publisher';
+import { OrderRequestRelay } from './order-request.relay';
 import { purchaseRefusal } from './purchase-refusals';
-import { ReservationScript } from './reservation.script';
+import { ReservationScript, ReserveCode } from './reservation.script';
 
 const purchases = counter('seckill_purchases_total', 'Purchase attempts by outcome', ['outcome']);
+/** One child per outcome, made once: labelling a counter on every purchase costs a lookup by string. */
+const byOutcome = new Map<string, ReturnType<typeof purchases.labels>>();
+const countOutcome = (outcome: ReserveCode | 'UNAVAILABLE') => {
+  let child = byOutcome.get(outcome);
+  if (!child) byOutcome.set(outcome, (child = purchases.labels(outcome)));
+  child.inc();
+};
 
-export interface Queued {
-  orderId: string;
-  status: 'QUEUED';
-}
 export interface PurchaseRequest {
   activityId: number;
   userId: string;
@@ -24,9 +29,15 @@ export interface PurchaseRequest {
   ip: string;
   quantity: number;
   idempotencyKey?: string;
+  correlationId: string;
 }
+/** What a purchase came to: admitted (202), refused (4xx), or a dependency down (503, nothing taken). */
+export type PurchaseOutcome =
+  { kind: 'queued'; orderId: string } | { kind: 'refused'; refusal: Refusal } | { kind: 'unavailable' };
 export type PurchaseResult =
   { status: 'QUEUED' | 'CREATED' | 'FAILED'; orderId: string } | { status: 'NONE' };
+
+const UNAVAILABLE: PurchaseOutcome = { kind: 'unavailable' };
 
 @Injectable()
 export class SeckillService {
@@ -34,92 +45,99 @@ export class SeckillService {
 
   constructor(
     private readonly reservations: ReservationScript,
-    private readonly publisher: OrderRequestPublisher,
+    private readonly relay: OrderRequestRelay,
     private readonly stock: StockStore,
     private readonly redis: RedisService,
     private readonly risk: RiskChecks,
     private readonly soldOut: SoldOutFlags,
+    private readonly abandoned: AbandonedAttempts,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
-   * Screen in process (no Redis), decide in one Redis round trip, hand the order to Kafka, answer.
-   * Persisting happens downstream.
+   * Screen in process (no Redis), decide in one Redis round trip, answer. The reservation the script
+   * writes is the outbox: once it exists the order will (the relay publishes it now, recovery later if
+   * that fails), so the answer does not wait for Kafka.
    */
-  async purchase({ activityId, userId, ip, quantity, idempotencyKey }: PurchaseRequest): Promise<Queued> {
+  async purchase(req: PurchaseRequest): Promise<PurchaseOutcome> {
+    const { activityId, userId, ip, quantity, idempotencyKey } = req;
     const now = this.clock.now();
-    await this.dependency(() =>
-      this.risk.screen({ activityId, userId, ip, now, idempotent: idempotencyKey !== undefined }),
-    );
+    let screened = this.risk.screen({
+      activityId,
+      userId,
+      ip,
+      now,
+      idempotent: idempotencyKey !== undefined,
+    });
+    if (screened instanceof Promise) {
+      try {
+        screened = await screened;
+      } catch (err) {
+        return this.unavailable('reading the sale window failed', err);
+      }
+    }
+    if (screened) return { kind: 'refused', refusal: screened };
+
     const orderId = newOrderId(now);
     const stamp = this.soldOut.changes.stamp(activityId);
-    const outcome = await this.dependency(() =>
-      this.reservations.reserve({ activityId, orderId, userId, quantity, now, idempotencyKey }),
-    );
-    purchases.inc({ outcome: outcome.code });
-    // The answer shows the stock left: 0 sets this instance's sold-out flag (unless a newer change came in).
-    if (outcome.remaining >= 0) this.soldOut.applyRead(activityId, outcome.remaining, stamp);
-    if (outcome.code === 'DUPLICATE') return { orderId: outcome.orderId, status: 'QUEUED' };
-    if (outcome.code !== 'OK') throw purchaseRefusal(activityId, outcome);
-
+    let outcome;
     try {
-      await this.publisher.publish({ orderId, activityId, userId, quantity, reservedAt: now });
-    } catch (err) {
-      await this.undo(activityId, orderId, err);
-    }
-    return { orderId, status: 'QUEUED' };
-  }
-
-  /**
-   * The publish failed: give the stock back, unless the order-service already took the reservation
-   * (the message did arrive, or recovery re-published it) — then the order exists and the answer is 202.
-   */
-  private async undo(activityId: number, orderId: string, cause: unknown): Promise<void> {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    let undone: boolean;
-    try {
-      undone = await this.stock.release(
+      outcome = await this.reservations.reserve({
         activityId,
         orderId,
-        [RESERVATION_STATES.RESERVED],
-        RESERVATION_STATES.UNDONE,
-      );
-    } catch {
-      // Redis is unreachable too: the reservation stands and recovery will publish it, so the order will exist.
-      this.logger.error({ msg: 'publish failed and the reservation could not be undone', orderId, reason });
-      return;
-    }
-    if (undone) {
-      purchases.inc({ outcome: 'UNDONE' });
-      this.logger.warn({ msg: 'publish failed, reservation undone', orderId, reason });
-      throw unavailable();
-    }
-  }
-
-  async result(activityId: number, userId: string): Promise<PurchaseResult> {
-    const orderId = await this.dependency(() => this.redis.client.hget(stockKeys(activityId).buyers, userId));
-    if (!orderId) return { status: 'NONE' };
-    const reservation = await this.dependency(() => this.stock.reservation(activityId, orderId));
-    switch (reservation?.state) {
-      case 'R':
-      case 'T':
-        return { status: 'QUEUED', orderId };
-      case 'O':
-      case 'X':
-        return { status: 'CREATED', orderId };
-      default:
-        return { status: 'FAILED', orderId };
-    }
-  }
-
-  /** Redis unreachable → 503 UNAVAILABLE; nothing was reserved. Refusals pass through. */
-  private async dependency<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
+        userId,
+        quantity,
+        now,
+        idempotencyKey,
+      });
     } catch (err) {
-      if (err instanceof AppError) throw err;
-      this.logger.warn({ msg: 'redis call failed', err: err instanceof Error ? err.message : String(err) });
+      // The script may have run and its reply been lost: the 503 must stay true, so the attempt is abandoned.
+      this.abandoned.add({ activityId, orderId, userId, at: now });
+      return this.unavailable('the reservation script failed', err);
+    }
+    countOutcome(outcome.code);
+    // The answer shows the stock left: 0 sets this instance's sold-out flag (unless a newer change came in).
+    if (outcome.remaining >= 0) this.soldOut.applyRead(activityId, outcome.remaining, stamp);
+    switch (outcome.code) {
+      case 'OK':
+        this.relay.relay({ orderId, activityId, userId, quantity, reservedAt: now }, req.correlationId);
+        return { kind: 'queued', orderId };
+      case 'DUPLICATE':
+        return { kind: 'queued', orderId: outcome.orderId };
+      case 'ABANDONED':
+        return UNAVAILABLE; // cannot happen for a fresh order id; kept total for the type's sake
+      default:
+        return { kind: 'refused', refusal: purchaseRefusal(activityId, outcome) };
+    }
+  }
+
+  /** `/result`: what became of the buyer's latest attempt, from its reservation. Redis down → 503. */
+  async result(activityId: number, userId: string): Promise<PurchaseResult> {
+    try {
+      const orderId = await this.redis.client.hget(stockKeys(activityId).buyers, userId);
+      if (!orderId) return { status: 'NONE' };
+      switch ((await this.stock.reservation(activityId, orderId))?.state) {
+        case 'R':
+        case 'T':
+          return { status: 'QUEUED', orderId };
+        case 'O':
+        case 'X':
+          return { status: 'CREATED', orderId };
+        default:
+          return { status: 'FAILED', orderId };
+      }
+    } catch (err) {
+      this.logger.warn({
+        msg: 'reading a result failed',
+        err: err instanceof Error ? err.message : String(err),
+      });
       throw unavailable();
     }
+  }
+
+  private unavailable(msg: string, err: unknown): PurchaseOutcome {
+    countOutcome('UNAVAILABLE');
+    this.logger.warn({ msg, err: err instanceof Error ? err.message : String(err) });
+    return UNAVAILABLE;
   }
 }

@@ -1,0 +1,60 @@
+import { AddressInfo, Server, Socket, createConnection, createServer } from 'node:net';
+
+/**
+ * A TCP proxy in front of a real server that can lose one reply in flight: armed with a pattern, it lets
+ * the next request containing it through to the server, then cuts the client's connection at the first
+ * bytes of the answer instead of passing them on. The server did the work; the client never hears of it —
+ * a connection lost at the worst moment, made deterministic.
+ */
+export class ReplyDroppingProxy {
+  private armed?: string;
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(targetPort: number): Promise<ReplyDroppingProxy> {
+    let proxy!: ReplyDroppingProxy;
+    const server = createServer((client) => proxy.pipe(client, targetPort));
+    proxy = new ReplyDroppingProxy(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The reply to the next request whose bytes contain `pattern` (case-insensitive) is lost. */
+  dropNextReplyTo(pattern: string): void {
+    this.armed = pattern.toLowerCase();
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private pipe(client: Socket, targetPort: number): void {
+    const upstream = createConnection(targetPort, '127.0.0.1');
+    let dropping = false;
+    for (const s of [client, upstream]) {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.on('data', (chunk) => {
+      if (this.armed && chunk.toString('latin1').toLowerCase().includes(this.armed)) {
+        this.armed = undefined;
+        dropping = true;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (!dropping) return void client.write(chunk);
+      client.destroy();
+      upstream.destroy();
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  }
+}
