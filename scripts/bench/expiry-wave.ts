@@ -121,7 +121,7 @@ export async function runExpiryWave(
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The gateway's reservation script, called as the gateway calls it (no limits), reservedAt within 1 s. */
+/** The gateway's reservation script with the gateway's keys (limits off), reservedAt within one second. */
 async function reserveAll(
   redisUrl: string,
   activityId: number,
@@ -143,6 +143,7 @@ async function reserveAll(
       });
       const codes = await Promise.all(
         batch.map(async (r) => {
+          const risk = riskKeys(activityId, r.userId);
           const keys = [
             k.meta,
             k.stock,
@@ -150,9 +151,10 @@ async function reserveAll(
             k.buyers,
             k.unconfirmed,
             k.idempotency,
-            riskKeys(activityId, r.userId).admission,
+            risk.admission,
+            risk.userRate,
           ];
-          const args = [r.orderId, r.userId, 1, r.reservedAt, '', activityId];
+          const args = [r.orderId, r.userId, 1, r.reservedAt, '', activityId, 0, 0, 0, 0]; // limits off
           return ((await redis.evalsha(script.sha, keys.length, ...keys, ...args)) as [string])[0];
         }),
       );

@@ -61,7 +61,10 @@ export function bearer(authorization: string | undefined): string {
   return token;
 }
 
-/** Signs a buyer token (demo, tests and load tests; a real deployment gets tokens from its identity provider). */
+/**
+ * Signs a buyer token (demo, tests and load tests; a real deployment gets tokens from its identity provider).
+ * With the key object: given the string, jsonwebtoken tries it as a PEM key first, ~2 ms per token here.
+ */
 export function signBuyerToken(userId: string, secret: string, ttlSeconds = 3_600): string {
-  return sign({ sub: userId }, secret, { algorithm: 'HS256', expiresIn: ttlSeconds });
+  return sign({ sub: userId }, secretKey(secret), { algorithm: 'HS256', expiresIn: ttlSeconds });
 }
