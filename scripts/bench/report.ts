@@ -17,7 +17,7 @@ export function markdown(r: BenchResults, chartHref: string): string {
     `| ${label} | ${n(d.requests)} | **${n(d.rps)}** | ${d.latencyMs.p50} | ${d.latencyMs.p95} | ${d.latencyMs.p99} | ${n(d.successes.perSecond)} | ${drainOf(d)} | ${mix(d.outcomes)} |`;
   const net = 'skipped' in runs.networked ? null : runs.networked;
   const w = r.expiryWave;
-  const { kafkaProduce: k, pgInsert: p, reserve: q } = r.micro;
+  const { kafkaProduce: k, pgInsert: p, reserve: q, reserveFsyncAlways: qa } = r.micro;
   const rb =
     'skipped' in q.redisBenchmark
       ? q.redisBenchmark.skipped
@@ -80,6 +80,9 @@ export function markdown(r: BenchResults, chartHref: string): string {
     `| Kafka produce, idempotent, acks=all | ${n(k.oneByOne.perSecond)} msg/s | ${n(k.batched.perSecond)} msg/s (${k.batched.batchSize} per send) | ${k.ratio}× |`,
     `| PostgreSQL insert of order rows | ${n(p.perRow.perSecond)} rows/s | ${n(p.multiRow.perSecond)} rows/s (${p.multiRow.rowsPerStatement} per INSERT … unnest) | ${p.ratio}× |`,
     `| reserve.lua by EVALSHA | ${n(q.node.perSecond)} calls/s (Node ioredis, ${q.node.concurrency} in flight) | ${rb} | ${q.ratio ?? '—'} |`,
+    'skipped' in qa
+      ? `| reserve.lua, appendfsync always | ${qa.skipped} | | |`
+      : `| reserve.lua by EVALSHA, appendfsync everysec vs always | ${n(q.node.perSecond)} calls/s (everysec) | ${n(qa.node.perSecond)} calls/s (always) | ${(qa.node.perSecond / q.node.perSecond).toFixed(2)} |`,
     '',
   ].join('\n');
 }
