@@ -1,17 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import Redis from 'ioredis';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { AppConfig } from '@app/config';
-import { OrderRequestMessage, TOPICS } from '@app/contracts';
-import { LuaScript } from '@app/redis';
 import { stockKeys } from '@app/stock';
-import { riskKeys } from '../../apps/gateway/src/risk/risk-keys';
 import { SeckillApi } from '../scenarios/support/seckill-api';
 import { Verdict, reconcile } from './invariants';
-import { ROOT } from './paths';
 import { Percentiles, percentiles, round } from './stats';
+import { produceAll, reserveAll } from './wave-setup';
 
 export interface WaveShape {
   orders: number;
@@ -120,71 +114,3 @@ export async function runExpiryWave(
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The gateway's reservation script with the gateway's keys (limits off), reservedAt within one second. */
-async function reserveAll(
-  redisUrl: string,
-  activityId: number,
-  runId: string,
-  n: number,
-): Promise<OrderRequestMessage[]> {
-  const script = new LuaScript(join(ROOT, 'apps/gateway/src/seckill/reserve.lua'));
-  const redis = new Redis(redisUrl);
-  const k = stockKeys(activityId);
-  const start = Date.now();
-  const requests: OrderRequestMessage[] = [];
-  try {
-    await redis.script('LOAD', script.source);
-    for (let i = 0; i < n; i += 1_000) {
-      const batch = Array.from({ length: Math.min(1_000, n - i) }, (_, j) => {
-        const userId = `${runId}-${i + j}`;
-        const reservedAt = start + Math.floor(((i + j) * 1000) / n);
-        return { orderId: randomUUID(), activityId, userId, quantity: 1, reservedAt };
-      });
-      const codes = await Promise.all(
-        batch.map(async (r) => {
-          const risk = riskKeys(activityId, r.userId);
-          const keys = [
-            k.meta,
-            k.stock,
-            k.reservations,
-            k.buyers,
-            k.unconfirmed,
-            k.idempotency,
-            risk.admission,
-            risk.userRate,
-          ];
-          const args = [r.orderId, r.userId, 1, r.reservedAt, '', activityId, 0, 0, 0, 0]; // limits off
-          return ((await redis.evalsha(script.sha, keys.length, ...keys, ...args)) as [string])[0];
-        }),
-      );
-      const refused = codes.filter((c) => c !== 'OK');
-      if (refused.length) throw new Error(`reserve.lua refused ${refused.length} of the wave: ${refused[0]}`);
-      requests.push(...batch);
-    }
-    return requests;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** Every order request at once, 1,000 per send, as the gateway would have published them. */
-async function produceAll(config: AppConfig, requests: OrderRequestMessage[]): Promise<void> {
-  const kafka = new Kafka({
-    clientId: 'bench-wave',
-    brokers: config.KAFKA_BROKERS,
-    logLevel: logLevel.NOTHING,
-  });
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  try {
-    for (let i = 0; i < requests.length; i += 1_000) {
-      const messages = requests
-        .slice(i, i + 1_000)
-        .map((r) => ({ key: r.orderId, value: JSON.stringify(r) }));
-      await producer.send({ topic: TOPICS.orderRequests, messages, acks: -1 });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-}

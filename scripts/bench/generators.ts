@@ -48,7 +48,7 @@ export async function compareGenerators(bareUrl: string, tokens: string[], conne
       rps: 0,
       cpuMs: null,
       cpuPerRequestMs: null,
-      note: 'not measured: a Go build of its own; per-target headers would allow distinct buyers',
+      note: 'not measured (a Go build of its own)',
     },
   ];
   const measured = figures.filter((f) => f.cpuPerRequestMs !== null);
