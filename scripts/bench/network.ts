@@ -21,7 +21,7 @@ const hostPort = (url: string) => {
 /**
  * Toxiproxy ports, relative to Kafka's (so that each infrastructure profile has its own): the API at
  * +1382, then Redis, PostgreSQL and Kafka proxies. Kafka's proxy forwards to the broker's PROXIED
- * listener (Kafka's port + 2), which advertises the proxy's port (scripts/infra.sh): clients reconnect
+ * listener (Kafka's port + 1386), which advertises the proxy's port (scripts/infra.sh): clients reconnect
  * through the proxy, while the PLAINTEXT listener stays direct for the co-located profile.
  */
 export function networkPorts(kafkaPort: number) {
@@ -30,7 +30,7 @@ export function networkPorts(kafkaPort: number) {
     redis: kafkaPort + 1383,
     postgres: kafkaPort + 1384,
     kafka: kafkaPort + 1385,
-    kafkaProxiedListener: kafkaPort + 2,
+    kafkaProxiedListener: kafkaPort + 1386,
   };
 }
 
