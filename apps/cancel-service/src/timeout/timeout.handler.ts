@@ -41,9 +41,15 @@ export class TimeoutHandler {
     }
     if (cancels.length > 0) {
       try {
+        const correlations = new Map<string, string>();
+        for (const { plan } of cancels) {
+          const id = correlationOf(plan);
+          if (id) correlations.set(plan.timeout.orderId, id);
+        }
         const outcomes = await this.cancellation.cancelMany(
           cancels.map((c) => c.plan.timeout.orderId),
           'timeout',
+          correlations,
         );
         for (const { index, plan } of cancels) {
           const outcome = outcomes.get(plan.timeout.orderId)!;
