@@ -13,9 +13,9 @@ export class ReplyDroppingProxy {
   private constructor(private readonly server: Server) {}
 
   static async start(targetPort: number): Promise<ReplyDroppingProxy> {
-    let proxy!: ReplyDroppingProxy;
-    const server = createServer((client) => proxy.pipe(client, targetPort));
-    proxy = new ReplyDroppingProxy(server);
+    const server = createServer();
+    const proxy = new ReplyDroppingProxy(server);
+    server.on('connection', (client) => proxy.pipe(client, targetPort));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
   }

@@ -18,8 +18,16 @@ describe('HS256 verification (the purchase route checks every buyer token with i
     ['not valid before later', sign({ sub: 'a', exp: now + 60, nbf: now + 1 }, secret), 'not valid yet'],
     ['without exp', sign({ sub: 'a' }, secret, { noTimestamp: true }), 'exp is required'],
     ['signed with another secret', sign({ sub: 'a', exp: now + 60 }, 'another-secret'), 'bad signature'],
-    ['HS512', sign({ sub: 'a', exp: now + 60 }, secret, { algorithm: 'HS512' }), 'only HS256 tokens are accepted'],
-    ['alg none', `${b64({ alg: 'none' })}.${b64({ sub: 'a', exp: now + 60 })}.`, 'only HS256 tokens are accepted'],
+    [
+      'HS512',
+      sign({ sub: 'a', exp: now + 60 }, secret, { algorithm: 'HS512' }),
+      'only HS256 tokens are accepted',
+    ],
+    [
+      'alg none',
+      `${b64({ alg: 'none' })}.${b64({ sub: 'a', exp: now + 60 })}.`,
+      'only HS256 tokens are accepted',
+    ],
     ['two segments', 'abc.def', 'malformed'],
     ['four segments', 'a.b.c.d', 'malformed'],
     ['an empty header', '.b.c', 'malformed'],

@@ -3,18 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, ConfigError, loadConfig } from '@app/config';
-import {
-  CORRELATION_HEADER,
-  JsonLogger,
-  collectProcessMetrics,
-  histogram,
-  withCorrelation,
-} from '@app/observability';
+import { CORRELATION_HEADER, JsonLogger, collectProcessMetrics, withCorrelation } from '@app/observability';
 import { HttpErrorFilter } from './http-error.filter';
+import { HotRoutes, serverWithHotRoutes } from './hot-routes';
 import { acceptJsonBodiesOnly } from './json-body';
+import { correlationIdFor, observeHttp } from './request-context';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './wire-errors';
 
-const SAFE_ID = /^[\w.:-]{1,64}$/;
 const LISTEN_BACKLOG = 4_096;
 
 export interface ServiceOptions {
@@ -29,7 +24,10 @@ export async function createService(
 ): Promise<NestFastifyApplication> {
   const config = loadConfig();
   collectProcessMetrics(service);
+  // Filled in once the application exists; the server asks for it only when requests come.
+  const hot: { routes?: HotRoutes } = {};
   const adapter = new FastifyAdapter({
+    serverFactory: serverWithHotRoutes(() => hot.routes),
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
@@ -42,23 +40,17 @@ export async function createService(
     logger: new JsonLogger(service, config.LOG_LEVEL),
     bodyParser: false, // ours: JSON only (see acceptJsonBodiesOnly)
   });
+  hot.routes = app.get(HotRoutes, { strict: false });
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonBodiesOnly(fastify);
-  const latency = histogram('http_request_duration_seconds', 'HTTP latency by route and status', [
-    'method',
-    'route',
-    'status',
-  ]);
-
   fastify.addHook('onRequest', (req, reply, done) => {
-    // A caller-supplied id is kept only when it is short and plain: it ends up in every log line.
-    const id = SAFE_ID.test(req.id) ? req.id : randomUUID();
+    const id = correlationIdFor(req.id);
+    req.id = id;
     void reply.header(CORRELATION_HEADER, id);
     withCorrelation(id, done);
   });
   fastify.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    latency.observe({ method: req.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
+    observeHttp(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
   // Errors raised by Fastify's body parsing (unparsable JSON 400, too large 413, other content type 415)

@@ -4,6 +4,8 @@ export * from './http-error.filter';
 export * from './zod-validation.pipe';
 export * from './bootstrap';
 export * from './json-body';
+export * from './hot-routes';
+export * from './request-context';
 export * from './wire-errors';
 export * from './service.module';
 export * from './periodic-task';

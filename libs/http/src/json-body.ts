@@ -8,17 +8,26 @@ import { validationFailed } from './app-error';
  * Bodies keep Fastify's own JSON parser: size limit (413) and `__proto__`/`constructor` poisoning refused.
  */
 export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const parse = jsonBodyParser(fastify);
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parseJson(request, body as string, (err, value) => {
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+    parse(body as string, done),
+  );
+}
+
+export type JsonBodyParser = (body: string, done: (err: Error | null, value: unknown) => void) => void;
+
+/** How every body of the service is read (also by its hot routes, which bypass Fastify's parsers). */
+export function jsonBodyParser(fastify: FastifyInstance): JsonBodyParser {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  return (body, done) =>
+    parseJson(undefined as never, body, (err, value) => {
       if (err) return done(err, undefined);
       if (holdsNul(value)) {
         return done(validationFailed('strings must not contain the NUL character (\\u0000)'), undefined);
       }
       done(null, value);
     });
-  });
 }
 
 /**

@@ -37,8 +37,15 @@ export class CancellationService {
     private readonly events: OrderEventsPublisher,
   ) {}
 
-  /** What cancelling each of `orderIds` came to (duplicates share one outcome). */
-  async cancelMany(orderIds: string[], by: CancelledBy): Promise<Map<string, CancelOutcome>> {
+  /**
+   * What cancelling each of `orderIds` came to (duplicates share one outcome). `correlationIds` carries
+   * each timeout message's correlation id on to its ORDER_CANCELLED event.
+   */
+  async cancelMany(
+    orderIds: string[],
+    by: CancelledBy,
+    correlationIds: ReadonlyMap<string, string> = new Map(),
+  ): Promise<Map<string, CancelOutcome>> {
     const outcomes = new Map<string, CancelOutcome>();
     const unique = [...new Set(orderIds)];
     if (unique.length === 0) return outcomes;
@@ -58,7 +65,7 @@ export class CancellationService {
     }
     for (const id of rest) if (!outcomes.has(id)) outcomes.set(id, { result: 'not-found' });
     this.recordCancelled(cancelled, by);
-    await this.release([...cancelled, ...unfinished], by);
+    await this.release([...cancelled, ...unfinished], by, correlationIds);
     return outcomes;
   }
 
@@ -93,7 +100,11 @@ export class CancellationService {
    * before the bookkeeping so that a crash or a Kafka outage in between makes the next attempt send them
    * again (at least once; subscribers dedupe by order id) rather than lose them.
    */
-  private async release(orders: OrderToRelease[], by: CancelledBy): Promise<void> {
+  private async release(
+    orders: OrderToRelease[],
+    by: CancelledBy,
+    correlationIds: ReadonlyMap<string, string> = new Map(),
+  ): Promise<void> {
     if (orders.length === 0) return;
     for (const [activityId, group] of groupByActivity(orders)) {
       // T as well as O: the order row exists, but the order-service may have died before confirming it.
@@ -116,7 +127,7 @@ export class CancellationService {
         });
       }
     }
-    await this.events.cancelled(orders);
+    await this.events.cancelled(orders, correlationIds);
     await this.orders.markReleased(orders.map((o) => o.id));
   }
 }

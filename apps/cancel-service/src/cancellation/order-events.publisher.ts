@@ -16,7 +16,8 @@ export class OrderEventsPublisher implements BeforeApplicationShutdown {
     this.sender = new BatchedSender(producer, TOPICS.orderEvents, { lingerMs: 0, maxBatch: 500 });
   }
 
-  async cancelled(orders: OrderToRelease[]): Promise<void> {
+  /** ORDER_CANCELLED of each order, with the correlation id of what cancelled it when there is one. */
+  async cancelled(orders: OrderToRelease[], correlationIds: ReadonlyMap<string, string>): Promise<void> {
     const at = Date.now();
     await Promise.all(
       orders.map((order) => {
@@ -28,7 +29,7 @@ export class OrderEventsPublisher implements BeforeApplicationShutdown {
           quantity: order.quantity,
           at,
         };
-        return this.sender.send(keyedMessage(order.id, event));
+        return this.sender.send(keyedMessage(order.id, event, correlationIds.get(order.id)));
       }),
     );
   }

@@ -10,7 +10,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { timeoutTopic } from '@app/contracts';
 import { KafkaConsumerFactory } from '@app/kafka';
 import { PartitionPauses } from './partition-pauses';
-import { ReadyPlan } from './timeout-plan';
+import { ReadyPlan, planTimeout } from './timeout-plan';
 import { TimeoutHandler } from './timeout.handler';
 
 /** After a failure (database, Redis or Kafka down), the partition retries this much later; others go on. */
@@ -40,6 +40,7 @@ const BATCH_BUDGET_MS = 200;
 export class TimeoutConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TimeoutConsumer.name);
   private readonly consumer: Consumer;
+  private readonly levels: readonly number[];
   private readonly levelByTopic: Map<string, number>;
   private readonly pauses = new PartitionPauses();
 
@@ -48,7 +49,8 @@ export class TimeoutConsumer implements OnApplicationBootstrap, BeforeApplicatio
     consumers: KafkaConsumerFactory,
     private readonly handler: TimeoutHandler,
   ) {
-    this.levelByTopic = new Map(config.TIMEOUT_DELAY_LEVELS_SECONDS.map((l) => [timeoutTopic(l), l]));
+    this.levels = config.TIMEOUT_DELAY_LEVELS_SECONDS;
+    this.levelByTopic = new Map(this.levels.map((l) => [timeoutTopic(l), l]));
     this.consumer = consumers.create({ groupId: 'cancel-service', maxWaitTimeInMs: MAX_FETCH_WAIT_MS });
   }
 
@@ -94,7 +96,7 @@ export class TimeoutConsumer implements OnApplicationBootstrap, BeforeApplicatio
     };
 
     for (const message of batch.messages) {
-      const plan = this.handler.plan(source, message);
+      const plan = planTimeout(source, message, Date.now(), this.levels);
       if (plan.kind === 'wait') {
         if (await flush()) this.pauses.pauseUntil(topic, partition, plan.until, pause);
         return;

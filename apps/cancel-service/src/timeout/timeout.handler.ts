@@ -5,7 +5,7 @@ import { DeadLetterPublisher, KafkaProducerService } from '@app/kafka';
 import { CORRELATION_HEADER } from '@app/observability';
 import { CancellationService } from '../cancellation/cancellation.service';
 import { HopBatch } from './hop-batch';
-import { ReadyPlan, TimeoutPlan, TimeoutSource, planTimeout } from './timeout-plan';
+import { ReadyPlan, TimeoutSource } from './timeout-plan';
 import { notDueStep } from './timeout-step';
 
 /** Carries out the ready messages of a partition, a chunk at a time. */
@@ -21,10 +21,6 @@ export class TimeoutHandler {
     private readonly deadLetters: DeadLetterPublisher,
   ) {
     this.levels = config.TIMEOUT_DELAY_LEVELS_SECONDS;
-  }
-
-  plan(source: TimeoutSource, message: KafkaMessage): TimeoutPlan {
-    return planTimeout(source, message, Date.now(), this.levels);
   }
 
   /**
@@ -45,9 +41,15 @@ export class TimeoutHandler {
     }
     if (cancels.length > 0) {
       try {
+        const correlations = new Map<string, string>();
+        for (const { plan } of cancels) {
+          const id = correlationOf(plan);
+          if (id) correlations.set(plan.timeout.orderId, id);
+        }
         const outcomes = await this.cancellation.cancelMany(
           cancels.map((c) => c.plan.timeout.orderId),
           'timeout',
+          correlations,
         );
         for (const { index, plan } of cancels) {
           const outcome = outcomes.get(plan.timeout.orderId)!;

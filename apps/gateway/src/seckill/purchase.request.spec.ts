@@ -6,7 +6,11 @@ describe('reading a purchase request', () => {
     ['an empty object', {}, 1],
     ['a quantity', { quantity: 3 }, 3],
   ])('when the body is %s, then the quantity is read by hand', (_name, body, quantity) => {
-    expect(readPurchase('7', body, undefined)).toEqual({ activityId: 7, quantity, idempotencyKey: undefined });
+    expect(readPurchase('7', body, undefined)).toEqual({
+      activityId: 7,
+      quantity,
+      idempotencyKey: undefined,
+    });
   });
 
   it('when an Idempotency-Key is plain, then it is kept', () => {

@@ -31,7 +31,9 @@ export class OrderEventsPublisher {
       const dueAt = o.expiresAt.getTime();
       const topic = timeoutTopic(delayLevelFor(dueAt - now, this.config.TIMEOUT_DELAY_LEVELS_SECONDS));
       const timeout: OrderTimeoutMessage = { orderId: o.id, activityId: o.activityId, dueAt };
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), keyedMessage(o.id, timeout)]);
+      const messages = byTopic.get(topic);
+      if (messages) messages.push(keyedMessage(o.id, timeout));
+      else byTopic.set(topic, [keyedMessage(o.id, timeout)]);
     }
     const events = orders.map((o) => keyedMessage(o.id, this.event('ORDER_CREATED', o, now)));
     const topicMessages: TopicMessages[] = [{ topic: TOPICS.orderEvents, messages: events }];
@@ -39,10 +41,13 @@ export class OrderEventsPublisher {
     await this.producer.sendBatch(topicMessages);
   }
 
-  async paid(order: OrderFacts, now = Date.now()): Promise<void> {
-    await this.producer.send(TOPICS.orderEvents, [
-      keyedMessage(order.id, this.event('ORDER_PAID', order, now)),
-    ]);
+  /** ORDER_PAID of each order, in one Kafka request. */
+  async paid(orders: OrderFacts[], now = Date.now()): Promise<void> {
+    if (orders.length === 0) return;
+    await this.producer.send(
+      TOPICS.orderEvents,
+      orders.map((o) => keyedMessage(o.id, this.event('ORDER_PAID', o, now))),
+    );
   }
 
   private event(type: OrderEventMessage['type'], o: OrderFacts, at: number): OrderEventMessage {

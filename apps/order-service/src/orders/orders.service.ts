@@ -6,6 +6,7 @@ import { AppError, notFound } from '@app/http';
 import { counter } from '@app/observability';
 import { OrderEventsPublisher } from './order-events.publisher';
 import { ORDER_COLUMNS, OrderRow, OrderView, toOrderView } from './order.view';
+import { PaidAnnouncements } from './paid-announcements';
 
 const payments = counter('order_payments_total', 'Payment attempts by outcome', ['outcome']);
 
@@ -16,6 +17,7 @@ export class OrdersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: OrderEventsPublisher,
+    private readonly announced: PaidAnnouncements,
   ) {}
 
   /** Only the owner sees an order; to anyone else it does not exist (no id probing). */
@@ -52,12 +54,14 @@ export class OrdersService {
     }
     payments.inc({ outcome: 'paid' });
     const order = toOrderView(paid);
-    // The payment is committed whatever happens next; a lost event is logged, not turned into an error.
-    await this.events
-      .paid(order)
-      .catch((err: Error) =>
-        this.logger.error({ msg: 'ORDER_PAID event not sent', orderId: id, err: err.message }),
-      );
+    // The payment is committed whatever happens next. A lost event is logged, not turned into an error:
+    // PaidAnnouncements sends it again, since paid_announced_at stays empty.
+    try {
+      await this.events.paid([order]);
+      await this.announced.mark([order.id]);
+    } catch (err) {
+      this.logger.error({ msg: 'ORDER_PAID not sent yet', orderId: id, err: (err as Error).message });
+    }
     return order;
   }
 }

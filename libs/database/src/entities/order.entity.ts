@@ -39,4 +39,8 @@ export class OrderEntity {
   /** Set once the cancelled order's stock is back in Redis: the bookkeeping of exactly-once release. */
   @Column({ name: 'stock_released_at', type: 'timestamptz', nullable: true })
   stockReleasedAt: Date | null;
+
+  /** Set once ORDER_PAID is on Kafka (the backstop announces a payment whose event was lost). */
+  @Column({ name: 'paid_announced_at', type: 'timestamptz', nullable: true })
+  paidAnnouncedAt: Date | null;
 }

@@ -1,4 +1,5 @@
 import { CreateActivitiesAndOrders1763700000000 } from './1763700000000-create-activities-and-orders';
+import { PaidAnnounced1764300000000 } from './1764300000000-paid-announced';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
-export const MIGRATIONS = [CreateActivitiesAndOrders1763700000000];
+export const MIGRATIONS = [CreateActivitiesAndOrders1763700000000, PaidAnnounced1764300000000];

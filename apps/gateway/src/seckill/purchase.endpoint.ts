@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { readBuyerToken } from '@app/auth';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { unavailable } from '@app/http';
+import { counter } from '@app/observability';
+import { clientIp } from '../risk/client-ip';
+import { Refusal, refusalAnswer } from '../risk/refusal';
+import { readPurchase } from './purchase.request';
+import { SeckillService } from './seckill.service';
+
+const rejections = counter(
+  'seckill_purchase_rejections_total',
+  'Refused purchases by reason and by where it was decided (memory: no Redis call; redis: the reservation script; request: authentication or validation)',
+  ['reason', 'decided_by'],
+);
+
+/** The HTTP answer of a purchase: status, JSON body, and Retry-After (seconds) for rate limits. */
+export interface PurchaseAnswer {
+  status: number;
+  json: string;
+  retryAfterS?: number;
+}
+
+export interface PurchaseHttpRequest {
+  activityId: string;
+  body: unknown;
+  idempotencyKey: string | string[] | undefined;
+  socketAddress: string | undefined;
+  forwardedFor: string | string[] | undefined;
+  correlationId: string;
+}
+
+const UNAVAILABLE = {
+  status: 503,
+  json: JSON.stringify({ code: 'UNAVAILABLE', message: unavailable().message }),
+};
+
+/**
+ * `POST /api/seckill/:activityId` from HTTP in to HTTP out, whichever server carried it (PurchaseRoute on
+ * Fastify, PurchaseHotRoute on node:http): the token, the request's parts, the purchase, the answer.
+ * Refusals — most answers of a sale — are values whose JSON is made once, and no step throws.
+ */
+@Injectable()
+export class PurchaseEndpoint {
+  /** A refusal that carries nothing but its reason (frozen, shared) has one answer: serialised once. */
+  private readonly answers = new Map<Refusal, PurchaseAnswer>();
+  private readonly counters = new Map<string, ReturnType<typeof rejections.labels>>();
+
+  constructor(
+    private readonly seckill: SeckillService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The buyer's id, or the 401 to send (before the body is read: a forged token is 401 whatever it sends). */
+  authenticate(authorization: string | undefined): string | PurchaseAnswer {
+    const buyer = readBuyerToken(authorization, this.config.JWT_SECRET);
+    if (typeof buyer === 'string') return buyer;
+    this.count('UNAUTHORIZED', 'request');
+    return { status: 401, json: JSON.stringify({ code: 'UNAUTHORIZED', message: buyer.refused }) };
+  }
+
+  async answer(buyerId: string, req: PurchaseHttpRequest): Promise<PurchaseAnswer> {
+    const input = readPurchase(req.activityId, req.body, req.idempotencyKey);
+    if ('invalid' in input) {
+      this.count(input.invalid.code, 'request');
+      return { status: 400, json: JSON.stringify(input.invalid) };
+    }
+    const outcome = await this.seckill.purchase({
+      ...input,
+      userId: buyerId,
+      ip: clientIp(req.socketAddress, req.forwardedFor, this.config.TRUST_PROXY),
+      correlationId: req.correlationId,
+    });
+    if (outcome.kind === 'queued') {
+      return { status: 202, json: `{"orderId":"${outcome.orderId}","status":"QUEUED"}` };
+    }
+    if (outcome.kind === 'unavailable') return UNAVAILABLE;
+    this.count(outcome.refusal.reason, outcome.refusal.decidedBy);
+    return this.answerOf(outcome.refusal);
+  }
+
+  private answerOf(refusal: Refusal): PurchaseAnswer {
+    const cached = this.answers.get(refusal);
+    if (cached) return cached;
+    const { status, body } = refusalAnswer(refusal);
+    const answer: PurchaseAnswer = { status, json: JSON.stringify(body) };
+    if (refusal.retryAfterMs) answer.retryAfterS = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
+    if (Object.isFrozen(refusal)) this.answers.set(refusal, answer);
+    return answer;
+  }
+
+  private count(reason: string, decidedBy: string): void {
+    const key = `${reason}|${decidedBy}`;
+    let child = this.counters.get(key);
+    if (!child) this.counters.set(key, (child = rejections.labels(reason, decidedBy)));
+    child.inc();
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  HotRoute,
+  HotRoutes,
+  JsonBodyParser,
+  correlationIdFor,
+  jsonBodyParser,
+  observeHttp,
+  toErrorResponse,
+} from '@app/http';
+import { CORRELATION_HEADER } from '@app/observability';
+import { PurchaseAnswer, PurchaseEndpoint } from './purchase.endpoint';
+import { PURCHASE_PATH } from './purchase.route';
+
+const PATH = /^\/api\/seckill\/([1-9]\d{0,9})$/;
+const JSON_CONTENT = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
+/** `{"quantity": 1000}` with room to spare; anything longer is left to Fastify's body limit. */
+const MAX_BODY = 1_024;
+const INTERNAL = { status: 500, json: JSON.stringify({ code: 'INTERNAL', message: 'internal error' }) };
+
+/**
+ * The purchase as the crowd sends it — POST to the plain path, a JSON body of known length — served by
+ * node:http directly, ahead of Fastify: the framework's per-request cost is most of a refusal's cost, and
+ * refusals are most of a sale's answers. Everything it does not claim (another content type, a chunked or empty
+ * body, a query string, a long body) goes to PurchaseRoute on Fastify, and both answer through PurchaseEndpoint
+ * with the same body parser, so a request gets the same answer whichever way it went.
+ */
+@Injectable()
+export class PurchaseHotRoute implements HotRoute, OnModuleInit {
+  private readonly logger = new Logger(PurchaseHotRoute.name);
+  private parse?: JsonBodyParser;
+
+  constructor(
+    private readonly hotRoutes: HotRoutes,
+    private readonly adapter: HttpAdapterHost,
+    private readonly endpoint: PurchaseEndpoint,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
+    this.parse = jsonBodyParser(fastify);
+    this.hotRoutes.add(this);
+  }
+
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'POST' || !this.parse) return false;
+    const path = PATH.exec(req.url ?? '');
+    const { headers } = req;
+    const length = Number(headers['content-length']);
+    if (!path || !(length > 0 && length <= MAX_BODY) || headers['transfer-encoding'] !== undefined)
+      return false;
+    if (!JSON_CONTENT.test(headers['content-type'] ?? '')) return false;
+
+    const started = performance.now();
+    const correlationId = correlationIdFor(headers[CORRELATION_HEADER]);
+    const reply = (answer: PurchaseAnswer) => this.reply(res, answer, correlationId, started);
+    const buyer = this.endpoint.authenticate(headers.authorization);
+    if (typeof buyer !== 'string') {
+      reply(buyer); // the body is never read; node:http discards it
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      this.parse!(Buffer.concat(chunks).toString('utf8'), (err, body) => {
+        if (err) {
+          const { status, body: error } = toErrorResponse(err);
+          return reply({ status, json: JSON.stringify(error) });
+        }
+        this.endpoint
+          .answer(buyer, {
+            activityId: path[1],
+            body,
+            idempotencyKey: headers['idempotency-key'],
+            socketAddress: req.socket.remoteAddress,
+            forwardedFor: headers['x-forwarded-for'],
+            correlationId,
+          })
+          .then(reply, (error: unknown) => {
+            this.logger.error({
+              msg: 'unhandled error',
+              correlationId,
+              err: error instanceof Error ? error.message : String(error),
+            });
+            reply(INTERNAL);
+          });
+      });
+    });
+    return true;
+  }
+
+  private reply(res: ServerResponse, answer: PurchaseAnswer, correlationId: string, started: number): void {
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(answer.json),
+      [CORRELATION_HEADER]: correlationId,
+    };
+    if (answer.retryAfterS) headers['retry-after'] = String(answer.retryAfterS);
+    res.writeHead(answer.status, headers).end(answer.json);
+    observeHttp('POST', PURCHASE_PATH, answer.status, (performance.now() - started) / 1000);
+  }
+}
