@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { AppConfig, loadConfig } from '@app/config';
 import { summariseLatestProfile } from './cpu-profile';
 import { runExpiryWave } from './expiry-wave';
-import { compareGenerators } from './generators';
+import { measureBare } from './bare';
 import { describeMachine } from './machine';
 import { micro } from './micro';
 import { runNaive } from './naive';
@@ -17,8 +17,7 @@ import { RESULTS } from './paths';
 import { publish } from './publish';
 import { Measurements, assemble } from './results';
 import { SaleRun, SaleShape, runSale } from './sale';
-import { NodeProcess, startStack } from './services';
-import { buyerTokens, runWrk } from './wrk';
+import { startStack } from './services';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SHAPE = {
@@ -77,32 +76,12 @@ async function main(): Promise<number> {
   const machine = await describeMachine(config.REDIS_URL, config.DATABASE_URL);
   const shape = (name: string, over: Partial<SaleShape> = {}): SaleShape => ({ name, ...SHAPE, ...over });
 
-  const bareUrl = `http://127.0.0.1:${env('BENCH_BARE_PORT', 3090)}`;
-  const bareServer = await NodeProcess.start({
-    name: 'bare',
-    script: 'loadtest/baselines/bare-server.js',
-    args: [new URL(bareUrl).port],
-    healthUrl: `${bareUrl}/health`,
+  const { generators, bare } = await measureBare(config, {
+    port: env('BENCH_BARE_PORT', 3090),
+    generatorRequests: env('BENCH_GENERATOR_REQUESTS', 20_000),
+    buyers: SHAPE.buyers,
+    connections: SHAPE.connections,
   });
-  let generators, bare;
-  try {
-    const tokens = buyerTokens(
-      `gen-${Date.now()}`,
-      env('BENCH_GENERATOR_REQUESTS', 20_000),
-      config.JWT_SECRET,
-    );
-    console.log('bench: load generators, CPU per request against the bare server');
-    generators = await compareGenerators(bareUrl, tokens, 100);
-    bare = await runWrk({
-      name: 'bench-bare',
-      baseUrl: bareUrl,
-      path: '/api/seckill/1',
-      tokens: buyerTokens(`bare-${Date.now()}`, SHAPE.buyers, config.JWT_SECRET),
-      connections: SHAPE.connections,
-    });
-  } finally {
-    await bareServer.stop();
-  }
 
   const colocated = await onStack(config, 'colocated', async (gateway) => {
     const refusals = await runSale(config, gateway, shape('refusals', { soldOutFirst: true }));
@@ -160,7 +139,13 @@ async function main(): Promise<number> {
     console.error(`bench: ${networked.skipped}`);
   }
 
-  const wave = await onStack(config, 'wave', (gateway) => runExpiryWave(config, gateway, WAVE));
+  // Last, on a stack of its own: whatever it leaves unfinished cannot disturb another run.
+  const wave = await onStack(config, 'wave', (gateway) => runExpiryWave(config, gateway, WAVE)).catch(
+    (err) => {
+      console.error(`bench: expiry wave failed: ${err instanceof Error ? err.message : err}`);
+      return null;
+    },
+  );
   console.log('bench: micro-benchmarks (Kafka produce, PostgreSQL insert, reserve.lua)');
   const results = assemble({
     machine,
