@@ -4,6 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY docs/openapi.yaml ./docs/
 COPY scripts ./scripts
 COPY libs ./libs
 COPY apps ./apps

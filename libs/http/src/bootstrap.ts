@@ -10,6 +10,7 @@ import {
   histogram,
   withCorrelation,
 } from '@app/observability';
+import { serveApiDocs } from './api-docs';
 import { HttpErrorFilter } from './http-error.filter';
 import { acceptJsonBodiesOnly } from './json-body';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './wire-errors';
@@ -44,6 +45,7 @@ export async function createService(
   });
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonBodiesOnly(fastify);
+  await serveApiDocs(app, service);
   const latency = histogram('http_request_duration_seconds', 'HTTP latency by route and status', [
     'method',
     'route',
