@@ -63,6 +63,8 @@ export async function serveApiDocs(app: NestFastifyApplication, service: string)
   await app.register(fastifySwaggerUi, {
     routePrefix: API_DOCS_PREFIX,
     staticCSP: true, // the page loads nothing from another origin
+    // …and is served over plain HTTP (compose, a LAN): upgrading its requests to https would break it.
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
     transformSpecificationClone: false,
     transformSpecification: (spec: Readonly<Record<string, unknown>>) =>
       (view ??= serviceView(spec as ApiSpec, routes, service)),
