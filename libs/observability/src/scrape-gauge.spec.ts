@@ -24,8 +24,12 @@ describe('scrapeGauge', () => {
 
   it('when a label is gone at the next scrape, then its old value is not shown', async () => {
     const groups = [['a', 'b'], ['b']];
-    scrapeGauge('test_backlog', 'a backlog', ['group'], async () =>
-      (groups.shift() ?? []).map((group) => ({ labels: { group }, value: 1 })),
+    scrapeGauge(
+      'test_backlog',
+      'a backlog',
+      ['group'],
+      async () => (groups.shift() ?? []).map((group) => ({ labels: { group }, value: 1 })),
+      { reuseForMs: 0 },
     );
     await scrape();
     const text = await scrape();
@@ -43,6 +47,14 @@ describe('scrapeGauge', () => {
   it('when the measure of an unlabelled gauge fails, then it reads NaN, not 0', async () => {
     scrapeGauge('test_backlog', 'a backlog', [], () => Promise.reject(new Error('database is down')));
     expect(await scrape()).toMatch(/^test_backlog nan$/im);
+  });
+
+  it('when /metrics is asked again and again, then the dependency is measured once a second at most', async () => {
+    let measured = 0;
+    scrapeGauge('test_backlog', 'a backlog', [], async () => [{ value: ++measured }]);
+    const texts = await Promise.all(Array.from({ length: 20 }, scrape));
+    expect(measured).toBe(1);
+    for (const text of texts) expect(text).toMatch(/^test_backlog 1$/m);
   });
 
   it('when the name is registered again, then the newest measure is the one scraped', async () => {
