@@ -241,7 +241,7 @@ promtool_path() {
     fi
     mkdir -p "$LOCAL/tools/prometheus"
     (cd "$LOCAL/tools/prometheus" && apt-get download -qq prometheus 2>/dev/null && dpkg-deb -x prometheus_*.deb . &&
-      rm -f prometheus_*.deb) || die "promtool: could not fetch Debian's prometheus package"
+      rm -f prometheus_*.deb) >&2 || die "promtool: could not fetch Debian's prometheus package"
   fi
   echo "$promtool"
 }
