@@ -1,4 +1,5 @@
-// Copies non-TypeScript assets (Lua scripts, the dashboard page) next to the compiled code in dist/.
+// Copies non-TypeScript assets (Lua scripts, the dashboard page) next to the compiled code in dist/, and the
+// OpenAPI document that /docs serves to dist/docs/.
 const { cpSync, readdirSync, statSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
@@ -12,3 +13,4 @@ function walk(dir) {
   }
 }
 for (const top of ['apps', 'libs']) walk(join(root, top));
+cpSync(join(root, 'docs/openapi.yaml'), join(root, 'dist/docs/openapi.yaml'));

@@ -6,6 +6,7 @@
 #   scripts/infra.sh wrk      print the path of wrk (the load generator), installing Debian's package if needed
 #   scripts/infra.sh browser  print the path of Chromium, installing Debian's package if needed
 #   scripts/infra.sh toxiproxy  print the path of toxiproxy-server, building it once into .local/tools
+#   scripts/infra.sh promtool print the path of Prometheus' promtool, unpacking Debian's package if needed
 #   scripts/infra.sh stop|start redis|postgres|kafka   one dependency (the fault tests use these)
 # Data, logs and downloads live under .local/ (git-ignored). Ports match .env.example.
 # INFRA_PROFILE=faults runs a second, separate set (data in .local/faults, ports 16379, 15432, 19092/19093)
@@ -247,6 +248,27 @@ browser_path() {
   command -v chromium
 }
 
+# ---------------------------------------------------------------- promtool (checks deploy/prometheus)
+# Debian's prometheus package is unpacked, not installed: only its promtool is needed, and no server starts.
+promtool_path() {
+  local promtool="$LOCAL/tools/prometheus/usr/bin/promtool"
+  if command -v promtool >/dev/null; then
+    command -v promtool
+    return
+  fi
+  if [ ! -x "$promtool" ]; then
+    command -v apt-get >/dev/null || die "promtool is missing (no apt-get here: install Prometheus' promtool)"
+    say "promtool: unpacking Debian's prometheus package into ${LOCAL#"$ROOT"/}/tools" >&2
+    if is_root && [ ! -f "$LOCAL/.apt-updated" ]; then
+      apt-get update -qq >/dev/null && touch "$LOCAL/.apt-updated"
+    fi
+    mkdir -p "$LOCAL/tools/prometheus"
+    (cd "$LOCAL/tools/prometheus" && apt-get download -qq prometheus 2>/dev/null && dpkg-deb -x prometheus_*.deb . &&
+      rm -f prometheus_*.deb) >&2 || die "promtool: could not fetch Debian's prometheus package"
+  fi
+  echo "$promtool"
+}
+
 # ---------------------------------------------------------------- status
 status_line() {
   local name=$1 port=$2 pidfile=$3
@@ -279,6 +301,7 @@ case "${1:-}" in
   wrk) wrk_path ;;
   browser) browser_path ;;
   toxiproxy) toxiproxy_path ;;
+  promtool) promtool_path ;;
   stop | start)
     action=$([ "$1" = stop ] && echo down || echo up)
     case "${2:-}" in
@@ -287,5 +310,5 @@ case "${1:-}" in
       *) die "usage: scripts/infra.sh $1 redis|postgres|kafka" ;;
     esac
     ;;
-  *) die "usage: scripts/infra.sh up|down|status|wrk|browser|toxiproxy|stop|start" ;;
+  *) die "usage: scripts/infra.sh up|down|status|wrk|browser|toxiproxy|promtool|stop|start" ;;
 esac

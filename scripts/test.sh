@@ -15,7 +15,9 @@ bash scripts/infra.sh up
 node dist/scripts/migrate.js
 # The dashboard's browser test drives Debian's Chromium (headless).
 CHROMIUM_PATH=$(bash scripts/infra.sh browser)
-export CHROMIUM_PATH
+# The Prometheus configuration and alert rules are checked (and their tests run) by promtool.
+PROMTOOL_PATH=$(bash scripts/infra.sh promtool)
+export CHROMIUM_PATH PROMTOOL_PATH
 
 mkdir -p .local
 status=0

@@ -20,9 +20,13 @@ const envOf = (name: string) =>
 
 describe('docker-compose.yml', () => {
   it('when read, then it pins the infrastructure images of the brief', () => {
-    expect(services.redis.image).toBe('redis:7');
     expect(services.postgres.image).toBe('postgres:16');
     expect(services.kafka.image).toBe('apache/kafka:3.9.1');
+  });
+
+  it('when read, then Redis is an exact BSD-licensed 7.x release (7.4 and later are not), as Debian ships', () => {
+    const [, minor] = /^redis:7\.(\d+)\.\d+-alpine$/.exec(services.redis.image) ?? [];
+    expect(Number(minor)).toBeLessThanOrEqual(2);
   });
 
   it.each(Object.entries(APPS))('when %s starts, then it is built from the one Dockerfile', (app) => {
@@ -90,6 +94,15 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/RUN npm run build/);
     expect(dockerfile).toMatch(/COPY --from=build \/app\/dist/);
     expect(dockerfile).toMatch(/COPY apps/);
+    expect(dockerfile).toMatch(/^COPY docs\/openapi\.yaml /m); // served at /docs
+  });
+
+  it("when built, then both stages run the Node of package.json's engines (the current LTS)", () => {
+    const { engines } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const [, lts] = /^>=(\d+)$/.exec(engines.node) ?? [];
+    expect(Number(lts)).toBeGreaterThanOrEqual(24);
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(bases).toEqual([`node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`]);
   });
 });
 

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { randomUUID } from 'node:crypto';
 import { AppConfig, ConfigError, loadConfig } from '@app/config';
 import { CORRELATION_HEADER, JsonLogger, collectProcessMetrics, withCorrelation } from '@app/observability';
+import { serveApiDocs } from './api-docs';
 import { HttpErrorFilter } from './http-error.filter';
 import { HotRoutes, serverWithHotRoutes } from './hot-routes';
 import { acceptJsonBodiesOnly } from './json-body';
@@ -43,6 +44,7 @@ export async function createService(
   hot.routes = app.get(HotRoutes, { strict: false });
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonBodiesOnly(fastify);
+  await serveApiDocs(app, service);
   fastify.addHook('onRequest', (req, reply, done) => {
     const id = correlationIdFor(req.id);
     req.id = id;

@@ -3,6 +3,7 @@ export * from './error-response';
 export * from './http-error.filter';
 export * from './zod-validation.pipe';
 export * from './bootstrap';
+export * from './api-docs';
 export * from './json-body';
 export * from './hot-routes';
 export * from './request-context';

@@ -1,5 +1,6 @@
 export * from './correlation';
 export * from './json-logger';
 export * from './metrics';
+export * from './scrape-gauge';
 export * from './health.registry';
 export * from './observability.module';

@@ -1,0 +1,60 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { TOPICS, timeoutTopic } from '@app/contracts';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { KafkaAdminService } from '@app/kafka';
+import { scrapeGauge } from '@app/observability';
+
+// Both past the sweeper's grace (younger ones are still in the hands of their timeout message), and both
+// the predicates of partial indexes (orders_release_pending, orders_pending_by_expiry).
+const PAST_GRACE = `< now() - $1 * interval '1 millisecond'`;
+const RELEASE_PENDING = `status = 'CANCELLED' AND stock_released_at IS NULL AND cancelled_at ${PAST_GRACE}`;
+const OVERDUE = `status = 'PENDING' AND expires_at ${PAST_GRACE}`;
+
+/**
+ * What the Prometheus alerts of a sale watch, on the gateway's /metrics, measured at scrape time. The
+ * gateway neither consumes nor cancels, so a stalled or dead consumer still shows its backlog growing.
+ */
+@Injectable()
+export class SaleWatchMetrics implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly kafka: KafkaAdminService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    scrapeGauge('kafka_consumer_group_lag', 'Messages not yet committed, by consumer group', ['group'], () =>
+      this.consumerLags(),
+    );
+    scrapeGauge(
+      'orders_release_pending',
+      'Cancelled orders whose stock is not back in Redis',
+      [],
+      async () => [{ value: await this.count(RELEASE_PENDING) }],
+    );
+    scrapeGauge('orders_overdue', 'PENDING orders past expires_at that nobody cancelled', [], async () => [
+      { value: await this.count(OVERDUE) },
+    ]);
+  }
+
+  private async consumerLags() {
+    const timeouts = this.config.TIMEOUT_DELAY_LEVELS_SECONDS.map(timeoutTopic);
+    const [requests, cancels] = await Promise.all([
+      this.kafka.consumerLag('order-service', [TOPICS.orderRequests]),
+      this.kafka.consumerLag('cancel-service', timeouts),
+    ]);
+    return [
+      { labels: { group: 'order-service' }, value: requests },
+      { labels: { group: 'cancel-service' }, value: cancels },
+    ];
+  }
+
+  private async count(where: string): Promise<number> {
+    const [row] = await this.db.query(`SELECT count(*) AS n FROM orders WHERE ${where}`, [
+      this.config.SWEEPER_GRACE_MS,
+    ]);
+    return Number(row.n);
+  }
+}
