@@ -14,10 +14,11 @@ export function checkNoLostOrder({ snapshot: s, figures: f }: CheckContext): Che
   const lost = [...s.before.reservations.values()].filter(
     (r) => (r.state === 'O' || r.state === 'X') && !rows.has(r.orderId),
   );
-  // A row's reservation was created before the row, so the later read must have it; U never becomes a row.
+  // A row's reservation was created before the row (or put back by a rebuild, which holds the ledger
+  // still), so the later read must have it; U and F never become a row.
   const phantom = s.orders.filter((o) => {
     const r = s.after.reservations.get(o.id);
-    return r === undefined || r.state === 'U';
+    return r === undefined || r.state === 'U' || r.state === 'F';
   });
   const mismatched = s.orders.filter((o) => {
     const r = s.after.reservations.get(o.id);
@@ -32,7 +33,8 @@ export function checkNoLostOrder({ snapshot: s, figures: f }: CheckContext): Che
       `${lost.length} lost${examples(lost.map((r) => r.orderId))}, ` +
       `${phantom.length} phantom${examples(ids(phantom))}, ` +
       `${mismatched.length} with another user or quantity${examples(ids(mismatched))}; ` +
-      `${f.inFlight} in flight (R/T)`,
+      `${f.inFlight} in flight (R/T); ${f.failedAfterAcceptance} accepted (202) and ended FAILED (F)` +
+      (f.rebuilds > 0 ? `, Redis rebuilt from the ledger ${f.rebuilds} times` : ''),
   };
 }
 

@@ -3,6 +3,7 @@ import { Message, TopicMessages } from 'kafkajs';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderEventMessage, OrderTimeoutMessage, TOPICS, delayLevelFor, timeoutTopic } from '@app/contracts';
 import { KafkaProducerService, keyedMessage } from '@app/kafka';
+import { withCorrelation } from '@app/observability';
 
 export interface OrderFacts {
   id: string;
@@ -23,17 +24,30 @@ export class OrderEventsPublisher {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** ORDER_CREATED plus the payment timeout of each new order, in one Kafka request. */
-  async created(orders: OrderFacts[], now = Date.now()): Promise<void> {
+  /**
+   * ORDER_CREATED plus the payment timeout of each new order, in one Kafka request. Each message carries
+   * the correlation id of the request that created its order (`correlationOf`), not the batch's.
+   */
+  async created(
+    orders: OrderFacts[],
+    now = Date.now(),
+    correlationOf: (orderId: string) => string | undefined = () => undefined,
+  ): Promise<void> {
     if (orders.length === 0) return;
     const byTopic = new Map<string, Message[]>();
+    const events: Message[] = [];
     for (const o of orders) {
       const dueAt = o.expiresAt.getTime();
       const topic = timeoutTopic(delayLevelFor(dueAt - now, this.config.TIMEOUT_DELAY_LEVELS_SECONDS));
       const timeout: OrderTimeoutMessage = { orderId: o.id, activityId: o.activityId, dueAt };
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), keyedMessage(o.id, timeout)]);
+      const correlationId = correlationOf(o.id);
+      const keyed = (value: unknown) =>
+        correlationId
+          ? withCorrelation(correlationId, () => keyedMessage(o.id, value))
+          : keyedMessage(o.id, value);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), keyed(timeout)]);
+      events.push(keyed(this.event('ORDER_CREATED', o, now)));
     }
-    const events = orders.map((o) => keyedMessage(o.id, this.event('ORDER_CREATED', o, now)));
     const topicMessages: TopicMessages[] = [{ topic: TOPICS.orderEvents, messages: events }];
     for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
     await this.producer.sendBatch(topicMessages);
