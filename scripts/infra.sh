@@ -32,7 +32,8 @@ KAFKA_HOME="$LOCAL/kafka"
 KAFKA_LIBS="$ROOT/.local/kafka/libs"
 KAFKA_JAR="$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar"
 
-say() { printf 'infra: %s\n' "$*"; }
+# Messages go to stderr: `k6` and `browser` return a path on stdout, which callers capture.
+say() { printf 'infra: %s\n' "$*" >&2; }
 die() { printf 'infra: %s\n' "$*" >&2; exit 1; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(head -n 1 "$1")" 2>/dev/null; }
@@ -211,7 +212,7 @@ k6_path() {
   local k6="$LOCAL/tools/k6"
   if [ ! -x "$k6" ] || ! "$k6" version 2>/dev/null | grep -q "${K6_VERSION#v}"; then
     command -v go >/dev/null || die "k6 is missing and Go is not installed (needed to build k6 $K6_VERSION)"
-    say "k6: building $K6_VERSION once into .local/tools (a few minutes)" >&2
+    say "k6: building $K6_VERSION once into .local/tools (a few minutes)"
     mkdir -p "$LOCAL/tools"
     GOBIN="$LOCAL/tools" CGO_ENABLED=0 go install "go.k6.io/k6@$K6_VERSION" >&2 || die "k6 build failed"
   fi

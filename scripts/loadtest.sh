@@ -11,7 +11,7 @@ RUN="$ROOT/.local/run"
 SERVICES=("gateway:3000" "order-service:3001" "cancel-service:3002")
 cd "$ROOT"
 
-say() { printf 'loadtest: %s\n' "$*"; }
+say() { printf 'loadtest: %s\n' "$*" >&2; }
 die() { printf 'loadtest: %s\n' "$*" >&2; exit 2; }
 healthy() { curl -fsS -m 2 "http://127.0.0.1:$1/health" >/dev/null 2>&1; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(head -n 1 "$1")" 2>/dev/null; }
