@@ -11,7 +11,7 @@ import {
   withCorrelation,
 } from '@app/observability';
 import { HttpErrorFilter } from './http-error.filter';
-import { acceptJsonBodiesOnly } from './json-body';
+import { RefuseUnparsedBodies, acceptJsonBodiesOnly } from './json-body';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './wire-errors';
 
 const SAFE_ID = /^[\w.:-]{1,64}$/;
@@ -61,9 +61,11 @@ export async function createService(
     latency.observe({ method: req.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
     done();
   });
-  // Errors raised by Fastify's body parsing (unparsable JSON 400, too large 413, other content type 415)
-  // reach this filter too, through Nest; router and socket errors have their own handlers (wire-errors).
+  // Errors raised by Fastify's body parsing (too large 413, other content type 415) reach this filter too,
+  // through Nest; router and socket errors have their own handlers (wire-errors). Unparsable JSON is
+  // raised after the guards (RefuseUnparsedBodies), so authentication answers first.
   app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalInterceptors(new RefuseUnparsedBodies());
   app.enableShutdownHooks();
   return app;
 }
