@@ -199,6 +199,40 @@ describe('reconcile: invariants 1–6 of one activity (real Redis and PostgreSQL
     );
   });
 
+  it('when a paid order had its stock given back by the cancellation path, then pay xor cancel fails', async () => {
+    const sale = await seedConsistentSale();
+    // What a release run on a PAID order leaves: the reservation X, the unit back, the release recorded.
+    await reserve(sale.id, sale.orders.bob, 'bob', 1, 'X');
+    await redis.set(stockKeys(sale.id).stock, 8);
+    await db.getRepository(OrderEntity).update({ id: sale.orders.bob }, { stockReleasedAt: new Date() });
+    const report = await check(sale.id);
+    expect(failed(report)).toContain(INVARIANT.payXorCancel);
+    expect(report.checks[4].detail).toContain(`1 paid yet cancelled or released (e.g. ${sale.orders.bob})`);
+  });
+
+  it('when a row says both paid and cancelled, then pay xor cancel fails', async () => {
+    const sale = await seedConsistentSale();
+    await db.getRepository(OrderEntity).update({ id: sale.orders.carol }, { paidAt: new Date() });
+    const report = await check(sale.id);
+    expect(failed(report)).toEqual([INVARIANT.payXorCancel]);
+    expect(report.checks[4].detail).toContain(`1 paid yet cancelled or released (e.g. ${sale.orders.carol})`);
+  });
+
+  it('when the ledger refused accepted purchases, then they are counted as FAILED, not as a breach', async () => {
+    const sale = await seedConsistentSale();
+    await reserve(sale.id, randomUUID(), 'erin', 1, 'F');
+    const report = await check(sale.id);
+    expect(failed(report)).toEqual([]);
+    expect(report.figures).toMatchObject({ failedAfterAcceptance: 1, reservations: { F: { count: 1 } } });
+  });
+
+  it('when an order row has a FAILED reservation, then no lost order fails (F never becomes a row)', async () => {
+    const sale = await seedConsistentSale();
+    await reserve(sale.id, sale.orders.alice, 'alice', 2, 'F');
+    await redis.incrby(stockKeys(sale.id).stock, 2);
+    expect(failed(await check(sale.id))).toContain(INVARIANT.noLostOrder);
+  });
+
   it('when a PENDING order is long past expires_at, then no overdue order fails and the sale is not quiet', async () => {
     const sale = await seedConsistentSale();
     await db
