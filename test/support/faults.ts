@@ -23,6 +23,8 @@ export interface FaultResult {
   lost: number;
   duplicated: number;
   oversold: number;
+  /** 202s that ended FAILED on /result (only when Redis lost acknowledged writes) */
+  failed?: number;
   recoveryMs: number;
 }
 
