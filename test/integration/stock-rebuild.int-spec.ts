@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { loadConfig } from '@app/config';
 import { ActivityEntity, OrderEntity, OrderStatus } from '@app/database';
 import { rebuildActivity, stockKeys } from '@app/stock';
 import { TestClients } from '../support/clients';
+import { eventually } from '../support/eventually';
 
 // The rebuild of one activity against the real Redis and PostgreSQL, state by state.
 describe('rebuilding an activity in Redis from PostgreSQL', () => {
@@ -85,6 +88,35 @@ describe('rebuilding an activity in Redis from PostgreSQL', () => {
       await record(id, stale),
       await record(id, inFlight),
     ]).toEqual(['O', 'X', 'X', 'R']);
+  });
+
+  it('when an order is cancelled after the rebuild read it, and its release found no record, then the rebuild releases it', async () => {
+    const id = await activity(3);
+    const cancelledMeanwhile = await order(id, 'jay', 'PENDING');
+    // Redis holds the rebuild at its first script, after it read the orders (its last query, idle in
+    // its transaction); meanwhile the cancellation commits, and its release (no record yet) did nothing.
+    const rebuilder = new Redis(loadConfig().REDIS_URL); // its own connection: this one must stay free
+    await clients.redis.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+    const rebuilt = rebuildActivity(clients.db, rebuilder, id);
+    try {
+      await eventually(async () => {
+        const [waiting] = await clients.db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE state = 'idle in transaction' AND query LIKE 'SELECT id, user_id%FROM orders WHERE activity_id%'`,
+        );
+        expect(waiting.n).toBe(1);
+      });
+      await clients.db.query(
+        `UPDATE orders SET status = 'CANCELLED', cancelled_at = now(), stock_released_at = now() WHERE id = $1`,
+        [cancelledMeanwhile],
+      );
+    } finally {
+      await clients.redis.call('CLIENT', 'UNPAUSE');
+    }
+
+    expect(await rebuilt.finally(() => rebuilder.quit())).toMatchObject({ remaining: 3 });
+    expect(await record(id, cancelledMeanwhile)).toBe('X');
+    expect(await clients.remaining(id)).toBe(3);
   });
 
   it('when the in-flight requests do not fit, then the remaining stock is 0, never below', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DataSource, QueryRunner } from 'typeorm';
 import { LuaScript } from '@app/redis';
 import { ACTIVE_ACTIVITIES_KEY, stockKeys } from './stock-keys';
+import { releaseReservation } from './stock.store';
 
 const restoreRecords = new LuaScript(join(__dirname, 'rebuild-records.lua'));
 const restoreStock = new LuaScript(join(__dirname, 'rebuild-stock.lua'));
@@ -94,11 +95,28 @@ export async function rebuildActivity(
         activity.rebuilds,
       ],
     )) as number[];
+    // Cancellations do not take the row lock: one that committed after the orders were read, and whose
+    // release ran before its record was put back (and found nothing), is released here (O → X, once).
+    const restored = orders.filter((o) => o.live).map((o) => o.id);
+    const cancelledSince = await rows<{ id: string }>(
+      runner,
+      `SELECT id FROM orders WHERE id = ANY($1::uuid[]) AND status = 'CANCELLED'`,
+      [restored],
+    );
+    for (const { id } of cancelledSince) await releaseReservation(redis, activityId, id, ['O'], 'X');
+    const remainingNow = cancelledSince.length > 0 ? Number(await redis.get(k.stock)) : remaining;
     // Not in the script: the set of activities has no hash tag, so it lives in another cluster slot.
     await redis.sadd(ACTIVE_ACTIVITIES_KEY, activityId);
     await runner.commitTransaction();
     const liveOrders = orders.filter((o) => o.live).length;
-    return { activityId, remaining, held, liveOrders, inFlight, rebuilds: activity.rebuilds };
+    return {
+      activityId,
+      remaining: remainingNow,
+      held,
+      liveOrders: liveOrders - cancelledSince.length,
+      inFlight,
+      rebuilds: activity.rebuilds,
+    };
   } catch (err) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw err;

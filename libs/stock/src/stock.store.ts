@@ -1,10 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { join } from 'node:path';
 import { LuaScript, RedisService } from '@app/redis';
 import { Reservation, ReservationState, parseReservation } from './reservation';
 import { stockKeys } from './stock-keys';
 
 const releaseScript = new LuaScript(join(__dirname, 'release.lua'));
+
+/** release.lua: gives a reservation's stock back if it is in one of `from`; true when this call did. */
+export async function releaseReservation(
+  redis: Redis,
+  activityId: number,
+  orderId: string,
+  from: ReservationState[],
+  to: 'U' | 'X',
+): Promise<boolean> {
+  const k = stockKeys(activityId);
+  const [released] = (await releaseScript.run(
+    redis,
+    [k.stock, k.reservations, k.unconfirmed],
+    [orderId, from.join(''), to],
+  )) as [number, string];
+  return released === 1;
+}
 
 /** Reads and releases stock and reservations; shared by the gateway, order-service and cancel-service. */
 @Injectable()
@@ -18,13 +36,7 @@ export class StockStore {
     from: ReservationState[],
     to: 'U' | 'X',
   ): Promise<boolean> {
-    const k = stockKeys(activityId);
-    const [released] = (await releaseScript.run(
-      this.redis.client,
-      [k.stock, k.reservations, k.unconfirmed],
-      [orderId, from.join(''), to],
-    )) as [number, string];
-    return released === 1;
+    return releaseReservation(this.redis.client, activityId, orderId, from, to);
   }
 
   async remaining(activityId: number): Promise<number | null> {
