@@ -40,7 +40,8 @@ KAFKA_HOME="$LOCAL/kafka"
 KAFKA_LIBS="$ROOT/.local/kafka/libs"
 KAFKA_JAR="$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar"
 
-say() { printf 'infra: %s\n' "$*"; }
+# Messages go to stderr: `browser`, `wrk`, `toxiproxy` and `promtool` return a path on stdout, which callers capture.
+say() { printf 'infra: %s\n' "$*" >&2; }
 die() { printf 'infra: %s\n' "$*" >&2; exit 1; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(head -n 1 "$1")" 2>/dev/null; }

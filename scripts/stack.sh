@@ -12,7 +12,7 @@ LOGS="$ROOT/.local/logs"
 SERVICES=("gateway:3000" "order-service:3001" "cancel-service:3002")
 cd "$ROOT"
 
-say() { printf 'stack: %s\n' "$*"; }
+say() { printf 'stack: %s\n' "$*" >&2; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(head -n 1 "$1")" 2>/dev/null; }
 healthy() { curl -fsS -m 2 "http://127.0.0.1:$1/health" >/dev/null 2>&1; }

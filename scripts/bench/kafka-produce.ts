@@ -9,7 +9,8 @@ export interface ProduceBench {
 }
 
 /**
- * Why the gateway micro-batches: the same idempotent, acks=all producer as the services, sending
+ * Why the gateway micro-batches: the same acks=all producer as the services (not kafkajs' idempotent one,
+ * see libs/kafka/src/kafka-producer.service.ts), sending
  * order-request-sized messages to a throwaway topic one per request (a round trip and a replicated
  * append each) vs `batchSize` per request. The topic is deleted afterwards.
  */
@@ -21,8 +22,7 @@ export async function benchKafkaProduce(
   const admin = kafka.admin();
   const topic = `bench.produce.${process.pid}.${Date.now()}`;
   const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
+    idempotent: false,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   const message = () => {

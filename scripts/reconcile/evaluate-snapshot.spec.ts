@@ -7,7 +7,7 @@ import { Snapshot } from './snapshot';
 // Redis is read before and after PostgreSQL; these specs pin down that a step of the services landing
 // between the reads is never mistaken for a breach (the real-database cases are in test/integration).
 const now = new Date('2026-01-01T00:00:00Z');
-const activity = { id: 1, name: 'spec', stock: 10, perUserLimit: 1 };
+const activity = { id: 1, name: 'spec', stock: 10, perUserLimit: 1, rebuilds: 0 };
 
 const reservation = (orderId: string, state: ReservationState): Reservation => ({
   orderId,

@@ -20,6 +20,14 @@ export interface Figures {
   reservations: Record<ReservationState, Tally>;
   /** reservations in R or T: stock taken, order not written yet */
   inFlight: number;
+  /**
+   * Reservations in F: purchases answered 202 that ended FAILED on /result, because Redis lost writes it
+   * had acknowledged (the ledger refused them, or Redis lost their reservation). The admitted exception
+   * to invariant 4 (no lost order): reported, not a breach.
+   */
+  failedAfterAcceptance: number;
+  /** the activity's Redis state was rebuilt from PostgreSQL this many times */
+  rebuilds: number;
   /** PENDING orders whose expires_at is older than now − grace */
   overduePending: number;
   /** CANCELLED orders whose stock is not yet recorded as given back */
@@ -57,6 +65,8 @@ export function computeFigures(s: Snapshot, { now, graceMs }: EvaluationTime, re
     orders,
     reservations,
     inFlight: reservations.R.count + reservations.T.count,
+    failedAfterAcceptance: reservations.F.count,
+    rebuilds: s.activity.rebuilds,
     overduePending: s.orders.filter((o) => o.status === 'PENDING' && o.expiresAt.getTime() < overdueBefore)
       .length,
     awaitingRelease: s.orders.filter((o) => o.status === 'CANCELLED' && o.stockReleasedAt === null).length,

@@ -6,6 +6,7 @@ export interface ActivityRow {
   name: string;
   stock: number;
   perUserLimit: number;
+  rebuilds: number;
 }
 
 /** Only the columns the invariants need: a large sale's orders are read in one query, without entities. */
@@ -34,7 +35,7 @@ export class UnknownActivityError extends Error {
 
 export async function findActivity(db: DataSource, activityId: number): Promise<ActivityRow> {
   const rows: ActivityRow[] = await db.query(
-    `SELECT id, name, stock, per_user_limit AS "perUserLimit" FROM activities WHERE id = $1`,
+    `SELECT id, name, stock, per_user_limit AS "perUserLimit", rebuilds FROM activities WHERE id = $1`,
     [activityId],
   );
   if (rows.length === 0) throw new UnknownActivityError(activityId);

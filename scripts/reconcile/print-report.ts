@@ -17,6 +17,7 @@ export function formatReport(report: InvariantReport, waitedMs?: number): string
     `  stock ${f.initialStock}, remaining ${f.remaining ?? 'missing'}, sold ${f.sold}, per-user limit ${f.perUserLimit}`,
     `  orders: ${tally(f.orders)}`,
     `  reservations: ${tally(f.reservations)}`,
+    `  accepted (202) and ended FAILED: ${f.failedAfterAcceptance}; Redis rebuilt from the ledger: ${f.rebuilds} times`,
     report.ok ? 'OK: invariants 1–6 hold' : `BREACH: ${failed} of ${report.checks.length} checks failed`,
   ].join('\n');
 }

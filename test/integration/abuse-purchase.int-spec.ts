@@ -44,7 +44,7 @@ const quantities = [
 ];
 // prettier-ignore
 const bodies = [
-  'null', '[]', '"quantity"', '1', 'true', '', '   ', '{', '{"quantity":1,}', '{"quantity":1}{"quantity":2}',
+  'null', '[]', '"quantity"', '1', 'true', '   ', '{', '{"quantity":1,}', '{"quantity":1}{"quantity":2}',
   "{'quantity':1}", '{"quantity":NaN}', '{"quantity":Infinity}', '{"__proto__":{"quantity":1}}',
   '{"constructor":{"prototype":{"quantity":1}}}', `${'['.repeat(5_000)}${']'.repeat(5_000)}`,
   '{"quantity":1,"\\u0000":1}', '{"quantity":1,"note":"a\\u0000b"}',

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
-import { ActivityEntity, OrderEntity, OrderStatus, createDataSource } from '@app/database';
-import { ReservationState, stockKeys } from '@app/stock';
+import { OrderEntity, createDataSource } from '@app/database';
+import { stockKeys } from '@app/stock';
 import {
   INVARIANT,
   InvariantReport,
@@ -14,93 +11,30 @@ import {
   evaluateSnapshot,
   readSnapshot,
 } from '../../scripts/reconcile/index';
-
-const ROOT = join(__dirname, '../..');
-const CLI = join(ROOT, 'dist/scripts/reconcile.js');
+import { ReconcileFixtures } from '../support/reconcile-fixtures';
 
 describe('reconcile: invariants 1–6 of one activity (real Redis and PostgreSQL)', () => {
   let redis: Redis;
   let db: DataSource;
-  const activityIds: number[] = [];
+  let fixtures: ReconcileFixtures;
 
   beforeAll(async () => {
     const config = loadConfig();
     redis = new Redis(config.REDIS_URL);
     db = await createDataSource(config).initialize();
     await db.runMigrations();
+    fixtures = new ReconcileFixtures(redis, db, []);
   });
 
   afterAll(async () => {
-    for (const id of activityIds) {
-      await db.getRepository(OrderEntity).delete({ activityId: id });
-      await db.getRepository(ActivityEntity).delete({ id });
-      await redis.del(...Object.values(stockKeys(id)));
-    }
+    await fixtures.cleanUp();
     await db.destroy();
     await redis.quit();
   });
 
-  /** Puts a reservation record in Redis exactly as the reservation script and its successors leave it. */
-  async function reserve(
-    activityId: number,
-    orderId: string,
-    userId: string,
-    quantity: number,
-    state: ReservationState,
-  ) {
-    const k = stockKeys(activityId);
-    await redis.hset(k.reservations, orderId, `${state}|${userId}|${quantity}|${Date.now()}`);
-    await redis.hset(k.buyers, userId, orderId);
-  }
-
-  /** An order row and its reservation, in the state the services leave them once done with it. */
-  async function addOrder(
-    activityId: number,
-    userId: string,
-    status: OrderStatus,
-    quantity = 1,
-    state: ReservationState = status === 'CANCELLED' ? 'X' : 'O',
-  ): Promise<string> {
-    const id = randomUUID();
-    const now = new Date();
-    await db.getRepository(OrderEntity).insert({
-      id,
-      activityId,
-      userId,
-      quantity,
-      status,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + 30_000),
-      paidAt: status === 'PAID' ? now : null,
-      cancelledAt: status === 'CANCELLED' ? now : null,
-      stockReleasedAt: status === 'CANCELLED' ? now : null,
-    });
-    await reserve(activityId, id, userId, quantity, state);
-    return id;
-  }
-
-  /**
-   * A finished sale of 10 items that adds up: alice PENDING 2, bob PAID 1, carol CANCELLED 1 (released),
-   * dave's reservation undone (never an order). Remaining 10 − 3 = 7.
-   */
-  async function seedConsistentSale() {
-    const activity = await db.getRepository(ActivityEntity).save({
-      name: 'reconcile spec',
-      stock: 10,
-      startsAt: new Date(Date.now() - 60_000),
-      endsAt: new Date(Date.now() + 60_000),
-      perUserLimit: 2,
-      payTimeoutSeconds: 30,
-    });
-    const id = activity.id;
-    activityIds.push(id);
-    const alice = await addOrder(id, 'alice', 'PENDING', 2);
-    const bob = await addOrder(id, 'bob', 'PAID');
-    const carol = await addOrder(id, 'carol', 'CANCELLED');
-    await reserve(id, randomUUID(), 'dave', 1, 'U');
-    await redis.set(stockKeys(id).stock, 7);
-    return { id, orders: { alice, bob, carol } };
-  }
+  const seedConsistentSale = () => fixtures.seedConsistentSale();
+  const addOrder = (...args: Parameters<ReconcileFixtures['addOrder']>) => fixtures.addOrder(...args);
+  const reserve = (...args: Parameters<ReconcileFixtures['reserve']>) => fixtures.reserve(...args);
 
   const check = (activityId: number) => checkInvariants({ redis, db, activityId });
   const failed = (report: InvariantReport) => report.checks.filter((c) => !c.ok).map((c) => c.name);
@@ -208,57 +142,5 @@ describe('reconcile: invariants 1–6 of one activity (real Redis and PostgreSQL
     expect(failed(report)).toEqual([INVARIANT.conservation, INVARIANT.noOverdueOrder]);
     expect(report.quiet).toBe(false);
     expect(report.figures.overduePending).toBe(1);
-  });
-
-  describe('the reconcile command', () => {
-    /** Runs the built CLI as `npm run reconcile` would; resolves with its exit code whatever it is. */
-    function reconcile(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-      return new Promise((resolve, reject) => {
-        execFile(process.execPath, [CLI, ...args], { cwd: ROOT }, (err, stdout, stderr) => {
-          if (err && typeof err.code !== 'number') return reject(err);
-          resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-        });
-      });
-    }
-
-    beforeAll(() => {
-      // `npm test` builds before running jest; run alone, this suite needs `npm run build` first.
-      if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-    });
-
-    it('when the sale adds up, then it prints every check ticked and exits 0', async () => {
-      const sale = await seedConsistentSale();
-      const { code, stdout } = await reconcile(String(sale.id), '--settle', '5');
-      expect(stdout).toContain(`✓ ${INVARIANT.conservation}: remaining 7 + sold 3 = 10 = stock 10`);
-      expect(stdout).toContain('OK: invariants 1–6 hold');
-      expect(code).toBe(0);
-    });
-
-    it('when asked for JSON, then it prints the report as JSON', async () => {
-      const sale = await seedConsistentSale();
-      const { code, stdout } = await reconcile(String(sale.id), '--json');
-      expect(JSON.parse(stdout)).toMatchObject({ activityId: sale.id, ok: true, quiet: true });
-      expect(code).toBe(0);
-    });
-
-    it('when stock leaked, then it prints the failed check and exits 1', async () => {
-      const sale = await seedConsistentSale();
-      await redis.set(stockKeys(sale.id).stock, 6);
-      const { code, stdout } = await reconcile(String(sale.id), '--settle', '5');
-      expect(stdout).toContain(`✗ ${INVARIANT.conservation}`);
-      expect(stdout).toContain('BREACH: 1 of 6 checks failed');
-      expect(code).toBe(1);
-    });
-
-    it('when the activity does not exist or the id is not one, then it exits 2', async () => {
-      await expect(reconcile('2147483647')).resolves.toMatchObject({
-        code: 2,
-        stderr: expect.stringMatching(/does not exist/),
-      });
-      await expect(reconcile('not-an-id')).resolves.toMatchObject({
-        code: 2,
-        stderr: expect.stringMatching(/usage/),
-      });
-    });
   });
 });

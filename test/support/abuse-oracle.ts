@@ -28,7 +28,8 @@ const isIntIn = (v: unknown, min: number, max: number) =>
 export function purchaseQuantity(text: string, perUserLimit: number): number | null {
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // An empty JSON body is `{}` (a bodiless POST), so it buys the default quantity.
+    body = text === '' ? {} : JSON.parse(text);
   } catch {
     return null;
   }

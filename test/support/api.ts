@@ -82,3 +82,14 @@ export function getOrder(orderService: string, orderId: string, userId: string):
     headers: { authorization: `Bearer ${buyerToken(userId)}` },
   });
 }
+
+/** The buyer's outcome (`GET /api/seckill/:id/result`): QUEUED, CREATED, FAILED or NONE. */
+export function purchaseResult(
+  gateway: string,
+  activityId: number,
+  userId: string,
+): Promise<Reply<{ status: string; orderId?: string }>> {
+  return call(`${gateway}/api/seckill/${activityId}/result`, {
+    headers: { authorization: `Bearer ${buyerToken(userId)}` },
+  });
+}

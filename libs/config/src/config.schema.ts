@@ -52,6 +52,7 @@ export const configSchema = z
     PUBLISH_MAX_QUEUE: positiveInt.max(10_000_000).default(100_000),
     RESERVATION_RECOVERY_AFTER_MS: positiveInt.max(600_000).default(5_000),
     RESERVATION_RECOVERY_INTERVAL_MS: positiveInt.max(600_000).default(1_000),
+    REDIS_REBUILD_CHECK_INTERVAL_MS: positiveInt.max(600_000).default(1_000),
     SWEEPER_INTERVAL_MS: positiveInt.max(600_000).default(1_000),
     SWEEPER_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
 

@@ -7,7 +7,7 @@ import { CORRELATION_HEADER, JsonLogger, collectProcessMetrics, withCorrelation 
 import { serveApiDocs } from './api-docs';
 import { HttpErrorFilter } from './http-error.filter';
 import { HotRoutes, serverWithHotRoutes } from './hot-routes';
-import { acceptJsonBodiesOnly } from './json-body';
+import { RefuseUnparsedBodies, acceptJsonBodiesOnly } from './json-body';
 import { correlationIdFor, observeHttp } from './request-context';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './wire-errors';
 
@@ -55,9 +55,11 @@ export async function createService(
     observeHttp(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
-  // Errors raised by Fastify's body parsing (unparsable JSON 400, too large 413, other content type 415)
-  // reach this filter too, through Nest; router and socket errors have their own handlers (wire-errors).
+  // Errors raised by Fastify's body parsing (too large 413, other content type 415) reach this filter too,
+  // through Nest; router and socket errors have their own handlers (wire-errors). Unparsable JSON is
+  // raised after the guards (RefuseUnparsedBodies), so authentication answers first.
   app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalInterceptors(new RefuseUnparsedBodies());
   app.enableShutdownHooks();
   return app;
 }

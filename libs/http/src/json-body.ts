@@ -1,26 +1,52 @@
-import type { FastifyInstance } from 'fastify';
+import { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Observable } from 'rxjs';
 import { validationFailed } from './app-error';
+
+/**
+ * A JSON body that could not be accepted, kept as the request's body until the route runs: Fastify parses
+ * bodies before any guard, so failing here would answer a forged token with 400 instead of 401.
+ * RefuseUnparsedBodies raises it after the guards.
+ */
+export class UnparsedBody {
+  constructor(readonly error: Error) {}
+}
+
+/** Global interceptor (after guards, before pipes): a body kept as UnparsedBody is refused now. */
+export class RefuseUnparsedBodies implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const body = context.switchToHttp().getRequest<FastifyRequest>().body;
+    if (body instanceof UnparsedBody) throw body.error;
+    return next.handle();
+  }
+}
 
 /**
  * Request bodies are JSON or nothing. Fastify would also parse `text/plain` (and Nest adds
  * `application/x-www-form-urlencoded`), which turns a wrong content type into a confusing
  * "expected object, received string"; with JSON as the only parser every other type is 415.
  * Bodies keep Fastify's own JSON parser: size limit (413) and `__proto__`/`constructor` poisoning refused.
+ * An empty body is `{}`: many HTTP clients send `Content-Type: application/json` with a bodiless POST
+ * (such as `/pay`). A body that does not parse is refused only after authentication (see UnparsedBody).
  */
 export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
   const parse = jsonBodyParser(fastify);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
-    parse(body as string, done),
+    parse(body as string, (err, value) => done(null, err ? new UnparsedBody(err) : value)),
   );
 }
 
 export type JsonBodyParser = (body: string, done: (err: Error | null, value: unknown) => void) => void;
 
-/** How every body of the service is read (also by its hot routes, which bypass Fastify's parsers). */
+/**
+ * How every body of the service is read: `{}` when empty, else JSON without NUL characters, else the
+ * error to answer. Also used by the hot routes, which bypass Fastify's parsers (and authenticate first).
+ */
 export function jsonBodyParser(fastify: FastifyInstance): JsonBodyParser {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  return (body, done) =>
+  return (body, done) => {
+    if (body === '') return done(null, {});
     parseJson(undefined as never, body, (err, value) => {
       if (err) return done(err, undefined);
       if (holdsNul(value)) {
@@ -28,6 +54,7 @@ export function jsonBodyParser(fastify: FastifyInstance): JsonBodyParser {
       }
       done(null, value);
     });
+  };
 }
 
 /**

@@ -2,3 +2,4 @@ export * from './stock-keys';
 export * from './reservation';
 export * from './stock.store';
 export * from './stock.module';
+export * from './stock-rebuild';

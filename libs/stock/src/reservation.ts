@@ -1,13 +1,19 @@
 /**
- * A reservation's life in Redis, the single arbiter of who owns a unit of stock:
+ * A reservation's life in Redis, which decides who gets a unit of stock (PostgreSQL, the ledger, has the
+ * last word: see stock-rebuild.ts):
  *
  *   RESERVED ──(order-service takes it)──► TAKEN ──(order row committed)──► ORDERED ──(timeout)──► RELEASED
  *      │                                     │
  *      └──(reply lost: gateway abandons)─────┴──(order could not be written)──► UNDONE
+ *                                            │
+ *                                            └──(the ledger refused it: no stock left in PostgreSQL)──► FAILED
  *
  * Stock goes back exactly once, on the move to RELEASED or UNDONE, inside one Lua script. An attempt the
  * gateway abandons before its script ran leaves an UNDONE record of quantity 0 (a tombstone), so that
- * the script, should it still run, finds its order id taken and reserves nothing.
+ * the script, should it still run, finds its order id taken and reserves nothing. FAILED gives
+ * nothing back: the ledger refused because Redis counted stock it did not have, and the rebuild that
+ * follows sets the remaining stock from PostgreSQL. A request whose reservation Redis lost (after a
+ * rebuild) is recorded FAILED too, so that the buyer's `/result` says so.
  * The record is stored as `state|userId|quantity|reservedAt` (user ids cannot contain `|`).
  */
 export const RESERVATION_STATES = {
@@ -16,6 +22,7 @@ export const RESERVATION_STATES = {
   ORDERED: 'O',
   RELEASED: 'X',
   UNDONE: 'U',
+  FAILED: 'F',
 } as const;
 export type ReservationState = (typeof RESERVATION_STATES)[keyof typeof RESERVATION_STATES];
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { join } from 'node:path';
 import { LuaScript, RedisService } from '@app/redis';
 import { Reservation, ReservationState, formatReservation, parseReservation } from './reservation';
@@ -14,47 +15,65 @@ export interface Released {
   found: ReservationState | '';
 }
 
+/**
+ * release.lua over many reservations of one activity: gives each one's stock back if it is in one of
+ * `from`; per order id, in order, whether this call did and the state it found. (A plain function too:
+ * the rebuild runs it on its own connection.)
+ */
+export async function releaseReservations(
+  redis: Redis,
+  activityId: number,
+  orderIds: string[],
+  from: ReservationState[],
+  to: 'U' | 'X',
+): Promise<Released[]> {
+  const k = stockKeys(activityId);
+  const out: Released[] = [];
+  // Slices: a Lua call's arguments are bounded (unpack), and one long script would hold Redis.
+  for (let i = 0; i < orderIds.length; i += RELEASE_SLICE) {
+    const slice = orderIds.slice(i, i + RELEASE_SLICE);
+    const results = (await releaseScript.run(
+      redis,
+      [k.stock, k.reservations, k.unconfirmed],
+      [from.join(''), to, ...slice],
+    )) as [number, ReservationState | ''][];
+    results.forEach(([released, found], j) =>
+      out.push({ orderId: slice[j], released: released === 1, found }),
+    );
+  }
+  return out;
+}
+
+/** One reservation: true when this call gave its stock back. */
+export async function releaseReservation(
+  redis: Redis,
+  activityId: number,
+  orderId: string,
+  from: ReservationState[],
+  to: 'U' | 'X',
+): Promise<boolean> {
+  const [released] = await releaseReservations(redis, activityId, [orderId], from, to);
+  return released.released;
+}
+
 /** Reads and releases stock and reservations; shared by the gateway, order-service and cancel-service. */
 @Injectable()
 export class StockStore {
   constructor(private readonly redis: RedisService) {}
 
   /** @returns true when this call gave the stock back; false when it was not in one of `from`. */
-  async release(
-    activityId: number,
-    orderId: string,
-    from: ReservationState[],
-    to: 'U' | 'X',
-  ): Promise<boolean> {
-    const [released] = await this.releaseMany(activityId, [orderId], from, to);
-    return released.released;
+  release(activityId: number, orderId: string, from: ReservationState[], to: 'U' | 'X'): Promise<boolean> {
+    return releaseReservation(this.redis.client, activityId, orderId, from, to);
   }
 
-  /**
-   * `release` for many reservations of one activity, in one Redis call.
-   * @returns per order id, in order: whether this call gave its stock back, and the state it found.
-   */
-  async releaseMany(
+  /** `release` for many reservations of one activity, in one Redis call per slice. */
+  releaseMany(
     activityId: number,
     orderIds: string[],
     from: ReservationState[],
     to: 'U' | 'X',
   ): Promise<Released[]> {
-    const k = stockKeys(activityId);
-    const out: Released[] = [];
-    // Slices: a Lua call's arguments are bounded (unpack), and one long script would hold Redis.
-    for (let i = 0; i < orderIds.length; i += RELEASE_SLICE) {
-      const slice = orderIds.slice(i, i + RELEASE_SLICE);
-      const results = (await releaseScript.run(
-        this.redis.client,
-        [k.stock, k.reservations, k.unconfirmed],
-        [from.join(''), to, ...slice],
-      )) as [number, ReservationState | ''][];
-      results.forEach(([released, found], j) =>
-        out.push({ orderId: slice[j], released: released === 1, found }),
-      );
-    }
-    return out;
+    return releaseReservations(this.redis.client, activityId, orderIds, from, to);
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ActivityEntity } from '@app/database';
-import { notFound } from '@app/http';
+import { notFound, unavailable } from '@app/http';
 import { RedisService } from '@app/redis';
 import { StockStore } from '@app/stock';
 import { warmActivity } from './activity-stock';
@@ -29,10 +29,23 @@ export class ActivitiesService {
     private readonly stock: StockStore,
   ) {}
 
-  /** Stored in PostgreSQL (the record), then warmed into Redis (where the sale happens). */
+  /**
+   * Stored in PostgreSQL (the record) and warmed into Redis (where the sale happens), the warm-up inside
+   * the row's transaction: if Redis cannot be warmed, the row is rolled back and the answer is 503, so no
+   * activity exists without its Redis state. (Should the commit itself fail after the warm-up, the keys
+   * name an id no row will ever take; and a row whose Redis state goes missing later is rebuilt from
+   * PostgreSQL by the order-service.)
+   */
   async create(dto: CreateActivityDto): Promise<ActivityView> {
-    const activity = await this.activities.save(this.activities.create(dto));
-    await warmActivity(this.redis, activity);
+    const activity = await this.activities.manager.transaction(async (tx) => {
+      const saved = await tx.save(this.activities.create(dto));
+      try {
+        await warmActivity(this.redis, saved);
+      } catch {
+        throw unavailable('Redis could not be warmed: the activity was not created; repeat the request');
+      }
+      return saved;
+    });
     return this.view(activity, activity.stock);
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { readBuyerToken } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { unavailable } from '@app/http';
+import { UnparsedBody, toErrorResponse, unavailable } from '@app/http';
 import { counter } from '@app/observability';
 import { clientIp } from '../risk/client-ip';
 import { Refusal, refusalAnswer } from '../risk/refusal';
@@ -60,6 +60,11 @@ export class PurchaseEndpoint {
   }
 
   async answer(buyerId: string, req: PurchaseHttpRequest): Promise<PurchaseAnswer> {
+    if (req.body instanceof UnparsedBody) {
+      // Fastify read a body that does not parse; it is answered now, after the token (see UnparsedBody).
+      const { status, body } = toErrorResponse(req.body.error);
+      return { status, json: JSON.stringify(body) };
+    }
     const input = readPurchase(req.activityId, req.body, req.idempotencyKey);
     if ('invalid' in input) {
       this.count(input.invalid.code, 'request');

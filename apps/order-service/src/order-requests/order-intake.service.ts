@@ -1,26 +1,31 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderRequestMessage } from '@app/contracts';
-import { counter } from '@app/observability';
-import { RESERVATION_STATES, StockStore } from '@app/stock';
+import { counter, withCorrelation } from '@app/observability';
 import { OrderEventsPublisher } from '../orders/order-events.publisher';
-import { OrderWriter } from './order-writer';
-import { ReservationHandoff } from './reservation-handoff';
+import { RedisRebuild } from '../recovery/redis-rebuild.service';
+import { OrderWriter, WrittenOrder } from './order-writer';
+import { ReservationHandoff, TakeResult } from './reservation-handoff';
 
 const ordersWritten = counter('orders_written_total', 'Order rows created from order requests');
 const requestsSkipped = counter('order_requests_skipped_total', 'Order requests that wrote nothing', [
   'reason',
 ]);
+const SKIPPED: Partial<Record<TakeResult, string>> = { U: 'undone', X: 'released', F: 'failed' };
 
 export interface Rejection {
   orderId: string;
   reason: string;
 }
 
+/** The correlation id of the message that carried an order request (each its own, in one batch). */
+export type CorrelationOf = (orderId: string) => string | undefined;
+
 /**
- * Turns a batch of order requests into orders, idempotently:
- * take the reservations (Redis) → one multi-row INSERT (PostgreSQL) → mark them ordered (Redis)
- * → ORDER_CREATED events and payment timeouts (Kafka). Any failure throws and the whole batch is
- * retried; every step tolerates a replay. Returns the requests that must go to the dead-letter topic.
+ * Turns a batch of order requests into orders, idempotently, activity by activity:
+ * take the reservations (Redis) → one INSERT checked against the stock (PostgreSQL, the ledger) → mark
+ * them ordered, or failed when the ledger refused them (Redis) → ORDER_CREATED events and payment
+ * timeouts (Kafka). Any failure throws and the whole batch is retried; every step tolerates a replay.
+ * Returns the requests that must go to the dead-letter topic.
  */
 @Injectable()
 export class OrderIntakeService {
@@ -30,60 +35,84 @@ export class OrderIntakeService {
     private readonly handoff: ReservationHandoff,
     private readonly writer: OrderWriter,
     private readonly events: OrderEventsPublisher,
-    private readonly stock: StockStore,
+    private readonly rebuild: RedisRebuild,
   ) {}
 
-  async accept(requests: OrderRequestMessage[]): Promise<Rejection[]> {
+  async accept(requests: OrderRequestMessage[], correlationOf: CorrelationOf = () => undefined) {
     const rejections: Rejection[] = [];
-    const toWrite: OrderRequestMessage[] = [];
-    for (const [activityId, group] of groupByActivity(requests)) {
-      const states = await this.handoff.take(activityId, group);
-      group.forEach((request, i) => {
-        const state = states[i];
-        if (state === 'T' || state === 'O') toWrite.push(request);
-        else if (state === '')
-          rejections.push({ orderId: request.orderId, reason: 'no reservation with this order id' });
-        else if (state === 'MISMATCH')
-          rejections.push({
-            orderId: request.orderId,
-            reason: 'buyer or quantity differ from the reservation',
-          });
-        else requestsSkipped.inc({ reason: state === 'U' ? 'undone' : 'released' });
-      });
-    }
-
-    const written = await this.writer.write(toWrite);
-    const writtenIds = new Set(written.map((o) => o.id));
-    await this.compensate(toWrite.filter((r) => !writtenIds.has(r.orderId)));
-    for (const [activityId, group] of groupByActivity(written)) {
-      await this.handoff.markOrdered(
-        activityId,
-        group.map((o) => o.id),
-      );
+    const written: WrittenOrder[] = [];
+    const unique = [...new Map(requests.map((r) => [r.orderId, r])).values()];
+    for (const [activityId, group] of groupByActivity(unique)) {
+      written.push(...(await this.acceptActivity(activityId, group, rejections, correlationOf)));
     }
     // Replays re-announce PENDING orders too: events are at-least-once, and a timeout must not be lost
     // when an earlier delivery died between the INSERT and this send.
-    await this.events.created(written.filter((o) => o.status === 'PENDING'));
+    await this.events.created(
+      written.filter((o) => o.status === 'PENDING'),
+      Date.now(),
+      correlationOf,
+    );
     ordersWritten.inc(written.length);
     return rejections;
   }
 
-  /** The row could not be written (the database refused it): the reservation becomes undone, stock back. */
-  private async compensate(failed: OrderRequestMessage[]): Promise<void> {
-    for (const r of failed) {
-      await this.stock.release(
-        r.activityId,
-        r.orderId,
-        [RESERVATION_STATES.TAKEN],
-        RESERVATION_STATES.UNDONE,
-      );
-      requestsSkipped.inc({ reason: 'refused_by_database' });
-      this.logger.warn({
-        msg: 'order refused by the database, reservation undone',
-        orderId: r.orderId,
-        userId: r.userId,
-      });
+  private async acceptActivity(
+    activityId: number,
+    group: OrderRequestMessage[],
+    rejections: Rejection[],
+    correlationOf: CorrelationOf,
+  ): Promise<WrittenOrder[]> {
+    let taken = await this.handoff.take(activityId, group);
+    // Redis holds nothing of this activity (its data was lost): rebuild it from the ledger, then look again.
+    if (taken.rebuilds < 0 && taken.states.includes('') && (await this.rebuild.rebuild(activityId))) {
+      taken = await this.handoff.take(activityId, group);
     }
+    const toWrite: OrderRequestMessage[] = [];
+    group.forEach((request, i) => {
+      const state = taken.states[i];
+      if (state === 'T' || state === 'O') toWrite.push(request);
+      else if (state === '')
+        rejections.push({ orderId: request.orderId, reason: 'no reservation with this order id' });
+      else if (state === 'MISMATCH')
+        rejections.push({
+          orderId: request.orderId,
+          reason: 'buyer or quantity differ from the reservation',
+        });
+      else requestsSkipped.inc({ reason: SKIPPED[state] ?? state });
+    });
+
+    const written = await this.writer.write(activityId, toWrite, taken.rebuilds, async (requests) => {
+      const again = await this.handoff.take(activityId, requests);
+      return requests.filter((_, i) => again.states[i] === 'T' || again.states[i] === 'O');
+    });
+    const writtenIds = new Set(written.map((o) => o.id));
+    await this.handoff.markOrdered(activityId, [...writtenIds]);
+    const refused = toWrite.filter((r) => !writtenIds.has(r.orderId));
+    if (refused.length > 0) await this.refuse(activityId, refused, correlationOf);
+    return written;
+  }
+
+  /**
+   * The ledger refused these: PostgreSQL has no stock left for them (or their buyer already holds a live
+   * order), so Redis counted stock it does not have. They end FAILED (no stock back), and the activity's
+   * Redis state is rebuilt from the ledger.
+   */
+  private async refuse(activityId: number, refused: OrderRequestMessage[], correlationOf: CorrelationOf) {
+    await this.handoff.markFailed(
+      activityId,
+      refused.map((r) => r.orderId),
+    );
+    requestsSkipped.inc({ reason: 'refused_by_ledger' }, refused.length);
+    for (const r of refused) {
+      withCorrelation(correlationOf(r.orderId), () =>
+        this.logger.warn({
+          msg: 'order refused by the ledger, reservation failed',
+          orderId: r.orderId,
+          userId: r.userId,
+        }),
+      );
+    }
+    await this.rebuild.rebuild(activityId);
   }
 }
 

@@ -6,6 +6,7 @@ import { CORRELATION_HEADER, histogram, withCorrelation } from '@app/observabili
 import { OrderIntakeService } from './order-intake.service';
 
 const CHUNK = 1_000;
+const correlationOf = (message: KafkaMessage) => message.headers?.[CORRELATION_HEADER]?.toString();
 const batchSeconds = histogram(
   'order_request_batch_seconds',
   'Time to turn one chunk of requests into orders',
@@ -49,26 +50,36 @@ export class OrderRequestsConsumer implements OnApplicationBootstrap {
     for (let i = 0; i < batch.messages.length; i += CHUNK) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(i, i + CHUNK);
-      const correlationId = chunk[0].headers?.[CORRELATION_HEADER]?.toString();
-      await withCorrelation(correlationId, async () => {
-        const timer = batchSeconds.startTimer();
-        const requests: OrderRequestMessage[] = [];
-        const byOrderId = new Map<string, KafkaMessage>();
-        for (const message of chunk) {
-          const decoded = decodeMessage(orderRequestSchema, message.value);
-          if (!decoded.ok) await this.deadLetters.send(batch.topic, batch.partition, message, decoded.reason);
-          else {
-            requests.push(decoded.value);
-            byOrderId.set(decoded.value.orderId, message);
-          }
+      const timer = batchSeconds.startTimer();
+      const requests: OrderRequestMessage[] = [];
+      const byOrderId = new Map<string, KafkaMessage>();
+      for (const message of chunk) {
+        const decoded = decodeMessage(orderRequestSchema, message.value);
+        if (!decoded.ok) {
+          await withCorrelation(correlationOf(message), () =>
+            this.deadLetters.send(batch.topic, batch.partition, message, decoded.reason),
+          );
+        } else {
+          requests.push(decoded.value);
+          byOrderId.set(decoded.value.orderId, message);
         }
-        const rejections = await this.intake.accept(requests);
+      }
+      // One chunk holds many buyers' requests: each log line and message about an order carries the id
+      // of the request it came from (a lookup), the chunk's own lines a fresh one.
+      const correlationOfOrder = (orderId: string) => {
+        const message = byOrderId.get(orderId);
+        return message && correlationOf(message);
+      };
+      await withCorrelation(undefined, async () => {
+        const rejections = await this.intake.accept(requests, correlationOfOrder);
         for (const { orderId, reason } of rejections) {
-          await this.deadLetters.send(batch.topic, batch.partition, byOrderId.get(orderId)!, reason);
+          await withCorrelation(correlationOfOrder(orderId), () =>
+            this.deadLetters.send(batch.topic, batch.partition, byOrderId.get(orderId)!, reason),
+          );
         }
-        timer();
         this.logger.debug({ msg: 'order requests handled', partition: batch.partition, count: chunk.length });
       });
+      timer();
       resolveOffset(chunk[chunk.length - 1].offset);
       await heartbeat();
     }

@@ -1,11 +1,21 @@
 -- The order-service takes reservations over before writing their orders: R → T. From then on the gateway
 -- can no longer undo them (the order will exist), and recovery stops re-publishing them.
--- KEYS[1] reservations  KEYS[2] unconfirmed
+-- KEYS[1] reservations  KEYS[2] unconfirmed  KEYS[3] meta  KEYS[4] buyers
 -- ARGV: triples orderId, userId, quantity — as the request message says
--- Returns one state per triple, after the call: "T" (taken now or before), "O" / "X" (already ordered /
--- released: a replay), "U" (undone by the gateway: write nothing), "" (no such reservation),
--- "MISMATCH" (the message's buyer or quantity differ from the reservation: write nothing).
-local out = {}
+-- Returns {rebuilds, state per triple}: rebuilds is the activity's rebuild count (meta), -1 when Redis has
+-- no meta for it; each state is the one after the call: "T" (taken now or before), "O" / "X" (already
+-- ordered / released: a replay), "U" (undone by the gateway: write nothing), "F" (failed), "" (no such
+-- reservation), "MISMATCH" (the message's buyer or quantity differ from the reservation: write nothing).
+-- After a rebuild (rebuilds > 0) a missing reservation is one Redis lost with its data: it is recorded F
+-- (no stock) so that the buyer's /result says FAILED, and the buyer points to it unless they hold a live one.
+local rebuilds = tonumber(redis.call('HGET', KEYS[3], 'rebuilds') or (redis.call('EXISTS', KEYS[3]) == 1 and '0' or '-1'))
+local function live(orderId)
+  local record = orderId and redis.call('HGET', KEYS[1], orderId)
+  local state = record and string.sub(record, 1, 1)
+  return state == 'R' or state == 'T' or state == 'O'
+end
+
+local out = {rebuilds}
 for i = 1, #ARGV, 3 do
   local id = ARGV[i]
   local record = redis.call('HGET', KEYS[1], id)
@@ -21,6 +31,10 @@ for i = 1, #ARGV, 3 do
     else
       result = state
     end
+  elseif rebuilds > 0 then
+    redis.call('HSET', KEYS[1], id, 'F|' .. ARGV[i + 1] .. '|' .. ARGV[i + 2] .. '|0')
+    if not live(redis.call('HGET', KEYS[4], ARGV[i + 1])) then redis.call('HSET', KEYS[4], ARGV[i + 1], id) end
+    result = 'F'
   end
   out[#out + 1] = result
 end

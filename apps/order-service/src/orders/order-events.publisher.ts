@@ -23,19 +23,29 @@ export class OrderEventsPublisher {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** ORDER_CREATED plus the payment timeout of each new order, in one Kafka request. */
-  async created(orders: OrderFacts[], now = Date.now()): Promise<void> {
+  /**
+   * ORDER_CREATED plus the payment timeout of each new order, in one Kafka request. Each message carries
+   * the correlation id of the request that created its order (`correlationOf`), not the batch's.
+   */
+  async created(
+    orders: OrderFacts[],
+    now = Date.now(),
+    correlationOf: (orderId: string) => string | undefined = () => undefined,
+  ): Promise<void> {
     if (orders.length === 0) return;
     const byTopic = new Map<string, Message[]>();
+    const events: Message[] = [];
     for (const o of orders) {
       const dueAt = o.expiresAt.getTime();
       const topic = timeoutTopic(delayLevelFor(dueAt - now, this.config.TIMEOUT_DELAY_LEVELS_SECONDS));
       const timeout: OrderTimeoutMessage = { orderId: o.id, activityId: o.activityId, dueAt };
+      const correlationId = correlationOf(o.id);
+      const message = keyedMessage(o.id, timeout, correlationId);
       const messages = byTopic.get(topic);
-      if (messages) messages.push(keyedMessage(o.id, timeout));
-      else byTopic.set(topic, [keyedMessage(o.id, timeout)]);
+      if (messages) messages.push(message);
+      else byTopic.set(topic, [message]);
+      events.push(keyedMessage(o.id, this.event('ORDER_CREATED', o, now), correlationId));
     }
-    const events = orders.map((o) => keyedMessage(o.id, this.event('ORDER_CREATED', o, now)));
     const topicMessages: TopicMessages[] = [{ topic: TOPICS.orderEvents, messages: events }];
     for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
     await this.producer.sendBatch(topicMessages);

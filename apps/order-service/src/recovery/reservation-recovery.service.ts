@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Message } from 'kafkajs';
+import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
 import { PeriodicTask } from '@app/http';
 import { KafkaProducerService } from '@app/kafka';
 import { counter } from '@app/observability';
-import { RedisService } from '@app/redis';
+import { LuaScript, RedisService } from '@app/redis';
 import { ACTIVE_ACTIVITIES_KEY, parseReservation, stockKeys } from '@app/stock';
 
 const recovered = counter(
@@ -13,6 +14,7 @@ const recovered = counter(
   'Reservations re-published after the gateway did not',
 );
 const SCAN_LIMIT = 500;
+const forget = new LuaScript(join(__dirname, 'forget.lua'));
 
 /**
  * Closes the gap between "stock reserved" and "request on Kafka": if the gateway died in between,
@@ -93,13 +95,11 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
   /** An activity that has ended and has nothing left unconfirmed can never need recovery again. */
   private async forgetIfOver(activityId: number, now: number): Promise<number> {
     const k = stockKeys(activityId);
-    const [endsAt, pending] = await Promise.all([
-      this.redis.client.hget(k.meta, 'endsAt'),
-      this.redis.client.zcard(k.unconfirmed),
-    ]);
-    if (pending === 0 && (endsAt === null || Number(endsAt) < now)) {
-      await this.redis.client.srem(ACTIVE_ACTIVITIES_KEY, String(activityId));
-    }
+    await forget.run(
+      this.redis.client,
+      [k.meta, k.unconfirmed, ACTIVE_ACTIVITIES_KEY],
+      [activityId, now, this.config.RESERVATION_RECOVERY_AFTER_MS],
+    );
     return 0;
   }
 }

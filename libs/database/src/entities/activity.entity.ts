@@ -24,6 +24,10 @@ export class ActivityEntity {
   @Column({ name: 'pay_timeout_seconds', type: 'integer' })
   payTimeoutSeconds: number;
 
+  /** Times its Redis state was rebuilt from the orders (the ledger); see libs/stock/src/stock-rebuild.ts. */
+  @Column({ type: 'integer', default: 0 })
+  rebuilds: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

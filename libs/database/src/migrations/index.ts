@@ -1,5 +1,10 @@
 import { CreateActivitiesAndOrders1763700000000 } from './1763700000000-create-activities-and-orders';
+import { ActivityLedger1764200000000 } from './1764200000000-activity-ledger';
 import { PaidAnnounced1764300000000 } from './1764300000000-paid-announced';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
-export const MIGRATIONS = [CreateActivitiesAndOrders1763700000000, PaidAnnounced1764300000000];
+export const MIGRATIONS = [
+  CreateActivitiesAndOrders1763700000000,
+  ActivityLedger1764200000000,
+  PaidAnnounced1764300000000,
+];

@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { queryRows } from '@app/database';
+import { PeriodicTask } from '@app/http';
+import { counter } from '@app/observability';
+import { RedisService } from '@app/redis';
+import { RebuildOutcome, rebuildActivity, stockKeys } from '@app/stock';
+
+const rebuilt = counter('redis_rebuilds_total', 'Activities whose Redis state was rebuilt from PostgreSQL', [
+  'reason',
+]);
+
+/**
+ * Keeps Redis rebuildable from PostgreSQL, the ledger, without anyone's help. Every
+ * REDIS_REBUILD_CHECK_INTERVAL_MS it rebuilds an open activity (its sale or its pay window not over) whose
+ * Redis state is missing (wiped, FLUSHALL, a replica that never had it, a warm-up that failed), and every
+ * open activity when Redis itself changed (its run id: a restart, perhaps from an older AOF, or a failover),
+ * since Redis may then be behind the ledger. The order intake also asks for a rebuild when the ledger
+ * refused what Redis had admitted (Redis was behind). One rebuild per activity at a time.
+ */
+@Injectable()
+export class RedisRebuild implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RedisRebuild.name);
+  private readonly task: PeriodicTask;
+  /** per activity: the rebuild queued last, and the one not started yet (callers may join that one) */
+  private readonly latest = new Map<number, Promise<RebuildOutcome | null>>();
+  private readonly waiting = new Map<number, Promise<RebuildOutcome | null>>();
+  private redisRunId?: string;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly redis: RedisService,
+  ) {
+    this.task = new PeriodicTask(
+      'redis rebuild check',
+      config.REDIS_REBUILD_CHECK_INTERVAL_MS,
+      () => this.check(),
+      this.logger,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
+  }
+
+  /**
+   * Rebuilds after any rebuild of this activity in progress (which may have counted before the caller's
+   * change), joining one that is waiting to start; null for an unknown activity.
+   */
+  rebuild(activityId: number, reason = 'ledger_refused'): Promise<RebuildOutcome | null> {
+    const waiting = this.waiting.get(activityId);
+    if (waiting) return waiting;
+    const previous = this.latest.get(activityId) ?? Promise.resolve(null);
+    const run = previous
+      .catch(() => null)
+      .then(() => {
+        this.waiting.delete(activityId);
+        return rebuildActivity(this.db, this.redis.client, activityId);
+      })
+      .then((outcome) => {
+        if (outcome) {
+          rebuilt.inc({ reason });
+          this.logger.warn({ msg: 'activity rebuilt in Redis from PostgreSQL', reason, ...outcome });
+        }
+        return outcome;
+      })
+      .finally(() => {
+        if (this.latest.get(activityId) === run) this.latest.delete(activityId);
+      });
+    this.waiting.set(activityId, run);
+    this.latest.set(activityId, run);
+    return run;
+  }
+
+  /** One pass: which open activities Redis lacks (or all of them, if Redis is not the server it was). */
+  async check(): Promise<number[]> {
+    const open = await queryRows<{ id: number }>(
+      this.db,
+      `SELECT id FROM activities WHERE ends_at + make_interval(secs => pay_timeout_seconds) > now() ORDER BY id`,
+    );
+    const runId = /run_id:(\w+)/.exec(await this.redis.client.info('server'))?.[1];
+    const restarted = this.redisRunId !== undefined && runId !== this.redisRunId;
+    const pipeline = this.redis.client.pipeline();
+    for (const { id } of open) pipeline.exists(stockKeys(id).meta);
+    const present = ((await pipeline.exec()) ?? []).map(([err, n]) => !err && n === 1);
+    const missing = open.filter((_, i) => !present[i]).map((a) => a.id);
+    const due = restarted ? open.map((a) => a.id) : missing;
+    for (const id of due) await this.rebuild(id, missing.includes(id) ? 'missing' : 'redis_restarted');
+    this.redisRunId = runId;
+    return due;
+  }
+}

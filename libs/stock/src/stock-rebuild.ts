@@ -1,0 +1,130 @@
+import type Redis from 'ioredis';
+import { join } from 'node:path';
+import { DataSource, QueryRunner } from 'typeorm';
+import { LuaScript } from '@app/redis';
+import { ACTIVE_ACTIVITIES_KEY, stockKeys } from './stock-keys';
+import { releaseReservation } from './stock.store';
+
+const restoreRecords = new LuaScript(join(__dirname, 'rebuild-records.lua'));
+const restoreStock = new LuaScript(join(__dirname, 'rebuild-stock.lua'));
+/** Orders per call of rebuild-records.lua: each call blocks Redis for the time it takes. */
+const SLICE = 2_000;
+
+export interface RebuildOutcome {
+  activityId: number;
+  remaining: number;
+  /** units held by live orders and by requests still in flight */
+  held: number;
+  liveOrders: number;
+  inFlight: number;
+  rebuilds: number;
+}
+
+interface LedgerActivity {
+  stock: number;
+  startsAt: Date;
+  endsAt: Date;
+  perUserLimit: number;
+  payTimeoutSeconds: number;
+  rebuilds: number;
+}
+
+interface LedgerOrder {
+  id: string;
+  userId: string;
+  quantity: number;
+  live: boolean;
+  createdAt: Date;
+}
+
+/**
+ * Rebuilds an activity's Redis state from PostgreSQL, the ledger: meta, buyers and reservation records
+ * from the orders (live → O, cancelled → X), then remaining = stock − live orders − requests in flight.
+ *
+ * Order of operations (docs/architecture.md, "PostgreSQL is the ledger"): the activity row is locked first
+ * (UPDATE … rebuilds + 1), which waits for every order write of the activity in progress and holds the next
+ * ones back; the orders are read after the lock, so none committed before it is missed and none commits
+ * until Redis is rebuilt. A request taken from the Redis state before the rebuild and written after it is
+ * caught by the writer: it compares `rebuilds` under the same lock. Failing anywhere rolls the count back;
+ * every Redis step converges, so running it again is safe.
+ * @returns null when the activity does not exist
+ */
+export async function rebuildActivity(
+  db: DataSource,
+  redis: Redis,
+  activityId: number,
+): Promise<RebuildOutcome | null> {
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction();
+    const [activity] = await rows<LedgerActivity>(
+      runner,
+      `UPDATE activities SET rebuilds = rebuilds + 1 WHERE id = $1
+       RETURNING stock, starts_at AS "startsAt", ends_at AS "endsAt", per_user_limit AS "perUserLimit",
+                 pay_timeout_seconds AS "payTimeoutSeconds", rebuilds`,
+      [activityId],
+    );
+    if (!activity) {
+      await runner.rollbackTransaction();
+      return null;
+    }
+    const orders = await rows<LedgerOrder>(
+      runner,
+      `SELECT id, user_id AS "userId", quantity, status IN ('PENDING', 'PAID') AS live, created_at AS "createdAt"
+         FROM orders WHERE activity_id = $1 ORDER BY created_at`,
+      [activityId],
+    );
+    const k = stockKeys(activityId);
+    for (let i = 0; i < orders.length; i += SLICE) {
+      const args = orders
+        .slice(i, i + SLICE)
+        .flatMap((o) => [o.id, o.userId, o.quantity, o.live ? 1 : 0, o.createdAt.getTime()]);
+      await restoreRecords.run(redis, [k.reservations, k.buyers], args);
+    }
+    const [remaining, held, inFlight] = (await restoreStock.run(
+      redis,
+      [k.meta, k.stock, k.reservations],
+      [
+        activityId,
+        activity.stock,
+        activity.startsAt.getTime(),
+        activity.endsAt.getTime(),
+        activity.perUserLimit,
+        activity.payTimeoutSeconds,
+        activity.rebuilds,
+      ],
+    )) as number[];
+    // Cancellations do not take the row lock: one that committed after the orders were read, and whose
+    // release ran before its record was put back (and found nothing), is released here (O → X, once).
+    const restored = orders.filter((o) => o.live).map((o) => o.id);
+    const cancelledSince = await rows<{ id: string }>(
+      runner,
+      `SELECT id FROM orders WHERE id = ANY($1::uuid[]) AND status = 'CANCELLED'`,
+      [restored],
+    );
+    for (const { id } of cancelledSince) await releaseReservation(redis, activityId, id, ['O'], 'X');
+    const remainingNow = cancelledSince.length > 0 ? Number(await redis.get(k.stock)) : remaining;
+    // Not in the script: the set of activities has no hash tag, so it lives in another cluster slot.
+    await redis.sadd(ACTIVE_ACTIVITIES_KEY, activityId);
+    await runner.commitTransaction();
+    const liveOrders = orders.filter((o) => o.live).length;
+    return {
+      activityId,
+      remaining: remainingNow,
+      held,
+      liveOrders: liveOrders - cancelledSince.length,
+      inFlight,
+      rebuilds: activity.rebuilds,
+    };
+  } catch (err) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw err;
+  } finally {
+    await runner.release();
+  }
+}
+
+async function rows<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
+  return (await runner.query(sql, params, true)).records as T[];
+}

@@ -1,0 +1,52 @@
+// Rebuilds one activity's Redis state from PostgreSQL, the ledger (`npm run rebuild -- <activityId>`):
+// meta, buyers and reservation records from its orders, remaining = stock − live orders − requests in
+// flight. Safe while the sale runs (see libs/stock/src/stock-rebuild.ts); the order-service does the same
+// by itself when Redis lost an activity or restarted. Exit codes: 0 rebuilt, 2 usage error or unknown
+// activity, 3 Redis or PostgreSQL unreachable.
+import 'reflect-metadata';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@app/config';
+import { createDataSource } from '@app/database';
+import { rebuildActivity } from '@app/stock';
+
+const USAGE = 'usage: npm run rebuild -- <activityId>';
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length !== 1 || !/^[1-9]\d{0,9}$/.test(argv[0]) || Number(argv[0]) > 2_147_483_647) {
+    throw new UsageError(`one activity id (a positive integer) is expected\n${USAGE}`);
+  }
+  const activityId = Number(argv[0]);
+  const config = loadConfig();
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  let db: DataSource | undefined;
+  try {
+    await redis.connect();
+    db = await createDataSource(config).initialize();
+    const outcome = await rebuildActivity(db, redis, activityId);
+    if (!outcome) throw new UsageError(`activity ${activityId} does not exist`);
+    console.log(
+      `activity ${activityId} rebuilt: remaining ${outcome.remaining} ` +
+        `(${outcome.liveOrders} live orders and ${outcome.inFlight} requests in flight hold ${outcome.held}); ` +
+        `rebuild #${outcome.rebuilds}`,
+    );
+    return 0;
+  } finally {
+    await db?.destroy();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    console.error(`rebuild: ${err instanceof Error ? err.message : err}`);
+    process.exitCode = err instanceof UsageError ? 2 : 3;
+  },
+);

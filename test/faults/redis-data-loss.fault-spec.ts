@@ -1,0 +1,133 @@
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createActivity, purchase, purchaseResult } from '../support/api';
+import { TestClients, range } from '../support/clients';
+import { eventually } from '../support/eventually';
+import { stockKeys } from '@app/stock';
+import { infra, record } from '../support/faults';
+import { ServiceProcess } from '../support/service-process';
+
+const AOF = join(__dirname, '../../.local/faults/redis/appendonlydir');
+
+interface Accepted {
+  userId: string;
+  orderId: string;
+}
+
+async function wave(gateway: string, activityId: number, prefix: string, size: number): Promise<Accepted[]> {
+  const replies = await Promise.all(range(size).map((i) => purchase(gateway, activityId, `${prefix}-${i}`)));
+  return replies.flatMap((r, i) =>
+    r.status === 202 ? [{ userId: `${prefix}-${i}`, orderId: r.body.orderId! }] : [],
+  );
+}
+
+describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is the ledger)', () => {
+  let clients: TestClients;
+  let services: ServiceProcess[];
+  let gateway: ServiceProcess;
+
+  beforeAll(async () => {
+    clients = await TestClients.connect();
+    services = await ServiceProcess.startAll(['gateway', 'order-service', 'cancel-service']);
+    [gateway] = services;
+  });
+  afterAll(async () => {
+    await Promise.all(services?.map((s) => s.stop()) ?? []);
+    await clients?.close();
+  });
+
+  const liveOrders = async (activityId: number) =>
+    (await clients.orders(activityId)).filter((o) => o.status !== 'CANCELLED');
+
+  /** Once quiet: every 202 became its order or (Redis having lost it) ended FAILED on /result, never silence. */
+  async function judge(activityId: number, accepted: Accepted[], stock: number) {
+    await clients.expectReconciled(activityId, 60_000);
+    const ordered = new Set((await clients.orders(activityId)).map((o) => o.id));
+    const outcomes = await Promise.all(
+      accepted
+        .filter((a) => !ordered.has(a.orderId))
+        .map(async (a) => (await purchaseResult(gateway.url, activityId, a.userId)).body),
+    );
+    const failed = outcomes.filter((r) => r.status === 'FAILED').length;
+    const sold = (await liveOrders(activityId)).reduce((sum, o) => sum + o.quantity, 0);
+    return { failed, lost: outcomes.length - failed, oversold: Math.max(0, sold - stock) };
+  }
+
+  it('when Redis restarts from an older AOF, then the order-service rebuilds the sale from PostgreSQL and it sells exactly its stock', async () => {
+    const activity = await createActivity(gateway.url, { stock: 300 });
+    const first = await wave(gateway.url, activity.id, `aof-first-${activity.id}`, 150);
+    await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(150), {
+      timeoutMs: 30_000,
+    });
+    await clients.redis.bgrewriteaof();
+    await eventually(async () =>
+      expect((await clients.redis.info('persistence')).includes('aof_rewrite_in_progress:0')).toBe(true),
+    );
+    const older = `${AOF}.older`;
+    rmSync(older, { recursive: true, force: true });
+    cpSync(AOF, older, { recursive: true });
+    const second = await wave(gateway.url, activity.id, `aof-second-${activity.id}`, 100);
+    await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(250), {
+      timeoutMs: 30_000,
+    });
+
+    infra('stop', 'redis');
+    rmSync(AOF, { recursive: true, force: true });
+    cpSync(older, AOF, { recursive: true });
+    infra('start', 'redis');
+    const restarted = Date.now();
+    // The older AOF believes 150 sold; the ledger knows 250.
+    await eventually(async () => expect(await clients.remaining(activity.id)).toBe(50), {
+      timeoutMs: 30_000,
+    });
+    const recoveryMs = Date.now() - restarted;
+
+    const third = await wave(gateway.url, activity.id, `aof-third-${activity.id}`, 150);
+    expect(third).toHaveLength(50);
+    const accepted = [...first, ...second, ...third];
+    await eventually(async () => expect(await liveOrders(activity.id)).toHaveLength(300), {
+      timeoutMs: 30_000,
+    });
+    const figures = await judge(activity.id, accepted, 300);
+    expect(figures).toEqual({ failed: 0, lost: 0, oversold: 0 });
+    record({
+      fault: 'Redis restarted from an older AOF (100 acknowledged reservations and decrements gone)',
+      buyerSaw: `202 for ${accepted.length}; rebuilt from PostgreSQL ${recoveryMs} ms after the restart, then exactly the stock left sold`,
+      accepted: accepted.length,
+      duplicated: 0,
+      ...figures,
+      recoveryMs,
+    });
+  });
+
+  it('when Redis is wiped (FLUSHALL) in the middle of a burst, then no order goes past the stock and every 202 ends ordered or FAILED', async () => {
+    const activity = await createActivity(gateway.url, { stock: 2_500 });
+    const burst = wave(gateway.url, activity.id, `flush-burst-${activity.id}`, 2_000);
+    await eventually(async () => expect((await clients.orders(activity.id)).length).toBeGreaterThan(100), {
+      intervalMs: 10,
+    });
+    await clients.redis.flushall();
+    const wiped = Date.now();
+    // The sale goes on by itself once the activity is rebuilt (the burst is still running).
+    await eventually(async () => expect(await clients.redis.exists(stockKeys(activity.id).meta)).toBe(1), {
+      timeoutMs: 30_000,
+      intervalMs: 10,
+    });
+    const recoveryMs = Date.now() - wiped;
+    const during = await burst;
+    const after = await wave(gateway.url, activity.id, `flush-after-${activity.id}`, 1);
+    expect(after).toHaveLength(1);
+    const rest = await wave(gateway.url, activity.id, `flush-rest-${activity.id}`, 1_000);
+    const accepted = [...during, ...after, ...rest];
+    const figures = await judge(activity.id, accepted, 2_500);
+    expect({ lost: figures.lost, oversold: figures.oversold }).toEqual({ lost: 0, oversold: 0 });
+    record({
+      fault: 'Redis wiped (FLUSHALL) mid-burst of 2,000 buyers',
+      buyerSaw: `${during.length}× 202 in the burst (404 NOT_FOUND until rebuilt); ${figures.failed} of all 202s ended FAILED on /result`,
+      accepted: accepted.length,
+      duplicated: 0,
+      ...figures,
+      recoveryMs,
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { ActivityEntity, OrderEntity, OrderStatus } from '@app/database';
+import { ReservationState, stockKeys } from '@app/stock';
+
+/**
+ * Sales written straight into the real Redis and PostgreSQL, exactly as the services leave them, for the
+ * reconcile specs to corrupt one fact at a time; `cleanUp` removes every activity made.
+ */
+export class ReconcileFixtures {
+  constructor(
+    private readonly redis: Redis,
+    private readonly db: DataSource,
+    private readonly activityIds: number[],
+  ) {}
+
+  /** Puts a reservation record in Redis exactly as the reservation script and its successors leave it. */
+  async reserve(
+    activityId: number,
+    orderId: string,
+    userId: string,
+    quantity: number,
+    state: ReservationState,
+  ) {
+    const k = stockKeys(activityId);
+    await this.redis.hset(k.reservations, orderId, `${state}|${userId}|${quantity}|${Date.now()}`);
+    await this.redis.hset(k.buyers, userId, orderId);
+  }
+
+  /** An order row and its reservation, in the state the services leave them once done with it. */
+  async addOrder(
+    activityId: number,
+    userId: string,
+    status: OrderStatus,
+    quantity = 1,
+    state: ReservationState = status === 'CANCELLED' ? 'X' : 'O',
+  ): Promise<string> {
+    const id = randomUUID();
+    const now = new Date();
+    await this.db.getRepository(OrderEntity).insert({
+      id,
+      activityId,
+      userId,
+      quantity,
+      status,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 30_000),
+      paidAt: status === 'PAID' ? now : null,
+      cancelledAt: status === 'CANCELLED' ? now : null,
+      stockReleasedAt: status === 'CANCELLED' ? now : null,
+    });
+    await this.reserve(activityId, id, userId, quantity, state);
+    return id;
+  }
+
+  /**
+   * A finished sale of 10 items that adds up: alice PENDING 2, bob PAID 1, carol CANCELLED 1 (released),
+   * dave's reservation undone (never an order). Remaining 10 − 3 = 7.
+   */
+  async seedConsistentSale() {
+    const activity = await this.db.getRepository(ActivityEntity).save({
+      name: 'reconcile spec',
+      stock: 10,
+      startsAt: new Date(Date.now() - 60_000),
+      endsAt: new Date(Date.now() + 60_000),
+      perUserLimit: 2,
+      payTimeoutSeconds: 30,
+    });
+    const id = activity.id;
+    this.activityIds.push(id);
+    const alice = await this.addOrder(id, 'alice', 'PENDING', 2);
+    const bob = await this.addOrder(id, 'bob', 'PAID');
+    const carol = await this.addOrder(id, 'carol', 'CANCELLED');
+    await this.reserve(id, randomUUID(), 'dave', 1, 'U');
+    await this.redis.set(stockKeys(id).stock, 7);
+    return { id, orders: { alice, bob, carol } };
+  }
+
+  async cleanUp(): Promise<void> {
+    for (const id of this.activityIds) {
+      await this.db.getRepository(OrderEntity).delete({ activityId: id });
+      await this.db.getRepository(ActivityEntity).delete({ id });
+      await this.redis.del(...Object.values(stockKeys(id)));
+    }
+  }
+}
