@@ -3,3 +3,4 @@ export * from './json-logger';
 export * from './metrics';
 export * from './health.registry';
 export * from './observability.module';
+export * from './ops-access';
