@@ -32,7 +32,14 @@ export async function createService(
   const adapter = new FastifyAdapter({
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // Fastify's requestTimeout defaults to 0 (none): a client trickling bytes would hold its connection
+    // forever. Node checks these deadlines every connectionsCheckingInterval (30 s by default).
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    http: {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
     frameworkErrors,
     clientErrorHandler,
     requestIdHeader: CORRELATION_HEADER,
