@@ -17,8 +17,10 @@ export function judgeWindow(window: ActivityWindow | null, now: number): WindowV
   return 'OPEN';
 }
 
-/** Activities remembered at most (unknown ids included): a bot trying ids cannot grow memory. */
+/** Activities remembered at most: a bot trying ids cannot grow memory. */
 const MAX_ENTRIES = 10_000;
+/** Unknown ids remembered at most, apart: ids nobody created never push a real activity out. */
+const MAX_UNKNOWN = 1_000;
 
 /**
  * In-process copy of each activity's sale window, so a purchase outside it is answered without Redis.
@@ -27,15 +29,22 @@ const MAX_ENTRIES = 10_000;
  */
 @Injectable()
 export class ActivityWindows {
-  private readonly entries = new Map<number, ActivityWindow | null>();
+  private readonly entries = new Map<number, ActivityWindow>();
+  private readonly unknown = new Set<number>();
   private readonly loading = new Map<number, Promise<ActivityWindow | null>>();
   readonly changes = new ChangeCounter<number>();
 
   constructor(private readonly redis: RedisService) {}
 
+  /** True when `get` would read Redis (neither cached nor being read): the caller's limits come first. */
+  needsRead(activityId: number): boolean {
+    return !this.entries.has(activityId) && !this.unknown.has(activityId) && !this.loading.has(activityId);
+  }
+
   /** Cached, or read once from Redis (concurrent first purchases share that one read). */
   get(activityId: number): ActivityWindow | null | Promise<ActivityWindow | null> {
     if (this.entries.has(activityId)) return this.entries.get(activityId)!;
+    if (this.unknown.has(activityId)) return null;
     let load = this.loading.get(activityId);
     if (!load) {
       load = this.load(activityId).finally(() => this.loading.delete(activityId));
@@ -57,12 +66,12 @@ export class ActivityWindows {
 
   /** What the periodic refresh re-reads: activities not over yet (an end only ever moves earlier). */
   notOver(now: number): number[] {
-    return [...this.entries].filter(([, w]) => w !== null && now < w.endsAt).map(([id]) => id);
+    return [...this.entries].filter(([, w]) => now < w.endsAt).map(([id]) => id);
   }
 
   /** Unknown ids are remembered until the next refresh only: a create whose message was lost shows up. */
   forgetUnknown(): void {
-    for (const [id, window] of this.entries) if (window === null) this.entries.delete(id);
+    this.unknown.clear();
   }
 
   private async load(activityId: number): Promise<ActivityWindow | null> {
@@ -71,13 +80,16 @@ export class ActivityWindows {
       await this.redis.client.hmget(stockKeys(activityId).meta, 'startsAt', 'endsAt'),
     );
     this.applyRead(activityId, window, stamp);
-    return this.entries.has(activityId) ? this.entries.get(activityId)! : window;
+    return this.entries.get(activityId) ?? (this.unknown.has(activityId) ? null : window);
   }
 
   private remember(activityId: number, window: ActivityWindow | null): void {
     this.entries.delete(activityId);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(activityId, window);
+    this.unknown.delete(activityId);
+    const [map, max] = window ? [this.entries, MAX_ENTRIES] : [this.unknown, MAX_UNKNOWN];
+    if (map.size >= max) map.delete(map.keys().next().value!);
+    if (window) this.entries.set(activityId, window);
+    else this.unknown.add(activityId);
   }
 }
 

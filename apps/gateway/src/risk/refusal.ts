@@ -11,6 +11,7 @@ export type RefusalReason =
   | 'RATE_LIMITED_IP'
   | 'RATE_LIMITED_USER'
   | 'ADMISSION_LIMITED'
+  | 'LOOKUP_LIMITED'
   | 'ALREADY_PURCHASED'
   | 'OVER_LIMIT'
   | 'IDEMPOTENCY_KEY_REUSED';
@@ -61,6 +62,8 @@ export function refuse(
         return tooMany('user', 'too many purchase attempts by this buyer; slow down', wait);
       case 'ADMISSION_LIMITED':
         return tooMany('admission', 'the sale is admitting buyers at its maximum rate; retry shortly', wait);
+      case 'LOOKUP_LIMITED':
+        return tooMany('lookup', 'too many purchases of activities not seen yet; retry shortly', wait);
       case 'ALREADY_PURCHASED':
         return new AppError(
           'ALREADY_PURCHASED',

@@ -34,6 +34,7 @@ export interface PurchaseAttempt {
 @Injectable()
 export class RiskChecks {
   private readonly ipLimits: GcraLimiter;
+  private readonly lookups: GcraLimiter;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -45,6 +46,10 @@ export class RiskChecks {
       perSecond: config.RATE_LIMIT_IP_PER_SECOND,
       burst: config.RATE_LIMIT_IP_BURST,
     });
+    this.lookups = new GcraLimiter(
+      { perSecond: config.RATE_LIMIT_LOOKUP_PER_SECOND, burst: config.RATE_LIMIT_LOOKUP_BURST },
+      1,
+    );
   }
 
   /**
@@ -52,6 +57,8 @@ export class RiskChecks {
    * activity this instance has never seen (to learn its window).
    */
   async screen(a: PurchaseAttempt): Promise<void> {
+    const limitedFirst = this.windows.needsRead(a.activityId);
+    if (limitedFirst) this.beforeLookup(a);
     const verdict = judgeWindow(await this.windows.get(a.activityId), a.now);
     if (verdict !== 'OPEN') throw refuse(verdict, 'memory', { activityId: a.activityId });
     // A retry with an Idempotency-Key goes on to Redis: it must get its first answer (202 and the same
@@ -59,6 +66,20 @@ export class RiskChecks {
     if (!a.idempotent && this.soldOut.isSoldOut(a.activityId)) throw refuse('SOLD_OUT', 'memory');
     const blocked = this.blacklist.blocked(a.userId, a.ip);
     if (blocked) throw refuse(blocked === 'user' ? 'BLOCKED_USER' : 'BLOCKED_IP', 'memory');
+    if (!limitedFirst) this.limitIp(a);
+  }
+
+  /**
+   * An activity this instance has not cached costs a Redis read: the caller's per-IP limit and a limit on
+   * such reads across all callers come first (rotating ids, or addresses, cannot drive unbounded reads).
+   */
+  private beforeLookup(a: PurchaseAttempt): void {
+    this.limitIp(a);
+    const wait = this.lookups.take('lookup', a.now);
+    if (wait > 0) throw refuse('LOOKUP_LIMITED', 'memory', { retryAfterMs: wait });
+  }
+
+  private limitIp(a: PurchaseAttempt): void {
     const wait = this.ipLimits.take(a.ip, a.now);
     if (wait > 0) throw refuse('RATE_LIMITED_IP', 'memory', { retryAfterMs: wait });
   }
