@@ -16,6 +16,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ZodValidationPipe, parseWith } from '@app/http';
 import { activityIdSchema } from '../activities/create-activity.dto';
 import { clientIp } from '../risk/client-ip';
+import { ReadLimitGuard } from '../risk/read-limit.guard';
 import { PurchaseRejectionsFilter } from './purchase-rejections.filter';
 import { PurchaseDto, idempotencyKeySchema, purchaseSchema } from './purchase.dto';
 import { PurchaseResult, Queued, SeckillService } from './seckill.service';
@@ -50,6 +51,7 @@ export class SeckillController {
   }
 
   @Get(':activityId/result')
+  @UseGuards(ReadLimitGuard)
   result(
     @Param('activityId', new ZodValidationPipe(activityIdSchema, 'activity id')) activityId: number,
     @BuyerId() buyerId: string,
