@@ -23,7 +23,7 @@ describe('read limits (in-process gateway, real Redis and PostgreSQL)', () => {
     'when one address reads %s in a loop, then past the burst it is 429 and another address is served',
     async (_name, url, { buyer }: { buyer?: boolean }) => {
       const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-      const headers = buyer
+      const headers: Record<string, string> = buyer
         ? { authorization: `Bearer ${signBuyerToken('reader', loadConfig().JWT_SECRET)}` }
         : {};
       const statuses = [];
