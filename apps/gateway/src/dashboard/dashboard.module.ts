@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { DashboardAccess } from './dashboard-access';
 import { DashboardController } from './dashboard.controller';
+import { DashboardFeed } from './dashboard.feed';
 import { DashboardService } from './dashboard.service';
 
-@Module({ controllers: [DashboardController], providers: [DashboardService] })
+@Module({
+  controllers: [DashboardController],
+  providers: [DashboardService, DashboardFeed, DashboardAccess],
+})
 export class DashboardModule {}
