@@ -6,7 +6,17 @@ import { ChangeCounter } from './change-counter';
 export interface ActivityWindow {
   startsAt: number;
   endsAt: number;
+  /** the activity's bot defences, when it has any (set at creation, never changed) */
+  defences?: PurchaseDefences;
 }
+export interface PurchaseDefences {
+  /** purchases need a purchase token */
+  token: boolean;
+  /** leading zero bits of the proof-of-work asked before a token; 0 = none */
+  challengeBits: number;
+}
+/** The meta fields a window is read from (HMGET order of parseWindow). */
+export const WINDOW_FIELDS = ['startsAt', 'endsAt', 'purchaseToken', 'challengeBits'] as const;
 export type WindowVerdict = 'OPEN' | 'NOT_FOUND' | 'NOT_STARTED' | 'ENDED';
 
 /** The same rule as reserve.lua: open from startsAt (inclusive) to endsAt (exclusive). */
@@ -36,6 +46,11 @@ export class ActivityWindows {
 
   constructor(private readonly redis: RedisService) {}
 
+  /** The cached window (null: known unknown), or undefined when `get` would have to read it. */
+  cached(activityId: number): ActivityWindow | null | undefined {
+    return this.entries.get(activityId) ?? (this.unknown.has(activityId) ? null : undefined);
+  }
+
   /** True when `get` would read Redis (neither cached nor being read): the caller's limits come first. */
   needsRead(activityId: number): boolean {
     return !this.entries.has(activityId) && !this.unknown.has(activityId) && !this.loading.has(activityId);
@@ -56,7 +71,9 @@ export class ActivityWindows {
   /** A change pushed on the activity channel: it is the newest state, applied as is. */
   applyChange(activityId: number, window: ActivityWindow): void {
     this.changes.bump(activityId);
-    this.remember(activityId, window);
+    // Defences are set once, at creation: an update's message need not repeat them.
+    const defences = window.defences ?? this.entries.get(activityId)?.defences;
+    this.remember(activityId, defences ? { ...window, defences } : window);
   }
 
   /** A read of Redis (first use or refresh), applied unless a pushed change overtook it. */
@@ -76,9 +93,7 @@ export class ActivityWindows {
 
   private async load(activityId: number): Promise<ActivityWindow | null> {
     const stamp = this.changes.stamp(activityId);
-    const window = parseWindow(
-      await this.redis.client.hmget(stockKeys(activityId).meta, 'startsAt', 'endsAt'),
-    );
+    const window = parseWindow(await this.redis.client.hmget(stockKeys(activityId).meta, ...WINDOW_FIELDS));
     this.applyRead(activityId, window, stamp);
     return this.entries.get(activityId) ?? (this.unknown.has(activityId) ? null : window);
   }
@@ -93,8 +108,10 @@ export class ActivityWindows {
   }
 }
 
-/** Redis meta's `startsAt`, `endsAt` (HMGET answer) as a window, or null when the activity is unknown. */
-export function parseWindow([startsAt, endsAt]: (string | null)[]): ActivityWindow | null {
+/** Redis meta's WINDOW_FIELDS (HMGET answer) as a window, or null when the activity is unknown. */
+export function parseWindow([startsAt, endsAt, token, bits]: (string | null)[]): ActivityWindow | null {
   if (startsAt === null || endsAt === null) return null;
-  return { startsAt: Number(startsAt), endsAt: Number(endsAt) };
+  const window: ActivityWindow = { startsAt: Number(startsAt), endsAt: Number(endsAt) };
+  if (token === '1') window.defences = { token: true, challengeBits: Number(bits ?? 0) };
+  return window;
 }

@@ -66,7 +66,8 @@ describe('GCRA rate limiter (injected clock)', () => {
     const limiter = new GcraLimiter({ perSecond: 1, burst: 3 }, 100_000);
     while (limiter.take('victim-of-its-own-flood', t0) === 0);
     let admitted = 0;
-    for (let i = 0; i < 200_000; i++) if (limiter.take(`2001:db8::${i.toString(16)}`, t0 + 1) === 0) admitted++;
+    for (let i = 0; i < 200_000; i++)
+      if (limiter.take(`2001:db8::${i.toString(16)}`, t0 + 1) === 0) admitted++;
     expect(admitted).toBe(200_000);
     expect(limiter.take('victim-of-its-own-flood', t0 + 2)).toBeGreaterThan(0);
     expect(limiter.size).toBeLessThanOrEqual(100_000);

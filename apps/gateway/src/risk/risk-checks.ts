@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ActivityWindows, judgeWindow } from './activity-windows';
+import { ActivityWindow, ActivityWindows, judgeWindow } from './activity-windows';
 import { Blacklist } from './blacklist';
 import { GcraLimiter } from './gcra';
 import { refuse } from './refusal';
@@ -82,6 +82,17 @@ export class RiskChecks {
   private limitIp(a: PurchaseAttempt): void {
     const wait = this.ipLimits.take(a.ip, a.now);
     if (wait > 0) throw refuse('RATE_LIMITED_IP', 'memory', { retryAfterMs: wait });
+  }
+
+  /**
+   * The activity's window for a check that runs before `screen` (the purchase token guard): cached, or
+   * read behind the same limits as `screen` would put in front of that read.
+   */
+  async window(activityId: number, ip: string, now: number): Promise<ActivityWindow | null> {
+    const cached = this.windows.cached(activityId);
+    if (cached !== undefined) return cached;
+    if (this.windows.needsRead(activityId)) this.beforeLookup({ activityId, ip, now } as PurchaseAttempt);
+    return this.windows.get(activityId);
   }
 
   /** Forgets rested IPs (called by the periodic refresh). */

@@ -15,6 +15,7 @@ import { BuyerGuard, BuyerId } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ZodValidationPipe, parseWith } from '@app/http';
 import { activityIdSchema } from '../activities/create-activity.dto';
+import { PurchaseTokenGuard } from '../defences/purchase-token.guard';
 import { clientIp } from '../risk/client-ip';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
 import { PurchaseRejectionsFilter } from './purchase-rejections.filter';
@@ -33,6 +34,7 @@ export class SeckillController {
   @Post(':activityId')
   @HttpCode(202)
   @UseFilters(PurchaseRejectionsFilter)
+  @UseGuards(PurchaseTokenGuard)
   purchase(
     @Param('activityId', new ZodValidationPipe(activityIdSchema, 'activity id')) activityId: number,
     @BuyerId() userId: string,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DefencesModule } from '../defences/defences.module';
 import { RiskModule } from '../risk/risk.module';
 import { OrderRequestPublisher } from './order-request.publisher';
 import { ReservationScript } from './reservation.script';
@@ -6,7 +7,7 @@ import { SeckillController } from './seckill.controller';
 import { SeckillService } from './seckill.service';
 
 @Module({
-  imports: [RiskModule],
+  imports: [RiskModule, DefencesModule],
   controllers: [SeckillController],
   providers: [SeckillService, ReservationScript, OrderRequestPublisher],
 })
