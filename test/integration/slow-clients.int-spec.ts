@@ -59,7 +59,11 @@ describe('slow clients (a real listening server)', () => {
   afterAll(() => app.close());
 
   it('when a client trickles its headers, then it gets 408 and the connection closes after the headers timeout', async () => {
-    const { reply, closedAfterMs } = await trickle(port, 'POST /echo HTTP/1.1\r\nHost: x\r\n', 'X-Slow: 1\r\n');
+    const { reply, closedAfterMs } = await trickle(
+      port,
+      'POST /echo HTTP/1.1\r\nHost: x\r\n',
+      'X-Slow: 1\r\n',
+    );
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
     expect(reply).toContain('"code":"REQUEST_TIMEOUT"');
     expect(closedAfterMs).toBeGreaterThanOrEqual(900);
