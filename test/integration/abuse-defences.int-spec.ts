@@ -11,11 +11,7 @@ let notStarted = 0; // purchaseToken: true, starts in an hour
 beforeAll(async () => {
   await h.start();
   guarded = await h.createActivity({ name: `${h.prefix} guarded`, purchaseToken: true });
-  challenged = await h.createActivity({
-    name: `${h.prefix} challenged`,
-    purchaseToken: true,
-    challengeBits: 8,
-  });
+  challenged = await h.createActivity({ name: `${h.prefix} ch`, purchaseToken: true, challengeBits: 8 });
   notStarted = await h.createActivity({
     name: `${h.prefix} later`,
     purchaseToken: true,
@@ -25,12 +21,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h.stop());
 
-const post = (
-  url: string,
-  userId: string,
-  payload: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-) =>
+type Headers = Record<string, string>;
+const post = (url: string, userId: string, payload: Record<string, unknown> = {}, headers: Headers = {}) =>
   h.send('gateway', {
     method: 'POST',
     url,

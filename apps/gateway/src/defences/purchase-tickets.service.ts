@@ -68,7 +68,7 @@ export class PurchaseTickets {
   }
 
   private async open(a: Asker, now: number, fromStart: boolean): Promise<ActivityWindow> {
-    const window = await this.risk.window(a.activityId, a.ip, now);
+    const window = await this.risk.window(a.activityId, now, () => a.ip);
     if (!window) throw notFound(`activity ${a.activityId}`);
     if (fromStart && now < window.startsAt) {
       throw new AppError('NOT_STARTED', 409, 'the sale has not started yet');

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { ActivityWindow } from '../risk/activity-windows';
 import { clientIp } from '../risk/client-ip';
 import { RiskChecks } from '../risk/risk-checks';
 import { tokenRefused, tokenRequired, tokenUsed } from './defence-errors';
@@ -26,14 +27,25 @@ export class PurchaseTokenGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<PurchaseRequest>();
     const route = request.params.activityId ?? '';
     if (!ROUTE_ID.test(route)) return true; // the route's own validation answers
     const activityId = Number(route);
     const now = Date.now();
-    const ip = clientIp(request.ip, request.headers['x-forwarded-for'], this.config.TRUST_PROXY);
-    const window = await this.risk.window(activityId, ip, now);
+    const ip = () => clientIp(request.ip, request.headers['x-forwarded-for'], this.config.TRUST_PROXY);
+    const window = this.risk.window(activityId, now, ip);
+    // Cached (every purchase but an instance's first of an activity): answered without awaiting.
+    if (!(window instanceof Promise)) return this.check(request, activityId, window, now);
+    return window.then((w) => this.check(request, activityId, w, now));
+  }
+
+  private check(
+    request: PurchaseRequest,
+    activityId: number,
+    window: ActivityWindow | null,
+    now: number,
+  ): boolean {
     if (!window?.defences?.token) return true; // unknown or no defences: the risk chain decides
     const token = request.headers[PURCHASE_TOKEN_HEADER];
     if (typeof token !== 'string' || token === '') throw tokenRequired();

@@ -88,10 +88,16 @@ export class RiskChecks {
    * The activity's window for a check that runs before `screen` (the purchase token guard): cached, or
    * read behind the same limits as `screen` would put in front of that read.
    */
-  async window(activityId: number, ip: string, now: number): Promise<ActivityWindow | null> {
+  window(
+    activityId: number,
+    now: number,
+    ip: () => string,
+  ): ActivityWindow | null | Promise<ActivityWindow | null> {
     const cached = this.windows.cached(activityId);
     if (cached !== undefined) return cached;
-    if (this.windows.needsRead(activityId)) this.beforeLookup({ activityId, ip, now } as PurchaseAttempt);
+    if (this.windows.needsRead(activityId)) {
+      this.beforeLookup({ activityId, ip: ip(), now } as PurchaseAttempt);
+    }
     return this.windows.get(activityId);
   }
 
