@@ -9,7 +9,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN="$ROOT/.local/run"
 LOGS="$ROOT/.local/logs"
-SERVICES=("gateway:3000" "order-service:3001" "cancel-service:3002")
+# Ports as the services read them (GATEWAY_PORT…), so a second stack can run beside the first.
+SERVICES=("gateway:${GATEWAY_PORT:-3000}" "order-service:${ORDER_SERVICE_PORT:-3001}" "cancel-service:${CANCEL_SERVICE_PORT:-3002}")
 cd "$ROOT"
 
 say() { printf 'stack: %s\n' "$*" >&2; }
@@ -61,7 +62,7 @@ up() {
   node dist/scripts/migrate.js
   for entry in "${SERVICES[@]}"; do start_service "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do wait_healthy "${entry%%:*}" "${entry##*:}"; done
-  say "up: gateway http://127.0.0.1:3000, order-service :3001, cancel-service :3002 (logs in .local/logs)"
+  say "up: gateway http://127.0.0.1:${SERVICES[0]##*:}, order-service :${SERVICES[1]##*:}, cancel-service :${SERVICES[2]##*:} (logs in .local/logs)"
 }
 
 down() {

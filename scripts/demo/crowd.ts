@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { defendedPurchase } from '../scenarios/support/defended-purchase';
 import { SeckillApi } from '../scenarios/support/seckill-api';
 
 export interface CrowdResult {
@@ -33,6 +34,8 @@ export async function runCrowd(
   activityId: number,
   buyers: number,
   onAdmitted: () => void,
+  /** the activity has defences: each buyer solves the challenge and gets a purchase token first */
+  defended = false,
 ): Promise<CrowdResult> {
   const buyerIds = Array.from({ length: buyers }, (_, i) => `demo-${activityId}-${i}`);
   client.signIn(buyerIds);
@@ -40,7 +43,9 @@ export async function runCrowd(
   const outcomes: Record<string, number> = {};
   const answers = await Promise.all(
     buyerIds.map(async (buyer) => {
-      const { status, body } = await client.purchase(activityId, buyer);
+      const { status, body } = defended
+        ? (await defendedPurchase(client, activityId, buyer)).reply
+        : await client.purchase(activityId, buyer);
       const key = `${status} ${body.code ?? 'QUEUED'}`;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
       if (status === 202) onAdmitted();

@@ -1,7 +1,8 @@
 // `npm run demo`: a whole flash sale, watched from the terminal. Brings the local stack up (unless
 // --no-stack, as in docker compose), creates an activity, releases a burst of buyers, lets some pay,
 // some pay too late and some never pay, prints progress, then a summary with every invariant ✓ or ✗.
-// Exit code 0 only when every invariant holds.
+// Exit code 0 only when every invariant holds. --defences: the activity asks a purchase token and a
+// proof-of-work of DEMO_CHALLENGE_BITS (default 10) bits, and every buyer goes through them.
 import 'reflect-metadata';
 import Redis from 'ioredis';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,8 @@ const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const BUYERS = Number(env('DEMO_BUYERS', '3000'));
 const STOCK = Number(env('DEMO_STOCK', '100'));
 const PAY_TIMEOUT_SECONDS = Number(env('DEMO_PAY_TIMEOUT_SECONDS', '10'));
+const DEFENCES = process.argv.includes('--defences');
+const CHALLENGE_BITS = Number(env('DEMO_CHALLENGE_BITS', '10'));
 
 async function main(): Promise<number> {
   if (!process.argv.includes('--no-stack')) {
@@ -37,10 +40,12 @@ async function main(): Promise<number> {
         name: `demo sale of ${new Date().toISOString().slice(11, 19)}`,
         stock: STOCK,
         payTimeoutSeconds: PAY_TIMEOUT_SECONDS,
+        ...(DEFENCES ? { purchaseToken: true, challengeBits: CHALLENGE_BITS } : {}),
       }),
     };
     console.log(
-      `\n秒杀 demo: activity #${activity.id}, ${STOCK} items, ${BUYERS} buyers, pay within ${PAY_TIMEOUT_SECONDS} s`,
+      `\n秒杀 demo: activity #${activity.id}, ${STOCK} items, ${BUYERS} buyers, pay within ${PAY_TIMEOUT_SECONDS} s` +
+        (DEFENCES ? `, purchase token + ${CHALLENGE_BITS}-bit challenge` : ''),
     );
     const dashboard = env('DEMO_DASHBOARD_URL', `${client.gateway}/dashboard`);
     console.log(`  live dashboard: ${dashboard}?activity=${activity.id}\n`);
@@ -48,7 +53,7 @@ async function main(): Promise<number> {
     let admitted = 0;
     const progress = new Progress(redis, db, activity.id, () => admitted);
     progress.start();
-    const crowd = await runCrowd(client, db, activity.id, BUYERS, () => admitted++);
+    const crowd = await runCrowd(client, db, activity.id, BUYERS, () => admitted++, DEFENCES);
     progress.stop();
     await progress.sample();
 

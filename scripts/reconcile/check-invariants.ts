@@ -4,6 +4,7 @@ import { Check } from './check';
 import { CheckContext } from './check-context';
 import { checkNoOverdueOrder, checkOneLiveOrderPerUser } from './check-orders';
 import { checkNoLostOrder, checkPayXorCancel } from './check-reservations';
+import { evaluateRetired, isRetired } from './check-retired';
 import { checkConservation, checkNoOversell } from './check-stock';
 import { Figures, computeFigures, isQuiet } from './figures';
 import { sameRedisView } from './redis-view';
@@ -41,7 +42,9 @@ export async function checkInvariants({
   activityId,
   ...options
 }: CheckInvariantsInput): Promise<InvariantReport> {
-  return evaluateSnapshot(await readSnapshot(redis, db, activityId), options);
+  const snapshot = await readSnapshot(redis, db, activityId);
+  if (await isRetired(db, snapshot)) return evaluateRetired(snapshot, options);
+  return evaluateSnapshot(snapshot, options);
 }
 
 /** Pure: the same snapshot always gives the same report, so a crafted snapshot can exercise any breach. */

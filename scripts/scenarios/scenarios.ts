@@ -1,3 +1,4 @@
+import { bots } from './bots.scenario';
 import { crashAfterReserve } from './crash-after-reserve.scenario';
 import { duplicateMessage } from './duplicate-message.scenario';
 import { newSubscriber } from './new-subscriber.scenario';
@@ -10,6 +11,7 @@ import { timeout } from './timeout.scenario';
 /** In the order of the walkthrough (docs/walkthrough.md); `all` runs them in this order. */
 export const SCENARIOS: readonly Scenario[] = [
   oversell,
+  bots,
   crashAfterReserve,
   duplicateMessage,
   payVsCancel,

@@ -137,4 +137,28 @@ describe('Redis calls per purchase (a private Redis server, INFO commandstats)',
       `300 late purchases after sold out: ${JSON.stringify(lateCalls)} (no Redis command)\n`,
     );
   });
+
+  it('when purchases aim at 1000 activity ids nobody created, then Redis reads stay within the lookup limit', async () => {
+    const known = await gateway.createActivity({ stock: 10 });
+    expect((await gateway.purchase(known, 'knows-the-sale')).status).toBe(202);
+    const cachedPurchase = await commandsDuring(redis, () => gateway.purchase(known, 'before-the-flood'));
+    const unknownIds = range(1_000).map((i) => 1_900_000_000 + i);
+    let replies: { status: number; body: { code?: string } }[] = [];
+    const started = Date.now();
+    const calls = await commandsDuring(redis, async () => {
+      replies = await Promise.all(unknownIds.map((id, i) => gateway.purchase(id, `prober-${i}`)));
+    });
+    const seconds = (Date.now() - started) / 1000;
+    const { RATE_LIMIT_LOOKUP_BURST: burst, RATE_LIMIT_LOOKUP_PER_SECOND: rate } = loadConfig();
+    expect(calls.hmget ?? 0).toBeLessThanOrEqual(Math.ceil(burst + rate * seconds));
+    expect(replies.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+    expect(replies.every((r) => [404, 429].includes(r.status))).toBe(true);
+    // The known activity's window is still cached: its next purchase costs what one did before the flood.
+    const afterFlood = await commandsDuring(redis, () => gateway.purchase(known, 'still-served'));
+    expect(afterFlood).toEqual(cachedPurchase);
+    process.stdout.write(
+      `1000 purchases of unknown ids in ${seconds.toFixed(2)} s: ${calls.hmget ?? 0} HMGET ` +
+        `(limit ${burst} + ${rate}/s), ${replies.filter((r) => r.status === 429).length} answered 429\n`,
+    );
+  });
 });

@@ -54,6 +54,8 @@ describe('reservation script: per-user limit and admission bucket (real Redis, i
       ...config,
       RATE_LIMIT_USER_PER_SECOND: 0,
       ADMISSION_RATE_PER_SECOND: 0,
+      // T0 is far from Redis's clock on purpose: these tests step an injected clock (clock-skew spec: the bound).
+      CLOCK_SKEW_MAX_MS: 0,
       ...limits,
     });
     return (activityId: number, userId: string, now: number, quantity = 1): Promise<ReserveOutcome> =>

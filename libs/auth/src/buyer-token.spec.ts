@@ -39,3 +39,47 @@ describe('buyer tokens', () => {
     expect(code(() => verifyBuyerToken(header, secret))).toBe('401 UNAUTHORIZED');
   });
 });
+
+describe('buyer tokens: issuer, audience and lifetime', () => {
+  const policy = { issuer: 'https://id.example', audience: 'seckill', maxLifetimeSeconds: 3_600 };
+  const now = () => Math.floor(Date.now() / 1000);
+  // Without iat in the claims, no iat in the token (jsonwebtoken would add one).
+  const token = (claims: Record<string, unknown>) =>
+    `Bearer ${sign(JSON.parse(JSON.stringify({ sub: 'alice', ...claims })), secret, { noTimestamp: !('iat' in claims && claims.iat) })}`;
+  const good = { iss: policy.issuer, aud: policy.audience, iat: now(), exp: now() + 600 };
+
+  it('when iss, aud and the lifetime are as configured, then the buyer is its sub', () => {
+    expect(verifyBuyerToken(token(good), secret, policy)).toBe('alice');
+  });
+
+  it('when signed by signBuyerToken with the same policy, then it is accepted', () => {
+    const signed = signBuyerToken('alice', secret, 600, policy);
+    expect(verifyBuyerToken(`Bearer ${signed}`, secret, policy)).toBe('alice');
+  });
+
+  it.each([
+    ['no iss', { ...good, iss: undefined }],
+    ['another iss', { ...good, iss: 'https://evil.example' }],
+    ['no aud', { ...good, aud: undefined }],
+    ['another aud', { ...good, aud: 'another-service' }],
+    ['a lifetime over the maximum', { ...good, exp: good.iat + 3_601 }],
+    ['no iat and an exp too far ahead', { ...good, iat: undefined, exp: now() + 7_200 }],
+  ])('when the token has %s, then it is 401 UNAUTHORIZED', (_name, claims) => {
+    expect(code(() => verifyBuyerToken(token(claims), secret, policy))).toBe('401 UNAUTHORIZED');
+  });
+
+  it.each([
+    ['a wrong secret', `Bearer ${signBuyerToken('alice', 'another-secret-entirely')}`],
+    ['an expired token', token({ exp: now() - 10 })],
+    ['garbage', 'Bearer not-a-jwt'],
+    ['another aud', token({ ...good, aud: 'x' })],
+  ])('when the token has %s, then the 401 message says nothing of the library', (_name, header) => {
+    let message = '';
+    try {
+      verifyBuyerToken(header, secret, policy);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^(invalid token|the token has expired)$/);
+  });
+});

@@ -1,18 +1,39 @@
-import { sign } from 'jsonwebtoken';
+import { SignOptions, sign } from 'jsonwebtoken';
 import { KeyObject, createSecretKey } from 'node:crypto';
 import { USER_ID_PATTERN } from '@app/contracts';
 import { unauthorized } from '@app/http';
-import { verifyHs256 } from './hs256';
+import { Claims, verifyHs256 } from './hs256';
 
 export { USER_ID_PATTERN };
 
 const keys = new Map<string, KeyObject>();
 
-/** The secret as a key object, made once per secret. */
+/** The secret as a key object, made once per secret (jsonwebtoken, given the string, parses it per call). */
 function secretKey(secret: string): KeyObject {
   let key = keys.get(secret);
   if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
   return key;
+}
+
+/** What a deployment asks of its identity provider's tokens beyond the signature (empty = not checked). */
+export interface TokenPolicy {
+  issuer?: string;
+  audience?: string;
+  /** longest accepted lifetime: exp - iat, or exp - now for a token without iat */
+  maxLifetimeSeconds?: number;
+}
+
+/** The token policy of a configuration (JWT_ISSUER, JWT_AUDIENCE, JWT_MAX_LIFETIME_SECONDS). */
+export function tokenPolicy(config: {
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  JWT_MAX_LIFETIME_SECONDS: number;
+}): TokenPolicy {
+  return {
+    issuer: config.JWT_ISSUER || undefined,
+    audience: config.JWT_AUDIENCE || undefined,
+    maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS,
+  };
 }
 
 /** Why a buyer token was refused (the text of its 401), as a value: the purchase route does not throw. */
@@ -20,29 +41,52 @@ export interface TokenRefusal {
   refused: string;
 }
 
+const INVALID: TokenRefusal = { refused: 'invalid token' };
+const EXPIRED: TokenRefusal = { refused: 'the token has expired' };
+const MISSING: TokenRefusal = { refused: 'a valid bearer token is required' };
+
 /**
- * The buyer's id (`sub`) from `Authorization: Bearer <JWT>`, or why it is refused.
- * Only HS256 is accepted (so `alg: none` and algorithm confusion are refused), and `exp` is required.
+ * The buyer's id (`sub`) from `Authorization: Bearer <JWT>`, or why it is refused. Only HS256 is accepted
+ * (so `alg: none` and algorithm confusion are refused), `exp` is required, and the policy's issuer,
+ * audience and lifetime are checked. A refusal says only "invalid token" or "the token has expired": which
+ * claim or check failed helps whoever forges tokens more than whoever holds a valid one.
  */
 export function readBuyerToken(
   authorization: string | undefined,
   secret: string,
+  policy: TokenPolicy = {},
   nowMs = Date.now(),
 ): string | TokenRefusal {
   const token = bearerToken(authorization);
-  if (token === undefined) return { refused: 'a valid bearer token is required' };
-  const claims = verifyHs256(token, secretKey(secret), Math.floor(nowMs / 1000));
-  if (typeof claims === 'string') return { refused: `invalid token: ${claims}` };
+  if (token === undefined) return MISSING;
+  const now = Math.floor(nowMs / 1000);
+  const claims = verifyHs256(token, secretKey(secret), now);
+  if (claims === 'expired') return EXPIRED;
+  if (typeof claims === 'string' || !meetsPolicy(claims, policy, now)) return INVALID;
   const { sub } = claims;
-  if (typeof sub !== 'string' || !USER_ID_PATTERN.test(sub)) {
-    return { refused: 'invalid token: sub must be 1-64 letters, digits or ._@:-' };
+  return typeof sub === 'string' && USER_ID_PATTERN.test(sub) ? sub : INVALID;
+}
+
+function meetsPolicy(claims: Claims, policy: TokenPolicy, now: number): boolean {
+  if (policy.issuer && claims.iss !== policy.issuer) return false;
+  if (policy.audience) {
+    const aud = claims.aud;
+    if (!(Array.isArray(aud) ? aud.includes(policy.audience) : aud === policy.audience)) return false;
   }
-  return sub;
+  if (policy.maxLifetimeSeconds !== undefined) {
+    const from = typeof claims.iat === 'number' ? claims.iat : now;
+    if ((claims.exp as number) - from > policy.maxLifetimeSeconds) return false;
+  }
+  return true;
 }
 
 /** `readBuyerToken` for callers that throw: 401 UNAUTHORIZED. */
-export function verifyBuyerToken(authorization: string | undefined, secret: string): string {
-  const buyer = readBuyerToken(authorization, secret);
+export function verifyBuyerToken(
+  authorization: string | undefined,
+  secret: string,
+  policy: TokenPolicy = {},
+): string {
+  const buyer = readBuyerToken(authorization, secret, policy);
   if (typeof buyer !== 'string') throw unauthorized(buyer.refused);
   return buyer;
 }
@@ -61,10 +105,15 @@ export function bearer(authorization: string | undefined): string {
   return token;
 }
 
-/**
- * Signs a buyer token (demo, tests and load tests; a real deployment gets tokens from its identity provider).
- * With the key object: given the string, jsonwebtoken tries it as a PEM key first, ~2 ms per token here.
- */
-export function signBuyerToken(userId: string, secret: string, ttlSeconds = 3_600): string {
-  return sign({ sub: userId }, secretKey(secret), { algorithm: 'HS256', expiresIn: ttlSeconds });
+/** Signs a buyer token (demo, tests and load tests; a real deployment gets tokens from its identity provider). */
+export function signBuyerToken(
+  userId: string,
+  secret: string,
+  ttlSeconds = 3_600,
+  policy: TokenPolicy = {},
+): string {
+  const options: SignOptions = { algorithm: 'HS256', expiresIn: ttlSeconds };
+  if (policy.issuer) options.issuer = policy.issuer;
+  if (policy.audience) options.audience = policy.audience;
+  return sign({ sub: userId }, secretKey(secret), options);
 }

@@ -8,6 +8,8 @@ const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 /** A steady rate per second (decimals allowed); 0 turns that limit off. */
 const ratePerSecond = z.coerce.number().min(0).max(1_000_000);
+/** Empty = not set; when set, long enough not to be guessed. */
+const optionalToken = z.union([z.literal(''), z.string().min(16)]).default('');
 
 /**
  * Every environment variable the services read, with its local default.
@@ -23,6 +25,9 @@ export const configSchema = z
     ORDER_SERVICE_PORT: port.default(3001),
     CANCEL_SERVICE_PORT: port.default(3002),
     HTTP_BODY_LIMIT_BYTES: positiveInt.max(1_048_576).default(16_384),
+    // A slow client must not hold a connection: headers, then the whole request (body included), in time.
+    HTTP_HEADERS_TIMEOUT_MS: positiveInt.max(600_000).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: positiveInt.max(600_000).default(30_000),
 
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     REDIS_COMMAND_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
@@ -66,12 +71,37 @@ export const configSchema = z
     ADMISSION_RATE_PER_SECOND: ratePerSecond.default(2_000),
     ADMISSION_BURST: positiveInt.max(10_000_000).default(1_000),
     RISK_REFRESH_INTERVAL_MS: positiveInt.max(600_000).default(2_000),
+    // Lookups of activities this gateway has not cached (a Redis read each), across all callers.
+    RATE_LIMIT_LOOKUP_PER_SECOND: ratePerSecond.default(200),
+    RATE_LIMIT_LOOKUP_BURST: positiveInt.max(1_000_000).default(400),
+    // reserve.lua judges with the gateway's clock only within this distance of Redis's own; 0 = off.
+    CLOCK_SKEW_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    REDIS_EVICTION_CHECK: z.enum(['refuse', 'warn']).default('refuse'),
+    ACTIVITY_RETENTION_SECONDS: positiveInt.max(31_536_000).default(604_800),
+    ACTIVITY_RETENTION_INTERVAL_MS: positiveInt.max(3_600_000).default(60_000),
+    PURCHASE_TOKEN_TTL_SECONDS: positiveInt.max(3_600).default(30),
+    CHALLENGE_TTL_SECONDS: positiveInt.max(3_600).default(120),
 
     JWT_SECRET: z.string().min(16).default(EXAMPLE_JWT_SECRET),
     ADMIN_TOKEN: z.string().min(16).default(EXAMPLE_ADMIN_TOKEN),
+    JWT_ISSUER: z.string().max(200).default(''),
+    JWT_AUDIENCE: z.string().max(200).default(''),
+    JWT_MAX_LIFETIME_SECONDS: positiveInt.max(31_536_000).default(86_400),
+    OPS_TOKEN: optionalToken,
     HEALTH_CHECK_TIMEOUT_MS: positiveInt.max(30_000).default(1_500),
+    HEALTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    DASHBOARD_TOKEN: optionalToken,
+    DASHBOARD_MAX_VIEWERS: positiveInt.max(100_000).default(100),
+    DASHBOARD_INTERVAL_MS: positiveInt.max(60_000).default(1_000),
   })
   .superRefine((c, ctx) => {
+    if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
+      });
+    }
     if (c.NODE_ENV !== 'production') return;
     if (c.JWT_SECRET === EXAMPLE_JWT_SECRET) {
       ctx.addIssue({

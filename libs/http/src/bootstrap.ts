@@ -6,7 +6,7 @@ import { AppConfig, ConfigError, loadConfig } from '@app/config';
 import { CORRELATION_HEADER, JsonLogger, collectProcessMetrics, withCorrelation } from '@app/observability';
 import { serveApiDocs } from './api-docs';
 import { HttpErrorFilter } from './http-error.filter';
-import { HotRoutes, serverWithHotRoutes } from './hot-routes';
+import { HotRoutes, attachHotRoutes, serverWithHotRoutes } from './hot-routes';
 import { RefuseUnparsedBodies, acceptJsonBodiesOnly } from './json-body';
 import { correlationIdFor, observeHttp } from './request-context';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './wire-errors';
@@ -25,23 +25,29 @@ export async function createService(
 ): Promise<NestFastifyApplication> {
   const config = loadConfig();
   collectProcessMetrics(service);
-  // Filled in once the application exists; the server asks for it only when requests come.
-  const hot: { routes?: HotRoutes } = {};
+  const hotRoutes = new HotRoutes();
   const adapter = new FastifyAdapter({
-    serverFactory: serverWithHotRoutes(() => hot.routes),
+    serverFactory: serverWithHotRoutes(hotRoutes),
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // Fastify's requestTimeout defaults to 0 (none): a client trickling bytes would hold its connection
+    // forever. Node checks these deadlines every connectionsCheckingInterval (30 s by default).
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    http: {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
     frameworkErrors,
     clientErrorHandler,
     requestIdHeader: CORRELATION_HEADER,
     genReqId: () => randomUUID(),
   });
+  attachHotRoutes(adapter.getInstance(), hotRoutes);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new JsonLogger(service, config.LOG_LEVEL),
     bodyParser: false, // ours: JSON only (see acceptJsonBodiesOnly)
   });
-  hot.routes = app.get(HotRoutes, { strict: false });
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonBodiesOnly(fastify);
   await serveApiDocs(app, service);

@@ -1,5 +1,4 @@
-import { Injectable } from '@nestjs/common';
-import type { FastifyServerFactory, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyServerFactory, FastifyServerOptions } from 'fastify';
 import { IncomingMessage, RequestListener, Server, ServerResponse, createServer } from 'node:http';
 
 /**
@@ -12,7 +11,6 @@ export interface HotRoute {
 }
 
 /** The service's hot routes, tried in order before Fastify sees a request. */
-@Injectable()
 export class HotRoutes {
   private readonly routes: HotRoute[] = [];
 
@@ -26,14 +24,26 @@ export class HotRoutes {
   }
 }
 
+const registries = new WeakMap<FastifyInstance, HotRoutes>();
+
+/** The hot routes of the server behind `fastify` (a provider adds its route on init), if it has any. */
+export function hotRoutesOf(fastify: FastifyInstance): HotRoutes | undefined {
+  return registries.get(fastify);
+}
+
+/** Gives `fastify` its registry of hot routes, served ahead of it by a server from `serverWithHotRoutes`. */
+export function attachHotRoutes(fastify: FastifyInstance, hotRoutes: HotRoutes): void {
+  registries.set(fastify, hotRoutes);
+}
+
 /**
  * Fastify's `serverFactory`: the HTTP server Fastify would make (same options and timeouts), with the hot
- * routes (looked up when a request comes, once the application exists) in front of Fastify's handler.
+ * routes in front of Fastify's handler.
  */
-export function serverWithHotRoutes(hotRoutes: () => HotRoutes | undefined): FastifyServerFactory {
+export function serverWithHotRoutes(hotRoutes: HotRoutes): FastifyServerFactory {
   return ((handler: RequestListener, options: FastifyServerOptions & { http?: object }) => {
     const server: Server = createServer(options.http ?? {}, (req, res) => {
-      if (!hotRoutes()?.serve(req, res)) handler(req, res);
+      if (!hotRoutes.serve(req, res)) handler(req, res);
     });
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
     if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;

@@ -5,7 +5,6 @@ import { KafkaModule } from '@app/kafka';
 import { ObservabilityModule } from '@app/observability';
 import { RedisModule } from '@app/redis';
 import { StockModule } from '@app/stock';
-import { HotRoutes } from './hot-routes';
 
 /** What every service stands on: configuration, health and metrics, Redis, PostgreSQL, Kafka, stock. */
 @Module({})
@@ -13,9 +12,6 @@ export class ServiceModule {
   static forRoot(service: string): DynamicModule {
     return {
       module: ServiceModule,
-      global: true, // the hot routes of the HTTP server: one registry per service
-      providers: [HotRoutes],
-      exports: [HotRoutes],
       imports: [
         ConfigModule,
         ObservabilityModule,

@@ -4,17 +4,25 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 export type HealthCheck = () => Promise<unknown>;
 export interface DependencyHealth {
   status: 'up' | 'down';
-  latencyMs: number;
+  latencyMs?: number;
   error?: string;
+}
+export interface HealthReport {
+  status: 'up' | 'down';
+  checks: Record<string, DependencyHealth>;
 }
 
 /**
  * Each infrastructure provider registers a cheap probe of its dependency here;
- * `/health` runs them all in parallel, each bounded by HEALTH_CHECK_TIMEOUT_MS.
+ * `/health` runs them all in parallel, each bounded by HEALTH_CHECK_TIMEOUT_MS. The report is shared by
+ * concurrent callers and kept HEALTH_CACHE_MS: however often /health is called, each dependency sees at
+ * most one probe per interval (on the order-service a probe takes a connection from the pool that /pay
+ * and the intake need).
  */
 @Injectable()
 export class HealthRegistry {
   private readonly checks = new Map<string, HealthCheck>();
+  private last?: { report: Promise<HealthReport>; at: number };
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -22,7 +30,15 @@ export class HealthRegistry {
     this.checks.set(dependency, check);
   }
 
-  async report(): Promise<{ status: 'up' | 'down'; checks: Record<string, DependencyHealth> }> {
+  report(): Promise<HealthReport> {
+    const now = performance.now();
+    if (this.last && now - this.last.at < this.config.HEALTH_CACHE_MS) return this.last.report;
+    const report = this.probeAll();
+    this.last = { report, at: now };
+    return report;
+  }
+
+  private async probeAll(): Promise<HealthReport> {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, check]) => [name, await this.probe(check)] as const),
     );

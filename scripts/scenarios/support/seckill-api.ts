@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { signBuyerToken } from '@app/auth';
+import { signBuyerToken, tokenPolicy } from '@app/auth';
 import { AppConfig } from '@app/config';
 
 /**
@@ -42,8 +42,8 @@ export class SeckillApi {
     this.cancelService = `http://127.0.0.1:${config.CANCEL_SERVICE_PORT}`;
   }
 
-  /** A fresh activity, open from a minute ago for an hour (admin API); returns its id. */
-  async createActivity(input: { name: string; stock: number; payTimeoutSeconds?: number }): Promise<number> {
+  /** A fresh activity, open from a minute ago for an hour unless told otherwise (admin API); returns its id. */
+  async createActivity(input: ActivityInput): Promise<number> {
     const { status, body } = await this.call<{ id: number }>(`${this.gateway}/api/activities`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.config.ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -52,19 +52,39 @@ export class SeckillApi {
         stock: input.stock,
         perUserLimit: 1,
         payTimeoutSeconds: input.payTimeoutSeconds ?? 900,
-        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        startsAt: (input.startsAt ?? new Date(Date.now() - 60_000)).toISOString(),
         endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        ...(input.purchaseToken ? { purchaseToken: true, challengeBits: input.challengeBits ?? 0 } : {}),
       }),
     });
     if (status !== 201) throw new Error(`activity not created: ${status} ${JSON.stringify(body)}`);
     return body.id;
   }
 
-  purchase(activityId: number, userId: string, gateway = this.gateway): Promise<Reply<PurchaseAnswer>> {
+  purchase(
+    activityId: number,
+    userId: string,
+    gateway = this.gateway,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<PurchaseAnswer>> {
     return this.call(`${gateway}/api/seckill/${activityId}`, {
       method: 'POST',
-      headers: { authorization: this.bearer(userId), 'content-type': 'application/json' },
+      headers: { authorization: this.bearer(userId), 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ quantity: 1 }),
+    });
+  }
+
+  /** A step before the purchase in an activity with defences: `challenge` or `token` (see docs/openapi.yaml). */
+  ask<T extends { code?: string }>(
+    step: 'challenge' | 'token',
+    activityId: number,
+    userId: string,
+    proof: { challenge?: string; solution?: string } = {},
+  ): Promise<Reply<T>> {
+    return this.call(`${this.gateway}/api/seckill/${activityId}/${step}`, {
+      method: 'POST',
+      headers: { authorization: this.bearer(userId), 'content-type': 'application/json' },
+      body: JSON.stringify(proof),
     });
   }
 
@@ -84,7 +104,10 @@ export class SeckillApi {
 
   /** Prometheus text of one service's `/metrics`. */
   async metrics(service: string): Promise<string> {
-    const { status, text } = await this.send(`${service}/metrics`, { method: 'GET', headers: {} });
+    const headers: Record<string, string> = this.config.OPS_TOKEN
+      ? { authorization: `Bearer ${this.config.OPS_TOKEN}` }
+      : {};
+    const { status, text } = await this.send(`${service}/metrics`, { method: 'GET', headers });
     if (status !== 200) throw new Error(`${service}/metrics answered ${status}`);
     return text;
   }
@@ -100,7 +123,10 @@ export class SeckillApi {
 
   private bearer(userId: string): string {
     let token = this.tokens.get(userId);
-    if (!token) this.tokens.set(userId, (token = signBuyerToken(userId, this.config.JWT_SECRET, 600)));
+    if (!token) {
+      token = signBuyerToken(userId, this.config.JWT_SECRET, 600, tokenPolicy(this.config));
+      this.tokens.set(userId, token);
+    }
     return `Bearer ${token}`;
   }
 
@@ -122,6 +148,15 @@ export class SeckillApi {
       req.end(body);
     });
   }
+}
+
+export interface ActivityInput {
+  name: string;
+  stock: number;
+  payTimeoutSeconds?: number;
+  startsAt?: Date;
+  purchaseToken?: boolean;
+  challengeBits?: number;
 }
 
 interface Request {

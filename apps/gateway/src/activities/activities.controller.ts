@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '@app/auth';
 import { ZodValidationPipe } from '@app/http';
+import { ReadLimitGuard } from '../risk/read-limit.guard';
 import { ActivitiesService, ActivityView } from './activities.service';
 import { CreateActivityDto, activityIdSchema, createActivitySchema } from './create-activity.dto';
 import { UpdateActivityDto, updateActivitySchema } from './update-activity.dto';
@@ -29,6 +30,7 @@ export class ActivitiesController {
   }
 
   @Get(':id')
+  @UseGuards(ReadLimitGuard)
   get(
     @Param('id', new ZodValidationPipe(activityIdSchema, 'activity id')) id: number,
   ): Promise<ActivityView> {

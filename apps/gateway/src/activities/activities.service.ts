@@ -19,6 +19,8 @@ export interface ActivityView {
   endsAt: Date;
   perUserLimit: number;
   payTimeoutSeconds: number;
+  purchaseToken: boolean;
+  challengeBits: number;
 }
 
 @Injectable()
@@ -63,6 +65,10 @@ export class ActivitiesService {
 
   private view(a: ActivityEntity, remainingStock: number): ActivityView {
     const { id, name, stock, startsAt, endsAt, perUserLimit, payTimeoutSeconds } = a;
-    return { id, name, stock, remainingStock, startsAt, endsAt, perUserLimit, payTimeoutSeconds };
+    const { purchaseToken, challengeBits } = a;
+    return {
+      ...{ id, name, stock, remainingStock, startsAt, endsAt, perUserLimit, payTimeoutSeconds },
+      ...{ purchaseToken, challengeBits },
+    };
   }
 }

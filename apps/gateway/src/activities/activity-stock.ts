@@ -11,6 +11,9 @@ import { RISK_CHANNELS, formatActivityChange } from '../risk/risk-channels';
 export async function warmActivity(redis: RedisService, activity: ActivityEntity): Promise<void> {
   const k = stockKeys(activity.id);
   const window = { startsAt: activity.startsAt.getTime(), endsAt: activity.endsAt.getTime() };
+  const defences = activity.purchaseToken
+    ? { purchaseToken: true, challengeBits: activity.challengeBits }
+    : {};
   await redis.client
     .multi()
     .hset(k.meta, {
@@ -18,9 +21,11 @@ export async function warmActivity(redis: RedisService, activity: ActivityEntity
       perUserLimit: activity.perUserLimit,
       payTimeoutSeconds: activity.payTimeoutSeconds,
       stock: activity.stock,
+      purchaseToken: activity.purchaseToken ? 1 : 0,
+      challengeBits: activity.challengeBits,
     })
     .set(k.stock, activity.stock, 'NX')
     .sadd(ACTIVE_ACTIVITIES_KEY, activity.id)
-    .publish(RISK_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window }))
+    .publish(RISK_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window, ...defences }))
     .exec();
 }

@@ -15,9 +15,17 @@ export const createActivitySchema = z
     perUserLimit: z.number().int().min(1).max(1_000).default(1),
     /** Seconds a buyer has to pay before the order is cancelled and its stock released. */
     payTimeoutSeconds: z.number().int().min(1).max(86_400).default(900),
+    /** Purchases need a short-lived purchase token, issued from the sale's start (off by default). */
+    purchaseToken: z.boolean().default(false),
+    /** Leading zero bits of a proof-of-work asked before the token; 0 = none. Needs purchaseToken. */
+    challengeBits: z.number().int().min(0).max(32).default(0),
   })
   .strict()
-  .refine((a) => a.endsAt > a.startsAt, { path: ['endsAt'], message: 'must be after startsAt' });
+  .refine((a) => a.endsAt > a.startsAt, { path: ['endsAt'], message: 'must be after startsAt' })
+  .refine((a) => a.challengeBits === 0 || a.purchaseToken, {
+    path: ['challengeBits'],
+    message: 'a challenge needs purchaseToken: true (the challenge is solved to get the token)',
+  });
 
 export type CreateActivityDto = z.infer<typeof createActivitySchema>;
 

@@ -1,10 +1,24 @@
-import { Controller, Get, Header, MessageEvent, Query, Sse } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  Inject,
+  MessageEvent,
+  Query,
+  Sse,
+  UseGuards,
+} from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Observable, exhaustMap, from, interval, startWith } from 'rxjs';
+import { Observable, exhaustMap, finalize, from, interval, map, startWith } from 'rxjs';
 import { z } from 'zod';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { parseWith } from '@app/http';
-import { DashboardService, DashboardSnapshot } from './dashboard.service';
+import { ReadLimitGuard } from '../risk/read-limit.guard';
+import { DashboardAccess } from './dashboard-access';
+import { DashboardFeed, SNAPSHOT_UNAVAILABLE } from './dashboard.feed';
+import { DashboardSnapshot } from './dashboard.service';
 
 const page = readFileSync(join(__dirname, 'dashboard.html'), 'utf8');
 // The browser build sits next to the package's main file (its `exports` map does not list it).
@@ -14,11 +28,16 @@ const activityQuery = z
   .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
   .transform(Number)
   .optional();
+const tokenQuery = z.string().max(200).optional();
 
 /** A live view of a sale: `/dashboard?activity=<id>` (the latest activity by default). */
 @Controller('dashboard')
 export class DashboardController {
-  constructor(private readonly dashboard: DashboardService) {}
+  constructor(
+    private readonly feed: DashboardFeed,
+    private readonly access: DashboardAccess,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
@@ -34,25 +53,33 @@ export class DashboardController {
   }
 
   @Get('snapshot')
-  snapshot(@Query('activity') activity?: string): Promise<DashboardSnapshot> {
-    return this.dashboard.snapshot(parseWith(activityQuery, activity, 'activity'));
+  @UseGuards(ReadLimitGuard)
+  snapshot(
+    @Query('activity') activity?: string,
+    @Query('token') token?: string,
+    @Headers('authorization') authorization?: string,
+  ): Promise<DashboardSnapshot | typeof SNAPSHOT_UNAVAILABLE> {
+    this.access.check(parseWith(tokenQuery, token, 'token'), authorization);
+    return this.feed.latest(parseWith(activityQuery, activity, 'activity'));
   }
 
-  /** Server-sent events: one snapshot a second for as long as the page is open. */
+  /** Server-sent events: the activity's shared snapshot, every interval, while the page is open. */
   @Sse('events')
-  events(@Query('activity') activity?: string): Observable<MessageEvent> {
+  @UseGuards(ReadLimitGuard)
+  events(
+    @Query('activity') activity?: string,
+    @Query('token') token?: string,
+    @Headers('authorization') authorization?: string,
+  ): Observable<MessageEvent> {
+    this.access.check(parseWith(tokenQuery, token, 'token'), authorization);
     const id = parseWith(activityQuery, activity, 'activity');
-    return interval(1_000).pipe(
+    const leave = this.access.admit();
+    return interval(this.config.DASHBOARD_INTERVAL_MS).pipe(
       startWith(0),
       // exhaustMap, not switchMap: a snapshot slower than the tick (a busy database) must still be shown.
-      exhaustMap(() =>
-        from(
-          this.dashboard.snapshot(id).then(
-            (data) => ({ data }),
-            (err: Error) => ({ data: { error: err.message } }),
-          ),
-        ),
-      ),
+      exhaustMap(() => from(this.feed.latest(id))),
+      map((data) => ({ data })),
+      finalize(leave),
     );
   }
 }

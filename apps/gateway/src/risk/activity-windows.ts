@@ -6,7 +6,17 @@ import { ChangeCounter } from './change-counter';
 export interface ActivityWindow {
   startsAt: number;
   endsAt: number;
+  /** the activity's bot defences, when it has any (set at creation, never changed) */
+  defences?: PurchaseDefences;
 }
+export interface PurchaseDefences {
+  /** purchases need a purchase token */
+  token: boolean;
+  /** leading zero bits of the proof-of-work asked before a token; 0 = none */
+  challengeBits: number;
+}
+/** The meta fields a window is read from (HMGET order of parseWindow). */
+export const WINDOW_FIELDS = ['startsAt', 'endsAt', 'purchaseToken', 'challengeBits'] as const;
 export type WindowVerdict = 'OPEN' | 'NOT_FOUND' | 'NOT_STARTED' | 'ENDED';
 
 /** The same rule as reserve.lua: open from startsAt (inclusive) to endsAt (exclusive). */
@@ -17,8 +27,10 @@ export function judgeWindow(window: ActivityWindow | null, now: number): WindowV
   return 'OPEN';
 }
 
-/** Activities remembered at most (unknown ids included): a bot trying ids cannot grow memory. */
+/** Activities remembered at most: a bot trying ids cannot grow memory. */
 const MAX_ENTRIES = 10_000;
+/** Unknown ids remembered at most, apart: ids nobody created never push a real activity out. */
+const MAX_UNKNOWN = 1_000;
 
 /**
  * In-process copy of each activity's sale window, so a purchase outside it is answered without Redis.
@@ -27,15 +39,27 @@ const MAX_ENTRIES = 10_000;
  */
 @Injectable()
 export class ActivityWindows {
-  private readonly entries = new Map<number, ActivityWindow | null>();
+  private readonly entries = new Map<number, ActivityWindow>();
+  private readonly unknown = new Set<number>();
   private readonly loading = new Map<number, Promise<ActivityWindow | null>>();
   readonly changes = new ChangeCounter<number>();
 
   constructor(private readonly redis: RedisService) {}
 
+  /** The cached window (null: known unknown), or undefined when `get` would have to read it. */
+  cached(activityId: number): ActivityWindow | null | undefined {
+    return this.entries.get(activityId) ?? (this.unknown.has(activityId) ? null : undefined);
+  }
+
+  /** True when `get` would read Redis (neither cached nor being read): the caller's limits come first. */
+  needsRead(activityId: number): boolean {
+    return !this.entries.has(activityId) && !this.unknown.has(activityId) && !this.loading.has(activityId);
+  }
+
   /** Cached, or read once from Redis (concurrent first purchases share that one read). */
   get(activityId: number): ActivityWindow | null | Promise<ActivityWindow | null> {
     if (this.entries.has(activityId)) return this.entries.get(activityId)!;
+    if (this.unknown.has(activityId)) return null;
     let load = this.loading.get(activityId);
     if (!load) {
       load = this.load(activityId).finally(() => this.loading.delete(activityId));
@@ -47,7 +71,9 @@ export class ActivityWindows {
   /** A change pushed on the activity channel: it is the newest state, applied as is. */
   applyChange(activityId: number, window: ActivityWindow): void {
     this.changes.bump(activityId);
-    this.remember(activityId, window);
+    // Defences are set once, at creation: an update's message need not repeat them.
+    const defences = window.defences ?? this.entries.get(activityId)?.defences;
+    this.remember(activityId, defences ? { ...window, defences } : window);
   }
 
   /** A read of Redis (first use or refresh), applied unless a pushed change overtook it. */
@@ -57,32 +83,35 @@ export class ActivityWindows {
 
   /** What the periodic refresh re-reads: activities not over yet (an end only ever moves earlier). */
   notOver(now: number): number[] {
-    return [...this.entries].filter(([, w]) => w !== null && now < w.endsAt).map(([id]) => id);
+    return [...this.entries].filter(([, w]) => now < w.endsAt).map(([id]) => id);
   }
 
   /** Unknown ids are remembered until the next refresh only: a create whose message was lost shows up. */
   forgetUnknown(): void {
-    for (const [id, window] of this.entries) if (window === null) this.entries.delete(id);
+    this.unknown.clear();
   }
 
   private async load(activityId: number): Promise<ActivityWindow | null> {
     const stamp = this.changes.stamp(activityId);
-    const window = parseWindow(
-      await this.redis.client.hmget(stockKeys(activityId).meta, 'startsAt', 'endsAt'),
-    );
+    const window = parseWindow(await this.redis.client.hmget(stockKeys(activityId).meta, ...WINDOW_FIELDS));
     this.applyRead(activityId, window, stamp);
-    return this.entries.has(activityId) ? this.entries.get(activityId)! : window;
+    return this.entries.get(activityId) ?? (this.unknown.has(activityId) ? null : window);
   }
 
   private remember(activityId: number, window: ActivityWindow | null): void {
     this.entries.delete(activityId);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(activityId, window);
+    this.unknown.delete(activityId);
+    const [map, max] = window ? [this.entries, MAX_ENTRIES] : [this.unknown, MAX_UNKNOWN];
+    if (map.size >= max) map.delete(map.keys().next().value!);
+    if (window) this.entries.set(activityId, window);
+    else this.unknown.add(activityId);
   }
 }
 
-/** Redis meta's `startsAt`, `endsAt` (HMGET answer) as a window, or null when the activity is unknown. */
-export function parseWindow([startsAt, endsAt]: (string | null)[]): ActivityWindow | null {
+/** Redis meta's WINDOW_FIELDS (HMGET answer) as a window, or null when the activity is unknown. */
+export function parseWindow([startsAt, endsAt, token, bits]: (string | null)[]): ActivityWindow | null {
   if (startsAt === null || endsAt === null) return null;
-  return { startsAt: Number(startsAt), endsAt: Number(endsAt) };
+  const window: ActivityWindow = { startsAt: Number(startsAt), endsAt: Number(endsAt) };
+  if (token === '1') window.defences = { token: true, challengeBits: Number(bits ?? 0) };
+  return window;
 }

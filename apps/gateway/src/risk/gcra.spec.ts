@@ -56,10 +56,20 @@ describe('GCRA rate limiter (injected clock)', () => {
     expect(limiter.size).toBe(1);
   });
 
-  it('when more keys arrive than it may track, then the oldest is forgotten and memory stays bounded', () => {
-    const limiter = new GcraLimiter({ perSecond: 1, burst: 1 }, 3);
-    for (const ip of ['a', 'b', 'c', 'd']) limiter.take(ip, t0);
-    expect(limiter.size).toBe(3);
-    expect(limiter.take('a', t0)).toBe(0); // forgotten, so rested again
+  it('when more keys arrive than it may track, then memory stays bounded', () => {
+    const limiter = new GcraLimiter({ perSecond: 1, burst: 1 }, 10);
+    for (let i = 0; i < 100; i++) limiter.take(`ip-${i}`, t0);
+    expect(limiter.size).toBeLessThanOrEqual(10);
+  });
+
+  it('when a throttled address is followed by 200k other addresses, then it stays throttled', () => {
+    const limiter = new GcraLimiter({ perSecond: 1, burst: 3 }, 100_000);
+    while (limiter.take('victim-of-its-own-flood', t0) === 0);
+    let admitted = 0;
+    for (let i = 0; i < 200_000; i++)
+      if (limiter.take(`2001:db8::${i.toString(16)}`, t0 + 1) === 0) admitted++;
+    expect(admitted).toBe(200_000);
+    expect(limiter.take('victim-of-its-own-flood', t0 + 2)).toBeGreaterThan(0);
+    expect(limiter.size).toBeLessThanOrEqual(100_000);
   });
 });

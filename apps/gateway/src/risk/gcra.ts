@@ -20,7 +20,7 @@ export class GcraLimiter {
 
   constructor(
     private readonly limit: RateLimit,
-    /** keys tracked at most: beyond it the oldest is forgotten (memory stays bounded under a spoofed flood) */
+    /** keys tracked at most: beyond it the least indebted are forgotten (memory stays bounded under a flood) */
     private readonly maxKeys = 100_000,
   ) {
     this.interval = limit.perSecond > 0 ? 1000 / limit.perSecond : 0;
@@ -32,7 +32,7 @@ export class GcraLimiter {
     const next = Math.max(this.tat.get(key) ?? now, now) + this.interval;
     const admittedFrom = next - this.interval * this.limit.burst;
     if (now < admittedFrom) return Math.ceil(admittedFrom - now);
-    if (!this.tat.has(key) && this.tat.size >= this.maxKeys) this.forgetOldest();
+    if (!this.tat.has(key) && this.tat.size >= this.maxKeys) this.makeRoom(now);
     this.tat.set(key, next);
     return 0;
   }
@@ -46,8 +46,17 @@ export class GcraLimiter {
     return this.tat.size;
   }
 
-  private forgetOldest(): void {
-    const oldest = this.tat.keys().next();
-    if (!oldest.done) this.tat.delete(oldest.value);
+  /**
+   * Forgets rested keys, else the tenth of the keys with the earliest TAT: those closest to rested, so
+   * forgetting them gives the least back. Forgetting the oldest inserted instead let a throttled address
+   * be reset by any 100k fresh ones (rotating IPv6 addresses cost nothing). Sorting 100k numbers once per
+   * tenth of the table filled keeps the cost per new key small.
+   */
+  private makeRoom(now: number): void {
+    this.prune(now);
+    if (this.tat.size < this.maxKeys) return;
+    const tats = Float64Array.from(this.tat.values()).sort();
+    const cut = tats[Math.max(0, Math.floor(tats.length / 10) - 1)];
+    for (const [key, tat] of this.tat) if (tat <= cut) this.tat.delete(key);
   }
 }

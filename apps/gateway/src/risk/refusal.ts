@@ -1,4 +1,5 @@
-import { ErrorBody } from '@app/http';
+import { AppError, ErrorBody } from '@app/http';
+import { TokenVerdict, tokenAnswer } from '../defences/defence-errors';
 
 /** Why a purchase was refused, finer than the public code (metrics and logs use it). */
 export type RefusalReason =
@@ -11,6 +12,8 @@ export type RefusalReason =
   | 'RATE_LIMITED_IP'
   | 'RATE_LIMITED_USER'
   | 'ADMISSION_LIMITED'
+  | 'LOOKUP_LIMITED'
+  | 'PURCHASE_TOKEN'
   | 'ALREADY_PURCHASED'
   | 'OVER_LIMIT'
   | 'IDEMPOTENCY_KEY_REUSED';
@@ -30,6 +33,8 @@ export interface Refusal {
   readonly orderId?: string;
   /** rate limits: when a retry could be admitted (sent as Retry-After) */
   readonly retryAfterMs?: number;
+  /** PURCHASE_TOKEN: what was wrong with it */
+  readonly token?: TokenVerdict;
 }
 
 export function refuse(
@@ -40,8 +45,10 @@ export function refuse(
   return { reason, decidedBy, ...extra };
 }
 
-/** The refusals that carry nothing but their reason, made once (the sold-out answer above all). */
-/** Frozen: a frozen refusal is always the same answer, which the purchase route serialises only once. */
+/**
+ * The refusals that carry nothing but their reason, made once (the sold-out answer above all). Frozen: a
+ * frozen refusal is always the same answer, which the purchase route serialises only once.
+ */
 export const MEMORY_REFUSALS = {
   SOLD_OUT: Object.freeze(refuse('SOLD_OUT', 'memory')),
   BLOCKED_USER: Object.freeze(refuse('BLOCKED_USER', 'memory')),
@@ -85,6 +92,14 @@ export function refusalAnswer(r: Refusal): RefusalAnswer {
         'the sale is admitting buyers at its maximum rate; retry shortly',
         r.retryAfterMs,
       );
+    case 'LOOKUP_LIMITED':
+      return tooMany(
+        'lookup',
+        'too many purchases of activities not seen yet; retry shortly',
+        r.retryAfterMs,
+      );
+    case 'PURCHASE_TOKEN':
+      return tokenAnswer(r.token!);
     case 'ALREADY_PURCHASED':
       return {
         status: 409,
@@ -104,4 +119,10 @@ export function refusalAnswer(r: Refusal): RefusalAnswer {
         },
       };
   }
+}
+
+/** A refusal as an error, for the routes that answer by throwing (the Nest controllers). */
+export function refusalError(r: Refusal): AppError {
+  const { status, body } = refusalAnswer(r);
+  return new AppError(body.code, status, body.message, body.details);
 }

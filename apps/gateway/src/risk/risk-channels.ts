@@ -10,7 +10,10 @@ export const RISK_CHANNELS = {
    * activity-update.lua on a top-up.
    */
   stock: 'seckill:stock-changes',
-  /** `{"id":…,"startsAt":…,"endsAt":…}` (epoch ms): an activity was created or updated. */
+  /**
+   * `{"id":…,"startsAt":…,"endsAt":…}` (epoch ms; plus `"purchaseToken":true,"challengeBits":…` at the
+   * creation of an activity with defences): an activity was created or updated.
+   */
   activity: 'seckill:activity-changes',
   /** the blacklist's new version: reload it. */
   blacklist: 'seckill:blacklist-changes',
@@ -30,6 +33,8 @@ export interface ActivityChange {
   id: number;
   startsAt: number;
   endsAt: number;
+  purchaseToken?: boolean;
+  challengeBits?: number;
 }
 
 export function formatActivityChange(change: ActivityChange): string {
@@ -38,9 +43,16 @@ export function formatActivityChange(change: ActivityChange): string {
 
 export function parseActivityChange(message: string): ActivityChange | null {
   try {
-    const { id, startsAt, endsAt } = JSON.parse(message) as Partial<ActivityChange>;
+    const { id, startsAt, endsAt, purchaseToken, challengeBits } = JSON.parse(
+      message,
+    ) as Partial<ActivityChange>;
     const numbers = [id, startsAt, endsAt].every((n) => typeof n === 'number' && Number.isFinite(n));
-    return numbers ? { id: id!, startsAt: startsAt!, endsAt: endsAt! } : null;
+    if (!numbers) return null;
+    const change: ActivityChange = { id: id!, startsAt: startsAt!, endsAt: endsAt! };
+    if (purchaseToken === true) {
+      Object.assign(change, { purchaseToken, challengeBits: Number(challengeBits) || 0 });
+    }
+    return change;
   } catch {
     return null;
   }

@@ -8,7 +8,7 @@ import { SoldOutFlags } from './sold-out-flags';
 
 const T0 = 1_700_000_000_000;
 
-function chain(ipLimit = { perSecond: 1, burst: 2 }) {
+function chain(ipLimit = { perSecond: 1, burst: 2 }, lookups = { perSecond: 0, burst: 1 }) {
   const hmget = jest.fn(async () => [String(T0 - 1_000), String(T0 + 60_000)]);
   const windows = new ActivityWindows({ client: { hmget } } as unknown as RedisService);
   const soldOut = new SoldOutFlags();
@@ -16,8 +16,11 @@ function chain(ipLimit = { perSecond: 1, burst: 2 }) {
   const config = {
     RATE_LIMIT_IP_PER_SECOND: ipLimit.perSecond,
     RATE_LIMIT_IP_BURST: ipLimit.burst,
+    RATE_LIMIT_LOOKUP_PER_SECOND: lookups.perSecond,
+    RATE_LIMIT_LOOKUP_BURST: lookups.burst,
   } as AppConfig;
-  return { checks: new RiskChecks(config, windows, soldOut, blacklist), windows, soldOut, blacklist };
+  const checks = new RiskChecks(config, windows, soldOut, blacklist);
+  return { checks, windows, soldOut, blacklist, hmget };
 }
 
 const attempt = (over: Partial<PurchaseAttempt> = {}): PurchaseAttempt => ({
@@ -94,10 +97,29 @@ describe('risk chain (in process)', () => {
   });
 
   it('when a refusal happens early in the chain, then the later checks spend nothing (the IP budget is kept)', async () => {
-    const { checks, soldOut } = chain({ perSecond: 1, burst: 1 });
+    const { checks, soldOut, windows } = chain({ perSecond: 1, burst: 1 });
+    await windows.get(1);
     soldOut.applyChange(1, 0);
     for (let i = 0; i < 10; i++) await refusal(checks.screen(attempt()));
     soldOut.applyChange(1, 5);
     await expect(refusal(checks.screen(attempt()))).resolves.toBe('admitted');
+  });
+
+  it('when an activity is not cached, then the IP limit is spent before Redis is read', async () => {
+    const { checks, hmget } = chain({ perSecond: 1, burst: 1 });
+    await checks.screen(attempt({ activityId: 7 }));
+    const refused = await refusal(checks.screen(attempt({ activityId: 8 })));
+    expect(refused).toBe('429 RATE_LIMITED RATE_LIMITED_IP');
+    expect(hmget).toHaveBeenCalledTimes(1);
+  });
+
+  it('when callers from many addresses try ids not cached, then reads stop at the lookup limit', async () => {
+    const { checks, hmget } = chain({ perSecond: 0, burst: 1 }, { perSecond: 1, burst: 3 });
+    const results = [];
+    for (let i = 0; i < 10; i++) {
+      results.push(await refusal(checks.screen(attempt({ activityId: 100 + i, ip: `192.0.2.${i}` }))));
+    }
+    expect(results.filter((r) => r === '429 RATE_LIMITED LOOKUP_LIMITED')).toHaveLength(7);
+    expect(hmget).toHaveBeenCalledTimes(3);
   });
 });

@@ -34,6 +34,7 @@ export interface PurchaseAttempt {
 @Injectable()
 export class RiskChecks {
   private readonly ipLimits: GcraLimiter;
+  private readonly lookups: GcraLimiter;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -45,19 +46,29 @@ export class RiskChecks {
       perSecond: config.RATE_LIMIT_IP_PER_SECOND,
       burst: config.RATE_LIMIT_IP_BURST,
     });
+    this.lookups = new GcraLimiter(
+      { perSecond: config.RATE_LIMIT_LOOKUP_PER_SECOND, burst: config.RATE_LIMIT_LOOKUP_BURST },
+      1,
+    );
   }
 
   /**
    * The refusal of the first check that fails, or undefined: admitted to the reservation script. Touches
    * Redis only on the first purchase of an activity this instance has never seen (to learn its window),
-   * and returns a promise only then.
+   * behind the limits that guard such reads, and returns a promise only then.
    */
   screen(a: PurchaseAttempt): Refusal | undefined | Promise<Refusal | undefined> {
+    const lookup = this.windows.needsRead(a.activityId);
+    if (lookup) {
+      const limited = this.beforeLookup(a);
+      if (limited) return limited;
+    }
     const window = this.windows.get(a.activityId);
-    return window instanceof Promise ? window.then((w) => this.judge(a, w)) : this.judge(a, window);
+    if (window instanceof Promise) return window.then((w) => this.judge(a, w, lookup));
+    return this.judge(a, window, lookup);
   }
 
-  private judge(a: PurchaseAttempt, window: ActivityWindow | null): Refusal | undefined {
+  private judge(a: PurchaseAttempt, window: ActivityWindow | null, limited: boolean): Refusal | undefined {
     const verdict = judgeWindow(window, a.now);
     if (verdict === 'NOT_FOUND') return refuse(verdict, 'memory', { activityId: a.activityId });
     if (verdict !== 'OPEN') return MEMORY_REFUSALS[verdict];
@@ -66,9 +77,41 @@ export class RiskChecks {
     if (!a.idempotent && this.soldOut.isSoldOut(a.activityId)) return MEMORY_REFUSALS.SOLD_OUT;
     const blocked = this.blacklist.blocked(a.userId, a.ip);
     if (blocked) return blocked === 'user' ? MEMORY_REFUSALS.BLOCKED_USER : MEMORY_REFUSALS.BLOCKED_IP;
+    return limited ? undefined : this.limitIp(a);
+  }
+
+  /**
+   * An activity this instance has not cached costs a Redis read: the caller's per-IP limit and a limit on
+   * such reads across all callers come first (rotating ids, or addresses, cannot drive unbounded reads).
+   */
+  private beforeLookup(a: Pick<PurchaseAttempt, 'ip' | 'now'>): Refusal | undefined {
+    const limited = this.limitIp(a);
+    if (limited) return limited;
+    const wait = this.lookups.take('lookup', a.now);
+    return wait > 0 ? refuse('LOOKUP_LIMITED', 'memory', { retryAfterMs: wait }) : undefined;
+  }
+
+  private limitIp(a: Pick<PurchaseAttempt, 'ip' | 'now'>): Refusal | undefined {
     const wait = this.ipLimits.take(a.ip, a.now);
-    if (wait > 0) return refuse('RATE_LIMITED_IP', 'memory', { retryAfterMs: wait });
-    return undefined;
+    return wait > 0 ? refuse('RATE_LIMITED_IP', 'memory', { retryAfterMs: wait }) : undefined;
+  }
+
+  /**
+   * The activity's window for a check that runs before `screen` (the purchase token), or the refusal of
+   * the limits `screen` would put in front of reading it: cached, or read behind those limits.
+   */
+  window(
+    activityId: number,
+    now: number,
+    ip: () => string,
+  ): ActivityWindow | null | Refusal | Promise<ActivityWindow | null> {
+    const cached = this.windows.cached(activityId);
+    if (cached !== undefined) return cached;
+    if (this.windows.needsRead(activityId)) {
+      const limited = this.beforeLookup({ ip: ip(), now });
+      if (limited) return limited;
+    }
+    return this.windows.get(activityId);
   }
 
   /** Forgets rested IPs (called by the periodic refresh). */

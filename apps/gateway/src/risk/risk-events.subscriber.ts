@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ActivityWindows } from './activity-windows';
+import { ActivityWindow, ActivityWindows } from './activity-windows';
 import { BlacklistStore } from './blacklist.store';
-import { RISK_CHANNELS, parseActivityChange, parseStockChange } from './risk-channels';
+import { ActivityChange, RISK_CHANNELS, parseActivityChange, parseStockChange } from './risk-channels';
 import { RiskSync } from './risk-sync';
 import { SoldOutFlags } from './sold-out-flags';
 
@@ -54,11 +54,18 @@ export class RiskEvents implements OnModuleInit, OnApplicationShutdown {
       if (change) this.soldOut.applyChange(change.activityId, change.remaining);
     } else if (channel === RISK_CHANNELS.activity) {
       const change = parseActivityChange(message);
-      if (change) this.windows.applyChange(change.id, { startsAt: change.startsAt, endsAt: change.endsAt });
+      if (change) this.windows.applyChange(change.id, windowOf(change));
     } else if (channel === RISK_CHANNELS.blacklist) {
       this.blacklist
         .reload()
         .catch((err) => this.logger.warn({ msg: 'blacklist reload failed', err: (err as Error).message }));
     }
   }
+}
+
+function windowOf(change: ActivityChange): ActivityWindow {
+  const { startsAt, endsAt, purchaseToken, challengeBits } = change;
+  return purchaseToken
+    ? { startsAt, endsAt, defences: { token: true, challengeBits: challengeBits ?? 0 } }
+    : { startsAt, endsAt };
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { RedisService } from '@app/redis';
 import { stockKeys } from '@app/stock';
-import { ActivityWindows, parseWindow } from './activity-windows';
+import { ActivityWindows, WINDOW_FIELDS, parseWindow } from './activity-windows';
 import { BlacklistStore } from './blacklist.store';
 import { CLOCK, Clock } from './clock';
 import { RiskChecks } from './risk-checks';
@@ -55,7 +55,7 @@ export class RiskSync implements OnApplicationBootstrap, OnModuleDestroy {
     const ids = [...new Set([...this.windows.notOver(now), ...this.soldOut.flagged()])];
     const stamps = ids.map((id) => [this.windows.changes.stamp(id), this.soldOut.changes.stamp(id)]);
     const pipeline = this.redis.client.pipeline();
-    for (const id of ids) pipeline.hmget(stockKeys(id).meta, 'startsAt', 'endsAt').get(stockKeys(id).stock);
+    for (const id of ids) pipeline.hmget(stockKeys(id).meta, ...WINDOW_FIELDS).get(stockKeys(id).stock);
     const [, replies] = await Promise.all([this.blacklist.reload(), ids.length ? pipeline.exec() : null]);
     ids.forEach((id, i) => {
       const [[metaErr, meta], [stockErr, stock]] = replies!.slice(2 * i, 2 * i + 2);

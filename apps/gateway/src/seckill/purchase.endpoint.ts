@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { readBuyerToken } from '@app/auth';
+import { TokenPolicy, readBuyerToken, tokenPolicy } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { UnparsedBody, toErrorResponse, unavailable } from '@app/http';
 import { counter } from '@app/observability';
+import { PurchaseTokens } from '../defences/purchase-tokens';
 import { clientIp } from '../risk/client-ip';
 import { Refusal, refusalAnswer } from '../risk/refusal';
 import { readPurchase } from './purchase.request';
@@ -25,6 +26,8 @@ export interface PurchaseHttpRequest {
   activityId: string;
   body: unknown;
   idempotencyKey: string | string[] | undefined;
+  /** the hidden purchase path's `Purchase-Token` header, for activities that ask for one */
+  purchaseToken: string | string[] | undefined;
   socketAddress: string | undefined;
   forwardedFor: string | string[] | undefined;
   correlationId: string;
@@ -45,15 +48,19 @@ export class PurchaseEndpoint {
   /** A refusal that carries nothing but its reason (frozen, shared) has one answer: serialised once. */
   private readonly answers = new Map<Refusal, PurchaseAnswer>();
   private readonly counters = new Map<string, ReturnType<typeof rejections.labels>>();
+  private readonly policy: TokenPolicy;
 
   constructor(
     private readonly seckill: SeckillService,
+    private readonly purchaseTokens: PurchaseTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.policy = tokenPolicy(config);
+  }
 
   /** The buyer's id, or the 401 to send (before the body is read: a forged token is 401 whatever it sends). */
   authenticate(authorization: string | undefined): string | PurchaseAnswer {
-    const buyer = readBuyerToken(authorization, this.config.JWT_SECRET);
+    const buyer = readBuyerToken(authorization, this.config.JWT_SECRET, this.policy);
     if (typeof buyer === 'string') return buyer;
     this.count('UNAUTHORIZED', 'request');
     return { status: 401, json: JSON.stringify({ code: 'UNAUTHORIZED', message: buyer.refused }) };
@@ -70,6 +77,16 @@ export class PurchaseEndpoint {
       this.count(input.invalid.code, 'request');
       return { status: 400, json: JSON.stringify(input.invalid) };
     }
+    let token = this.purchaseTokens.check({
+      activityId: input.activityId,
+      buyerId,
+      purchaseToken: req.purchaseToken,
+      idempotencyKey: input.idempotencyKey,
+      socketAddress: req.socketAddress,
+      forwardedFor: req.forwardedFor,
+    });
+    if (token instanceof Promise) token = await token;
+    if (token) return this.refused(token);
     const outcome = await this.seckill.purchase({
       ...input,
       userId: buyerId,
@@ -80,8 +97,15 @@ export class PurchaseEndpoint {
       return { status: 202, json: `{"orderId":"${outcome.orderId}","status":"QUEUED"}` };
     }
     if (outcome.kind === 'unavailable') return UNAVAILABLE;
-    this.count(outcome.refusal.reason, outcome.refusal.decidedBy);
-    return this.answerOf(outcome.refusal);
+    return this.refused(outcome.refusal);
+  }
+
+  private refused(refusal: Refusal): PurchaseAnswer {
+    this.count(
+      refusal.reason === 'PURCHASE_TOKEN' ? `PURCHASE_TOKEN_${refusal.token}` : refusal.reason,
+      refusal.decidedBy,
+    );
+    return this.answerOf(refusal);
   }
 
   private answerOf(refusal: Refusal): PurchaseAnswer {

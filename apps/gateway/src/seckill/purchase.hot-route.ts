@@ -4,14 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import {
   HotRoute,
-  HotRoutes,
   JsonBodyParser,
   correlationIdFor,
+  hotRoutesOf,
   jsonBodyParser,
   observeHttp,
   toErrorResponse,
 } from '@app/http';
 import { CORRELATION_HEADER } from '@app/observability';
+import { PURCHASE_TOKEN_HEADER } from '../defences/purchase-tokens';
 import { PurchaseAnswer, PurchaseEndpoint } from './purchase.endpoint';
 import { PURCHASE_PATH } from './purchase.route';
 
@@ -34,16 +35,16 @@ export class PurchaseHotRoute implements HotRoute, OnModuleInit {
   private parse?: JsonBodyParser;
 
   constructor(
-    private readonly hotRoutes: HotRoutes,
     private readonly adapter: HttpAdapterHost,
     private readonly endpoint: PurchaseEndpoint,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
-    if (!fastify) return;
+    const hotRoutes = fastify && hotRoutesOf(fastify);
+    if (!hotRoutes) return; // a server not made by createService: the Fastify route serves every purchase
     this.parse = jsonBodyParser(fastify);
-    this.hotRoutes.add(this);
+    hotRoutes.add(this);
   }
 
   serve(req: IncomingMessage, res: ServerResponse): boolean {
@@ -77,6 +78,7 @@ export class PurchaseHotRoute implements HotRoute, OnModuleInit {
             activityId: path[1],
             body,
             idempotencyKey: headers['idempotency-key'],
+            purchaseToken: headers[PURCHASE_TOKEN_HEADER],
             socketAddress: req.socket.remoteAddress,
             forwardedFor: headers['x-forwarded-for'],
             correlationId,

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PURCHASE_TOKEN_HEADER } from '../defences/purchase-tokens';
 import { PurchaseAnswer, PurchaseEndpoint } from './purchase.endpoint';
 
 type BuyerRequest = FastifyRequest<{ Params: { activityId: string } }> & { buyerId?: string };
@@ -38,6 +39,7 @@ export class PurchaseRoute implements OnModuleInit {
             activityId: req.params.activityId,
             body: req.body,
             idempotencyKey: req.headers['idempotency-key'],
+            purchaseToken: req.headers[PURCHASE_TOKEN_HEADER],
             socketAddress: req.ip,
             forwardedFor: req.headers['x-forwarded-for'],
             correlationId: req.id,

@@ -53,6 +53,7 @@ export class ReservationScript {
       config.RATE_LIMIT_USER_BURST,
       config.ADMISSION_RATE_PER_SECOND,
       config.ADMISSION_BURST,
+      config.CLOCK_SKEW_MAX_MS,
     ];
   }
 

@@ -7,6 +7,8 @@
 --      ARGV[5] idempotency key or ""  ARGV[6] activityId (for the stock channel)
 --      ARGV[7] per-user rate (per second, 0 = off)  ARGV[8] per-user burst
 --      ARGV[9] admission rate (per second, 0 = off)  ARGV[10] admission burst (capacity is at least the stock)
+--      ARGV[11] max clock skew (ms): the window, the per-user limit and the admission bucket judge with
+--      ARGV[4] moved to within this distance of Redis's own clock (TIME); 0 = ARGV[4] as is
 -- Returns {code, orderId, remaining, retryAfterMs}. Codes:
 --   OK                 reserved; orderId is ARGV[1] (also when this very order id was reserved by an earlier
 --                      run of this call whose reply was lost: a retry of the same attempt is answered alike)
@@ -58,6 +60,14 @@ end
 local meta = redis.call('HMGET', KEYS[1], 'startsAt', 'endsAt', 'perUserLimit', 'stock')
 if not meta[1] then return {'NOT_FOUND', '', -1, 0} end
 local now, quantity = tonumber(ARGV[4]), tonumber(ARGV[3])
+-- One gateway with a fast clock must not open a sale early, nor push the shared limits' state into the
+-- future (which would stop the bucket's refills for every gateway): its clock counts only within the skew.
+local skew = tonumber(ARGV[11])
+if skew > 0 then
+  local t = redis.call('TIME')
+  local redisNow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  now = math.max(redisNow - skew, math.min(redisNow + skew, now))
+end
 if now < tonumber(meta[1]) then return {'NOT_STARTED', '', -1, 0} end
 if now >= tonumber(meta[2]) then return {'ENDED', '', -1, 0} end
 

@@ -3,6 +3,7 @@ import { BuyerGuard, BuyerId } from '@app/auth';
 import { ZodValidationPipe } from '@app/http';
 import { activityIdSchema } from '../activities/create-activity.dto';
 import { PurchaseResult, SeckillService } from './seckill.service';
+import { ReadLimitGuard } from '../risk/read-limit.guard';
 
 /** The purchase itself (`POST /api/seckill/:activityId`) is served by PurchaseRoute, on Fastify directly. */
 @Controller('api/seckill')
@@ -11,6 +12,7 @@ export class SeckillController {
   constructor(private readonly seckill: SeckillService) {}
 
   @Get(':activityId/result')
+  @UseGuards(ReadLimitGuard)
   result(
     @Param('activityId', new ZodValidationPipe(activityIdSchema, 'activity id')) activityId: number,
     @BuyerId() buyerId: string,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DefencesModule } from '../defences/defences.module';
 import { RiskModule } from '../risk/risk.module';
 import { AbandonedAttempts } from './abandoned-attempts';
 import { OrderRequestRelay } from './order-request.relay';
@@ -10,7 +11,7 @@ import { SeckillController } from './seckill.controller';
 import { SeckillService } from './seckill.service';
 
 @Module({
-  imports: [RiskModule],
+  imports: [RiskModule, DefencesModule],
   controllers: [SeckillController],
   providers: [
     SeckillService,

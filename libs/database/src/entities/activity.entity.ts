@@ -27,6 +27,13 @@ export class ActivityEntity {
   /** Times its Redis state was rebuilt from the orders (the ledger); see libs/stock/src/stock-rebuild.ts. */
   @Column({ type: 'integer', default: 0 })
   rebuilds: number;
+  /** Purchases need a short-lived purchase token (see apps/gateway/src/defences). */
+  @Column({ name: 'purchase_token', type: 'boolean', default: false })
+  purchaseToken: boolean;
+
+  /** Leading zero bits of the proof-of-work asked before a purchase token; 0 = no challenge. */
+  @Column({ name: 'challenge_bits', type: 'integer', default: 0 })
+  challengeBits: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,10 +1,14 @@
 import { CreateActivitiesAndOrders1763700000000 } from './1763700000000-create-activities-and-orders';
+import { OrdersByActivityStatus1764100000000 } from './1764100000000-orders-by-activity-status';
+import { ActivityPurchaseDefences1764100000001 } from './1764100000001-activity-purchase-defences';
 import { ActivityLedger1764200000000 } from './1764200000000-activity-ledger';
 import { PaidAnnounced1764300000000 } from './1764300000000-paid-announced';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
   CreateActivitiesAndOrders1763700000000,
+  OrdersByActivityStatus1764100000000,
+  ActivityPurchaseDefences1764100000001,
   ActivityLedger1764200000000,
   PaidAnnounced1764300000000,
 ];

@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { PeriodicTask } from '@app/http';
+import { RedisService } from '@app/redis';
+import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
+import { riskKeys } from '../risk/risk-keys';
+
+/** Finished activities looked at per run, oldest first (the rest wait for the next run). */
+const BATCH = 500;
+
+/**
+ * A finished activity's Redis keys (stock, reservations, buyers, idempotency, admission) expire
+ * ACTIVITY_RETENTION_SECONDS after its end plus its pay timeout — by then every order is paid or
+ * cancelled and PostgreSQL holds the whole story (reconcile judges such an activity from the ledger).
+ * Without it Redis grows with every sale. The expiry is set again on every run while the activity is
+ * within a day past its retention, so a key created late (a last release) gets it too.
+ */
+@Injectable()
+export class ActivityRetention implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ActivityRetention.name);
+  private readonly task: PeriodicTask;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly redis: RedisService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.task = new PeriodicTask(
+      'activity retention',
+      config.ACTIVITY_RETENTION_INTERVAL_MS,
+      () => this.expireFinished(),
+      this.logger,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.task.stop();
+  }
+
+  /** Sets the expiry on the keys of every activity whose pay timeouts are all over. */
+  async expireFinished(): Promise<number> {
+    const retention = this.config.ACTIVITY_RETENTION_SECONDS;
+    const rows: { id: number; expires: string }[] = await this.db.query(
+      `SELECT id, extract(epoch FROM ends_at)::bigint + pay_timeout_seconds + $1 AS expires
+         FROM activities
+        WHERE ends_at + pay_timeout_seconds * interval '1 second' < now()
+          AND ends_at + (pay_timeout_seconds + $1 + 86400) * interval '1 second' > now()
+        ORDER BY ends_at LIMIT ${BATCH}`,
+      [retention],
+    );
+    if (rows.length === 0) return 0;
+    const multi = this.redis.client.multi();
+    for (const { id, expires } of rows) {
+      const k = stockKeys(id);
+      const keys = [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency];
+      for (const key of [...keys, riskKeys(id, '').admission]) multi.expireat(key, Number(expires));
+      multi.srem(ACTIVE_ACTIVITIES_KEY, id);
+    }
+    await multi.exec();
+    return rows.length;
+  }
+}
