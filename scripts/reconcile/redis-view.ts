@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/redis';
 import { RESERVATION_STATES, Reservation, parseReservation, stockKeys } from '@app/stock';
 
 /** What Redis holds for one activity at one instant. */
@@ -12,7 +12,7 @@ export interface RedisView {
  * Stock and reservations in one MULTI, so they are read at the same instant: the reservation script
  * changes both together, and a read between two commands would see one without the other.
  */
-export async function readRedisView(redis: Redis, activityId: number): Promise<RedisView> {
+export async function readRedisView(redis: RedisClient, activityId: number): Promise<RedisView> {
   const k = stockKeys(activityId);
   const replies = await redis.multi().get(k.stock).hgetall(k.reservations).exec();
   if (!replies) throw new Error('redis transaction was aborted');

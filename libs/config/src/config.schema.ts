@@ -25,6 +25,17 @@ export const configSchema = z
     HTTP_BODY_LIMIT_BYTES: positiveInt.max(1_048_576).default(16_384),
 
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    // Set: a Redis Cluster (these are seed nodes; the rest is discovered) and REDIS_URL is not used.
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port expected'))),
     REDIS_COMMAND_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
     DATABASE_URL: z.string().url().default('postgres://seckill:seckill@127.0.0.1:5432/seckill'),
     DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
@@ -40,6 +51,7 @@ export const configSchema = z
       ),
     KAFKA_TOPIC_PARTITIONS: positiveInt.max(256).default(6),
     KAFKA_REPLICATION_FACTOR: positiveInt.max(5).default(1),
+    KAFKA_MIN_INSYNC_REPLICAS: positiveInt.max(5).default(1),
     TIMEOUT_DELAY_LEVELS_SECONDS: z
       .string()
       .default('1,5,10,30,60,300')
@@ -71,6 +83,13 @@ export const configSchema = z
     HEALTH_CHECK_TIMEOUT_MS: positiveInt.max(30_000).default(1_500),
   })
   .superRefine((c, ctx) => {
+    if (c.KAFKA_MIN_INSYNC_REPLICAS > c.KAFKA_REPLICATION_FACTOR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_MIN_INSYNC_REPLICAS'],
+        message: 'cannot exceed KAFKA_REPLICATION_FACTOR (no write would ever be acknowledged)',
+      });
+    }
     if (c.NODE_ENV !== 'production') return;
     if (c.JWT_SECRET === EXAMPLE_JWT_SECRET) {
       ctx.addIssue({

@@ -7,10 +7,13 @@ import { RISK_CHANNELS, formatActivityChange } from '../risk/risk-channels';
  * Warm-up: copies what the reservation script needs into Redis, so a purchase never reads PostgreSQL.
  * The stock is set only if absent: warming twice must never refill a sale in progress.
  * Every gateway instance learns the new window at once (activity channel, in the same MULTI).
+ * The activity set is written first, on its own: on a cluster it lives in another slot than the MULTI's
+ * keys, and recovery finding an activity with nothing to recover is harmless.
  */
 export async function warmActivity(redis: RedisService, activity: ActivityEntity): Promise<void> {
   const k = stockKeys(activity.id);
   const window = { startsAt: activity.startsAt.getTime(), endsAt: activity.endsAt.getTime() };
+  await redis.client.sadd(ACTIVE_ACTIVITIES_KEY, activity.id);
   await redis.client
     .multi()
     .hset(k.meta, {
@@ -20,7 +23,6 @@ export async function warmActivity(redis: RedisService, activity: ActivityEntity
       stock: activity.stock,
     })
     .set(k.stock, activity.stock, 'NX')
-    .sadd(ACTIVE_ACTIVITIES_KEY, activity.id)
     .publish(RISK_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window }))
     .exec();
 }
