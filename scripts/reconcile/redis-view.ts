@@ -27,10 +27,14 @@ export async function readRedisView(redis: RedisClient, activityId: number): Pro
 
 const KNOWN_STATES: readonly string[] = Object.values(RESERVATION_STATES);
 
-/** parseReservation trusts its input; a corrupt record must stop the check, not be counted as nothing. */
+/**
+ * parseReservation trusts its input; a corrupt record must stop the check, not be counted as nothing.
+ * Quantity 0 is valid only for the tombstone of an attempt abandoned before its script ran (StockStore.abandon).
+ */
 function parseChecked(orderId: string, record: string): Reservation {
   const r = parseReservation(orderId, record);
-  if (!KNOWN_STATES.includes(r.state) || !Number.isInteger(r.quantity) || r.quantity <= 0) {
+  const tombstone = r.state === RESERVATION_STATES.UNDONE && r.quantity === 0;
+  if (!KNOWN_STATES.includes(r.state) || !Number.isInteger(r.quantity) || (r.quantity <= 0 && !tombstone)) {
     throw new Error(`reservation ${orderId} has a malformed record "${record}"`);
   }
   return r;

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cluster } from 'ioredis';
-import type { RedisClient } from '@app/redis';
+import Redis from 'ioredis';
 
 const root = join(__dirname, '../..');
+const REDIS_PORTS = [27001, 27002, 27003, 27004, 27005, 27006];
 
 /** The nodes of INFRA_PROFILE=cluster (scripts/infra/cluster.sh), broken here by kill -9 of their pid. */
 function clusterPid(node: string): number {
@@ -22,16 +22,22 @@ export function restoreCluster(): void {
   if (result.status !== 0) throw new Error(`infra up failed: ${result.stderr}`);
 }
 
-/** The port of the master that serves `key`'s slot now, as the cluster itself says. */
-export async function masterPortOf(redis: RedisClient, key: string): Promise<number> {
-  const cluster = redis as Cluster;
-  for (const node of cluster.nodes('master')) {
-    const slots = (await node.cluster('SLOTS').catch(() => null)) as
-      [number, number, [string, number]][] | null;
-    if (!slots) continue;
-    const slot = Number(await node.cluster('KEYSLOT', key));
-    const range = slots.find(([from, to]) => slot >= from && slot <= to);
-    if (range) return range[2][1];
+/** The port of the master that serves `key`'s slot now, as the first node that answers says. */
+export async function masterPortOf(key: string): Promise<number> {
+  for (const port of REDIS_PORTS) {
+    const node = new Redis(port, { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    node.on('error', () => undefined);
+    try {
+      await node.connect();
+      const slot = Number(await node.cluster('KEYSLOT', key));
+      const slots = await node.cluster('SLOTS');
+      const range = slots.find(([from, to]) => slot >= from && slot <= to);
+      if (range) return range[2][1];
+    } catch {
+      // a dead node: ask the next one
+    } finally {
+      node.disconnect();
+    }
   }
-  throw new Error(`no master answers for the slot of ${key}`);
+  throw new Error(`no Redis node answers for the slot of ${key}`);
 }

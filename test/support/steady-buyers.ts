@@ -12,9 +12,10 @@ export class SteadyBuyers {
   readonly statuses: Tally = {};
   /** when each reply of a status was seen (ms since the epoch) */
   readonly seen: Record<string, number[]> = {};
+  /** settles when every buyer is done (stopped, or a bound reached) */
+  readonly done: Promise<void>;
   private stopped = false;
   private sent = 0;
-  private readonly loops: Promise<void>[];
 
   constructor(
     private readonly gateways: string[],
@@ -23,15 +24,16 @@ export class SteadyBuyers {
     { concurrency = 8, maxPurchases = 4_000, maxMs = 60_000 } = {},
   ) {
     const deadline = Date.now() + maxMs;
-    this.loops = Array.from({ length: concurrency }, async () => {
+    const loops = Array.from({ length: concurrency }, async () => {
       while (!this.stopped && this.sent < maxPurchases && Date.now() < deadline)
         await this.buyOne(this.sent++);
     });
+    this.done = Promise.all(loops).then(() => undefined);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.loops);
+    await this.done;
   }
 
   /** The span between the first and the last reply of that status, 0 if at most one. */
