@@ -1,3 +1,7 @@
+import { ConfigResourceTypes, ConfigSource } from 'kafkajs';
+import { loadConfig } from '@app/config';
+import { TOPICS } from '@app/contracts';
+import { createKafka } from '@app/kafka';
 import { createActivity, pay } from '../support/api';
 import { TestClients } from '../support/clients';
 import { eventually } from '../support/eventually';
@@ -58,5 +62,28 @@ describe('cluster: a sale on a Redis Cluster and three Kafka brokers, two instan
     const figures = await expectEveryAcceptedOrdered(clients, activity.id, burst.accepted);
     expect(figures).toEqual({ lost: 0, duplicated: 0, oversold: 0 });
     expect(await clients.remaining(activity.id)).toBe(150);
+  });
+
+  it('when the services created the topics, then each has three replicas and refuses a write fewer than two hold', async () => {
+    const admin = createKafka(loadConfig(), 'cluster-spec').admin();
+    await admin.connect();
+    try {
+      const topic = TOPICS.orderRequests;
+      const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      expect(meta.partitions.every((p) => p.replicas.length === 3)).toBe(true);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
+      });
+      expect(resources[0].configEntries).toEqual([
+        expect.objectContaining({
+          configName: 'min.insync.replicas',
+          configValue: '2',
+          configSource: ConfigSource.TOPIC_CONFIG,
+        }),
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
