@@ -2,7 +2,7 @@ import { ConfigResourceTypes, ConfigSource } from 'kafkajs';
 import { loadConfig } from '@app/config';
 import { TOPICS } from '@app/contracts';
 import { createKafka } from '@app/kafka';
-import { createActivity, pay } from '../support/api';
+import { blacklist, createActivity, pay, purchase } from '../support/api';
 import { TestClients } from '../support/clients';
 import { eventually } from '../support/eventually';
 import { expectEveryAcceptedOrdered } from '../support/faults';
@@ -62,6 +62,28 @@ describe('cluster: a sale on a Redis Cluster and three Kafka brokers, two instan
     const figures = await expectEveryAcceptedOrdered(clients, activity.id, burst.accepted);
     expect(figures).toEqual({ lost: 0, duplicated: 0, oversold: 0 });
     expect(await clients.remaining(activity.id)).toBe(150);
+
+    // release.lua's PUBLISH, run on whichever master holds the activity, cleared both gateways' sold-out flags.
+    const again = await Promise.all(
+      [gateway, gateway2].map((g, i) => purchase(g.url, activity.id, `cl-${activity.id}-again-${i}`)),
+    );
+    expect(again.map((r) => r.status)).toEqual([202, 202]);
+  });
+
+  it('when a user is blacklisted on one gateway, then the other refuses them too', async () => {
+    const [gateway, , , gateway2] = services;
+    const activity = await createActivity(gateway2.url, { stock: 10 });
+    const user = `cl-blocked-${activity.id}`;
+    await blacklist(gateway.url, 'user', user);
+    const refused = await eventually(
+      async () => {
+        const r = await purchase(gateway2.url, activity.id, user);
+        return r.status === 403 && r;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(refused.body.code).toBe('BLOCKED');
+    expect(await clients.remaining(activity.id)).toBe(10);
   });
 
   it('when the services created the topics, then each has three replicas and refuses a write fewer than two hold', async () => {
