@@ -49,5 +49,13 @@ module.exports = {
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/fault-timeout.ts'],
     },
+    // Only through `npm run test:cluster` (INFRA_PROFILE=cluster: a Redis Cluster, three Kafka brokers).
+    {
+      ...shared,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.cluster-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/fault-timeout.ts'],
+    },
   ],
 };

@@ -12,12 +12,15 @@
 # INFRA_PROFILE=faults runs a second, separate set (data in .local/faults, ports 16379, 15432, 19092/19093)
 # that the fault suite may stop and break without touching the one everything else uses. Any other
 # INFRA_PROFILE name with INFRA_PORT_OFFSET=N runs one more set on the default ports + N (data in .local/<name>).
+# INFRA_PROFILE=cluster: a Redis Cluster, three Kafka brokers and PostgreSQL (scripts/infra/cluster.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 case "${INFRA_PROFILE:-}" in
   "") LOCAL="$ROOT/.local" REDIS_PORT=6379 PG_PORT=5432 KAFKA_PORT=9092 CONTROLLER_PORT=9093 ;;
   faults) LOCAL="$ROOT/.local/faults" REDIS_PORT=16379 PG_PORT=15432 KAFKA_PORT=19092 CONTROLLER_PORT=19093 ;;
+  # Several Redis and Kafka nodes (scripts/infra/cluster.sh); these are the first of each.
+  cluster) LOCAL="$ROOT/.local/cluster" REDIS_PORT=27001 PG_PORT=25532 KAFKA_PORT=29192 CONTROLLER_PORT=29292 ;;
   *)
     # Any other name: a set of its own, each port the default one plus INFRA_PORT_OFFSET.
     offset=${INFRA_PORT_OFFSET:?"INFRA_PROFILE=$INFRA_PROFILE needs INFRA_PORT_OFFSET (ports = defaults + offset)"}
@@ -293,6 +296,9 @@ status() {
   status_line kafka "$KAFKA_PORT" "$RUN/kafka.pid" || ok=1
   return $ok
 }
+
+# The cluster profile runs several Redis and Kafka nodes: its own up/down/status of those two.
+[ "${INFRA_PROFILE:-}" = cluster ] && source "$ROOT/scripts/infra/cluster.sh"
 
 mkdir -p "$RUN"
 case "${1:-}" in

@@ -4,9 +4,9 @@
 // by itself when Redis lost an activity or restarted. Exit codes: 0 rebuilt, 2 usage error or unknown
 // activity, 3 Redis or PostgreSQL unreachable.
 import 'reflect-metadata';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
+import { createRedisClient } from '@app/redis';
 import { createDataSource } from '@app/database';
 import { rebuildActivity } from '@app/stock';
 
@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const activityId = Number(argv[0]);
   const config = loadConfig();
-  const redis = new Redis(config.REDIS_URL, {
+  const redis = createRedisClient(config, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,

@@ -2,10 +2,10 @@
 // Exit codes: 0 every invariant holds, 1 a breach (or never quiet within --settle), 2 usage error
 // (bad arguments or unknown activity), 3 the checks could not run (Redis or PostgreSQL unreachable).
 import 'reflect-metadata';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { createDataSource } from '@app/database';
+import { createRedisClient } from '@app/redis';
 import {
   USAGE,
   UnknownActivityError,
@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   const options = parseCliOptions(process.argv.slice(2));
   const config = loadConfig();
   // Fail fast when Redis is down: a checker that retries forever would hang the end of a test run.
-  const redis = new Redis(config.REDIS_URL, {
+  const redis = createRedisClient(config, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,

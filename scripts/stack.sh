@@ -3,6 +3,9 @@
 #   scripts/stack.sh up     build, bring infra up, migrate, start gateway / order-service / cancel-service,
 #                           and wait until each /health answers 200
 #   scripts/stack.sh down   stop the services, then the infrastructure this project started
+#   … up|down --cluster     the same on INFRA_PROFILE=cluster (a Redis Cluster, three Kafka brokers) with two
+#                           instances of each service: gateways :3100/:3101, order-services :3110/:3111,
+#                           cancel-services :3120/:3121 (logs and pids under .local/cluster)
 # Logs: .local/logs/<service>.log (JSON lines).
 set -euo pipefail
 
@@ -11,30 +14,42 @@ RUN="$ROOT/.local/run"
 LOGS="$ROOT/.local/logs"
 # Ports as the services read them (GATEWAY_PORT…), so a second stack can run beside the first.
 SERVICES=("gateway:${GATEWAY_PORT:-3000}" "order-service:${ORDER_SERVICE_PORT:-3001}" "cancel-service:${CANCEL_SERVICE_PORT:-3002}")
+CLUSTER=false
+if [ "${2:-}" = --cluster ]; then
+  CLUSTER=true RUN="$ROOT/.local/cluster/run" LOGS="$ROOT/.local/cluster/logs"
+  SERVICES=("gateway:3100" "gateway:3101" "order-service:3110" "order-service:3111" "cancel-service:3120" "cancel-service:3121")
+  source "$ROOT/scripts/infra/cluster-env.sh"
+fi
 cd "$ROOT"
 
 say() { printf 'stack: %s\n' "$*" >&2; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(head -n 1 "$1")" 2>/dev/null; }
 healthy() { curl -fsS -m 2 "http://127.0.0.1:$1/health" >/dev/null 2>&1; }
+# Pid and log file name of one instance: two of a kind (the cluster) are told apart by their port.
+instance() { if $CLUSTER; then echo "$1-$2"; else echo "$1"; fi; }
+port_variable() { case $1 in gateway) echo GATEWAY_PORT ;; order-service) echo ORDER_SERVICE_PORT ;; *) echo CANCEL_SERVICE_PORT ;; esac; }
 
 start_service() {
-  local name=$1 port=$2 pidfile="$RUN/$1.pid"
+  local name=$1 port=$2 id
+  id=$(instance "$1" "$2")
+  local pidfile="$RUN/$id.pid"
   if pid_alive "$pidfile"; then
-    say "$name: already running (pid $(cat "$pidfile"))"
+    say "$id: already running (pid $(cat "$pidfile"))"
     return
   fi
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    die "port $port is in use by another process: $name cannot start"
+    die "port $port is in use by another process: $id cannot start"
   fi
-  nohup node "dist/apps/$name/src/main.js" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  env "$(port_variable "$name")=$port" nohup node "dist/apps/$name/src/main.js" >>"$LOGS/$id.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
 }
 
 wait_healthy() {
-  local name=$1 port=$2 deadline=$((SECONDS + 60))
+  local name=$1 port=$2 deadline=$((SECONDS + 60)) id
+  id=$(instance "$1" "$2")
   until healthy "$port"; do
-    pid_alive "$RUN/$name.pid" || die "$name exited during startup: tail $LOGS/$name.log"
+    pid_alive "$RUN/$id.pid" || die "$id exited during startup: tail $LOGS/$id.log"
     [ "$SECONDS" -lt "$deadline" ] || die "$name is not healthy after 60 s: curl http://127.0.0.1:$port/health"
     sleep 0.25
   done
@@ -42,7 +57,9 @@ wait_healthy() {
 }
 
 stop_service() {
-  local name=$1 pidfile="$RUN/$1.pid"
+  local name
+  name=$(instance "$1" "$2")
+  local pidfile="$RUN/$name.pid"
   if pid_alive "$pidfile"; then
     local pid deadline=$((SECONDS + 30))
     pid=$(cat "$pidfile")
@@ -62,16 +79,20 @@ up() {
   node dist/scripts/migrate.js
   for entry in "${SERVICES[@]}"; do start_service "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do wait_healthy "${entry%%:*}" "${entry##*:}"; done
-  say "up: gateway http://127.0.0.1:${SERVICES[0]##*:}, order-service :${SERVICES[1]##*:}, cancel-service :${SERVICES[2]##*:} (logs in .local/logs)"
+  if $CLUSTER; then
+    say "up: gateways http://127.0.0.1:3100 and :3101, order-services :3110/:3111, cancel-services :3120/:3121 (logs in .local/cluster/logs)"
+  else
+    say "up: gateway http://127.0.0.1:${SERVICES[0]##*:}, order-service :${SERVICES[1]##*:}, cancel-service :${SERVICES[2]##*:} (logs in .local/logs)"
+  fi
 }
 
 down() {
-  for entry in "${SERVICES[@]}"; do stop_service "${entry%%:*}"; done
+  for entry in "${SERVICES[@]}"; do stop_service "${entry%%:*}" "${entry##*:}"; done
   bash "$ROOT/scripts/infra.sh" down
 }
 
 case "${1:-}" in
   up) up ;;
   down) down ;;
-  *) die "usage: scripts/stack.sh up|down" ;;
+  *) die "usage: scripts/stack.sh up|down [--cluster]" ;;
 esac

@@ -5,6 +5,8 @@ const { randomUUID } = require('node:crypto');
 
 const brokers = (process.argv[2] || '127.0.0.1:9092').split(',');
 const topic = 'seckill.infra-ready';
+// A cluster's min.insync.replicas refuses acks=all on a topic with fewer replicas.
+const replicationFactor = Number(process.argv[3] || 1);
 const deadline = Date.now() + 60_000;
 
 async function roundTrip() {
@@ -22,7 +24,7 @@ async function roundTrip() {
     if (!(await admin.listTopics()).includes(topic)) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+        topics: [{ topic, numPartitions: 1, replicationFactor }],
       });
     }
     const marker = randomUUID();

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/redis';
 import { DataSource } from 'typeorm';
 import { Check } from './check';
 import { CheckContext } from './check-context';
@@ -30,7 +30,7 @@ export interface CheckOptions {
 }
 
 export interface CheckInvariantsInput extends CheckOptions {
-  redis: Redis;
+  redis: RedisClient;
   db: DataSource;
   activityId: number;
 }

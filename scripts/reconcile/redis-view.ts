@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/redis';
 import { RESERVATION_STATES, Reservation, parseReservation, stockKeys } from '@app/stock';
 
 /** What Redis holds for one activity at one instant. */
@@ -12,7 +12,7 @@ export interface RedisView {
  * Stock and reservations in one MULTI, so they are read at the same instant: the reservation script
  * changes both together, and a read between two commands would see one without the other.
  */
-export async function readRedisView(redis: Redis, activityId: number): Promise<RedisView> {
+export async function readRedisView(redis: RedisClient, activityId: number): Promise<RedisView> {
   const k = stockKeys(activityId);
   const replies = await redis.multi().get(k.stock).hgetall(k.reservations).exec();
   if (!replies) throw new Error('redis transaction was aborted');
@@ -27,10 +27,14 @@ export async function readRedisView(redis: Redis, activityId: number): Promise<R
 
 const KNOWN_STATES: readonly string[] = Object.values(RESERVATION_STATES);
 
-/** parseReservation trusts its input; a corrupt record must stop the check, not be counted as nothing. */
+/**
+ * parseReservation trusts its input; a corrupt record must stop the check, not be counted as nothing.
+ * Quantity 0 is valid only for the tombstone of an attempt abandoned before its script ran (StockStore.abandon).
+ */
 function parseChecked(orderId: string, record: string): Reservation {
   const r = parseReservation(orderId, record);
-  if (!KNOWN_STATES.includes(r.state) || !Number.isInteger(r.quantity) || r.quantity <= 0) {
+  const tombstone = r.state === RESERVATION_STATES.UNDONE && r.quantity === 0;
+  if (!KNOWN_STATES.includes(r.state) || !Number.isInteger(r.quantity) || (r.quantity <= 0 && !tombstone)) {
     throw new Error(`reservation ${orderId} has a malformed record "${record}"`);
   }
   return r;

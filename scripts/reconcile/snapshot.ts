@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/redis';
 import { DataSource } from 'typeorm';
 import {
   ActivityRow,
@@ -26,7 +26,11 @@ export interface Snapshot {
   after: RedisView;
 }
 
-export async function readSnapshot(redis: Redis, db: DataSource, activityId: number): Promise<Snapshot> {
+export async function readSnapshot(
+  redis: RedisClient,
+  db: DataSource,
+  activityId: number,
+): Promise<Snapshot> {
   const activity = await findActivity(db, activityId);
   const before = await readRedisView(redis, activityId);
   const [orders, usersWithSeveralLiveOrders] = await Promise.all([

@@ -1,11 +1,11 @@
 // `npm run scenario -- <name>|all`: runs interview scenarios against the running stack (started or reused
 // through scripts/stack.sh up). Exit codes: 0 every claim held, 1 one did not, 2 unknown scenario.
 import 'reflect-metadata';
-import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { join } from 'node:path';
 import { loadConfig } from '@app/config';
 import { createDataSource } from '@app/database';
+import { createRedisClient } from '@app/redis';
 import { Scenario, ScenarioContext } from './scenario';
 import { SCENARIOS } from './scenarios';
 import { Narrator, seconds } from './support/narrator';
@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   }
   console.log(stackUp(root));
   const config = loadConfig();
-  const redis = new Redis(config.REDIS_URL);
+  const redis = createRedisClient(config);
   const db = await createDataSource(config).initialize();
   const kafka = new Kafka({
     clientId: 'scenarios',

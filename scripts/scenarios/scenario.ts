@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/redis';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
@@ -9,7 +9,7 @@ import { SeckillApi } from './support/seckill-api';
 export interface ScenarioContext {
   config: AppConfig;
   api: SeckillApi;
-  redis: Redis;
+  redis: RedisClient;
   db: DataSource;
   kafka: Kafka;
   out: Narrator;

@@ -1,21 +1,9 @@
 import { createActivity, purchase } from '../support/api';
-import { TestClients, range } from '../support/clients';
+import { TestClients } from '../support/clients';
 import { eventually } from '../support/eventually';
 import { expectEveryAcceptedOrdered, infra, record, signal } from '../support/faults';
 import { ServiceProcess } from '../support/service-process';
-
-/** Fires a wave of distinct buyers; returns the order ids of the 202s and the statuses seen. */
-async function wave(gateway: string, activityId: number, prefix: string, size: number) {
-  const started = Date.now();
-  const replies = await Promise.all(range(size).map((i) => purchase(gateway, activityId, `${prefix}-${i}`)));
-  const statuses: Record<string, number> = {};
-  for (const r of replies) {
-    const key = `${r.status}${r.body?.code ? ` ${r.body.code}` : ''}`;
-    statuses[key] = (statuses[key] ?? 0) + 1;
-  }
-  const accepted = replies.filter((r) => r.status === 202).map((r) => r.body.orderId!);
-  return { accepted, statuses, ms: Date.now() - started };
-}
+import { describeStatuses, wave } from '../support/waves';
 
 /** Buys again and again (one buyer at a time) until one purchase is accepted; the recovery of the gateway. */
 async function firstAccepted(gateway: string, activityId: number, prefix: string) {
@@ -27,11 +15,6 @@ async function firstAccepted(gateway: string, activityId: number, prefix: string
     { timeoutMs: 60_000, intervalMs: 500 },
   );
 }
-
-const describeStatuses = (s: Record<string, number>) =>
-  Object.entries(s)
-    .map(([k, n]) => `${n}× ${k}`)
-    .join(', ');
 
 describe('faults: Kafka, Redis and PostgreSQL stop during a sale', () => {
   let clients: TestClients;

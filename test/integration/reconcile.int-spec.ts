@@ -57,6 +57,13 @@ describe('reconcile: invariants 1–6 of one activity (real Redis and PostgreSQL
     });
   });
 
+  it('when an attempt was abandoned before its script ran (a quantity-0 tombstone), then every invariant still holds', async () => {
+    const sale = await seedConsistentSale();
+    // What StockStore.abandon leaves after a lost reply (e.g. a Redis failover): no buyer entry, quantity 0.
+    await redis.hset(stockKeys(sale.id).reservations, randomUUID(), `U|erin|0|${Date.now()}`);
+    expect(failed(await check(sale.id))).toEqual([]);
+  });
+
   it('when the live orders exceed the activity stock, then no oversell fails', async () => {
     const sale = await seedConsistentSale();
     for (const user of ['e1', 'e2', 'e3', 'e4']) await addOrder(sale.id, user, 'PAID', 2);

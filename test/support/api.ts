@@ -70,6 +70,16 @@ export function purchase(
   });
 }
 
+/** Blacklists a user or an IP through the admin API of one gateway. */
+export async function blacklist(gateway: string, kind: 'user' | 'ip', value: string): Promise<void> {
+  const { status, body } = await call(`${gateway}/api/admin/blacklist`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${config().ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ kind, value, reason: 'test' }),
+  });
+  if (status !== 201) throw new Error(`not blacklisted: ${status} ${JSON.stringify(body)}`);
+}
+
 export function pay(orderService: string, orderId: string, userId: string): Promise<Reply> {
   return call(`${orderService}/api/orders/${orderId}/pay`, {
     method: 'POST',

@@ -1,9 +1,9 @@
-import Redis from 'ioredis';
 import { Admin, Message, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { OrderTimeoutMessage, timeoutTopic } from '@app/contracts';
 import { OrderStatus } from '@app/database';
+import type { RedisClient } from '@app/redis';
 import { stockKeys } from '@app/stock';
 import { eventually } from './eventually';
 
@@ -31,7 +31,7 @@ export class CancelFixtures {
 
   constructor(
     private readonly db: DataSource,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
   ) {}
 
   async activity(stock: number): Promise<number> {

@@ -1,7 +1,7 @@
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { createDataSource } from '@app/database';
+import { RedisClient, createRedisClient } from '@app/redis';
 import { Reservation, parseReservation, stockKeys } from '@app/stock';
 import { checkInvariants } from '../../scripts/reconcile/index';
 import { eventually } from './eventually';
@@ -9,13 +9,13 @@ import { eventually } from './eventually';
 /** Direct Redis and PostgreSQL connections for assertions (the services under test have their own). */
 export class TestClients {
   private constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly db: DataSource,
   ) {}
 
   static async connect(): Promise<TestClients> {
     const config = loadConfig();
-    return new TestClients(new Redis(config.REDIS_URL), await createDataSource(config).initialize());
+    return new TestClients(createRedisClient(config), await createDataSource(config).initialize());
   }
 
   async close(): Promise<void> {
@@ -72,7 +72,7 @@ export class TestClients {
 
 /** Waits until the activity is quiet and every invariant of the brief holds (what `npm run reconcile` checks). */
 export async function expectReconciled(
-  redis: Redis,
+  redis: RedisClient,
   db: DataSource,
   activityId: number,
   timeoutMs = 30_000,

@@ -36,10 +36,11 @@ export interface FaultResult {
   recoveryMs: number;
 }
 
-/** One row of docs/reliability.md, collected in .local/fault-results.jsonl and printed. */
+/** One row of docs/reliability.md, collected in .local/fault-results.jsonl (or FAULT_RESULTS) and printed. */
 export function record(result: FaultResult): void {
   mkdirSync(join(root, '.local'), { recursive: true });
-  appendFileSync(join(root, '.local/fault-results.jsonl'), JSON.stringify(result) + '\n');
+  const file = process.env.FAULT_RESULTS ?? '.local/fault-results.jsonl';
+  appendFileSync(join(root, file), JSON.stringify(result) + '\n');
   process.stdout.write(`fault: ${JSON.stringify(result)}\n`);
 }
 

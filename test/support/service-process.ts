@@ -30,35 +30,42 @@ export class ServiceProcess {
   private constructor(
     readonly name: ServiceName,
     private readonly child: ChildProcess,
+    readonly port: number,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
   get url(): string {
-    return `http://127.0.0.1:${TEST_PORTS[this.name]}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
-    const url = `http://127.0.0.1:${TEST_PORTS[name]}`;
+  /** @param port another port than the name's TEST_PORTS one: a second instance of the same service */
+  static async start(
+    name: ServiceName,
+    env: Record<string, string> = {},
+    port = TEST_PORTS[name],
+  ): Promise<ServiceProcess> {
+    const url = `http://127.0.0.1:${port}`;
     const taken = await fetch(`${url}/health/live`).then(
       () => true,
       () => false,
     );
     if (taken) throw new Error(`${url} already answers: stop that ${name} before starting another one`);
     mkdirSync(join(root, '.local/logs'), { recursive: true });
-    const log = openSync(join(root, `.local/logs/e2e-${PORT_BASE}-${name}.log`), 'a');
+    const logName = `e2e-${PORT_BASE}-${name}${port === TEST_PORTS[name] ? '' : `-${port}`}.log`;
+    const log = openSync(join(root, `.local/logs/${logName}`), 'a');
     const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
       cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn', [PORT_VARIABLE[name]]: String(TEST_PORTS[name]), ...env },
+      env: { ...process.env, LOG_LEVEL: 'warn', [PORT_VARIABLE[name]]: String(port), ...env },
       stdio: ['ignore', log, log],
     });
-    const service = new ServiceProcess(name, child);
+    const service = new ServiceProcess(name, child, port);
     let exitCode: number | null | undefined;
     void service.exited.then((code) => (exitCode = code));
     await eventually(
       async () => {
         if (exitCode !== undefined)
-          throw new Error(`${name} exited with ${exitCode}; see .local/logs/e2e-${PORT_BASE}-${name}.log`);
+          throw new Error(`${name} exited with ${exitCode}; see .local/logs/${logName}`);
         const res = await fetch(`${service.url}/health`);
         return res.ok;
       },
@@ -70,9 +77,20 @@ export class ServiceProcess {
     return service;
   }
 
-  /** Starts several services; if one cannot start, stops the others before failing. */
-  static async startAll(names: ServiceName[], env: Record<string, string> = {}): Promise<ServiceProcess[]> {
-    const started = await Promise.allSettled(names.map((name) => ServiceProcess.start(name, env)));
+  /**
+   * Starts several services; if one cannot start, stops the others before failing.
+   * @param copies instances of each (the n-th on its TEST_PORTS port + 10·n), one round of names at a time
+   */
+  static async startAll(
+    names: ServiceName[],
+    env: Record<string, string> = {},
+    copies = 1,
+  ): Promise<ServiceProcess[]> {
+    const started: PromiseSettledResult<ServiceProcess>[] = [];
+    for (let n = 0; n < copies; n++) {
+      const round = names.map((name) => ServiceProcess.start(name, env, TEST_PORTS[name] + 10 * n));
+      started.push(...(await Promise.allSettled(round)));
+    }
     const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) {

@@ -46,4 +46,20 @@ describe('configuration', () => {
   it('when brokers are a list, then they are split and trimmed', () => {
     expect(parseConfig({ KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
   });
+
+  it('when REDIS_CLUSTER_NODES is unset, then it is empty (one server); set, it is a checked host:port list', () => {
+    expect(parseConfig({}).REDIS_CLUSTER_NODES).toEqual([]);
+    expect(parseConfig({ REDIS_CLUSTER_NODES: 'a:7001, b:7002' }).REDIS_CLUSTER_NODES).toEqual([
+      'a:7001',
+      'b:7002',
+    ]);
+    expect(() => parseConfig({ REDIS_CLUSTER_NODES: 'a:7001,b' })).toThrow(/REDIS_CLUSTER_NODES/);
+  });
+
+  it('when min in-sync replicas exceed the replication factor, then it is refused', () => {
+    expect(parseConfig({}).KAFKA_MIN_INSYNC_REPLICAS).toBe(1);
+    expect(() => parseConfig({ KAFKA_MIN_INSYNC_REPLICAS: '2' })).toThrow(/KAFKA_MIN_INSYNC_REPLICAS/);
+    const cluster = parseConfig({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
+    expect(cluster.KAFKA_MIN_INSYNC_REPLICAS).toBe(2);
+  });
 });

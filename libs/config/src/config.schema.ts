@@ -30,6 +30,17 @@ export const configSchema = z
     HTTP_REQUEST_TIMEOUT_MS: positiveInt.max(600_000).default(30_000),
 
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    // Set: a Redis Cluster (these are seed nodes; the rest is discovered) and REDIS_URL is not used.
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port expected'))),
     REDIS_COMMAND_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
     DATABASE_URL: z.string().url().default('postgres://seckill:seckill@127.0.0.1:5432/seckill'),
     DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
@@ -45,6 +56,7 @@ export const configSchema = z
       ),
     KAFKA_TOPIC_PARTITIONS: positiveInt.max(256).default(6),
     KAFKA_REPLICATION_FACTOR: positiveInt.max(5).default(1),
+    KAFKA_MIN_INSYNC_REPLICAS: positiveInt.max(5).default(1),
     TIMEOUT_DELAY_LEVELS_SECONDS: z
       .string()
       .default('1,5,10,30,60,300')
@@ -100,6 +112,13 @@ export const configSchema = z
         code: 'custom',
         path: ['HTTP_HEADERS_TIMEOUT_MS'],
         message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
+      });
+    }
+    if (c.KAFKA_MIN_INSYNC_REPLICAS > c.KAFKA_REPLICATION_FACTOR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_MIN_INSYNC_REPLICAS'],
+        message: 'cannot exceed KAFKA_REPLICATION_FACTOR (no write would ever be acknowledged)',
       });
     }
     if (c.NODE_ENV !== 'production') return;

@@ -13,6 +13,8 @@ export async function ensureTopics(admin: Admin, config: AppConfig): Promise<str
       topic,
       numPartitions: config.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      // With acks=all, a write is acknowledged once this many replicas have it: losing fewer brokers loses nothing.
+      configEntries: [{ name: 'min.insync.replicas', value: String(config.KAFKA_MIN_INSYNC_REPLICAS) }],
     })),
   });
   return missing;

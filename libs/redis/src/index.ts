@@ -1,3 +1,4 @@
 export * from './redis.service';
 export * from './redis.module';
+export * from './redis-client';
 export * from './lua-script';

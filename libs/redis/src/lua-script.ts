@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /**
  * A Lua script read once from its `.lua` file and run by SHA (EVALSHA);
  * only when Redis does not know the SHA yet (first call, restart, SCRIPT FLUSH) is the body sent.
+ * On a cluster both go to the node that owns the keys' slot, so each node (a promoted replica too)
+ * learns the script on its first NOSCRIPT.
  */
 export class LuaScript {
   readonly source: string;
@@ -15,7 +17,7 @@ export class LuaScript {
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(redis: RedisClient, keys: string[], args: (string | number)[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { HealthRegistry } from '@app/observability';
+import { RedisClient, createRedisClient } from './redis-client';
 
 /**
  * The process's Redis connection, owned here: connected on init, quit on shutdown.
@@ -14,10 +14,10 @@ import { HealthRegistry } from '@app/observability';
 @Injectable()
 export class RedisService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisService.name);
-  readonly client: Redis;
+  readonly client: RedisClient;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, health: HealthRegistry) {
-    this.client = new Redis(config.REDIS_URL, {
+    this.client = createRedisClient(config, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,

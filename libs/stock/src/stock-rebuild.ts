@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@app/redis';
 import { join } from 'node:path';
 import { DataSource, QueryRunner } from 'typeorm';
 import { LuaScript } from '@app/redis';
@@ -51,7 +51,7 @@ interface LedgerOrder {
  */
 export async function rebuildActivity(
   db: DataSource,
-  redis: Redis,
+  redis: RedisClient,
   activityId: number,
 ): Promise<RebuildOutcome | null> {
   const runner = db.createQueryRunner();

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { join } from 'node:path';
-import { LuaScript, RedisService } from '@app/redis';
+import { LuaScript, RedisClient, RedisService } from '@app/redis';
 import { Reservation, ReservationState, formatReservation, parseReservation } from './reservation';
 import { stockKeys } from './stock-keys';
 
@@ -21,7 +20,7 @@ export interface Released {
  * the rebuild runs it on its own connection.)
  */
 export async function releaseReservations(
-  redis: Redis,
+  redis: RedisClient,
   activityId: number,
   orderIds: string[],
   from: ReservationState[],
@@ -46,7 +45,7 @@ export async function releaseReservations(
 
 /** One reservation: true when this call gave its stock back. */
 export async function releaseReservation(
-  redis: Redis,
+  redis: RedisClient,
   activityId: number,
   orderId: string,
   from: ReservationState[],

@@ -7,6 +7,8 @@ import { RISK_CHANNELS, formatActivityChange } from '../risk/risk-channels';
  * Warm-up: copies what the reservation script needs into Redis, so a purchase never reads PostgreSQL.
  * The stock is set only if absent: warming twice must never refill a sale in progress.
  * Every gateway instance learns the new window at once (activity channel, in the same MULTI).
+ * The activity set is written first, on its own: on a cluster it lives in another slot than the MULTI's
+ * keys, and recovery finding an activity with nothing to recover is harmless.
  */
 export async function warmActivity(redis: RedisService, activity: ActivityEntity): Promise<void> {
   const k = stockKeys(activity.id);
@@ -14,6 +16,7 @@ export async function warmActivity(redis: RedisService, activity: ActivityEntity
   const defences = activity.purchaseToken
     ? { purchaseToken: true, challengeBits: activity.challengeBits }
     : {};
+  await redis.client.sadd(ACTIVE_ACTIVITIES_KEY, activity.id);
   await redis.client
     .multi()
     .hset(k.meta, {
@@ -25,7 +28,6 @@ export async function warmActivity(redis: RedisService, activity: ActivityEntity
       challengeBits: activity.challengeBits,
     })
     .set(k.stock, activity.stock, 'NX')
-    .sadd(ACTIVE_ACTIVITIES_KEY, activity.id)
     .publish(RISK_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window, ...defences }))
     .exec();
 }

@@ -6,11 +6,12 @@ import { RISK_CHANNELS } from './risk-channels';
 
 /**
  * The blacklist in Redis: one hash (`<kind>:<value>` → `{reason, addedAt}`) and a version counter.
- * Global, not per activity, and never read on the purchase path, so its keys carry no activity tag.
+ * Global, not per activity, and never read on the purchase path, so its keys carry no activity tag; the
+ * version's tag `{seckill:blacklist}` puts it in the entries' slot, so that one MULTI holds both on a cluster.
  * Every change bumps the version and publishes on the blacklist channel in the same MULTI; each gateway
  * then reloads the snapshot into its in-process Blacklist.
  */
-export const BLACKLIST_KEYS = { entries: 'seckill:blacklist', version: 'seckill:blacklist:version' };
+export const BLACKLIST_KEYS = { entries: 'seckill:blacklist', version: '{seckill:blacklist}:version' };
 
 @Injectable()
 export class BlacklistStore {

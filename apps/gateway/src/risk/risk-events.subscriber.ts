@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { RedisClient, createRedisClient } from '@app/redis';
 import { ActivityWindow, ActivityWindows } from './activity-windows';
 import { BlacklistStore } from './blacklist.store';
 import { ActivityChange, RISK_CHANNELS, parseActivityChange, parseStockChange } from './risk-channels';
@@ -11,11 +11,13 @@ import { SoldOutFlags } from './sold-out-flags';
  * The gateway's second Redis connection, in subscriber mode (a subscribed connection can run no other
  * command), owned here: connected and subscribed on init, closed on shutdown. It applies what other
  * instances, scripts and services announce to this instance's in-process copies, within milliseconds.
+ * On a Redis Cluster, classic PUBLISH (from a client or a script) reaches every node, so this one
+ * subscription on any node hears it all; ioredis moves it to another node if that one fails.
  */
 @Injectable()
 export class RiskEvents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RiskEvents.name);
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisClient;
   private connectedBefore = false;
 
   constructor(
@@ -25,7 +27,7 @@ export class RiskEvents implements OnModuleInit, OnApplicationShutdown {
     private readonly blacklist: BlacklistStore,
     private readonly sync: RiskSync,
   ) {
-    this.subscriber = new Redis(config.REDIS_URL, {
+    this.subscriber = createRedisClient(config, {
       lazyConnect: true,
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),

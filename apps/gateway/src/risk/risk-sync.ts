@@ -54,13 +54,21 @@ export class RiskSync implements OnApplicationBootstrap, OnModuleDestroy {
     this.windows.forgetUnknown();
     const ids = [...new Set([...this.windows.notOver(now), ...this.soldOut.flagged()])];
     const stamps = ids.map((id) => [this.windows.changes.stamp(id), this.soldOut.changes.stamp(id)]);
-    const pipeline = this.redis.client.pipeline();
-    for (const id of ids) pipeline.hmget(stockKeys(id).meta, ...WINDOW_FIELDS).get(stockKeys(id).stock);
-    const [, replies] = await Promise.all([this.blacklist.reload(), ids.length ? pipeline.exec() : null]);
+    // Not one pipeline: on a cluster a pipeline must stay on one node, and the activities spread over all;
+    // the client's auto-pipelining still sends what goes to one node in one write.
+    const client = this.redis.client;
+    const reads = ids.map((id) =>
+      Promise.allSettled([
+        client.hmget(stockKeys(id).meta, ...WINDOW_FIELDS),
+        client.get(stockKeys(id).stock),
+      ]),
+    );
+    const [, replies] = await Promise.all([this.blacklist.reload(), Promise.all(reads)]);
     ids.forEach((id, i) => {
-      const [[metaErr, meta], [stockErr, stock]] = replies!.slice(2 * i, 2 * i + 2);
-      if (!metaErr) this.windows.applyRead(id, parseWindow(meta as (string | null)[]), stamps[i][0]);
-      if (!stockErr && stock !== null) this.soldOut.applyRead(id, Number(stock), stamps[i][1]);
+      const [meta, stock] = replies[i];
+      if (meta.status === 'fulfilled') this.windows.applyRead(id, parseWindow(meta.value), stamps[i][0]);
+      if (stock.status === 'fulfilled' && stock.value !== null)
+        this.soldOut.applyRead(id, Number(stock.value), stamps[i][1]);
     });
   }
 }

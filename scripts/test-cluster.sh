@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm run test:cluster`: the sale, then failovers under load (kill -9 of a Redis master, of a Kafka broker,
+# of one instance of each service) on INFRA_PROFILE=cluster: a Redis Cluster of 3 masters + 3 replicas,
+# three KRaft Kafka brokers (replication 3, min.insync.replicas 2) and PostgreSQL, started here and stopped
+# at the end. Results: one JSON line per failover in .local/cluster-results.jsonl (docs/reliability.md).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run --silent build
+source scripts/infra/cluster-env.sh
+export E2E_PORT_BASE=4700 FAULT_RESULTS=.local/cluster-results.jsonl
+trap 'bash scripts/infra.sh down' EXIT
+bash scripts/infra.sh up
+node dist/scripts/migrate.js
+rm -f "$FAULT_RESULTS"
+
+started=$SECONDS status=0
+npx jest --selectProjects cluster --runInBand --forceExit "$@" || status=$?
+echo "cluster: suite took $((SECONDS - started)) s (infrastructure up before that)"
+exit $status

@@ -1,0 +1,111 @@
+import { ConfigResourceTypes, ConfigSource } from 'kafkajs';
+import { loadConfig } from '@app/config';
+import { TOPICS } from '@app/contracts';
+import { createKafka } from '@app/kafka';
+import { blacklist, createActivity, pay, purchase } from '../support/api';
+import { TestClients } from '../support/clients';
+import { eventually } from '../support/eventually';
+import { expectEveryAcceptedOrdered } from '../support/faults';
+import { ServiceProcess } from '../support/service-process';
+import { wave } from '../support/waves';
+
+describe('cluster: a sale on a Redis Cluster and three Kafka brokers, two instances of every service', () => {
+  let clients: TestClients;
+  let services: ServiceProcess[];
+
+  beforeAll(async () => {
+    clients = await TestClients.connect();
+    services = await ServiceProcess.startAll(['gateway', 'order-service', 'cancel-service'], {}, 2);
+  });
+  afterAll(async () => {
+    await Promise.all(services?.map((s) => s.stop()) ?? []);
+    await clients?.close();
+  });
+
+  it('when distinct buyers burst on both gateways, then exactly the stock is sold, paid orders stay, unpaid ones time out and their stock comes back once, and reconcile holds', async () => {
+    const [gateway, orders, , gateway2, orders2] = services;
+    const activity = await createActivity(gateway.url, { stock: 200, payTimeoutSeconds: 8 });
+    const burst = await wave([gateway.url, gateway2.url], activity.id, `cl-${activity.id}`, 300);
+    expect(burst.statuses).toEqual({ '202': 200, '409 SOLD_OUT': 100 });
+    // Both gateways sold: the stock is shared through the cluster, not split per instance.
+    const byGateway = [0, 1].map(
+      (g) => burst.replies.filter((r, i) => i % 2 === g && r.status === 202).length,
+    );
+    expect(Math.min(...byGateway)).toBeGreaterThan(0);
+
+    const buyerOf = new Map(
+      burst.replies.flatMap((r, i) =>
+        r.status === 202 ? [[r.body.orderId!, `cl-${activity.id}-${i}`]] : [],
+      ),
+    );
+    const paid = burst.accepted.slice(0, 50);
+    await Promise.all(
+      paid.map((id, i) =>
+        eventually(
+          async () => (await pay([orders, orders2][i % 2].url, id, buyerOf.get(id)!)).status === 200 || false,
+          { timeoutMs: 30_000, intervalMs: 200 },
+        ),
+      ),
+    );
+
+    const byStatus = async () => {
+      const rows = await clients.orders(activity.id);
+      return {
+        PAID: rows.filter((o) => o.status === 'PAID').length,
+        CANCELLED: rows.filter((o) => o.status === 'CANCELLED').length,
+      };
+    };
+    await eventually(async () => expect(await byStatus()).toEqual({ PAID: 50, CANCELLED: 150 }), {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
+    const figures = await expectEveryAcceptedOrdered(clients, activity.id, burst.accepted);
+    expect(figures).toEqual({ lost: 0, duplicated: 0, oversold: 0 });
+    expect(await clients.remaining(activity.id)).toBe(150);
+
+    // release.lua's PUBLISH, run on whichever master holds the activity, cleared both gateways' sold-out flags.
+    const again = await Promise.all(
+      [gateway, gateway2].map((g, i) => purchase(g.url, activity.id, `cl-${activity.id}-again-${i}`)),
+    );
+    expect(again.map((r) => r.status)).toEqual([202, 202]);
+  });
+
+  it('when a user is blacklisted on one gateway, then the other refuses them too', async () => {
+    const [gateway, , , gateway2] = services;
+    const activity = await createActivity(gateway2.url, { stock: 10 });
+    const user = `cl-blocked-${activity.id}`;
+    await blacklist(gateway.url, 'user', user);
+    const refused = await eventually(
+      async () => {
+        const r = await purchase(gateway2.url, activity.id, user);
+        return r.status === 403 && r;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(refused.body.code).toBe('BLOCKED');
+    expect(await clients.remaining(activity.id)).toBe(10);
+  });
+
+  it('when the services created the topics, then each has three replicas and refuses a write fewer than two hold', async () => {
+    const admin = createKafka(loadConfig(), 'cluster-spec').admin();
+    await admin.connect();
+    try {
+      const topic = TOPICS.orderRequests;
+      const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      expect(meta.partitions.every((p) => p.replicas.length === 3)).toBe(true);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
+      });
+      expect(resources[0].configEntries).toEqual([
+        expect.objectContaining({
+          configName: 'min.insync.replicas',
+          configValue: '2',
+          configSource: ConfigSource.TOPIC_CONFIG,
+        }),
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
