@@ -55,14 +55,16 @@ export class ActivityRetention implements OnApplicationBootstrap, OnModuleDestro
       [retention],
     );
     if (rows.length === 0) return 0;
-    const multi = this.redis.client.multi();
+    // One transaction per activity (its keys share a slot), the scan set apart: on a Redis Cluster it
+    // lives in another slot.
     for (const { id, expires } of rows) {
       const k = stockKeys(id);
       const keys = [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency];
+      const multi = this.redis.client.multi();
       for (const key of [...keys, riskKeys(id, '').admission]) multi.expireat(key, Number(expires));
-      multi.srem(ACTIVE_ACTIVITIES_KEY, id);
+      await multi.exec();
+      await this.redis.client.srem(ACTIVE_ACTIVITIES_KEY, id);
     }
-    await multi.exec();
     return rows.length;
   }
 }

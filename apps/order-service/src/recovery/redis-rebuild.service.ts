@@ -87,9 +87,16 @@ export class RedisRebuild implements OnApplicationBootstrap, OnApplicationShutdo
     );
     const runId = /run_id:(\w+)/.exec(await this.redis.client.info('server'))?.[1];
     const restarted = this.redisRunId !== undefined && runId !== this.redisRunId;
-    const pipeline = this.redis.client.pipeline();
-    for (const { id } of open) pipeline.exists(stockKeys(id).meta);
-    const present = ((await pipeline.exec()) ?? []).map(([err, n]) => !err && n === 1);
+    // Single commands, not one pipeline: on a cluster the activities live on several nodes (auto-pipelining
+    // still sends what goes to one node in one write).
+    const present = await Promise.all(
+      open.map(({ id }) =>
+        this.redis.client.exists(stockKeys(id).meta).then(
+          (n) => n === 1,
+          () => false,
+        ),
+      ),
+    );
     const missing = open.filter((_, i) => !present[i]).map((a) => a.id);
     const due = restarted ? open.map((a) => a.id) : missing;
     for (const id of due) await this.rebuild(id, missing.includes(id) ? 'missing' : 'redis_restarted');

@@ -95,11 +95,12 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
   /** An activity that has ended and has nothing left unconfirmed can never need recovery again. */
   private async forgetIfOver(activityId: number, now: number): Promise<number> {
     const k = stockKeys(activityId);
-    await forget.run(
+    const over = await forget.run(
       this.redis.client,
-      [k.meta, k.unconfirmed, ACTIVE_ACTIVITIES_KEY],
-      [activityId, now, this.config.RESERVATION_RECOVERY_AFTER_MS],
+      [k.meta, k.unconfirmed],
+      [now, this.config.RESERVATION_RECOVERY_AFTER_MS],
     );
+    if (over === 1) await this.redis.client.srem(ACTIVE_ACTIVITIES_KEY, String(activityId));
     return 0;
   }
 }
