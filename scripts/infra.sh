@@ -5,6 +5,7 @@
 #   scripts/infra.sh status   one line per dependency
 #   scripts/infra.sh k6       print the path of k6, building it once into .local/tools if needed
 #   scripts/infra.sh browser  print the path of Chromium, installing Debian's package if needed
+#   scripts/infra.sh toxiproxy  print the path of toxiproxy-server, building it once into .local/tools
 #   scripts/infra.sh stop|start redis|postgres|kafka   one dependency (the fault tests use these)
 # Data, logs and downloads live under .local/ (git-ignored). Ports match .env.example.
 # INFRA_PROFILE=faults runs a second, separate set (data in .local/faults, ports 16379, 15432, 19092/19093)
@@ -27,6 +28,9 @@ RUN="$LOCAL/run"
 PG_USER=seckill PG_PASSWORD=seckill PG_DB=seckill
 KAFKA_VERSION=3.9.1
 K6_VERSION=v1.8.1
+TOXIPROXY_VERSION=v2.12.0
+# Clients reconnect to the address the broker advertises: behind a proxy, it must advertise the proxy's port.
+KAFKA_ADVERTISED_PORT=${KAFKA_ADVERTISED_PORT:-$KAFKA_PORT}
 KAFKA_HOME="$LOCAL/kafka"
 # Downloads are shared by every profile.
 KAFKA_LIBS="$ROOT/.local/kafka/libs"
@@ -175,6 +179,7 @@ kafka_up() {
   kafka_install
   local props="$KAFKA_HOME/config/server.properties"
   sed -e "s|@DATA_DIR@|$KAFKA_HOME/data|" -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
+    -e "s|@KAFKA_ADVERTISED_PORT@|$KAFKA_ADVERTISED_PORT|g" \
     "$ROOT/scripts/infra/kafka/server.properties" >"$props"
   local cp="$KAFKA_LIBS/*"
   if [ ! -f "$KAFKA_HOME/data/meta.properties" ]; then
@@ -218,6 +223,26 @@ k6_path() {
   echo "$k6"
 }
 
+# ---------------------------------------------------------------- toxiproxy (chaos tests, benchmark)
+# Shared by every profile: one build per checkout. Messages on stderr, the path alone on stdout.
+toxiproxy_path() {
+  local tools="$ROOT/.local/tools" server="$ROOT/.local/tools/toxiproxy-server"
+  if [ ! -x "$server" ]; then
+    command -v go >/dev/null || die "toxiproxy is missing and Go is not installed (needed to build it)"
+    say "toxiproxy: building $TOXIPROXY_VERSION once into .local/tools" >&2
+    local gobin
+    gobin=$(mktemp -d)
+    # `go install` names binaries after their package folder (server, cli): renamed to say what they are.
+    GOBIN="$gobin" CGO_ENABLED=0 go install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" \
+      "github.com/Shopify/toxiproxy/v2/cmd/cli@$TOXIPROXY_VERSION" >&2 || die "toxiproxy build failed"
+    mkdir -p "$tools"
+    mv "$gobin/cli" "$tools/toxiproxy-cli"
+    mv "$gobin/server" "$server"
+    rmdir "$gobin"
+  fi
+  echo "$server"
+}
+
 # ---------------------------------------------------------------- Chromium (the dashboard's browser test)
 browser_path() {
   command -v chromium >/dev/null || apt_install chromium
@@ -255,6 +280,7 @@ case "${1:-}" in
   status) status ;;
   k6) k6_path ;;
   browser) browser_path ;;
+  toxiproxy) toxiproxy_path ;;
   stop | start)
     action=$([ "$1" = stop ] && echo down || echo up)
     case "${2:-}" in
@@ -263,5 +289,5 @@ case "${1:-}" in
       *) die "usage: scripts/infra.sh $1 redis|postgres|kafka" ;;
     esac
     ;;
-  *) die "usage: scripts/infra.sh up|down|status|k6|browser|stop|start" ;;
+  *) die "usage: scripts/infra.sh up|down|status|k6|browser|toxiproxy|stop|start" ;;
 esac
