@@ -101,7 +101,7 @@ export async function startToxiproxy(apiPort: number): Promise<{ client: Toxipro
   });
   const client = new Toxiproxy(`http://127.0.0.1:${apiPort}`);
   const stop = () => void child.kill('SIGTERM');
-  for (const deadline = Date.now() + 10_000; !(await client.isUp()); ) {
+  for (const deadline = Date.now() + 10_000; !(await client.isUp());) {
     if (child.exitCode !== null || Date.now() > deadline) {
       stop();
       throw new Error(`toxiproxy-server did not answer on :${apiPort}`);
