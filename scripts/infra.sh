@@ -7,6 +7,8 @@
 #   scripts/infra.sh browser  print the path of Chromium, installing Debian's package if needed
 #   scripts/infra.sh toxiproxy  print the path of toxiproxy-server, building it once into .local/tools
 #   scripts/infra.sh stop|start redis|postgres|kafka   one dependency (the fault tests use these)
+#   scripts/infra.sh pids redis|postgres|kafka   its server processes, one pid a line (the chaos tests
+#                             kill -9 or SIGSTOP them; postgres: the postmaster first, then its backends)
 # Data, logs and downloads live under .local/ (git-ignored). Ports match .env.example.
 # INFRA_PROFILE=faults runs a second, separate set (data in .local/faults, ports 16379, 15432, 19092/19093)
 # that the fault suite may stop and break without touching the one everything else uses. Any other
@@ -249,6 +251,23 @@ browser_path() {
   command -v chromium
 }
 
+# ---------------------------------------------------------------- pids (chaos tests)
+pids_of() {
+  local pidfile
+  case "$1" in
+    redis) pidfile="$RUN/redis.pid" ;;
+    kafka) pidfile="$RUN/kafka.pid" ;;
+    postgres) pidfile="$([ -f "$RUN/postgres.home" ] && cat "$RUN/postgres.home")/data/postmaster.pid" ;;
+    *) die "usage: scripts/infra.sh pids redis|postgres|kafka" ;;
+  esac
+  pid_alive "$pidfile" || die "$1 is not running (started by this script)"
+  local pid
+  pid=$(head -n 1 "$pidfile")
+  echo "$pid"
+  # A frozen or crashed database server is all of its processes, not only the postmaster.
+  [ "$1" != postgres ] || pgrep -P "$pid" || true
+}
+
 # ---------------------------------------------------------------- status
 status_line() {
   local name=$1 port=$2 pidfile=$3
@@ -281,6 +300,7 @@ case "${1:-}" in
   k6) k6_path ;;
   browser) browser_path ;;
   toxiproxy) toxiproxy_path ;;
+  pids) pids_of "${2:-}" ;;
   stop | start)
     action=$([ "$1" = stop ] && echo down || echo up)
     case "${2:-}" in
@@ -289,5 +309,5 @@ case "${1:-}" in
       *) die "usage: scripts/infra.sh $1 redis|postgres|kafka" ;;
     esac
     ;;
-  *) die "usage: scripts/infra.sh up|down|status|k6|browser|toxiproxy|stop|start" ;;
+  *) die "usage: scripts/infra.sh up|down|status|k6|browser|toxiproxy|pids|stop|start" ;;
 esac

@@ -58,15 +58,28 @@ export function purchase(
   userId: string,
   quantity = 1,
   headers: Record<string, string> = {},
-): Promise<Reply<{ orderId?: string; status?: string; code?: string }>> {
+  signal?: AbortSignal,
+): Promise<Reply<{ orderId?: string; status?: string; code?: string; message?: string }>> {
   return call(`${gateway}/api/seckill/${activityId}`, {
     method: 'POST',
+    signal,
     headers: {
       authorization: `Bearer ${buyerToken(userId)}`,
       'content-type': 'application/json',
       ...headers,
     },
     body: JSON.stringify({ quantity }),
+  });
+}
+
+/** What the gateway says became of the buyer's purchase: QUEUED | CREATED | FAILED (with orderId) | NONE. */
+export function purchaseResult(
+  gateway: string,
+  activityId: number,
+  userId: string,
+): Promise<Reply<{ status: string; orderId?: string }>> {
+  return call(`${gateway}/api/seckill/${activityId}/result`, {
+    headers: { authorization: `Bearer ${buyerToken(userId)}` },
   });
 }
 

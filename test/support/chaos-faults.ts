@@ -1,0 +1,97 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Redis from 'ioredis';
+import { Toxiproxy } from '../../scripts/infra/toxiproxy';
+import { eventually } from './eventually';
+import { Dependency, infraAsync } from './faults';
+
+/** The proxies scripts/test-chaos.sh puts in front of Redis (for the gateway) and Kafka (for everyone). */
+export const PROXIES = { redis: 'redis', kafka: 'kafka' } as const;
+
+export function toxiproxy(): Toxiproxy {
+  const url = process.env.TOXIPROXY_URL;
+  if (!url) throw new Error('chaos tests run only through npm run test:chaos (TOXIPROXY_URL is not set)');
+  return new Toxiproxy(url);
+}
+
+/** What the gateway uses to reach Redis in the chaos profile: the proxy, so its replies can be cut. */
+export function gatewayRedisUrl(): string {
+  const url = process.env.CHAOS_REDIS_PROXY_URL;
+  if (!url)
+    throw new Error('chaos tests run only through npm run test:chaos (CHAOS_REDIS_PROXY_URL is not set)');
+  return url;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function pidsOf(dependency: Dependency): Promise<number[]> {
+  return (await infraAsync('pids', dependency)).trim().split('\n').map(Number);
+}
+
+/** kill -9 of every process of the dependency's server: a crash, nothing flushed, no goodbye to clients. */
+export async function crash(dependency: Dependency): Promise<void> {
+  const pids = await pidsOf(dependency);
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  await eventually(() => pids.every((pid) => !alive(pid)), { timeoutMs: 10_000 });
+}
+
+/** The server is started again on the same data (what a supervisor does after a crash). */
+export async function restart(dependency: Dependency): Promise<void> {
+  await infraAsync('start', dependency);
+}
+
+/**
+ * SIGSTOP of every process of the server for `ms`, then SIGCONT: its sockets stay open and silent (a frozen
+ * VM, a long stop-the-world pause). Thawed even if the wait is interrupted.
+ */
+export async function freeze(dependency: Dependency, ms: number): Promise<void> {
+  const pids = await pidsOf(dependency);
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  try {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  } finally {
+    for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGCONT');
+  }
+}
+
+/** A copy of Redis's append-only files as they are now, to restart from later (an older AOF). */
+export async function copyAof(redis: Redis): Promise<string> {
+  const aof = await aofDir(redis);
+  const copy = mkdtempSync(join(tmpdir(), 'chaos-aof-'));
+  cpSync(aof, copy, { recursive: true });
+  return copy;
+}
+
+/** Redis crashes and comes back from the older copy of its AOF: every write since the copy is gone. */
+export async function restartFromAof(redis: Redis, copy: string): Promise<void> {
+  const aof = await aofDir(redis);
+  await crash('redis');
+  rmSync(aof, { recursive: true, force: true });
+  cpSync(copy, aof, { recursive: true });
+  rmSync(copy, { recursive: true, force: true });
+  await restart('redis');
+}
+
+async function aofDir(redis: Redis): Promise<string> {
+  const [, dir] = (await redis.config('GET', 'dir')) as string[];
+  const [, name] = (await redis.config('GET', 'appenddirname')) as string[];
+  return join(dir, name);
+}
+
+/** Every dependency up (again) and every proxy clean, whatever the previous fault left. */
+export async function healInfrastructure(): Promise<void> {
+  for (const dependency of ['redis', 'postgres', 'kafka'] as const) {
+    const pids = await pidsOf(dependency).catch(() => []);
+    for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGCONT');
+  }
+  await toxiproxy().reset();
+  await infraAsync('up');
+}
