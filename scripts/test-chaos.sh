@@ -37,7 +37,11 @@ cat >.local/chaos/toxiproxy.json <<EOF
 ]
 EOF
 # Up before Kafka: the broker's readiness check already reaches it through the advertised (proxy) port.
-"$(bash scripts/infra.sh toxiproxy)" -host 127.0.0.1 -port "$TOXIPROXY_PORT" -config .local/chaos/toxiproxy.json \
+if curl -sf "$TOXIPROXY_URL/version" >/dev/null; then
+  echo "chaos: $TOXIPROXY_URL already answers: stop that toxiproxy first (its proxies would not be ours)" >&2
+  exit 1
+fi
+LOG_LEVEL=warn "$(bash scripts/infra.sh toxiproxy)" -host 127.0.0.1 -port "$TOXIPROXY_PORT" -config .local/chaos/toxiproxy.json \
   >.local/logs/chaos-toxiproxy.log 2>&1 &
 toxiproxy_pid=$!
 for _ in $(seq 1 100); do

@@ -14,7 +14,7 @@ describe('chaos: Redis, Kafka or PostgreSQL crashes (kill -9) or freezes (SIGSTO
 
   beforeAll(async () => {
     clients = await TestClients.connect();
-    stack = await ChaosStack.start();
+    stack = await ChaosStack.start(clients);
   });
   afterEach(async () => {
     await healInfrastructure();

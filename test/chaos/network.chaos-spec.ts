@@ -23,7 +23,7 @@ describe('chaos: connections to Redis and Kafka lose replies or slow down during
 
   beforeAll(async () => {
     clients = await TestClients.connect();
-    stack = await ChaosStack.start();
+    stack = await ChaosStack.start(clients);
   });
   afterEach(async () => {
     await toxiproxy().reset();

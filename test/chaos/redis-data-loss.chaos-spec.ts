@@ -13,7 +13,7 @@ describe('chaos: Redis loses its data in the middle of a sale (PostgreSQL is the
 
   beforeAll(async () => {
     clients = await TestClients.connect();
-    stack = await ChaosStack.start();
+    stack = await ChaosStack.start(clients);
   });
   afterEach(async () => {
     await healInfrastructure();
@@ -26,7 +26,7 @@ describe('chaos: Redis loses its data in the middle of a sale (PostgreSQL is the
   it('FLUSHALL mid-sale: the sale goes on from the ledger, no oversell; lost 202s end FAILED, counted', async () => {
     await runChaos(stack, clients, {
       name: 'FLUSHALL mid-sale',
-      at: 0.5,
+      at: 0.3,
       allowFailed: true,
       inject: async () => void (await clients.redis.flushall()),
     });

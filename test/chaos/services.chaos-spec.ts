@@ -4,8 +4,9 @@ import { TestClients } from '../support/clients';
 // Frozen longer than what each one's peers wait for it: the buyers' 2.5 s patience, the Kafka session (10 s).
 const GATEWAY_FREEZE_MS = 5_000;
 const CONSUMER_FREEZE_MS = 12_000;
-// Pay timeouts are due from ~2 s into the spike: the cancel-service is hit in its wave of cancellations.
-const CANCEL_WAVE = 0.9;
+// With 2 s to pay, cancellations are due from ~2 s into the spike, whose arrivals last 4 s: at 90 % of
+// them the cancel-service is hit in its wave of cancellations (and released stock is sold again).
+const CANCEL_WAVE = { at: 0.9, payTimeoutSeconds: 2 };
 
 describe('chaos: a service crashes (kill -9) or freezes (SIGSTOP) during a spike', () => {
   let clients: TestClients;
@@ -13,7 +14,7 @@ describe('chaos: a service crashes (kill -9) or freezes (SIGSTOP) during a spike
 
   beforeAll(async () => {
     clients = await TestClients.connect();
-    stack = await ChaosStack.start();
+    stack = await ChaosStack.start(clients);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -38,7 +39,7 @@ describe('chaos: a service crashes (kill -9) or freezes (SIGSTOP) during a spike
   it('kill -9 of the cancel-service in its wave of timeouts: each stock released once, nothing oversold', async () => {
     await runChaos(stack, clients, {
       name: 'kill -9 of the cancel-service',
-      at: CANCEL_WAVE,
+      ...CANCEL_WAVE,
       inject: () => stack.crash('cancel-service'),
     });
   });
@@ -60,7 +61,7 @@ describe('chaos: a service crashes (kill -9) or freezes (SIGSTOP) during a spike
   it('SIGSTOP of the cancel-service for 12 s in its wave of timeouts: each stock released once', async () => {
     await runChaos(stack, clients, {
       name: 'SIGSTOP of the cancel-service (12 s)',
-      at: CANCEL_WAVE,
+      ...CANCEL_WAVE,
       inject: () => stack.freeze('cancel-service', CONSUMER_FREEZE_MS),
     });
   });

@@ -1,14 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createActivity } from './api';
+import { createActivity, purchase } from './api';
 import { gatewayRedisUrl } from './chaos-faults';
 import { ChaosFigures, judge } from './chaos-judge';
 import { spike } from './chaos-spike';
-import { TestClients } from './clients';
+import { TestClients, range } from './clients';
 import { record } from './faults';
 import { ServiceName, ServiceProcess } from './service-process';
 
 const SERVICES: ServiceName[] = ['gateway', 'order-service', 'cancel-service'];
+const WARM_UP = 200;
 const envOf = (name: ServiceName): Record<string, string> =>
   name === 'gateway' ? { REDIS_URL: gatewayRedisUrl() } : {};
 
@@ -16,9 +17,18 @@ const envOf = (name: ServiceName): Record<string, string> =>
 export class ChaosStack {
   private constructor(private readonly services: Map<ServiceName, ServiceProcess>) {}
 
-  static async start(): Promise<ChaosStack> {
+  /** Starts the services and warms them up with a small sale whose orders all appear (a cold gateway would
+   * time out the first buyers of the first spike, whatever the fault). */
+  static async start(clients: TestClients): Promise<ChaosStack> {
     const started = await Promise.all(SERVICES.map((name) => ServiceProcess.start(name, envOf(name))));
-    return new ChaosStack(new Map(started.map((s) => [s.name, s])));
+    const stack = new ChaosStack(new Map(started.map((s) => [s.name, s])));
+    const activity = await createActivity(stack.gateway, { name: 'chaos warm-up', stock: WARM_UP });
+    const replies = await Promise.all(
+      range(WARM_UP).map((i) => purchase(stack.gateway, activity.id, `warm-${activity.id}-${i}`)),
+    );
+    expect(replies.map((r) => r.status)).toEqual(replies.map(() => 202));
+    await clients.expectReconciled(activity.id);
+    return stack;
   }
 
   get gateway(): string {
@@ -51,18 +61,48 @@ export interface ChaosFault {
   name: string;
   /** injects the fault into the spike on `activity` and resolves once it is cleared */
   inject: (activity: { id: number; stock: number }) => Promise<void>;
-  /** the share of the spike's buyers arrived when the fault starts (default 0.3) */
+  /** the share of the spike's buyers arrived when the fault starts (default 0.15: the stock lasts well past it) */
   at?: number;
   /** Redis lost acknowledged writes: a 202 may end FAILED on /result (counted) instead of an order */
   allowFailed?: boolean;
+  /** short for the cancel-service's faults: unpaid orders are cancelled and their stock sold again */
+  payTimeoutSeconds?: number;
 }
 
-// Far more buyers than stock; orders unpaid after PAY_TIMEOUT_SECONDS are cancelled and their stock sold
-// again within the same spike, so the timeout path (cancel-service) runs under every fault too.
+/**
+ * Samples the PENDING + PAID units of the activity in PostgreSQL while the spike runs: oversell must not
+ * happen even for a moment (cancellations could hide one by the end). `stop` returns the most seen.
+ */
+function watchSold(clients: TestClients, activityId: number): { stop: () => Promise<number> } {
+  let most = 0;
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      const [{ sold }] = await clients.db
+        .query(
+          `SELECT coalesce(sum(quantity), 0)::int AS sold FROM orders WHERE activity_id = $1 AND status IN ('PENDING', 'PAID')`,
+          [activityId],
+        )
+        .catch(() => [{ sold: 0 }]); // PostgreSQL may be the dependency that is down
+      most = Math.max(most, sold);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await sampling;
+      return most;
+    },
+  };
+}
+
+// Far more buyers than stock, arriving over 4 s. Unpaid orders outlive a case unless it says otherwise,
+// so that at the end every sold unit is still a live order (conservation and oversell say something).
 export const CHAOS_BUYERS = 2_000;
-export const CHAOS_STOCK = 500;
-const ARRIVALS_PER_SECOND = 1_000;
-const PAY_TIMEOUT_SECONDS = 2;
+export const CHAOS_STOCK = 1_000;
+const ARRIVALS_PER_SECOND = 500;
+const PAY_TIMEOUT_SECONDS = 120;
 const root = join(__dirname, '../..');
 
 /**
@@ -77,14 +117,15 @@ export async function runChaos(
   const activity = await createActivity(stack.gateway, {
     name: `chaos: ${fault.name}`,
     stock: CHAOS_STOCK,
-    payTimeoutSeconds: PAY_TIMEOUT_SECONDS,
+    payTimeoutSeconds: fault.payTimeoutSeconds ?? PAY_TIMEOUT_SECONDS,
   });
+  const sold = watchSold(clients, activity.id);
   const history = await spike({
     gateway: stack.gateway,
     activityId: activity.id,
     buyers: CHAOS_BUYERS,
     arrivalsPerSecond: ARRIVALS_PER_SECOND,
-    faultAt: fault.at ?? 0.3,
+    faultAt: fault.at ?? 0.15,
     fault: () => fault.inject(activity),
   });
   const figures = await judge(clients, {
@@ -93,6 +134,7 @@ export async function runChaos(
     activity,
     spike: history,
     allowFailed: fault.allowFailed ?? false,
+    maxSold: await sold.stop(),
   });
   mkdirSync(join(root, '.local/chaos-histories'), { recursive: true });
   const slug = fault.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
