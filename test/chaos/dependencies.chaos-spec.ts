@@ -1,4 +1,4 @@
-import { crash, freeze, healInfrastructure, restart } from '../support/chaos-faults';
+import { healInfrastructure, restart, server } from '../support/chaos-faults';
 import { ChaosStack, runChaos } from '../support/chaos-stack';
 import { TestClients } from '../support/clients';
 
@@ -25,54 +25,62 @@ describe('chaos: Redis, Kafka or PostgreSQL crashes (kill -9) or freezes (SIGSTO
   });
 
   it('kill -9 of redis mid-burst: 503s take nothing; a 202 lost with the last second of AOF ends FAILED, never oversold', async () => {
+    const redis = await server('redis');
     await runChaos(stack, clients, {
       name: 'kill -9 of redis',
       allowFailed: true, // appendfsync everysec: up to a second of acknowledged writes may be gone
+      redisImpaired: true,
       inject: async () => {
-        await crash('redis');
+        await redis.crash();
         await restart('redis');
       },
     });
   });
 
   it('kill -9 of kafka mid-burst: the sale goes on, every 202 becomes exactly one order once it is back', async () => {
+    const kafka = await server('kafka');
     await runChaos(stack, clients, {
       name: 'kill -9 of kafka',
       inject: async () => {
-        await crash('kafka');
+        await kafka.crash();
         await restart('kafka');
       },
     });
   });
 
   it('kill -9 of postgres mid-burst: every 202 becomes exactly one order once it is back', async () => {
+    const postgres = await server('postgres');
     await runChaos(stack, clients, {
       name: 'kill -9 of postgres',
       inject: async () => {
-        await crash('postgres');
+        await postgres.crash();
         await restart('postgres');
       },
     });
   });
 
   it('SIGSTOP of redis for 6 s: buyers time out or get 503, nothing taken for a 503, every 202 ordered', async () => {
+    const redis = await server('redis');
     await runChaos(stack, clients, {
       name: 'SIGSTOP of redis (6 s)',
-      inject: () => freeze('redis', REDIS_FREEZE_MS),
+      redisImpaired: true,
+      inject: () => redis.freeze(REDIS_FREEZE_MS),
     });
   });
 
   it('SIGSTOP of kafka for 12 s: the sale goes on, every 202 becomes exactly one order', async () => {
+    const kafka = await server('kafka');
     await runChaos(stack, clients, {
       name: 'SIGSTOP of kafka (12 s)',
-      inject: () => freeze('kafka', KAFKA_FREEZE_MS),
+      inject: () => kafka.freeze(KAFKA_FREEZE_MS),
     });
   });
 
   it('SIGSTOP of postgres for 12 s: every 202 becomes exactly one order once it thaws', async () => {
+    const postgres = await server('postgres');
     await runChaos(stack, clients, {
       name: 'SIGSTOP of postgres (12 s)',
-      inject: () => freeze('postgres', POSTGRES_FREEZE_MS),
+      inject: () => postgres.freeze(POSTGRES_FREEZE_MS),
     });
   });
 });

@@ -36,6 +36,7 @@ describe('chaos: connections to Redis and Kafka lose replies or slow down during
   it('redis replies lost (reset_peer, 3 s): no 503 leaves a reservation, every 202 becomes exactly one order', async () => {
     await runChaos(stack, clients, {
       name: 'redis reset_peer after the request (3 s)',
+      redisImpaired: true,
       inject: () => toxicFor([PROXIES.redis], { type: 'reset_peer', attributes: { timeout: 0 } }, 3_000),
     });
   });
@@ -43,6 +44,7 @@ describe('chaos: connections to Redis and Kafka lose replies or slow down during
   it('redis replies black-holed (timeout, 4 s): no 503 leaves a reservation, every 202 becomes exactly one order', async () => {
     await runChaos(stack, clients, {
       name: 'redis timeout after the request (4 s)',
+      redisImpaired: true,
       inject: () => toxicFor([PROXIES.redis], { type: 'timeout', attributes: { timeout: 0 } }, 4_000),
     });
   });

@@ -4,8 +4,8 @@ import { TestClients } from '../support/clients';
 // Frozen longer than what each one's peers wait for it: the buyers' 2.5 s patience, the Kafka session (10 s).
 const GATEWAY_FREEZE_MS = 5_000;
 const CONSUMER_FREEZE_MS = 12_000;
-// With 2 s to pay, cancellations are due from ~2 s into the spike, whose arrivals last 4 s: at 90 % of
-// them the cancel-service is hit in its wave of cancellations (and released stock is sold again).
+// With 2 s to pay, cancellations are due from ~2 s into the spike, whose arrivals last 4 s: once 90 % of
+// the stock is sold the cancel-service is hit in its wave of cancellations (released stock sells again).
 const CANCEL_WAVE = { at: 0.9, payTimeoutSeconds: 2 };
 
 describe('chaos: a service crashes (kill -9) or freezes (SIGSTOP) during a spike', () => {

@@ -32,15 +32,15 @@ export interface SpikeOptions {
   buyers: number;
   /** buyers arriving per second (open loop: nobody waits for anyone else's answer) */
   arrivalsPerSecond: number;
-  /** the share of buyers arrived when `fault` starts (0.3: 30 % of the spike is before it) */
-  faultAt: number;
+  /** `fault` starts once this many purchases were answered 202 (or once every buyer has arrived) */
+  faultAfterAccepted: number;
   /** injects the fault, resolves once it is cleared */
   fault: () => Promise<void>;
 }
 
 // A buyer as a real client would be: gives up waiting after a while, retries with the same key on
 // anything that is not a decision (no answer, connection lost, 503), a few times, then stops.
-const CLIENT_TIMEOUT_MS = 2_500;
+const CLIENT_TIMEOUT_MS = 2_000;
 const RETRY_AFTER_MS = 400;
 const MAX_ATTEMPTS = 3;
 
@@ -52,7 +52,13 @@ function namedOrder(body: { orderId?: string; message?: string } | undefined): s
   return body?.orderId ?? body?.message?.match(/order (\S+)/)?.[1];
 }
 
-async function buyer(gateway: string, activityId: number, userId: string, into: Attempt[]): Promise<void> {
+async function buyer(
+  gateway: string,
+  activityId: number,
+  userId: string,
+  into: Attempt[],
+  answered: () => void,
+): Promise<void> {
   const key = `chaos-${userId}`;
   for (let n = 1; n <= MAX_ATTEMPTS; n++) {
     const startedAt = Date.now();
@@ -75,6 +81,7 @@ async function buyer(gateway: string, activityId: number, userId: string, into: 
           : { status: 'error' as const, code: err.cause?.code ?? err.message },
     );
     into.push({ userId, n, ...seen, startedAt, ms: Date.now() - startedAt });
+    answered();
     if (isDecision(seen.status)) return;
     if (n < MAX_ATTEMPTS) await pause(RETRY_AFTER_MS);
   }
@@ -85,27 +92,33 @@ async function buyer(gateway: string, activityId: number, userId: string, into: 
  * Resolves when every buyer is done and the fault is cleared.
  */
 export async function spike(options: SpikeOptions): Promise<SpikeResult> {
-  const { gateway, activityId, buyers: count, arrivalsPerSecond, faultAt, fault } = options;
+  const { gateway, activityId, buyers: count, arrivalsPerSecond, faultAfterAccepted, fault } = options;
   const attempts: Attempt[] = [];
   const buyers = Array.from({ length: count }, (_, i) => `chaos-${activityId}-${i}`);
   const running: Promise<void>[] = [];
   const startedAt = Date.now();
-  const faultIndex = Math.floor(count * faultAt);
   let faultTimes: Promise<{ faultAt: number; clearedAt: number } | { failed: unknown }> | undefined;
+  const startFault = () => {
+    if (faultTimes) return;
+    const at = Date.now();
+    // Held, not thrown: the buyers in flight are still awaited before the spike fails.
+    faultTimes = fault().then(
+      () => ({ faultAt: at, clearedAt: Date.now() }),
+      (failed: unknown) => ({ failed }),
+    );
+  };
+  let accepted = 0;
+  const answered = () => {
+    accepted = attempts.at(-1)?.status === 202 ? accepted + 1 : accepted;
+    if (accepted >= faultAfterAccepted) startFault();
+  };
   for (let i = 0; i < count; i++) {
-    if (i === faultIndex) {
-      const at = Date.now();
-      // Held, not thrown: the buyers in flight are still awaited before the spike fails.
-      faultTimes = fault().then(
-        () => ({ faultAt: at, clearedAt: Date.now() }),
-        (failed: unknown) => ({ failed }),
-      );
-    }
     // Arrivals on schedule, in slices of 10 ms (a timer per buyer would be too fine to keep).
     const due = startedAt + (i * 1000) / arrivalsPerSecond;
     if (due - Date.now() >= 10) await pause(due - Date.now());
-    running.push(buyer(gateway, activityId, buyers[i], attempts));
+    running.push(buyer(gateway, activityId, buyers[i], attempts, answered));
   }
+  startFault();
   await Promise.all(running);
   const endedAt = Date.now();
   const times = await faultTimes!;

@@ -61,8 +61,10 @@ export interface ChaosFault {
   name: string;
   /** injects the fault into the spike on `activity` and resolves once it is cleared */
   inject: (activity: { id: number; stock: number }) => Promise<void>;
-  /** the share of the spike's buyers arrived when the fault starts (default 0.15: the stock lasts well past it) */
+  /** the share of the stock answered 202 when the fault starts (default 0.2: the sale goes on well past it) */
   at?: number;
+  /** the gateway may lose Redis in this fault: 503 UNAVAILABLE is then a fair answer (else it is a breach) */
+  redisImpaired?: boolean;
   /** Redis lost acknowledged writes: a 202 may end FAILED on /result (counted) instead of an order */
   allowFailed?: boolean;
   /** short for the cancel-service's faults: unpaid orders are cancelled and their stock sold again */
@@ -125,7 +127,7 @@ export async function runChaos(
     activityId: activity.id,
     buyers: CHAOS_BUYERS,
     arrivalsPerSecond: ARRIVALS_PER_SECOND,
-    faultAt: fault.at ?? 0.15,
+    faultAfterAccepted: Math.ceil(CHAOS_STOCK * (fault.at ?? 0.2)),
     fault: () => fault.inject(activity),
   });
   const figures = await judge(clients, {
@@ -134,6 +136,7 @@ export async function runChaos(
     activity,
     spike: history,
     allowFailed: fault.allowFailed ?? false,
+    redisImpaired: fault.redisImpaired ?? false,
     maxSold: await sold.stop(),
   });
   mkdirSync(join(root, '.local/chaos-histories'), { recursive: true });
