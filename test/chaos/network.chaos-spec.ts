@@ -17,6 +17,10 @@ async function toxicFor(proxies: string[], toxic: Toxic, ms: number): Promise<vo
   }
 }
 
+// Patient buyers for the Redis cases: the first attempt gets the gateway's own answer (202 or 503), so a
+// 503 whose reservation stood is seen as such, not hidden behind a client timeout.
+const PATIENT_MS = 8_000;
+
 describe('chaos: connections to Redis and Kafka lose replies or slow down during a spike (toxiproxy)', () => {
   let clients: TestClients;
   let stack: ChaosStack;
@@ -37,6 +41,7 @@ describe('chaos: connections to Redis and Kafka lose replies or slow down during
     await runChaos(stack, clients, {
       name: 'redis reset_peer after the request (3 s)',
       redisImpaired: true,
+      patienceMs: PATIENT_MS,
       inject: () => toxicFor([PROXIES.redis], { type: 'reset_peer', attributes: { timeout: 0 } }, 3_000),
     });
   });
@@ -45,6 +50,7 @@ describe('chaos: connections to Redis and Kafka lose replies or slow down during
     await runChaos(stack, clients, {
       name: 'redis timeout after the request (4 s)',
       redisImpaired: true,
+      patienceMs: PATIENT_MS,
       inject: () => toxicFor([PROXIES.redis], { type: 'timeout', attributes: { timeout: 0 } }, 4_000),
     });
   });

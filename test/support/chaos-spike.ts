@@ -34,12 +34,15 @@ export interface SpikeOptions {
   arrivalsPerSecond: number;
   /** `fault` starts once this many purchases were answered 202 (or once every buyer has arrived) */
   faultAfterAccepted: number;
+  /** how long a buyer waits for an answer before retrying (default CLIENT_TIMEOUT_MS) */
+  patienceMs?: number;
   /** injects the fault, resolves once it is cleared */
   fault: () => Promise<void>;
 }
 
 // A buyer as a real client would be: gives up waiting after a while, retries with the same key on
-// anything that is not a decision (no answer, connection lost, 503), a few times, then stops.
+// anything that is not a decision (no answer, connection lost, 503), a few times, then stops. 2 s + 0.4 s
+// is less than PUBLISH_TIMEOUT_MS: a retry can arrive while the first attempt still waits on Kafka.
 const CLIENT_TIMEOUT_MS = 2_000;
 const RETRY_AFTER_MS = 400;
 const MAX_ATTEMPTS = 3;
@@ -58,6 +61,7 @@ async function buyer(
   userId: string,
   into: Attempt[],
   answered: () => void,
+  patienceMs: number,
 ): Promise<void> {
   const key = `chaos-${userId}`;
   for (let n = 1; n <= MAX_ATTEMPTS; n++) {
@@ -68,7 +72,7 @@ async function buyer(
       userId,
       1,
       { 'idempotency-key': key },
-      AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+      AbortSignal.timeout(patienceMs),
     ).then(
       (r) => ({
         status: r.status,
@@ -116,7 +120,9 @@ export async function spike(options: SpikeOptions): Promise<SpikeResult> {
     // Arrivals on schedule, in slices of 10 ms (a timer per buyer would be too fine to keep).
     const due = startedAt + (i * 1000) / arrivalsPerSecond;
     if (due - Date.now() >= 10) await pause(due - Date.now());
-    running.push(buyer(gateway, activityId, buyers[i], attempts, answered));
+    running.push(
+      buyer(gateway, activityId, buyers[i], attempts, answered, options.patienceMs ?? CLIENT_TIMEOUT_MS),
+    );
   }
   startFault();
   await Promise.all(running);

@@ -67,6 +67,8 @@ export interface ChaosFault {
   redisImpaired?: boolean;
   /** Redis lost acknowledged writes: a 202 may end FAILED on /result (counted) instead of an order */
   allowFailed?: boolean;
+  /** how long buyers wait before retrying (default 2 s) */
+  patienceMs?: number;
   /** short for the cancel-service's faults: unpaid orders are cancelled and their stock sold again */
   payTimeoutSeconds?: number;
 }
@@ -127,6 +129,7 @@ export async function runChaos(
     activityId: activity.id,
     buyers: CHAOS_BUYERS,
     arrivalsPerSecond: ARRIVALS_PER_SECOND,
+    patienceMs: fault.patienceMs,
     faultAfterAccepted: Math.ceil(CHAOS_STOCK * (fault.at ?? 0.2)),
     fault: () => fault.inject(activity),
   });
