@@ -23,6 +23,16 @@ export function gatewayRedisUrl(): string {
   return url;
 }
 
+/** Signals every process still there: a backend listed a moment ago may have ended with its connection. */
+const signal = (pids: number[], sig: NodeJS.Signals) => {
+  for (const pid of pids)
+    try {
+      process.kill(pid, sig);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+};
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -48,15 +58,15 @@ export async function server(dependency: Dependency): Promise<Server> {
   const pids = await pidsOf(dependency);
   return {
     async crash() {
-      for (const pid of pids) process.kill(pid, 'SIGKILL');
+      signal(pids, 'SIGKILL');
       await eventually(() => pids.every((pid) => !alive(pid)), { timeoutMs: 10_000 });
     },
     async freeze(ms) {
-      for (const pid of pids) process.kill(pid, 'SIGSTOP');
+      signal(pids, 'SIGSTOP');
       try {
         await new Promise((resolve) => setTimeout(resolve, ms));
       } finally {
-        for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGCONT');
+        signal(pids, 'SIGCONT');
       }
     },
   };
@@ -94,8 +104,7 @@ async function aofDir(redis: Redis): Promise<string> {
 /** Every dependency up (again) and every proxy clean, whatever the previous fault left. */
 export async function healInfrastructure(): Promise<void> {
   for (const dependency of ['redis', 'postgres', 'kafka'] as const) {
-    const pids = await pidsOf(dependency).catch(() => []);
-    for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGCONT');
+    signal(await pidsOf(dependency).catch(() => []), 'SIGCONT');
   }
   await toxiproxy().reset();
   // `up` proves Kafka with a round trip: only worth its seconds when something is down.
