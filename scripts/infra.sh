@@ -13,6 +13,8 @@
 # INFRA_PROFILE=faults runs a second, separate set (data in .local/faults, ports 16379, 15432, 19092/19093)
 # that the fault suite may stop and break without touching the one everything else uses. Any other
 # INFRA_PROFILE name with INFRA_PORT_OFFSET=N runs one more set on the default ports + N (data in .local/<name>).
+# KAFKA_ADVERTISED_PORT (default: the broker's own port) is the port the broker tells clients to use: set it
+# to a proxy's port (toxiproxy) when every connection, reconnections included, must go through the proxy.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
