@@ -54,6 +54,12 @@ module.exports = {
       ...shared,
       displayName: 'cluster',
       testMatch: ['<rootDir>/test/cluster/**/*.cluster-spec.ts'],
+    },
+    // Only through `npm run test:chaos`: its own infrastructure, reached through toxiproxy.
+    {
+      ...shared,
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/fault-timeout.ts'],
     },

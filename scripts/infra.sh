@@ -8,11 +8,15 @@
 #   scripts/infra.sh toxiproxy  print the path of toxiproxy-server, building it once into .local/tools
 #   scripts/infra.sh promtool print the path of Prometheus' promtool, unpacking Debian's package if needed
 #   scripts/infra.sh stop|start redis|postgres|kafka   one dependency (the fault tests use these)
+#   scripts/infra.sh pids redis|postgres|kafka   its server processes, one pid a line (the chaos tests
+#                             kill -9 or SIGSTOP them; postgres: the postmaster first, then its backends)
 # Data, logs and downloads live under .local/ (git-ignored). Ports match .env.example.
 # INFRA_PROFILE=faults runs a second, separate set (data in .local/faults, ports 16379, 15432, 19092/19093)
 # that the fault suite may stop and break without touching the one everything else uses. Any other
 # INFRA_PROFILE name with INFRA_PORT_OFFSET=N runs one more set on the default ports + N (data in .local/<name>).
 # INFRA_PROFILE=cluster: a Redis Cluster, three Kafka brokers and PostgreSQL (scripts/infra/cluster.sh).
+# KAFKA_ADVERTISED_PORT (default: the broker's own port) is the port the broker tells clients to use: set it
+# to a proxy's port (toxiproxy) when every connection, reconnections included, must go through the proxy.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -246,6 +250,26 @@ toxiproxy_path() {
   echo "$server"
 }
 
+# ---------------------------------------------------------------- toxiproxy (chaos tests, benchmark)
+# Shared by every profile: one build per checkout. Messages on stderr, the path alone on stdout.
+toxiproxy_path() {
+  local tools="$ROOT/.local/tools" server="$ROOT/.local/tools/toxiproxy-server"
+  if [ ! -x "$server" ]; then
+    command -v go >/dev/null || die "toxiproxy is missing and Go is not installed (needed to build it)"
+    say "toxiproxy: building $TOXIPROXY_VERSION once into .local/tools" >&2
+    local gobin
+    gobin=$(mktemp -d)
+    # `go install` names binaries after their package folder (server, cli): renamed to say what they are.
+    GOBIN="$gobin" CGO_ENABLED=0 go install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" \
+      "github.com/Shopify/toxiproxy/v2/cmd/cli@$TOXIPROXY_VERSION" >&2 || die "toxiproxy build failed"
+    mkdir -p "$tools"
+    mv "$gobin/cli" "$tools/toxiproxy-cli"
+    mv "$gobin/server" "$server"
+    rmdir "$gobin"
+  fi
+  echo "$server"
+}
+
 # ---------------------------------------------------------------- Chromium (the dashboard's browser test)
 browser_path() {
   command -v chromium >/dev/null || apt_install chromium
@@ -271,6 +295,23 @@ promtool_path() {
       rm -f prometheus_*.deb) >&2 || die "promtool: could not fetch Debian's prometheus package"
   fi
   echo "$promtool"
+}
+
+# ---------------------------------------------------------------- pids (chaos tests)
+pids_of() {
+  local pidfile
+  case "$1" in
+    redis) pidfile="$RUN/redis.pid" ;;
+    kafka) pidfile="$RUN/kafka.pid" ;;
+    postgres) pidfile="$([ -f "$RUN/postgres.home" ] && cat "$RUN/postgres.home")/data/postmaster.pid" ;;
+    *) die "usage: scripts/infra.sh pids redis|postgres|kafka" ;;
+  esac
+  pid_alive "$pidfile" || die "$1 is not running (started by this script)"
+  local pid
+  pid=$(head -n 1 "$pidfile")
+  echo "$pid"
+  # A frozen or crashed database server is all of its processes, not only the postmaster.
+  [ "$1" != postgres ] || pgrep -P "$pid" || true
 }
 
 # ---------------------------------------------------------------- status
@@ -309,6 +350,7 @@ case "${1:-}" in
   browser) browser_path ;;
   toxiproxy) toxiproxy_path ;;
   promtool) promtool_path ;;
+  pids) pids_of "${2:-}" ;;
   stop | start)
     action=$([ "$1" = stop ] && echo down || echo up)
     case "${2:-}" in
@@ -317,5 +359,5 @@ case "${1:-}" in
       *) die "usage: scripts/infra.sh $1 redis|postgres|kafka" ;;
     esac
     ;;
-  *) die "usage: scripts/infra.sh up|down|status|wrk|browser|toxiproxy|promtool|stop|start" ;;
+  *) die "usage: scripts/infra.sh up|down|status|wrk|browser|toxiproxy|promtool|pids|stop|start" ;;
 esac

@@ -58,9 +58,11 @@ export function purchase(
   userId: string,
   quantity = 1,
   headers: Record<string, string> = {},
-): Promise<Reply<{ orderId?: string; status?: string; code?: string }>> {
+  signal?: AbortSignal,
+): Promise<Reply<{ orderId?: string; status?: string; code?: string; message?: string }>> {
   return call(`${gateway}/api/seckill/${activityId}`, {
     method: 'POST',
+    signal,
     headers: {
       authorization: `Bearer ${buyerToken(userId)}`,
       'content-type': 'application/json',
@@ -80,6 +82,17 @@ export async function blacklist(gateway: string, kind: 'user' | 'ip', value: str
   if (status !== 201) throw new Error(`not blacklisted: ${status} ${JSON.stringify(body)}`);
 }
 
+/** What the gateway says became of the buyer's purchase: QUEUED | CREATED | FAILED (with orderId) | NONE. */
+export function purchaseResult(
+  gateway: string,
+  activityId: number,
+  userId: string,
+): Promise<Reply<{ status: string; orderId?: string }>> {
+  return call(`${gateway}/api/seckill/${activityId}/result`, {
+    headers: { authorization: `Bearer ${buyerToken(userId)}` },
+  });
+}
+
 export function pay(orderService: string, orderId: string, userId: string): Promise<Reply> {
   return call(`${orderService}/api/orders/${orderId}/pay`, {
     method: 'POST',
@@ -89,17 +102,6 @@ export function pay(orderService: string, orderId: string, userId: string): Prom
 
 export function getOrder(orderService: string, orderId: string, userId: string): Promise<Reply> {
   return call(`${orderService}/api/orders/${orderId}`, {
-    headers: { authorization: `Bearer ${buyerToken(userId)}` },
-  });
-}
-
-/** The buyer's outcome (`GET /api/seckill/:id/result`): QUEUED, CREATED, FAILED or NONE. */
-export function purchaseResult(
-  gateway: string,
-  activityId: number,
-  userId: string,
-): Promise<Reply<{ status: string; orderId?: string }>> {
-  return call(`${gateway}/api/seckill/${activityId}/result`, {
     headers: { authorization: `Bearer ${buyerToken(userId)}` },
   });
 }

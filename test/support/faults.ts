@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestClients } from './clients';
@@ -6,13 +6,18 @@ import { eventually } from './eventually';
 
 const root = join(__dirname, '../..');
 
+export type Dependency = 'redis' | 'postgres' | 'kafka';
+
+/** The fault and chaos suites break infrastructure of their own, never the one everything else uses. */
+function infraArgs(args: string[]): string[] {
+  if (process.env.INFRA_PROFILE !== 'faults' && process.env.INFRA_PROFILE !== 'chaos')
+    throw new Error('fault tests run only through npm run test:faults or npm run test:chaos');
+  return [join(root, 'scripts/infra.sh'), ...args];
+}
+
 /** Stops or starts one dependency of the fault profile (INFRA_PROFILE=faults, set by scripts/test-faults.sh). */
-export function infra(action: 'stop' | 'start', dependency: 'redis' | 'postgres' | 'kafka'): void {
-  if (process.env.INFRA_PROFILE !== 'faults')
-    throw new Error('fault tests run only through npm run test:faults');
-  const result = spawnSync('bash', [join(root, 'scripts/infra.sh'), action, dependency], {
-    encoding: 'utf8',
-  });
+export function infra(action: 'stop' | 'start', dependency: Dependency): void {
+  const result = spawnSync('bash', infraArgs([action, dependency]), { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`infra ${action} ${dependency} failed: ${result.stderr}`);
 }
 
@@ -22,6 +27,18 @@ export function signal(sig: 'SIGSTOP' | 'SIGCONT', dependency: 'redis' | 'kafka'
     throw new Error('fault tests run only through npm run test:faults');
   const pid = Number(readFileSync(join(root, `.local/faults/run/${dependency}.pid`), 'utf8').split('\n')[0]);
   process.kill(pid, sig);
+}
+
+/**
+ * `scripts/infra.sh <args>` without blocking the event loop (a spike keeps running meanwhile).
+ * @returns its stdout
+ */
+export function infraAsync(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', infraArgs(args), { encoding: 'utf8' }, (err, stdout, stderr) =>
+      err ? reject(new Error(`infra ${args.join(' ')} failed: ${stderr}`)) : resolve(stdout),
+    );
+  });
 }
 
 export interface FaultResult {
@@ -36,11 +53,14 @@ export interface FaultResult {
   recoveryMs: number;
 }
 
-/** One row of docs/reliability.md, collected in .local/fault-results.jsonl (or FAULT_RESULTS) and printed. */
-export function record(result: FaultResult): void {
+/**
+ * One row of docs/reliability.md, collected in .local/<file> (by default FAULT_RESULTS, else
+ * fault-results.jsonl) and printed.
+ */
+export function record(result: FaultResult | object, file?: string): void {
   mkdirSync(join(root, '.local'), { recursive: true });
-  const file = process.env.FAULT_RESULTS ?? '.local/fault-results.jsonl';
-  appendFileSync(join(root, file), JSON.stringify(result) + '\n');
+  const path = file ? join('.local', file) : (process.env.FAULT_RESULTS ?? '.local/fault-results.jsonl');
+  appendFileSync(join(root, path), JSON.stringify(result) + '\n');
   process.stdout.write(`fault: ${JSON.stringify(result)}\n`);
 }
 

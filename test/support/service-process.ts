@@ -107,9 +107,20 @@ export class ServiceProcess {
     await this.exited;
   }
 
+  /** SIGSTOP: frozen with its sockets open (a long GC pause, a stopped VM) until thaw(). */
+  freeze(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: goes on where it stopped, its timers all overdue. */
+  thaw(): void {
+    this.child.kill('SIGCONT');
+  }
+
   /** SIGTERM: graceful shutdown. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.thaw(); // a frozen process would never handle the SIGTERM
     this.child.kill('SIGTERM');
     await this.exited;
   }

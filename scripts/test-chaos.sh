@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `npm run test:chaos`: spikes of thousands of buyers while a service or a dependency is killed (-9), frozen
+# (SIGSTOP), cut off mid-reply or slowed (toxiproxy), or Redis loses its data; each whole history is judged.
+# Its own infrastructure (INFRA_PROFILE=chaos: ports + 20000, data in .local/chaos) and its own toxiproxy,
+# stopped at the end. The gateway reaches Redis and every service reaches Kafka through toxiproxy; the
+# broker advertises the proxy's port, so reconnections go through it too.
+# One fault at a time: npm run test:chaos -- -t "kill -9 of redis"
+# Results: one JSON line per fault in .local/chaos-results.jsonl, printed as a table at the end.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run --silent build
+OFFSET=20000
+export INFRA_PROFILE=chaos INFRA_PORT_OFFSET=$OFFSET
+REDIS_PORT=$((6379 + OFFSET)) KAFKA_PORT=$((9092 + OFFSET))
+REDIS_PROXY_PORT=$((6380 + OFFSET)) KAFKA_PROXY_PORT=$((9094 + OFFSET)) TOXIPROXY_PORT=$((8474 + OFFSET))
+export REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+export DATABASE_URL=postgres://seckill:seckill@127.0.0.1:$((5432 + OFFSET))/seckill
+export KAFKA_BROKERS=127.0.0.1:$KAFKA_PROXY_PORT KAFKA_ADVERTISED_PORT=$KAFKA_PROXY_PORT
+export TOXIPROXY_URL=http://127.0.0.1:$TOXIPROXY_PORT CHAOS_REDIS_PROXY_URL=redis://127.0.0.1:$REDIS_PROXY_PORT
+export E2E_PORT_BASE=4400
+
+toxiproxy_pid=""
+cleanup() {
+  bash scripts/infra.sh down || true
+  [ -z "$toxiproxy_pid" ] || kill "$toxiproxy_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+mkdir -p .local/chaos .local/logs
+cat >.local/chaos/toxiproxy.json <<EOF
+[
+  { "name": "redis", "listen": "127.0.0.1:$REDIS_PROXY_PORT", "upstream": "127.0.0.1:$REDIS_PORT", "enabled": true },
+  { "name": "kafka", "listen": "127.0.0.1:$KAFKA_PROXY_PORT", "upstream": "127.0.0.1:$KAFKA_PORT", "enabled": true }
+]
+EOF
+# Up before Kafka: the broker's readiness check already reaches it through the advertised (proxy) port.
+if curl -sf "$TOXIPROXY_URL/version" >/dev/null; then
+  echo "chaos: $TOXIPROXY_URL already answers: stop that toxiproxy first (its proxies would not be ours)" >&2
+  exit 1
+fi
+LOG_LEVEL=warn "$(bash scripts/infra.sh toxiproxy)" -host 127.0.0.1 -port "$TOXIPROXY_PORT" -config .local/chaos/toxiproxy.json \
+  >.local/logs/chaos-toxiproxy.log 2>&1 &
+toxiproxy_pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "$TOXIPROXY_URL/version" >/dev/null && break
+  kill -0 "$toxiproxy_pid" 2>/dev/null || { echo "chaos: toxiproxy did not start (.local/logs/chaos-toxiproxy.log)" >&2; exit 1; }
+  sleep 0.1
+done
+bash scripts/infra.sh up
+node dist/scripts/migrate.js
+rm -f .local/chaos-results.jsonl
+
+status=0
+npx jest --selectProjects chaos --runInBand --forceExit --json --outputFile=.local/jest-chaos.json "$@" || status=$?
+node -e '
+  const { existsSync, readFileSync } = require("node:fs");
+  const rows = existsSync(".local/chaos-results.jsonl")
+    ? readFileSync(".local/chaos-results.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
+  const cols = ["fault", "ok", "answers", "orders", "lost", "duplicated", "oversold", "takenDespite503", "failed", "stuck", "recoveryMs"];
+  const cell = (r, c) => c === "answers" ? Object.entries(r.answers).map(([k, n]) => `${n}×${k}`).join(" ") : String(r[c]);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
+  const line = (cells) => cells.map((s, i) => s.padEnd(width[i])).join(" | ");
+  console.log(line(cols));
+  for (const r of rows) console.log(line(cols.map((c) => cell(r, c))));
+  const r = require("./.local/jest-chaos.json");
+  console.log(`chaos: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+' || true
+exit $status

@@ -1,0 +1,175 @@
+import { isLive, parseReservation, stockKeys } from '@app/stock';
+import { checkInvariants } from '../../scripts/reconcile/index';
+import { purchaseResult } from './api';
+import { TestClients } from './clients';
+import { eventually } from './eventually';
+import { promised, reservedAt, tally, toldNothingTakenUntil } from './chaos-history';
+import { SpikeResult } from './chaos-spike';
+
+/** What one fault did to one spike: the row of the chaos table. */
+export interface ChaosFigures {
+  fault: string;
+  ok: boolean;
+  buyers: number;
+  /** every attempt's answer, by status and code ("202", "503 UNAVAILABLE", "timeout", …) */
+  answers: Record<string, number>;
+  /** distinct order ids answered 202 */
+  accepted: number;
+  /** order rows of the activity in PostgreSQL */
+  orders: number;
+  /** 202s (or 409s naming an order) with no such order of that buyer, not explained by FAILED */
+  lost: number;
+  /** buyers holding more than one live (PENDING or PAID) order */
+  duplicated: number;
+  /** PENDING + PAID quantities past the stock */
+  oversold: number;
+  /** buyers holding an order or a live reservation made by a request answered 503 (or refused) */
+  takenDespite503: number;
+  /** 202s that ended FAILED on /result (allowed only when Redis lost data) */
+  failed: number;
+  /** reservations left R or T */
+  stuck: number;
+  /** ms from the fault's end until every guarantee held again (-1: not within 30 s of the spike) */
+  recoveryMs: number;
+  breaches: string[];
+}
+
+interface Row {
+  id: string;
+  user_id: string;
+  status: string;
+  quantity: number;
+}
+
+const sample = (ids: string[]) => (ids.length ? ` (e.g. ${ids.slice(0, 3).join(', ')})` : '');
+
+/** The buyer's reservation in Redis, if live and made by `until`. */
+async function liveReservationBy(clients: TestClients, activityId: number, userId: string, until: number) {
+  const orderId = await clients.buyerOrderId(activityId, userId);
+  if (!orderId || reservedAt(orderId) > until) return false;
+  const reservation = await clients.reservation(activityId, orderId);
+  return reservation !== null && isLive(reservation.state);
+}
+
+async function stuckReservations(clients: TestClients, activityId: number): Promise<number> {
+  const records = await clients.redis.hgetall(stockKeys(activityId).reservations);
+  return Object.entries(records).filter(([id, r]) => ['R', 'T'].includes(parseReservation(id, r).state))
+    .length;
+}
+
+/** The promised orders that have no row of their buyer, split by what /result says of them. */
+async function missing(
+  clients: TestClients,
+  gateway: string,
+  activityId: number,
+  promises: Map<string, string>,
+  askResult = true,
+) {
+  const rows: Row[] = await clients.orders(activityId);
+  const owner = new Map(rows.map((r) => [r.id, r.user_id]));
+  const absent = [...promises].filter(([orderId, userId]) => owner.get(orderId) !== userId);
+  const failed: string[] = [];
+  const lost: string[] = [];
+  for (const [orderId, userId] of absent) {
+    if (!askResult) {
+      lost.push(orderId);
+      continue;
+    }
+    const result = await purchaseResult(gateway, activityId, userId).catch(() => undefined);
+    const isFailed = result?.body?.status === 'FAILED' && result.body.orderId === orderId;
+    (isFailed ? failed : lost).push(orderId);
+  }
+  return { rows, failed, lost };
+}
+
+interface JudgeInput {
+  fault: string;
+  gateway: string;
+  activity: { id: number; stock: number };
+  spike: SpikeResult;
+  allowFailed: boolean;
+  redisImpaired: boolean;
+  /** the most PENDING + PAID units PostgreSQL held at any sample during the run */
+  maxSold: number;
+}
+
+/** The figures and breaches of one reading of Redis and PostgreSQL. */
+async function verdict(clients: TestClients, input: JudgeInput, promises: Map<string, string>) {
+  const { gateway, activity, spike, allowFailed } = input;
+  const { rows, failed, lost } = await missing(clients, gateway, activity.id, promises, allowFailed);
+  const live = rows.filter((r) => r.status === 'PENDING' || r.status === 'PAID');
+  const sold = live.reduce((n, r) => n + r.quantity, 0);
+  const maxSold = Math.max(sold, input.maxSold);
+  // A buyer whose order was cancelled (unpaid) before a retry may buy again: only live orders count twice.
+  const livePerBuyer = new Map<string, number>();
+  for (const r of live) livePerBuyer.set(r.user_id, (livePerBuyer.get(r.user_id) ?? 0) + 1);
+  const duplicated = [...livePerBuyer].filter(([, n]) => n > 1).map(([userId]) => userId);
+  const firstReserved = new Map<string, number>();
+  for (const r of rows)
+    firstReserved.set(r.user_id, Math.min(reservedAt(r.id), firstReserved.get(r.user_id) ?? Infinity));
+  const taken: string[] = [];
+  for (const [userId, until] of toldNothingTakenUntil(spike.attempts))
+    if (
+      (firstReserved.get(userId) ?? Infinity) <= until ||
+      (await liveReservationBy(clients, activity.id, userId, until))
+    )
+      taken.push(userId);
+  const stuck = await stuckReservations(clients, activity.id);
+  const unavailable = spike.attempts.filter((a) => a.status === 503).length;
+  const remaining = await clients.redis.get(stockKeys(activity.id).stock);
+  const report = await checkInvariants({ redis: clients.redis, db: clients.db, activityId: activity.id });
+  const breaches = [
+    lost.length && `${lost.length} promised orders never written${sample(lost)}`,
+    !allowFailed &&
+      failed.length &&
+      `${failed.length} 202s ended FAILED though Redis lost nothing${sample(failed)}`,
+    duplicated.length && `${duplicated.length} buyers with more than one live order${sample(duplicated)}`,
+    maxSold > activity.stock && `oversold: up to ${maxSold} live units for a stock of ${activity.stock}`,
+    taken.length &&
+      `${taken.length} buyers hold an order or a live reservation made by a request answered 503 or refused${sample(taken)}`,
+    Number(remaining) + sold !== activity.stock &&
+      `conservation: Redis remaining ${remaining} + live ${sold} ≠ stock ${activity.stock}`,
+    stuck && `${stuck} reservations stuck in R/T`,
+    // 503 means Redis was unreachable: with Redis fine, the sale must go on (Kafka or PostgreSQL down included).
+    !input.redisImpaired && unavailable && `${unavailable} answers 503 though Redis stayed reachable`,
+    ...report.checks.filter((c) => !c.ok).map((c) => `reconcile: ${c.name}: ${c.detail}`),
+  ].filter((b): b is string => typeof b === 'string');
+  return {
+    orders: rows.length,
+    lost: lost.length,
+    duplicated: duplicated.length,
+    oversold: Math.max(0, maxSold - activity.stock),
+    takenDespite503: taken.length,
+    failed: failed.length,
+    stuck,
+    breaches,
+  };
+}
+
+/**
+ * Judges the whole history of the spike once the activity is quiet: polls until every guarantee holds
+ * (asynchronous effects: orders written, recovery, cancellations) or 30 s have passed, and reports the
+ * last reading.
+ */
+export async function judge(clients: TestClients, input: JudgeInput): Promise<ChaosFigures> {
+  const promises = promised(input.spike.attempts);
+  let last = await verdict(clients, input, promises);
+  const settledAt = await eventually(
+    async () => {
+      last = await verdict(clients, input, promises);
+      return last.breaches.length === 0 && Date.now();
+    },
+    { timeoutMs: 30_000, intervalMs: 500 },
+  ).catch(() => undefined);
+  const breaches = [...last.breaches, ...(settledAt ? [] : ['not settled within 30 s of the spike'])];
+  return {
+    fault: input.fault,
+    ok: breaches.length === 0,
+    buyers: input.spike.buyers.length,
+    answers: tally(input.spike.attempts),
+    accepted: new Set(input.spike.attempts.filter((a) => a.status === 202).map((a) => a.orderId)).size,
+    ...last,
+    recoveryMs: settledAt ? settledAt - input.spike.clearedAt : -1,
+    breaches,
+  };
+}
