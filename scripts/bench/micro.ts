@@ -11,6 +11,7 @@ export async function micro(config: AppConfig) {
     config.RATE_LIMIT_USER_BURST,
     config.ADMISSION_RATE_PER_SECOND,
     config.ADMISSION_BURST,
+    config.CLOCK_SKEW_MAX_MS,
   ] as const;
   return {
     kafkaProduce: await benchKafkaProduce(config.KAFKA_BROKERS, {

@@ -12,12 +12,13 @@ export interface ReserveBench {
   ratio: number | null;
 }
 
-/** Per-user limit and admission bucket, as the gateway passes them (ARGV[7..10] of reserve.lua). */
+/** Per-user limit, admission bucket and clock skew, as the gateway passes them (ARGV[7..11] of reserve.lua). */
 export type Limits = [
   userPerSecond: number,
   userBurst: number,
   admissionPerSecond: number,
   admissionBurst: number,
+  clockSkewMaxMs: number,
 ];
 
 /**
@@ -36,6 +37,7 @@ export async function benchReserve(
   const names = ['meta', 'stock', 'reservations', 'buyers', 'unconfirmed', 'idempotency', 'admission'];
   const keys = names.map((k) => `${prefix}:${k}`);
   const rateKey = (user: string) => `${prefix}:rate:user:${user}`;
+  const promisedKey = `${prefix}:promised`;
   const now = Date.now();
   const stock = 1_000_000_000;
   const redis = new Redis(redisUrl);
@@ -62,7 +64,9 @@ export async function benchReserve(
         const i = next++;
         const user = `u-${i}`;
         const args = [`o-${i}`, user, 1, now, '', 0, ...limits];
-        const [code] = (await redis.evalsha(script.sha, 8, ...keys, rateKey(user), ...args)) as [string];
+        const [code] = (await redis.evalsha(script.sha, 9, ...keys, rateKey(user), promisedKey, ...args)) as [
+          string,
+        ];
         if (code !== 'OK') refused++;
       }
     };
@@ -73,7 +77,17 @@ export async function benchReserve(
     const { hostname, port } = new URL(redisUrl);
     const args = ['-h', hostname, '-p', port || '6379', '-c', String(concurrency), '-n', String(calls)];
     // __rand_int__ gives every call its own order id and buyer, as the Node run does.
-    args.push('-r', '1000000000', '--csv', 'EVALSHA', script.sha, '8', ...keys, rateKey('__rand_int__'));
+    args.push(
+      '-r',
+      '1000000000',
+      '--csv',
+      'EVALSHA',
+      script.sha,
+      '9',
+      ...keys,
+      rateKey('__rand_int__'),
+      promisedKey,
+    );
     args.push('o-__rand_int__', 'u-__rand_int__', '1', String(now), '', '0', ...limits.map(String));
     const run = spawnSync('redis-benchmark', args, { encoding: 'utf8' });
     if (run.error || run.status !== 0) {

@@ -41,8 +41,9 @@ export async function reserveAll(
             k.idempotency,
             risk.admission,
             risk.userRate,
+            k.promised,
           ];
-          const args = [r.orderId, r.userId, 1, r.reservedAt, '', activityId, 0, 0, 0, 0]; // limits off
+          const args = [r.orderId, r.userId, 1, r.reservedAt, '', activityId, 0, 0, 0, 0, 0]; // limits off
           return ((await redis.evalsha(script.sha, keys.length, ...keys, ...args)) as [string])[0];
         }),
       );

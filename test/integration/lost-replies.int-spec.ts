@@ -73,4 +73,25 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
     expect(late.code).toBe('ABANDONED');
     await expect(clients.remaining(activityId)).resolves.toBe(3);
   });
+
+  it('when a retry with the same Idempotency-Key was answered 202 with the first attempt’s order, then abandoning that attempt keeps it', async () => {
+    const activityId = await gateway.createActivity({ stock: 3 });
+    const script = gateway.get(ReservationScript);
+    const first = {
+      activityId,
+      orderId: randomUUID(),
+      userId: 'promised-buyer',
+      quantity: 1,
+      now: Date.now(),
+    };
+    await expect(script.reserve({ ...first, idempotencyKey: 'k-1' })).resolves.toMatchObject({ code: 'OK' });
+    // The first attempt's reply is lost; the buyer's retry is answered 202 naming the first order.
+    const retry = await script.reserve({ ...first, orderId: randomUUID(), idempotencyKey: 'k-1' });
+    expect(retry).toMatchObject({ code: 'DUPLICATE', orderId: first.orderId });
+    await expect(
+      gateway.get(StockStore).abandon(activityId, first.orderId, first.userId, first.now),
+    ).resolves.toBe('kept');
+    await expect(clients.reservation(activityId, first.orderId)).resolves.toMatchObject({ state: 'R' });
+    await expect(clients.remaining(activityId)).resolves.toBe(2);
+  });
 });

@@ -45,10 +45,6 @@ export function parseReservation(orderId: string, record: string): Reservation {
   };
 }
 
-export function formatReservation(r: Omit<Reservation, 'orderId'>): string {
-  return `${r.state}|${r.userId}|${r.quantity}|${r.reservedAt}`;
-}
-
 /** A buyer may hold one live reservation per activity: one that is, or will become, an order. */
 export function isLive(state: ReservationState): boolean {
   return state === 'R' || state === 'T' || state === 'O';

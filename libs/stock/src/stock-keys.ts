@@ -16,6 +16,12 @@ export interface StockKeys {
   unconfirmed: string;
   /** hash: `${userId}:${idempotencyKey}` → `${orderId}|${quantity}` */
   idempotency: string;
+  /**
+   * set: order ids of reservations still R that were answered to another attempt (a retry's DUPLICATE, an
+   * ALREADY_PURCHASED naming them): promised to the buyer, so their own attempt, if it got no reply, is not
+   * abandoned (see abandon.lua)
+   */
+  promised: string;
 }
 
 export function stockKeys(activityId: number): StockKeys {
@@ -27,6 +33,7 @@ export function stockKeys(activityId: number): StockKeys {
     buyers: `${prefix}:buyers`,
     unconfirmed: `${prefix}:unconfirmed`,
     idempotency: `${prefix}:idempotency`,
+    promised: `${prefix}:promised`,
   };
 }
 

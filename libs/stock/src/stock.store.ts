@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { LuaScript, RedisClient, RedisService } from '@app/redis';
-import { Reservation, ReservationState, formatReservation, parseReservation } from './reservation';
+import { Reservation, ReservationState, parseReservation } from './reservation';
 import { stockKeys } from './stock-keys';
 
 const releaseScript = new LuaScript(join(__dirname, 'release.lua'));
+const abandonScript = new LuaScript(join(__dirname, 'abandon.lua'));
 const RELEASE_SLICE = 1_000;
 
 /** What releasing one reservation did: gave its stock back now, or found it in another state. */
@@ -75,11 +76,7 @@ export class StockStore {
     return releaseReservations(this.redis.client, activityId, orderIds, from, to);
   }
 
-  /**
-   * Gives up a purchase attempt whose outcome the caller never learnt (its reply was lost). Either the
-   * reservation script never ran under `orderId` — a tombstone now stops it from ever reserving — or it did
-   * and the reservation is undone; unless the order-service already took it, and it will be an order.
-   */
+  /** abandon.lua: gives up a purchase attempt whose outcome the caller never learnt (its reply was lost). */
   async abandon(
     activityId: number,
     orderId: string,
@@ -87,9 +84,11 @@ export class StockStore {
     now: number,
   ): Promise<'never-reserved' | 'undone' | 'kept'> {
     const k = stockKeys(activityId);
-    const tombstone = formatReservation({ state: 'U', userId, quantity: 0, reservedAt: now });
-    if ((await this.redis.client.hsetnx(k.reservations, orderId, tombstone)) === 1) return 'never-reserved';
-    return (await this.release(activityId, orderId, ['R'], 'U')) ? 'undone' : 'kept';
+    return (await abandonScript.run(
+      this.redis.client,
+      [k.stock, k.reservations, k.unconfirmed, k.promised],
+      [orderId, userId, now],
+    )) as 'never-reserved' | 'undone' | 'kept';
   }
 
   async remaining(activityId: number): Promise<number | null> {

@@ -59,7 +59,7 @@ export class ActivityRetention implements OnApplicationBootstrap, OnModuleDestro
     // lives in another slot.
     for (const { id, expires } of rows) {
       const k = stockKeys(id);
-      const keys = [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency];
+      const keys = [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency, k.promised];
       const multi = this.redis.client.multi();
       for (const key of [...keys, riskKeys(id, '').admission]) multi.expireat(key, Number(expires));
       await multi.exec();

@@ -71,6 +71,7 @@ export class ReservationScript {
         k.idempotency,
         risk.admission,
         risk.userRate,
+        k.promised,
       ],
       [r.orderId, r.userId, r.quantity, r.now, r.idempotencyKey ?? '', r.activityId, ...this.limits],
     )) as [ReserveCode, string, number, number];

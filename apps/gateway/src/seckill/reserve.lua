@@ -3,6 +3,7 @@
 -- and an admitted purchase costs one round trip. Every key carries the activity's hash tag.
 -- KEYS[1] meta  KEYS[2] stock  KEYS[3] reservations  KEYS[4] buyers  KEYS[5] unconfirmed  KEYS[6] idempotency
 --      KEYS[7] admission (hash: tokens, at)  KEYS[8] the buyer's rate state (string: GCRA TAT, ms)
+--      KEYS[9] promised (set: R reservations named to another attempt, which abandon.lua then keeps)
 -- ARGV[1] orderId  ARGV[2] userId  ARGV[3] quantity  ARGV[4] now (epoch ms, the gateway's clock)
 --      ARGV[5] idempotency key or ""  ARGV[6] activityId (for the stock channel)
 --      ARGV[7] per-user rate (per second, 0 = off)  ARGV[8] per-user burst
@@ -24,6 +25,11 @@ local function live(orderId)
   local record = redis.call('HGET', KEYS[3], orderId)
   local state = record and string.sub(record, 1, 1)
   return state == 'R' or state == 'T' or state == 'O'
+end
+
+-- An answer names this reservation to the buyer: if its own attempt got no reply, it must not be abandoned.
+local function promise(orderId)
+  if string.sub(redis.call('HGET', KEYS[3], orderId) or '', 1, 1) == 'R' then redis.call('SADD', KEYS[9], orderId) end
 end
 
 -- GCRA, the same formula as apps/gateway/src/risk/gcra.ts: admitted while the theoretical arrival time,
@@ -81,6 +87,7 @@ if idempotencyField then
     local firstId, firstQuantity = string.match(seen, '^([^|]+)|(%d+)$')
     if live(firstId) then
       if tonumber(firstQuantity) ~= quantity then return {'KEY_REUSED', firstId, -1, 0} end
+      promise(firstId)
       return {'DUPLICATE', firstId, -1, 0}
     end
   end
@@ -88,7 +95,10 @@ end
 
 if quantity > tonumber(meta[3]) then return {'OVER_LIMIT', '', -1, 0} end
 local previous = redis.call('HGET', KEYS[4], ARGV[2])
-if previous and live(previous) then return {'ALREADY_PURCHASED', previous, -1, 0} end
+if previous and live(previous) then
+  promise(previous)
+  return {'ALREADY_PURCHASED', previous, -1, 0}
+end
 
 local stock = tonumber(redis.call('GET', KEYS[2]) or '0')
 if stock < quantity then return {'SOLD_OUT', '', stock, 0} end

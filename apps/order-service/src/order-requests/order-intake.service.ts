@@ -63,9 +63,15 @@ export class OrderIntakeService {
     correlationOf: CorrelationOf,
   ): Promise<WrittenOrder[]> {
     let taken = await this.handoff.take(activityId, group);
-    // Redis holds nothing of this activity (its data was lost): rebuild it from the ledger, then look again.
-    if (taken.rebuilds < 0 && taken.states.includes('') && (await this.rebuild.rebuild(activityId))) {
-      taken = await this.handoff.take(activityId, group);
+    // A reservation missing: Redis may have lost it with its data — it holds nothing of this activity
+    // (wiped), or it restarted behind the ledger (an older AOF, a failover) and the periodic check has not
+    // seen it yet. Rebuilt from the ledger, a lost reservation is then recorded FAILED, not dead-lettered.
+    if (taken.states.includes('')) {
+      const rebuilt =
+        taken.rebuilds < 0
+          ? await this.rebuild.rebuild(activityId)
+          : (await this.rebuild.check()).includes(activityId);
+      if (rebuilt) taken = await this.handoff.take(activityId, group);
     }
     const toWrite: OrderRequestMessage[] = [];
     group.forEach((request, i) => {
