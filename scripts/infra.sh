@@ -250,26 +250,6 @@ toxiproxy_path() {
   echo "$server"
 }
 
-# ---------------------------------------------------------------- toxiproxy (chaos tests, benchmark)
-# Shared by every profile: one build per checkout. Messages on stderr, the path alone on stdout.
-toxiproxy_path() {
-  local tools="$ROOT/.local/tools" server="$ROOT/.local/tools/toxiproxy-server"
-  if [ ! -x "$server" ]; then
-    command -v go >/dev/null || die "toxiproxy is missing and Go is not installed (needed to build it)"
-    say "toxiproxy: building $TOXIPROXY_VERSION once into .local/tools" >&2
-    local gobin
-    gobin=$(mktemp -d)
-    # `go install` names binaries after their package folder (server, cli): renamed to say what they are.
-    GOBIN="$gobin" CGO_ENABLED=0 go install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" \
-      "github.com/Shopify/toxiproxy/v2/cmd/cli@$TOXIPROXY_VERSION" >&2 || die "toxiproxy build failed"
-    mkdir -p "$tools"
-    mv "$gobin/cli" "$tools/toxiproxy-cli"
-    mv "$gobin/server" "$server"
-    rmdir "$gobin"
-  fi
-  echo "$server"
-}
-
 # ---------------------------------------------------------------- Chromium (the dashboard's browser test)
 browser_path() {
   command -v chromium >/dev/null || apt_install chromium

@@ -5,8 +5,7 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { AppConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
 import { LuaScript } from '@app/redis';
-import { stockKeys } from '@app/stock';
-import { riskKeys } from '../../apps/gateway/src/risk/risk-keys';
+import { reserveKeys } from '../../apps/gateway/src/seckill/reservation.script';
 import { ROOT } from './paths';
 
 /** The gateway's reservation script with the gateway's keys (limits off), reservedAt within one second. */
@@ -18,7 +17,6 @@ export async function reserveAll(
 ): Promise<OrderRequestMessage[]> {
   const script = new LuaScript(join(ROOT, 'apps/gateway/src/seckill/reserve.lua'));
   const redis = new Redis(redisUrl);
-  const k = stockKeys(activityId);
   const start = Date.now();
   const requests: OrderRequestMessage[] = [];
   try {
@@ -31,18 +29,7 @@ export async function reserveAll(
       });
       const codes = await Promise.all(
         batch.map(async (r) => {
-          const risk = riskKeys(activityId, r.userId);
-          const keys = [
-            k.meta,
-            k.stock,
-            k.reservations,
-            k.buyers,
-            k.unconfirmed,
-            k.idempotency,
-            risk.admission,
-            risk.userRate,
-            k.promised,
-          ];
+          const keys = reserveKeys(activityId, r.userId);
           const args = [r.orderId, r.userId, 1, r.reservedAt, '', activityId, 0, 0, 0, 0, 0]; // limits off
           return ((await redis.evalsha(script.sha, keys.length, ...keys, ...args)) as [string])[0];
         }),

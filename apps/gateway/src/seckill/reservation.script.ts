@@ -39,6 +39,23 @@ export interface ReserveOutcome {
 
 const script = new LuaScript(join(__dirname, 'reserve.lua'));
 
+/** KEYS of reserve.lua for one buyer of one activity, in its order (see the script's header). */
+export function reserveKeys(activityId: number, userId: string): string[] {
+  const k = stockKeys(activityId);
+  const risk = riskKeys(activityId, userId);
+  return [
+    k.meta,
+    k.stock,
+    k.reservations,
+    k.buyers,
+    k.unconfirmed,
+    k.idempotency,
+    risk.admission,
+    risk.userRate,
+    k.promised,
+  ];
+}
+
 /** The purchase's single Redis round trip (reserve.lua): per-user limit, admission bucket, reservation. */
 @Injectable()
 export class ReservationScript {
@@ -58,21 +75,9 @@ export class ReservationScript {
   }
 
   async reserve(r: ReserveRequest): Promise<ReserveOutcome> {
-    const k = stockKeys(r.activityId);
-    const risk = riskKeys(r.activityId, r.userId);
     const [code, orderId, remaining, retryAfterMs] = (await script.run(
       this.redis.client,
-      [
-        k.meta,
-        k.stock,
-        k.reservations,
-        k.buyers,
-        k.unconfirmed,
-        k.idempotency,
-        risk.admission,
-        risk.userRate,
-        k.promised,
-      ],
+      reserveKeys(r.activityId, r.userId),
       [r.orderId, r.userId, r.quantity, r.now, r.idempotencyKey ?? '', r.activityId, ...this.limits],
     )) as [ReserveCode, string, number, number];
     return { code, orderId, remaining, retryAfterMs };
