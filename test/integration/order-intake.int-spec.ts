@@ -96,7 +96,10 @@ describe('the order-service intake and recovery', () => {
     const k = stockKeys(activityId);
     await clients.redis.hset(k.reservations, orderId, `R|late-buyer|1|${endsAt - 1}`);
     await clients.redis.zadd(k.unconfirmed, endsAt - 1, orderId);
-    expect(await recovery.recover(endsAt + config.RESERVATION_RECOVERY_AFTER_MS + 1)).toBe(1);
+    // (At least: other specs' reservations still waiting for an order-service are due at that time too.)
+    expect(await recovery.recover(endsAt + config.RESERVATION_RECOVERY_AFTER_MS + 1)).toBeGreaterThanOrEqual(
+      1,
+    );
 
     // Once nothing is unconfirmed and the grace is over, it is forgotten.
     await eventually(async () => expect(await clients.redis.zcard(k.unconfirmed)).toBe(0));
