@@ -66,7 +66,8 @@ export class TopicRecorder {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(this.topic);
+      // A topic created a moment ago may not have its leaders yet (NOT_LEADER on a fresh broker): asked again.
+      const offsets = await eventually(() => admin.fetchTopicOffsets(this.topic));
       return offsets.map((o) => ({ partition: o.partition, high: BigInt(o.high) }));
     } finally {
       await admin.disconnect();
