@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { forbidden } from '@app/http';
+import { forbidden } from '@app/common';
 import { bearer } from './buyer-token';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();

@@ -1,5 +1,5 @@
 import { sign } from 'jsonwebtoken';
-import { AppError } from '@app/http';
+import { AppError } from '@app/common';
 import { signBuyerToken, verifyBuyerToken } from './buyer-token';
 
 const secret = 'a-test-secret-of-enough-length';

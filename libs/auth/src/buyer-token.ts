@@ -1,7 +1,7 @@
 import { SignOptions, sign } from 'jsonwebtoken';
 import { KeyObject, createSecretKey } from 'node:crypto';
 import { USER_ID_PATTERN } from '@app/contracts';
-import { unauthorized } from '@app/http';
+import { unauthorized } from '@app/common';
 import { Claims, verifyHs256 } from './hs256';
 
 export { USER_ID_PATTERN };

@@ -1,7 +1,4 @@
-export * from './app-error';
-export * from './error-response';
 export * from './http-error.filter';
-export * from './zod-validation.pipe';
 export * from './bootstrap';
 export * from './api-docs';
 export * from './json-body';
@@ -9,4 +6,3 @@ export * from './hot-routes';
 export * from './request-context';
 export * from './wire-errors';
 export * from './service.module';
-export * from './periodic-task';

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
-import { validationFailed } from './app-error';
+import { validationFailed } from '@app/common';
 
 /**
  * A JSON body that could not be accepted, kept as the request's body until the route runs: Fastify parses

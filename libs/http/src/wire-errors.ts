@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { ErrorBody, toErrorResponse } from './error-response';
+import { ErrorBody, toErrorResponse } from '@app/common';
 
 /** Node's own default, pinned here so the limit is part of the documented contract (431 beyond it). */
 export const MAX_HEADER_BYTES = 16_384;

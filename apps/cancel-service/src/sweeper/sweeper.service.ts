@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { PeriodicTask } from '@app/http';
+import { PeriodicTask } from '@app/common';
 import { withCorrelation } from '@app/observability';
 import { CancellationService } from '../cancellation/cancellation.service';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '@app/auth';
-import { ZodValidationPipe } from '@app/http';
+import { ZodValidationPipe } from '@app/common';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
 import { ActivitiesService, ActivityView } from './activities.service';
 import { CreateActivityDto, activityIdSchema, createActivitySchema } from './create-activity.dto';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ActivityEntity } from '@app/database';
-import { notFound, unavailable } from '@app/http';
+import { notFound, unavailable } from '@app/common';
 import { RedisService } from '@app/redis';
 import { StockStore } from '@app/stock';
 import { warmActivity } from './activity-stock';

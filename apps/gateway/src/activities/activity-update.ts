@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { queryRows } from '@app/database';
-import { notFound, unavailable, validationFailed } from '@app/http';
+import { notFound, unavailable, validationFailed } from '@app/common';
 import { LuaScript, RedisService } from '@app/redis';
 import { stockKeys } from '@app/stock';
 import { UpdateActivityDto } from './update-activity.dto';

@@ -1,7 +1,7 @@
 import { Injectable, Inject } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AppError, unavailable } from '@app/http';
+import { AppError, unavailable } from '@app/common';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { Observable, exhaustMap, finalize, from, interval, map, startWith } from 'rxjs';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { parseWith } from '@app/http';
+import { parseWith } from '@app/common';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
 import { DashboardAccess } from './dashboard-access';
 import { DashboardFeed, SNAPSHOT_UNAVAILABLE } from './dashboard.feed';

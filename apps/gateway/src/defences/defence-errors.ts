@@ -1,4 +1,4 @@
-import { AppError } from '@app/http';
+import { AppError } from '@app/common';
 import { TicketVerdict } from './signed-ticket';
 
 /** Why a purchase token was refused: none sent, used before, or what judging the ticket found. */

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Ip, Param, Post, UseGuards, Headers
 import { z } from 'zod';
 import { BuyerGuard, BuyerId } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ZodValidationPipe } from '@app/http';
+import { ZodValidationPipe } from '@app/common';
 import { activityIdSchema } from '../activities/create-activity.dto';
 import { clientIp } from '../risk/client-ip';
 import { ReadLimitGuard } from '../risk/read-limit.guard';

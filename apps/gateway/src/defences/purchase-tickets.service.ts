@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, notFound } from '@app/http';
+import { AppError, notFound } from '@app/common';
 import { ActivityWindow } from '../risk/activity-windows';
 import { refusalError } from '../risk/refusal';
 import { RiskChecks } from '../risk/risk-checks';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { PeriodicTask } from '@app/http';
+import { PeriodicTask } from '@app/common';
 import { RedisService } from '@app/redis';
 import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
 import { riskKeys } from '../risk/risk-keys';

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AppError } from '@app/http';
+import { AppError } from '@app/common';
 import { clientIp } from './client-ip';
 import { GcraLimiter } from './gcra';
 

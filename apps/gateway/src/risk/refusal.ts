@@ -1,4 +1,4 @@
-import { AppError, ErrorBody } from '@app/http';
+import { AppError, ErrorBody } from '@app/common';
 import { TokenVerdict, tokenAnswer } from '../defences/defence-errors';
 
 /** Why a purchase was refused, finer than the public code (metrics and logs use it). */

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { PeriodicTask } from '@app/http';
+import { PeriodicTask } from '@app/common';
 import { counter } from '@app/observability';
 import { StockStore } from '@app/stock';
 

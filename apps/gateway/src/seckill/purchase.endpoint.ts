@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TokenPolicy, readBuyerToken, tokenPolicy } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { UnparsedBody, toErrorResponse, unavailable } from '@app/http';
+import { toErrorResponse, unavailable } from '@app/common';
+import { UnparsedBody } from '@app/http';
 import { counter } from '@app/observability';
 import { PurchaseTokens } from '../defences/purchase-tokens';
 import { clientIp } from '../risk/client-ip';

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { toErrorResponse } from '@app/common';
 import {
   HotRoute,
   JsonBodyParser,
@@ -9,7 +10,6 @@ import {
   hotRoutesOf,
   jsonBodyParser,
   observeHttp,
-  toErrorResponse,
 } from '@app/http';
 import { CORRELATION_HEADER } from '@app/observability';
 import { PURCHASE_TOKEN_HEADER } from '../defences/purchase-tokens';

@@ -1,4 +1,4 @@
-import { AppError, ErrorBody, parseWith } from '@app/http';
+import { AppError, ErrorBody, parseWith } from '@app/common';
 import { activityIdSchema } from '../activities/create-activity.dto';
 import { idempotencyKeySchema, purchaseSchema } from './purchase.dto';
 

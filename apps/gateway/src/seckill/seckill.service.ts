@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { unavailable } from '@app/http';
+import { unavailable } from '@app/common';
 import { counter } from '@app/observability';
 import { RedisService } from '@app/redis';
 import { StockStore, stockKeys } from '@app/stock';

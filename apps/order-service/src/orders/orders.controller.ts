@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { BuyerGuard, BuyerId } from '@app/auth';
-import { ZodValidationPipe } from '@app/http';
+import { ZodValidationPipe } from '@app/common';
 import { OrderView } from './order.view';
 import { OrdersService } from './orders.service';
 

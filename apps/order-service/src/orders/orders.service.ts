@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '@app/database';
-import { AppError, notFound } from '@app/http';
+import { AppError, notFound } from '@app/common';
 import { counter } from '@app/observability';
 import { OrderEventsPublisher } from './order-events.publisher';
 import { ORDER_COLUMNS, OrderRow, OrderView, toOrderView } from './order.view';

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '@app/database';
-import { PeriodicTask } from '@app/http';
+import { PeriodicTask } from '@app/common';
 import { counter } from '@app/observability';
 import { OrderEventsPublisher } from './order-events.publisher';
 import { ORDER_COLUMNS, OrderRow, toOrderView } from './order.view';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { queryRows } from '@app/database';
-import { PeriodicTask } from '@app/http';
+import { PeriodicTask } from '@app/common';
 import { counter } from '@app/observability';
 import { RedisService } from '@app/redis';
 import { RebuildOutcome, rebuildActivity, stockKeys } from '@app/stock';

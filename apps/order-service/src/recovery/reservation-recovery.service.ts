@@ -3,7 +3,7 @@ import { Message } from 'kafkajs';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
-import { PeriodicTask } from '@app/http';
+import { PeriodicTask } from '@app/common';
 import { KafkaProducerService } from '@app/kafka';
 import { counter } from '@app/observability';
 import { LuaScript, RedisService } from '@app/redis';

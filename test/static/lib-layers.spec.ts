@@ -1,0 +1,46 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+// The libs form layers: a lib may import only the libs below it. `common` (errors, validation, periodic
+// tasks) and `contracts` stand on nothing; `http` wires a service out of everything and only apps import it.
+const ALLOWED: Record<string, string[]> = {
+  common: [],
+  config: [],
+  contracts: [],
+  observability: ['config'],
+  redis: ['config', 'observability'],
+  database: ['config', 'observability'],
+  kafka: ['config', 'contracts', 'observability'],
+  stock: ['redis'],
+  auth: ['common', 'config', 'contracts'],
+  http: ['common', 'config', 'database', 'kafka', 'observability', 'redis', 'stock'],
+};
+
+const ROOT = join(__dirname, '..', '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+const importsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/from '@app\/([a-z-]+)/g)].map((m) => m[1]);
+
+describe('library layers', () => {
+  it('lists every lib', () => {
+    const libs = readdirSync(join(ROOT, 'libs')).sort();
+    expect(libs).toEqual(Object.keys(ALLOWED).sort());
+  });
+
+  it.each(Object.keys(ALLOWED))('libs/%s imports only the libs below it', (lib) => {
+    const wrong = sources(join(ROOT, 'libs', lib, 'src')).flatMap((file) =>
+      importsOf(file)
+        .filter((dep) => dep !== lib && !ALLOWED[lib].includes(dep))
+        .map((dep) => `${relative(ROOT, file)} imports @app/${dep}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+});
