@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { ConfigModule, loadConfig } from '@app/config';
 import { allTopics } from '@app/contracts';
 import { KAFKA, KafkaConsumerFactory, KafkaModule, KafkaProducerService } from '@app/kafka';
-import { ObservabilityModule } from '@app/observability';
 import { eventually } from '../support/eventually';
 
 describe('Kafka clients (real broker)', () => {
@@ -14,7 +13,7 @@ describe('Kafka clients (real broker)', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule, ObservabilityModule, KafkaModule.forRoot('integration-test')],
+      imports: [ConfigModule.forService('integration-test'), KafkaModule],
     }).compile();
     app = await moduleRef.init();
     admin = app.get<Kafka>(KAFKA).admin();

@@ -2,7 +2,6 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigModule } from '@app/config';
-import { ObservabilityModule } from '@app/observability';
 import { LuaScript, RedisModule, RedisService } from '@app/redis';
 
 describe('Redis client (real Redis)', () => {
@@ -11,7 +10,7 @@ describe('Redis client (real Redis)', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule, ObservabilityModule, RedisModule],
+      imports: [ConfigModule.forService('integration-test'), RedisModule],
     }).compile();
     app = await moduleRef.init();
     redis = app.get(RedisService);

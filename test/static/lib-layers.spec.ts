@@ -13,7 +13,7 @@ const ALLOWED: Record<string, string[]> = {
   kafka: ['config', 'contracts', 'observability'],
   stock: ['redis'],
   auth: ['common', 'config', 'contracts'],
-  http: ['common', 'config', 'database', 'kafka', 'observability', 'redis', 'stock'],
+  http: ['common', 'config', 'observability'],
 };
 
 const ROOT = join(__dirname, '..', '..');

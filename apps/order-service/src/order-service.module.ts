@@ -1,11 +1,19 @@
 import { Module } from '@nestjs/common';
+import { KafkaModule } from '@app/kafka';
+import { RedisModule } from '@app/redis';
 import { ServiceModule } from '@app/http';
 import { OrderRequestsModule } from './order-requests/order-requests.module';
 import { OrdersModule } from './orders/orders.module';
 import { ReservationRecoveryService } from './recovery/reservation-recovery.service';
 
 @Module({
-  imports: [ServiceModule.forRoot('order-service'), OrdersModule, OrderRequestsModule],
+  imports: [
+    ServiceModule.forRoot('order-service'),
+    KafkaModule,
+    RedisModule,
+    OrdersModule,
+    OrderRequestsModule,
+  ],
   providers: [ReservationRecoveryService],
 })
 export class OrderServiceModule {}

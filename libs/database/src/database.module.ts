@@ -1,8 +1,8 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { HealthRegistry } from '@app/observability';
+import { HealthRegistry, ObservabilityModule } from '@app/observability';
 import { dataSourceOptions } from './data-source';
 
 @Injectable()
@@ -13,9 +13,9 @@ class DatabaseHealth {
 }
 
 /** TypeORM owns the pool: connected on init, closed on shutdown. */
-@Global()
 @Module({
   imports: [
+    ObservabilityModule,
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

@@ -1,25 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
-import { DatabaseModule } from '@app/database';
-import { KafkaModule } from '@app/kafka';
 import { ObservabilityModule } from '@app/observability';
-import { RedisModule } from '@app/redis';
-import { StockModule } from '@app/stock';
 
-/** What every service stands on: configuration, health and metrics, Redis, PostgreSQL, Kafka, stock. */
+/**
+ * The root of every service: its configuration (global) and its /health and /metrics. The modules that
+ * hold connections (RedisModule, DatabaseModule, KafkaModule, StockModule) are imported by the feature
+ * modules that use them, so each module's imports say what it stands on.
+ */
 @Module({})
 export class ServiceModule {
   static forRoot(service: string): DynamicModule {
-    return {
-      module: ServiceModule,
-      imports: [
-        ConfigModule,
-        ObservabilityModule,
-        RedisModule,
-        DatabaseModule,
-        KafkaModule.forRoot(service),
-        StockModule,
-      ],
-    };
+    return { module: ServiceModule, imports: [ConfigModule.forService(service), ObservabilityModule] };
   }
 }

@@ -1,9 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
 import { MetricsController } from './metrics.controller';
 
-@Global()
+/** /health and /metrics; the registry each connection-holding module reports its health to. */
 @Module({
   controllers: [HealthController, MetricsController],
   providers: [HealthRegistry],

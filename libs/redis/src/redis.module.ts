@@ -1,6 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ObservabilityModule } from '@app/observability';
 import { RedisService } from './redis.service';
 
-@Global()
-@Module({ providers: [RedisService], exports: [RedisService] })
+@Module({ imports: [ObservabilityModule], providers: [RedisService], exports: [RedisService] })
 export class RedisModule {}

@@ -1,6 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { RedisModule } from '@app/redis';
 import { StockStore } from './stock.store';
 
-@Global()
-@Module({ providers: [StockStore], exports: [StockStore] })
+@Module({ imports: [RedisModule], providers: [StockStore], exports: [StockStore] })
 export class StockModule {}

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { RedisModule } from '@app/redis';
+import { StockModule } from '@app/stock';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ActivityEntity } from '@app/database';
+import { ActivityEntity, DatabaseModule } from '@app/database';
 import { ActivitiesController } from './activities.controller';
 import { ActivitiesService } from './activities.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ActivityEntity])],
+  imports: [RedisModule, StockModule, DatabaseModule, TypeOrmModule.forFeature([ActivityEntity])],
   controllers: [ActivitiesController],
   providers: [ActivitiesService],
   exports: [ActivitiesService],

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { KafkaModule } from '@app/kafka';
+import { StockModule } from '@app/stock';
+import { DatabaseModule } from '@app/database';
 import { SaleWatchMetrics } from './sale-watch.metrics';
 import { DashboardAccess } from './dashboard-access';
 import { DashboardController } from './dashboard.controller';
@@ -6,6 +9,7 @@ import { DashboardFeed } from './dashboard.feed';
 import { DashboardService } from './dashboard.service';
 
 @Module({
+  imports: [KafkaModule, StockModule, DatabaseModule],
   controllers: [DashboardController],
   providers: [DashboardService, DashboardFeed, DashboardAccess, SaleWatchMetrics],
 })

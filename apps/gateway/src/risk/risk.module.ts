@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RedisModule } from '@app/redis';
 import { ActivityWindows } from './activity-windows';
 import { Blacklist } from './blacklist';
 import { BlacklistStore } from './blacklist.store';
@@ -10,6 +11,7 @@ import { SoldOutFlags } from './sold-out-flags';
 
 /** The gateway's risk control: in-process checks and the copies they read, kept in sync across instances. */
 @Module({
+  imports: [RedisModule],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     ActivityWindows,

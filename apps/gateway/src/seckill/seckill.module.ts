@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { KafkaModule } from '@app/kafka';
+import { RedisModule } from '@app/redis';
+import { StockModule } from '@app/stock';
 import { DefencesModule } from '../defences/defences.module';
 import { RiskModule } from '../risk/risk.module';
 import { AbandonedAttempts } from './abandoned-attempts';
@@ -11,7 +14,7 @@ import { SeckillController } from './seckill.controller';
 import { SeckillService } from './seckill.service';
 
 @Module({
-  imports: [RiskModule, DefencesModule],
+  imports: [KafkaModule, RedisModule, StockModule, RiskModule, DefencesModule],
   controllers: [SeckillController],
   providers: [
     SeckillService,

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { KafkaModule } from '@app/kafka';
+import { RedisModule } from '@app/redis';
+import { DatabaseModule } from '@app/database';
 import { OrdersModule } from '../orders/orders.module';
 import { OrderIntakeService } from './order-intake.service';
 import { OrderRequestsConsumer } from './order-requests.consumer';
@@ -7,7 +10,7 @@ import { OrderWriter } from './order-writer';
 import { ReservationHandoff } from './reservation-handoff';
 
 @Module({
-  imports: [OrdersModule],
+  imports: [KafkaModule, RedisModule, DatabaseModule, OrdersModule],
   providers: [OrderRequestsConsumer, OrderIntakeService, OrderWriter, ReservationHandoff, RedisRebuild],
   exports: [RedisRebuild],
 })
