@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderStatus } from '@app/database';
-import { StockStore } from '@app/stock';
+import { StockStore, groupByActivity } from '@app/stock';
 import { CancelledBy, cancellationLateness, ordersCancelled, stockReleased } from './cancellation.metrics';
 import { CancelledOrder, CancellationRepository, OrderToRelease } from './cancellation.repository';
 import { OrderEventsPublisher } from './order-events.publisher';
@@ -130,14 +130,4 @@ export class CancellationService {
     await this.events.cancelled(orders, correlationIds);
     await this.orders.markReleased(orders.map((o) => o.id));
   }
-}
-
-function groupByActivity<T extends { activityId: number }>(items: T[]): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const item of items) {
-    const group = groups.get(item.activityId);
-    if (group) group.push(item);
-    else groups.set(item.activityId, [item]);
-  }
-  return groups;
 }

@@ -48,11 +48,6 @@ export class AbandonedAttempts implements OnApplicationShutdown {
     void this.settle(attempt);
   }
 
-  /** Attempts not settled yet (tests, shutdown). */
-  get size(): number {
-    return this.pending.size;
-  }
-
   async onApplicationShutdown(): Promise<void> {
     await this.task.stop();
     await this.retry(); // one last try while Redis is still connected

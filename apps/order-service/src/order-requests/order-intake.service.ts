@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderRequestMessage } from '@app/contracts';
 import { counter, withCorrelation } from '@app/observability';
+import { groupByActivity } from '@app/stock';
 import { OrderEventsPublisher } from '../orders/order-events.publisher';
 import { RedisRebuild } from '../recovery/redis-rebuild.service';
 import { OrderWriter, WrittenOrder } from './order-writer';
@@ -120,10 +121,4 @@ export class OrderIntakeService {
     }
     await this.rebuild.rebuild(activityId);
   }
-}
-
-function groupByActivity<T extends { activityId: number }>(items: T[]): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const item of items) groups.set(item.activityId, [...(groups.get(item.activityId) ?? []), item]);
-  return groups;
 }
