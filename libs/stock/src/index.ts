@@ -3,4 +3,3 @@ export * from './reservation';
 export * from './stock.store';
 export * from './stock.module';
 export * from './stock-rebuild';
-export * from './group-by-activity';

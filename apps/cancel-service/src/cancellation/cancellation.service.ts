@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderStatus } from '@app/database';
-import { StockStore, groupByActivity } from '@app/stock';
+import { groupByActivity } from '@app/common';
+import { StockStore } from '@app/stock';
 import { CancelledBy, cancellationLateness, ordersCancelled, stockReleased } from './cancellation.metrics';
 import { CancelledOrder, CancellationRepository, OrderToRelease } from './cancellation.repository';
 import { OrderEventsPublisher } from './order-events.publisher';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderRequestMessage } from '@app/contracts';
 import { counter, withCorrelation } from '@app/observability';
-import { groupByActivity } from '@app/stock';
+import { groupByActivity } from '@app/common';
 import { OrderEventsPublisher } from '../orders/order-events.publisher';
 import { RedisRebuild } from '../recovery/redis-rebuild.service';
 import { OrderWriter, WrittenOrder } from './order-writer';

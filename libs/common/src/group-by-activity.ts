@@ -1,4 +1,4 @@
-/** Items by their activity, in their order within each: the stock of one activity is one Redis slot. */
+/** Items by their activity, in their order within each (an activity's stock is one Redis slot, one lock). */
 export function groupByActivity<T extends { activityId: number }>(items: T[]): Map<number, T[]> {
   const groups = new Map<number, T[]>();
   for (const item of items) {
