@@ -14,7 +14,7 @@ describe('creating an activity when its warm-up into Redis fails', () => {
 
   beforeAll(async () => {
     clients = await TestClients.connect();
-    app = await createService(GatewayModule, { service: 'gateway', port: () => 0 });
+    app = await createService(GatewayModule, 'gateway');
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });

@@ -47,7 +47,7 @@ describe.each(SERVICES)('%s (real Redis, PostgreSQL, Kafka)', (service, module, 
   const registered: string[] = [];
 
   beforeAll(async () => {
-    app = await createService(module, { service, port: () => 0 });
+    app = await createService(module, service);
     // Nest registers its controllers' routes on init, after this hook: each one passes through it.
     app
       .getHttpAdapter()

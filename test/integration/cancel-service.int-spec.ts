@@ -33,7 +33,7 @@ describe('cancel-service (real Redis, PostgreSQL, Kafka)', () => {
   let oneSecondLevel: TopicRecorder;
 
   beforeAll(async () => {
-    app = await createService(CancelServiceModule, { service: 'cancel-service', port: () => 0 });
+    app = await createService(CancelServiceModule, 'cancel-service');
     await app.init();
     fixtures = new CancelFixtures(app.get(DataSource), app.get(RedisService).client);
     const kafka = app.get<Kafka>(KAFKA);

@@ -13,7 +13,7 @@ describe.each<[string, Type<unknown>]>([
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    app = await createService(module, { service, port: () => 0 });
+    app = await createService(module, service);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });

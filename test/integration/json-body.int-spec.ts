@@ -9,7 +9,7 @@ describe('JSON bodies: an empty one is {}, and a broken one is judged after auth
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    app = await createService(OrderServiceModule, { service: 'order-service', port: () => 0 });
+    app = await createService(OrderServiceModule, 'order-service');
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });

@@ -14,7 +14,7 @@ describe('/health and /metrics restricted by OPS_TOKEN (order-service, real depe
   let probes = 0;
 
   beforeAll(async () => {
-    app = await createService(OrderServiceModule, { service: 'order-service', port: () => 0 });
+    app = await createService(OrderServiceModule, 'order-service');
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const registry = app.get(HealthRegistry);

@@ -23,7 +23,7 @@ describe('the order-service intake and recovery', () => {
   beforeAll(async () => {
     clients = await TestClients.connect();
     kafka = new Kafka({ brokers: config.KAFKA_BROKERS, clientId: 'intake-spec', logLevel: logLevel.ERROR });
-    app = await createService(OrderServiceModule, { service: 'order-service', port: () => 0 });
+    app = await createService(OrderServiceModule, 'order-service');
     await app.init();
   });
   afterAll(async () => {

@@ -14,7 +14,7 @@ describe('the gateway /metrics that the alerts of a sale watch (real Redis, Post
   let fixtures: CancelFixtures;
 
   beforeAll(async () => {
-    app = await createService(GatewayModule, { service: 'gateway', port: () => 0 });
+    app = await createService(GatewayModule, 'gateway');
     await app.init();
     fixtures = new CancelFixtures(app.get(DataSource), app.get(RedisService).client);
   });

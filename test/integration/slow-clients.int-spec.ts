@@ -52,7 +52,7 @@ describe('slow clients (a real listening server)', () => {
   let port: number;
 
   beforeAll(async () => {
-    app = await createService(EchoModule, { service: 'slow-clients', port: () => 0 });
+    app = await createService(EchoModule, 'slow-clients');
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = Number(new URL(await app.getUrl()).port);
   });

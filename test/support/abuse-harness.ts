@@ -146,7 +146,7 @@ export class AbuseHarness {
 }
 
 async function boot(module: Type<unknown>, service: string): Promise<NestFastifyApplication> {
-  const app = await createService(module, { service, port: () => 0 });
+  const app = await createService(module, service);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -30,7 +30,7 @@ export class InProcessService {
     module: Type<unknown> = RiskGatewayModule,
     service = 'gateway',
   ): Promise<InProcessService> {
-    const app = await createService(module, { service, port: () => 0 });
+    const app = await createService(module, service);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     return new InProcessService(app);

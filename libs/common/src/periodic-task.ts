@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 /**
  * A background job run every `intervalMs` by a service (recovery, sweeper): runs never overlap (the next
  * is scheduled when the previous ended), a failure is logged and retried at the next tick, and `stop()`
- * lets a run in progress finish while its dependencies are still up.
+ * lets a run in progress finish while its dependencies are still up — call it in `beforeApplicationShutdown`,
+ * since the Redis, PostgreSQL and Kafka clients close in `onApplicationShutdown`.
  */
 export class PeriodicTask {
   private timer?: NodeJS.Timeout;

@@ -13,16 +13,14 @@ import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors
 
 const LISTEN_BACKLOG = 4_096;
 
+/** What `main.ts` says about its service: its name, and which configured port it listens on. */
 export interface ServiceOptions {
   service: string;
   port: (config: AppConfig) => number;
 }
 
 /** Creates a service on the Fastify adapter with JSON logs, correlation ids, metrics and graceful shutdown. */
-export async function createService(
-  module: Type<unknown>,
-  { service }: ServiceOptions,
-): Promise<NestFastifyApplication> {
+export async function createService(module: Type<unknown>, service: string): Promise<NestFastifyApplication> {
   const config = loadConfig();
   collectProcessMetrics(service);
   const hotRoutes = new HotRoutes();
@@ -73,7 +71,7 @@ export async function createService(
 /** `main.ts` of every service: create, listen, and stop with one clear line on a bad configuration. */
 export async function runService(module: Type<unknown>, options: ServiceOptions): Promise<INestApplication> {
   try {
-    const app = await createService(module, options);
+    const app = await createService(module, options.service);
     const config = loadConfig();
     // A flash sale opens thousands of connections at once: a short accept queue would reset them.
     await app.listen({ port: options.port(config), host: config.HTTP_HOST, backlog: LISTEN_BACKLOG });

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -18,7 +24,7 @@ const BATCH = 500;
  * within a day past its retention, so a key created late (a last release) gets it too.
  */
 @Injectable()
-export class ActivityRetention implements OnApplicationBootstrap, OnModuleDestroy {
+export class ActivityRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ActivityRetention.name);
   private readonly task: PeriodicTask;
 
@@ -39,7 +45,7 @@ export class ActivityRetention implements OnApplicationBootstrap, OnModuleDestro
     this.task.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.task.stop();
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { PeriodicTask } from '@app/common';
 import { counter } from '@app/observability';
 import { StockStore } from '@app/stock';
@@ -29,7 +29,7 @@ const MAX_PENDING = 100_000;
  * becomes an order; one this gateway could not reach Redis for during all of it does ('kept', logged).
  */
 @Injectable()
-export class AbandonedAttempts implements OnApplicationShutdown {
+export class AbandonedAttempts implements BeforeApplicationShutdown {
   private readonly logger = new Logger(AbandonedAttempts.name);
   private readonly pending = new Map<string, Attempt>();
   private readonly task: PeriodicTask;
@@ -48,7 +48,7 @@ export class AbandonedAttempts implements OnApplicationShutdown {
     void this.settle(attempt);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.task.stop();
     await this.retry(); // one last try while Redis is still connected
   }

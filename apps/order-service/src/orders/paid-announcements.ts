@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '@app/database';
@@ -20,7 +20,7 @@ const LIMIT = 500;
  * once: subscribers dedupe by order id, as for every event).
  */
 @Injectable()
-export class PaidAnnouncements implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PaidAnnouncements implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PaidAnnouncements.name);
   private readonly task: PeriodicTask;
 
@@ -35,7 +35,7 @@ export class PaidAnnouncements implements OnApplicationBootstrap, OnApplicationS
     this.task.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
     return this.task.stop();
   }
 

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -21,7 +27,7 @@ const rebuilt = counter('redis_rebuilds_total', 'Activities whose Redis state wa
  * refused what Redis had admitted (Redis was behind). One rebuild per activity at a time.
  */
 @Injectable()
-export class RedisRebuild implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RedisRebuild implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RedisRebuild.name);
   private readonly task: PeriodicTask;
   /** per activity: the rebuild queued last, and the one not started yet (callers may join that one) */
@@ -46,7 +52,7 @@ export class RedisRebuild implements OnApplicationBootstrap, OnApplicationShutdo
     this.task.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
     return this.task.stop();
   }
 

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { Message } from 'kafkajs';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -22,7 +28,7 @@ const forget = new LuaScript(join(__dirname, 'forget.lua'));
  * published again; the order id as the primary key makes a second copy harmless.
  */
 @Injectable()
-export class ReservationRecoveryService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReservationRecoveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ReservationRecoveryService.name);
   private readonly task: PeriodicTask;
 
@@ -43,7 +49,7 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
     this.task.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
     return this.task.stop();
   }
 
