@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { OrderStatus, queryRows } from '@app/database';
+import { OrderLine, OrderStatus, queryRows } from '@app/database';
 
 /** An order whose stock is to go back to Redis. */
-export interface OrderToRelease {
-  id: string;
-  activityId: number;
-  userId: string;
-  quantity: number;
-}
+export type OrderToRelease = OrderLine;
 
 /** An order this process has just moved from PENDING to CANCELLED. */
 export interface CancelledOrder extends OrderToRelease {

@@ -2,13 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import { OrderRequestMessage } from '@app/contracts';
-import { OrderStatus, queryRows } from '@app/database';
+import { OrderLine, OrderStatus, queryRows } from '@app/database';
 
-export interface WrittenOrder {
-  id: string;
-  activityId: number;
-  userId: string;
-  quantity: number;
+export interface WrittenOrder extends OrderLine {
   status: OrderStatus;
   expiresAt: Date;
 }

@@ -3,12 +3,9 @@ import { Message, TopicMessages } from 'kafkajs';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderEventMessage, OrderTimeoutMessage, TOPICS, delayLevelFor, timeoutTopic } from '@app/contracts';
 import { KafkaProducerService, keyedMessage } from '@app/kafka';
+import { OrderLine } from '@app/database';
 
-export interface OrderFacts {
-  id: string;
-  activityId: number;
-  userId: string;
-  quantity: number;
+export interface OrderFacts extends OrderLine {
   expiresAt: Date;
 }
 

@@ -1,11 +1,7 @@
-import { OrderStatus } from '@app/database';
+import { OrderLine, OrderStatus } from '@app/database';
 
 /** The public shape of an order (GET /api/orders/:id and the pay answer). */
-export interface OrderView {
-  id: string;
-  activityId: number;
-  userId: string;
-  quantity: number;
+export interface OrderView extends OrderLine {
   status: OrderStatus;
   createdAt: Date;
   expiresAt: Date;
