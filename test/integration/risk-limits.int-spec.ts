@@ -17,7 +17,7 @@ Object.assign(process.env, {
   RISK_REFRESH_INTERVAL_MS: '200',
 });
 
-const rejections = (reason: string, decidedBy: string) => ({ reason, decided_by: decidedBy });
+const refusals = (reason: string, decidedBy: string) => ({ reason, decided_by: decidedBy });
 
 describe('risk limits at the gateway (one gateway in process; real Redis, PostgreSQL, Kafka)', () => {
   let gateway: InProcessService;
@@ -40,8 +40,8 @@ describe('risk limits at the gateway (one gateway in process; real Redis, Postgr
   it('when one buyer floods from many addresses, then that buyer is limited and every other buyer still gets in', async () => {
     const activityId = await gateway.createActivity({ stock: 50 });
     const before = await gateway.metric(
-      'seckill_purchase_rejections_total',
-      rejections('RATE_LIMITED_USER', 'redis'),
+      'seckill_purchase_refusals_total',
+      refusals('RATE_LIMITED_USER', 'redis'),
     );
     const [flood, honest] = await Promise.all([
       Promise.all(addresses(30, 1).map((ip) => gateway.purchase(activityId, 'flooder', { ip }))),
@@ -58,8 +58,8 @@ describe('risk limits at the gateway (one gateway in process; real Redis, Postgr
     });
     expect(flood.every((r) => [202, 409, 429].includes(r.status))).toBe(true);
     const after = await gateway.metric(
-      'seckill_purchase_rejections_total',
-      rejections('RATE_LIMITED_USER', 'redis'),
+      'seckill_purchase_refusals_total',
+      refusals('RATE_LIMITED_USER', 'redis'),
     );
     expect(after - before).toBe(limited.length);
     await clients.expectReconciled(activityId);
@@ -83,7 +83,7 @@ describe('risk limits at the gateway (one gateway in process; real Redis, Postgr
       expect((await gateway.purchase(activityId, 'nat-late', { ip: crowded })).status).toBe(202),
     );
     expect(
-      await gateway.metric('seckill_purchase_rejections_total', rejections('RATE_LIMITED_IP', 'memory')),
+      await gateway.metric('seckill_purchase_refusals_total', refusals('RATE_LIMITED_IP', 'memory')),
     ).toBeGreaterThanOrEqual(limited.length);
     await clients.expectReconciled(activityId);
   });
@@ -138,10 +138,10 @@ describe('risk limits at the gateway (one gateway in process; real Redis, Postgr
     expect(notStarted).toMatchObject({ status: 409, body: { code: 'NOT_STARTED' } });
     expect(ended).toMatchObject({ status: 409, body: { code: 'ENDED' } });
     expect(
-      await gateway.metric('seckill_purchase_rejections_total', rejections('NOT_STARTED', 'memory')),
+      await gateway.metric('seckill_purchase_refusals_total', refusals('NOT_STARTED', 'memory')),
     ).toBeGreaterThan(0);
     expect(
-      await gateway.metric('seckill_purchase_rejections_total', rejections('ENDED', 'memory')),
+      await gateway.metric('seckill_purchase_refusals_total', refusals('ENDED', 'memory')),
     ).toBeGreaterThan(0);
   });
 
@@ -180,10 +180,10 @@ describe('risk limits at the gateway (one gateway in process; real Redis, Postgr
     expect(unauthorized.body.code).toBe('UNAUTHORIZED');
     expect(invalid.body.code).toBe('VALIDATION_FAILED');
     expect(
-      await gateway.metric('seckill_purchase_rejections_total', rejections('UNAUTHORIZED', 'request')),
+      await gateway.metric('seckill_purchase_refusals_total', refusals('UNAUTHORIZED', 'request')),
     ).toBeGreaterThan(0);
     expect(
-      await gateway.metric('seckill_purchase_rejections_total', rejections('VALIDATION_FAILED', 'request')),
+      await gateway.metric('seckill_purchase_refusals_total', refusals('VALIDATION_FAILED', 'request')),
     ).toBeGreaterThan(0);
   });
 });

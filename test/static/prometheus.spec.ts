@@ -22,7 +22,7 @@ const APPS = {
 const REGISTERED = [
   'http_request_duration_seconds', // libs/http bootstrap
   'seckill_purchases_total',
-  'seckill_purchase_rejections_total',
+  'seckill_purchase_refusals_total',
   'order_request_batch_size',
   'orders_written_total',
   'order_requests_skipped_total',
@@ -96,7 +96,7 @@ describe('the alerts of a sale (deploy/prometheus/alerts.yml)', () => {
   it('when an alert names a metric, then a service registers it', () => {
     const named = rules.flatMap((r) => metricsOf(r.expr)).map((m) => m.replace(HISTOGRAM_SUFFIX, ''));
     expect(named.filter((m) => !REGISTERED.includes(m) && !BUILT_IN.includes(m))).toEqual([]);
-    for (const watched of ['kafka_consumer_group_lag', 'seckill_purchase_rejections_total'])
+    for (const watched of ['kafka_consumer_group_lag', 'seckill_purchase_refusals_total'])
       expect(named).toContain(watched);
     for (const watched of ['orders_release_pending', 'kafka_dead_letters_total'])
       expect(named).toContain(watched);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ActivityWindow } from '../risk/activity-windows';
 import { clientIp } from '../risk/client-ip';
-import { Refusal } from '../risk/refusal';
+import { Refusal } from '../seckill/refusal';
 import { RiskChecks } from '../risk/risk-checks';
 import { TokenVerdict } from './defence-errors';
 import { judgeTicket, openTicket } from './signed-ticket';

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ActivityWindow, ActivityWindows, judgeWindow } from './activity-windows';
 import { Blacklist } from './blacklist';
 import { GcraLimiter } from './gcra';
-import { MEMORY_REFUSALS, Refusal, refuse } from './refusal';
+import { MEMORY_REFUSALS, Refusal, refuse } from '../seckill/refusal';
 import { SoldOutFlags } from './sold-out-flags';
 
 export interface PurchaseAttempt {

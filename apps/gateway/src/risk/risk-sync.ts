@@ -53,7 +53,7 @@ export class RiskSync implements OnApplicationBootstrap, OnModuleDestroy {
     this.checks.prune(now);
     this.windows.forgetUnknown();
     const ids = [...new Set([...this.windows.notOver(now), ...this.soldOut.flagged()])];
-    const stamps = ids.map((id) => [this.windows.changes.stamp(id), this.soldOut.changes.stamp(id)]);
+    const stamps = ids.map((id) => [this.windows.changes.stamp(id), this.soldOut.stamp(id)]);
     // Not one pipeline: on a cluster a pipeline must stay on one node, and the activities spread over all;
     // the client's auto-pipelining still sends what goes to one node in one write.
     const client = this.redis.client;

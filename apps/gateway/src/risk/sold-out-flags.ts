@@ -14,10 +14,15 @@ import { ChangeCounter } from './change-counter';
 @Injectable()
 export class SoldOutFlags {
   private readonly soldOut = new Set<number>();
-  readonly changes = new ChangeCounter<number>();
+  private readonly changes = new ChangeCounter<number>();
 
   isSoldOut(activityId: number): boolean {
     return this.soldOut.has(activityId);
+  }
+
+  /** Taken before a read of the stock is sent; `applyRead` discards the read if a change came in since. */
+  stamp(activityId: number): number {
+    return this.changes.stamp(activityId);
   }
 
   /** A change pushed on the stock channel: the newest state, applied as is. */

@@ -6,12 +6,12 @@ import { UnparsedBody } from '@app/http';
 import { counter } from '@app/observability';
 import { PurchaseTokens } from '../defences/purchase-tokens';
 import { clientIp } from '../risk/client-ip';
-import { Refusal, refusalAnswer } from '../risk/refusal';
+import { Refusal, refusalAnswer } from './refusal';
 import { readPurchase } from './purchase.request';
 import { SeckillService } from './seckill.service';
 
-const rejections = counter(
-  'seckill_purchase_rejections_total',
+const refusals = counter(
+  'seckill_purchase_refusals_total',
   'Refused purchases by reason and by where it was decided (memory: no Redis call; redis: the reservation script; request: authentication or validation)',
   ['reason', 'decided_by'],
 );
@@ -48,7 +48,7 @@ const UNAVAILABLE = {
 export class PurchaseEndpoint {
   /** A refusal that carries nothing but its reason (frozen, shared) has one answer: serialised once. */
   private readonly answers = new Map<Refusal, PurchaseAnswer>();
-  private readonly counters = new Map<string, ReturnType<typeof rejections.labels>>();
+  private readonly counters = new Map<string, ReturnType<typeof refusals.labels>>();
   private readonly policy: TokenPolicy;
 
   constructor(
@@ -122,7 +122,7 @@ export class PurchaseEndpoint {
   private count(reason: string, decidedBy: string): void {
     const key = `${reason}|${decidedBy}`;
     let child = this.counters.get(key);
-    if (!child) this.counters.set(key, (child = rejections.labels(reason, decidedBy)));
+    if (!child) this.counters.set(key, (child = refusals.labels(reason, decidedBy)));
     child.inc();
   }
 }

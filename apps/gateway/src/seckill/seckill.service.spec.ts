@@ -1,6 +1,6 @@
 import { RedisService } from '@app/redis';
 import { StockStore } from '@app/stock';
-import { Refusal, refuse } from '../risk/refusal';
+import { Refusal, refuse } from './refusal';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
 import { AbandonedAttempts, Attempt } from './abandoned-attempts';

@@ -4,13 +4,12 @@ import { counter } from '@app/observability';
 import { RedisService } from '@app/redis';
 import { StockStore, stockKeys } from '@app/stock';
 import { CLOCK, Clock } from '../risk/clock';
-import { Refusal } from '../risk/refusal';
+import { Refusal, scriptRefusal } from './refusal';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
 import { AbandonedAttempts } from './abandoned-attempts';
 import { newOrderId } from './order-id';
 import { OrderRequestRelay } from './order-request.relay';
-import { purchaseRefusal } from './purchase-refusals';
 import { ReservationScript, ReserveCode } from './reservation.script';
 
 const purchases = counter('seckill_purchases_total', 'Purchase attempts by outcome', ['outcome']);
@@ -79,7 +78,7 @@ export class SeckillService {
     if (screened) return { kind: 'refused', refusal: screened };
 
     const orderId = newOrderId(now);
-    const stamp = this.soldOut.changes.stamp(activityId);
+    const stamp = this.soldOut.stamp(activityId);
     let outcome;
     try {
       outcome = await this.reservations.reserve({
@@ -107,7 +106,7 @@ export class SeckillService {
       case 'ABANDONED':
         return UNAVAILABLE; // cannot happen for a fresh order id; kept total for the type's sake
       default:
-        return { kind: 'refused', refusal: purchaseRefusal(activityId, outcome) };
+        return { kind: 'refused', refusal: scriptRefusal(activityId, outcome) };
     }
   }
 

@@ -1,5 +1,6 @@
 import { AppError, ErrorBody } from '@app/common';
 import { TokenVerdict, tokenAnswer } from '../defences/defence-errors';
+import type { ReserveOutcome } from './reservation.script';
 
 /** Why a purchase was refused, finer than the public code (metrics and logs use it). */
 export type RefusalReason =
@@ -125,4 +126,23 @@ export function refusalAnswer(r: Refusal): RefusalAnswer {
 export function refusalError(r: Refusal): AppError {
   const { status, body } = refusalAnswer(r);
   return new AppError(body.code, status, body.message, body.details);
+}
+
+/** The reservation script's refusals (every code but OK and DUPLICATE) as refusal values. */
+export function scriptRefusal(activityId: number, outcome: ReserveOutcome): Refusal {
+  const { code, orderId, retryAfterMs } = outcome;
+  switch (code) {
+    case 'KEY_REUSED':
+      return refuse('IDEMPOTENCY_KEY_REUSED', 'redis');
+    case 'SOLD_OUT':
+    case 'ALREADY_PURCHASED':
+    case 'NOT_STARTED':
+    case 'ENDED':
+    case 'OVER_LIMIT':
+    case 'RATE_LIMITED_USER':
+    case 'ADMISSION_LIMITED':
+      return refuse(code, 'redis', { orderId, retryAfterMs });
+    default:
+      return refuse('NOT_FOUND', 'redis', { activityId });
+  }
 }
