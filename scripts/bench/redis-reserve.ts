@@ -1,8 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import Redis from 'ioredis';
-import { LuaScript } from '@app/redis';
-import { ROOT } from './paths';
+import { RESERVE_SCRIPT } from '../../apps/gateway/src/seckill/reservation.script';
 import { Throughput, round, timed } from './timing';
 
 export interface ReserveBench {
@@ -32,7 +30,7 @@ export async function benchReserve(
   limits: Limits,
   { calls = 50_000, concurrency = 50 } = {},
 ): Promise<ReserveBench> {
-  const script = new LuaScript(join(ROOT, 'apps/gateway/src/seckill/reserve.lua'));
+  const script = RESERVE_SCRIPT;
   const prefix = `bench:{reserve-${process.pid}}`;
   const names = ['meta', 'stock', 'reservations', 'buyers', 'unconfirmed', 'idempotency', 'admission'];
   const keys = names.map((k) => `${prefix}:${k}`);

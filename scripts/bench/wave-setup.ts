@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { AppConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
-import { LuaScript } from '@app/redis';
-import { reserveKeys } from '../../apps/gateway/src/seckill/reservation.script';
-import { ROOT } from './paths';
+import { RESERVE_SCRIPT, reserveKeys } from '../../apps/gateway/src/seckill/reservation.script';
 
 /** The gateway's reservation script with the gateway's keys (limits off), reservedAt within one second. */
 export async function reserveAll(
@@ -15,7 +12,7 @@ export async function reserveAll(
   runId: string,
   n: number,
 ): Promise<OrderRequestMessage[]> {
-  const script = new LuaScript(join(ROOT, 'apps/gateway/src/seckill/reserve.lua'));
+  const script = RESERVE_SCRIPT;
   const redis = new Redis(redisUrl);
   const start = Date.now();
   const requests: OrderRequestMessage[] = [];

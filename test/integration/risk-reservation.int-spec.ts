@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { randomInt, randomUUID } from 'node:crypto';
 import { AppConfig, loadConfig } from '@app/config';
 import { RedisService } from '@app/redis';
-import { RESERVATION_STATES, StockStore, stockKeys } from '@app/stock';
+import { RESERVATION_STATES, SALE_CHANNELS, StockStore, stockKeys } from '@app/stock';
 import { ReservationScript, ReserveOutcome } from '../../apps/gateway/src/seckill/reservation.script';
 import { eventually } from '../support/eventually';
 
@@ -152,7 +152,7 @@ describe('reservation script: per-user limit and admission bucket (real Redis, i
     const messages: string[] = [];
 
     beforeAll(async () => {
-      await subscriber.subscribe('seckill:stock-changes');
+      await subscriber.subscribe(SALE_CHANNELS.stock);
       subscriber.on('message', (_channel, message) => messages.push(message));
     });
 
@@ -170,7 +170,7 @@ describe('reservation script: per-user limit and admission bucket (real Redis, i
       await store.release(id, last.orderId, [RESERVATION_STATES.RESERVED], RESERVATION_STATES.RELEASED);
       // Messages on a channel keep their order: once this marker arrives, anything the 1 → 2 release
       // could have published would have arrived before it.
-      await redis.publish('seckill:stock-changes', `${id}:marker`);
+      await redis.publish(SALE_CHANNELS.stock, `${id}:marker`);
       await eventually(() => expect(messages).toContain(`${id}:marker`));
       expect(messages.filter((m) => m.startsWith(`${id}:`))).toEqual([`${id}:0`, `${id}:1`, `${id}:marker`]);
     });

@@ -12,8 +12,9 @@ export class LuaScript {
   readonly source: string;
   readonly sha: string;
 
-  constructor(path: string) {
-    this.source = readFileSync(path, 'utf8');
+  /** @param prelude Lua put before the file's body: definitions the script shares with TypeScript */
+  constructor(path: string, prelude = '') {
+    this.source = prelude + readFileSync(path, 'utf8');
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 

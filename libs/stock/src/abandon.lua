@@ -18,6 +18,6 @@ redis.call('HSET', KEYS[2], ARGV[1], 'U|' .. user .. '|' .. quantity .. '|' .. r
 redis.call('ZREM', KEYS[3], ARGV[1])
 local activityId = string.match(KEYS[1], '{(%d+)}')
 if activityId and remaining == tonumber(quantity) then
-  redis.call('PUBLISH', 'seckill:stock-changes', activityId .. ':' .. remaining)
+  redis.call('PUBLISH', STOCK_CHANNEL, stockChange(activityId, remaining))
 end
 return 'undone'

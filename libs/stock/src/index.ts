@@ -3,3 +3,4 @@ export * from './reservation';
 export * from './stock.store';
 export * from './stock.module';
 export * from './stock-rebuild';
+export * from './sale-channels';

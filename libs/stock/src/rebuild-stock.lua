@@ -18,7 +18,6 @@ local remaining = math.max(0, tonumber(ARGV[2]) - held)
 redis.call('SET', KEYS[2], remaining)
 redis.call('HSET', KEYS[1], 'startsAt', ARGV[3], 'endsAt', ARGV[4], 'perUserLimit', ARGV[5],
   'payTimeoutSeconds', ARGV[6], 'stock', ARGV[2], 'rebuilds', ARGV[7])
-redis.call('PUBLISH', 'seckill:stock-changes', ARGV[1] .. ':' .. remaining)
-redis.call('PUBLISH', 'seckill:activity-changes',
-  string.format('{"id":%s,"startsAt":%s,"endsAt":%s}', ARGV[1], ARGV[3], ARGV[4]))
+redis.call('PUBLISH', STOCK_CHANNEL, stockChange(ARGV[1], remaining))
+redis.call('PUBLISH', ACTIVITY_CHANNEL, activityChange(ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])))
 return {remaining, held, inFlight}

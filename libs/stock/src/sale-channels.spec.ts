@@ -1,4 +1,4 @@
-import { formatActivityChange, parseActivityChange, parseStockChange } from './risk-channels';
+import { formatActivityChange, parseActivityChange, parseStockChange } from '@app/stock';
 
 describe('risk channel messages', () => {
   it('when a stock change is published by a script, then it parses; anything else is ignored', () => {

@@ -1,13 +1,13 @@
 /**
- * Pub/sub channels that keep every gateway instance's in-process copies in step (RiskEvents subscribes).
- * Publishers put the message in the same step as the change (inside the Lua script or MULTI), so messages
- * arrive in the order the changes happened.
+ * The sale's pub/sub protocol: channels that keep every gateway instance's in-process copies in step
+ * (the gateway's RiskEvents subscribes). Publishers put the message in the same step as the change
+ * (inside the Lua script or MULTI), so messages arrive in the order the changes happened. The Lua
+ * publishers get the names and message formats from here too (SALE_CHANNELS_LUA).
  */
-export const RISK_CHANNELS = {
+export const SALE_CHANNELS = {
   /**
-   * `<activityId>:<remaining>`. Published by reserve.lua when it sells the last unit, by
-   * libs/stock/src/release.lua when stock comes back from 0 (a timeout or an undo), and by
-   * activity-update.lua on a top-up.
+   * `<activityId>:<remaining>`. Published by reserve.lua when it sells the last unit, by release.lua and
+   * abandon.lua when stock comes back from 0, by activity-update.lua on a top-up and by a rebuild.
    */
   stock: 'seckill:stock-changes',
   /**
@@ -40,6 +40,20 @@ export interface ActivityChange {
 export function formatActivityChange(change: ActivityChange): string {
   return JSON.stringify(change);
 }
+
+/**
+ * Prepended to every Lua script that publishes: the channel names, and the two messages as Lua
+ * functions (a window change carries no defences: those are set only at creation, from TypeScript).
+ */
+export const SALE_CHANNELS_LUA = [
+  `local STOCK_CHANNEL = '${SALE_CHANNELS.stock}'`,
+  `local ACTIVITY_CHANNEL = '${SALE_CHANNELS.activity}'`,
+  `local function stockChange(activityId, remaining) return activityId .. ':' .. remaining end`,
+  `local function activityChange(activityId, startsAt, endsAt)`,
+  `  return string.format('{"id":%s,"startsAt":%.0f,"endsAt":%.0f}', activityId, startsAt, endsAt)`,
+  `end`,
+  '',
+].join('\n');
 
 export function parseActivityChange(message: string): ActivityChange | null {
   try {

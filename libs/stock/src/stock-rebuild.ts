@@ -2,11 +2,12 @@ import type { RedisClient } from '@app/redis';
 import { join } from 'node:path';
 import { DataSource, QueryRunner } from 'typeorm';
 import { LuaScript } from '@app/redis';
+import { SALE_CHANNELS_LUA } from './sale-channels';
 import { ACTIVE_ACTIVITIES_KEY, stockKeys } from './stock-keys';
 import { releaseReservation } from './stock.store';
 
 const restoreRecords = new LuaScript(join(__dirname, 'rebuild-records.lua'));
-const restoreStock = new LuaScript(join(__dirname, 'rebuild-stock.lua'));
+const restoreStock = new LuaScript(join(__dirname, 'rebuild-stock.lua'), SALE_CHANNELS_LUA);
 /** Orders per call of rebuild-records.lua: each call blocks Redis for the time it takes. */
 const SLICE = 2_000;
 

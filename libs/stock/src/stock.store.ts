@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { LuaScript, RedisClient, RedisService } from '@app/redis';
 import { Reservation, ReservationState, parseReservation } from './reservation';
+import { SALE_CHANNELS_LUA } from './sale-channels';
 import { stockKeys } from './stock-keys';
 
-const releaseScript = new LuaScript(join(__dirname, 'release.lua'));
-const abandonScript = new LuaScript(join(__dirname, 'abandon.lua'));
+const releaseScript = new LuaScript(join(__dirname, 'release.lua'), SALE_CHANNELS_LUA);
+const abandonScript = new LuaScript(join(__dirname, 'abandon.lua'), SALE_CHANNELS_LUA);
 const RELEASE_SLICE = 1_000;
 
 /** What releasing one reservation did: gave its stock back now, or found it in another state. */

@@ -1,7 +1,7 @@
 import { ActivityEntity } from '@app/database';
 import { RedisService } from '@app/redis';
 import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
-import { RISK_CHANNELS, formatActivityChange } from '../risk/risk-channels';
+import { SALE_CHANNELS, formatActivityChange } from '@app/stock';
 
 /**
  * Warm-up: copies what the reservation script needs into Redis, so a purchase never reads PostgreSQL.
@@ -28,6 +28,6 @@ export async function warmActivity(redis: RedisService, activity: ActivityEntity
       challengeBits: activity.challengeBits,
     })
     .set(k.stock, activity.stock, 'NX')
-    .publish(RISK_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window, ...defences }))
+    .publish(SALE_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window, ...defences }))
     .exec();
 }

@@ -13,7 +13,7 @@ local remaining
 if missing > 0 then
   remaining = redis.call('INCRBY', KEYS[2], missing)
   redis.call('HSET', KEYS[1], 'stock', ARGV[2])
-  redis.call('PUBLISH', 'seckill:stock-changes', ARGV[1] .. ':' .. remaining)
+  redis.call('PUBLISH', STOCK_CHANNEL, stockChange(ARGV[1], remaining))
 else
   remaining = tonumber(redis.call('GET', KEYS[2]) or '0')
 end
@@ -21,5 +21,5 @@ end
 local startsAt = math.min(tonumber(meta[2]), tonumber(ARGV[3]))
 local endsAt = math.min(tonumber(meta[3]), tonumber(ARGV[4]))
 redis.call('HSET', KEYS[1], 'startsAt', string.format('%.0f', startsAt), 'endsAt', string.format('%.0f', endsAt))
-redis.call('PUBLISH', 'seckill:activity-changes', string.format('{"id":%s,"startsAt":%.0f,"endsAt":%.0f}', ARGV[1], startsAt, endsAt))
+redis.call('PUBLISH', ACTIVITY_CHANNEL, activityChange(ARGV[1], startsAt, endsAt))
 return {'OK', remaining, startsAt, endsAt}

@@ -3,10 +3,10 @@ import { DataSource } from 'typeorm';
 import { queryRows } from '@app/database';
 import { notFound, unavailable, validationFailed } from '@app/common';
 import { LuaScript, RedisService } from '@app/redis';
-import { stockKeys } from '@app/stock';
+import { SALE_CHANNELS_LUA, stockKeys } from '@app/stock';
 import { UpdateActivityDto } from './update-activity.dto';
 
-const syncScript = new LuaScript(join(__dirname, 'activity-update.lua'));
+const syncScript = new LuaScript(join(__dirname, 'activity-update.lua'), SALE_CHANNELS_LUA);
 
 interface UpdatedRow {
   stock: number;

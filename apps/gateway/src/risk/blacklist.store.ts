@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ChainableCommander } from 'ioredis';
 import { RedisService } from '@app/redis';
 import { Blacklist, BlacklistEntry, BlacklistKind, BlacklistSnapshot } from './blacklist';
-import { RISK_CHANNELS } from './risk-channels';
+import { SALE_CHANNELS } from '@app/stock';
 
 /**
  * The blacklist in Redis: one hash (`<kind>:<value>` → `{reason, addedAt}`) and a version counter.
@@ -58,7 +58,7 @@ export class BlacklistStore {
   private async change(write: (m: ChainableCommander) => unknown): Promise<unknown[]> {
     const multi = this.redis.client.multi();
     write(multi);
-    multi.incr(BLACKLIST_KEYS.version).publish(RISK_CHANNELS.blacklist, 'changed');
+    multi.incr(BLACKLIST_KEYS.version).publish(SALE_CHANNELS.blacklist, 'changed');
     const results = checked(await multi.exec()).map(([, value]) => value);
     await this.reload();
     return results;

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { RedisClient, createRedisClient } from '@app/redis';
 import { ActivityWindow, ActivityWindows } from './activity-windows';
 import { BlacklistStore } from './blacklist.store';
-import { ActivityChange, RISK_CHANNELS, parseActivityChange, parseStockChange } from './risk-channels';
+import { ActivityChange, SALE_CHANNELS, parseActivityChange, parseStockChange } from '@app/stock';
 import { RiskSync } from './risk-sync';
 import { SoldOutFlags } from './sold-out-flags';
 
@@ -43,7 +43,7 @@ export class RiskEvents implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.subscriber.connect();
-    await this.subscriber.subscribe(...Object.values(RISK_CHANNELS));
+    await this.subscriber.subscribe(...Object.values(SALE_CHANNELS));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -51,13 +51,13 @@ export class RiskEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   private dispatch(channel: string, message: string): void {
-    if (channel === RISK_CHANNELS.stock) {
+    if (channel === SALE_CHANNELS.stock) {
       const change = parseStockChange(message);
       if (change) this.soldOut.applyChange(change.activityId, change.remaining);
-    } else if (channel === RISK_CHANNELS.activity) {
+    } else if (channel === SALE_CHANNELS.activity) {
       const change = parseActivityChange(message);
       if (change) this.windows.applyChange(change.id, windowOf(change));
-    } else if (channel === RISK_CHANNELS.blacklist) {
+    } else if (channel === SALE_CHANNELS.blacklist) {
       this.blacklist
         .reload()
         .catch((err) => this.logger.warn({ msg: 'blacklist reload failed', err: (err as Error).message }));

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LuaScript, RedisService } from '@app/redis';
-import { stockKeys } from '@app/stock';
+import { SALE_CHANNELS_LUA, stockKeys } from '@app/stock';
 import { riskKeys } from '../risk/risk-keys';
 
 export type ReserveCode =
@@ -37,7 +37,8 @@ export interface ReserveOutcome {
   retryAfterMs: number;
 }
 
-const script = new LuaScript(join(__dirname, 'reserve.lua'));
+/** reserve.lua, with the sale's channels (the bench runs it too). */
+export const RESERVE_SCRIPT = new LuaScript(join(__dirname, 'reserve.lua'), SALE_CHANNELS_LUA);
 
 /** KEYS of reserve.lua for one buyer of one activity, in its order (see the script's header). */
 export function reserveKeys(activityId: number, userId: string): string[] {
@@ -75,7 +76,7 @@ export class ReservationScript {
   }
 
   async reserve(r: ReserveRequest): Promise<ReserveOutcome> {
-    const [code, orderId, remaining, retryAfterMs] = (await script.run(
+    const [code, orderId, remaining, retryAfterMs] = (await RESERVE_SCRIPT.run(
       this.redis.client,
       reserveKeys(r.activityId, r.userId),
       [r.orderId, r.userId, r.quantity, r.now, r.idempotencyKey ?? '', r.activityId, ...this.limits],

@@ -19,7 +19,7 @@
 --   RATE_LIMITED_USER | ADMISSION_LIMITED   refused by a limit; retryAfterMs says when a retry could pass
 --   NOT_FOUND | NOT_STARTED | ENDED | OVER_LIMIT | SOLD_OUT (remaining is the stock left)
 --   ALREADY_PURCHASED  the buyer holds a live reservation; orderId is that one's
--- Publishes `<activityId>:0` on seckill:stock-changes when it sells the last unit (gateways set their
+-- Publishes `<activityId>:0` on STOCK_CHANNEL (sale-channels.ts) when it sells the last unit (gateways set their
 -- sold-out flag).
 local function live(orderId)
   local record = redis.call('HGET', KEYS[3], orderId)
@@ -113,5 +113,5 @@ redis.call('HSET', KEYS[3], ARGV[1], 'R|' .. ARGV[2] .. '|' .. quantity .. '|' .
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
 if idempotencyField then redis.call('HSET', KEYS[6], idempotencyField, ARGV[1] .. '|' .. quantity) end
-if remaining == 0 then redis.call('PUBLISH', 'seckill:stock-changes', ARGV[6] .. ':0') end
+if remaining == 0 then redis.call('PUBLISH', STOCK_CHANNEL, stockChange(ARGV[6], 0)) end
 return {'OK', ARGV[1], remaining, 0}
