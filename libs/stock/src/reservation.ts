@@ -45,7 +45,21 @@ export function parseReservation(orderId: string, record: string): Reservation {
   };
 }
 
+const { RESERVED, TAKEN, ORDERED, RELEASED } = RESERVATION_STATES;
+
 /** A buyer may hold one live reservation per activity: one that is, or will become, an order. */
 export function isLive(state: ReservationState): boolean {
-  return state === 'R' || state === 'T' || state === 'O';
+  return state === RESERVED || state === TAKEN || state === ORDERED;
+}
+
+/** Taken by the order-service (or already its order): the order row may be written. */
+export function isTaken(state: string): boolean {
+  return state === TAKEN || state === ORDERED;
+}
+
+/** What a buyer's `/result` says of the reservation: on its way, an order (paid or not, cancelled), or not. */
+export function buyerOutcome(state: ReservationState | undefined): 'QUEUED' | 'CREATED' | 'FAILED' {
+  if (state === RESERVED || state === TAKEN) return 'QUEUED';
+  if (state === ORDERED || state === RELEASED) return 'CREATED';
+  return 'FAILED';
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { unavailable } from '@app/common';
 import { counter } from '@app/observability';
 import { RedisService } from '@app/redis';
-import { StockStore, stockKeys } from '@app/stock';
+import { StockStore, buyerOutcome, stockKeys } from '@app/stock';
 import { CLOCK, Clock } from '../risk/clock';
 import { Refusal, scriptRefusal } from './refusal';
 import { RiskChecks } from '../risk/risk-checks';
@@ -115,16 +115,8 @@ export class SeckillService {
     try {
       const orderId = await this.redis.client.hget(stockKeys(activityId).buyers, userId);
       if (!orderId) return { status: 'NONE' };
-      switch ((await this.stock.reservation(activityId, orderId))?.state) {
-        case 'R':
-        case 'T':
-          return { status: 'QUEUED', orderId };
-        case 'O':
-        case 'X':
-          return { status: 'CREATED', orderId };
-        default:
-          return { status: 'FAILED', orderId };
-      }
+      const reservation = await this.stock.reservation(activityId, orderId);
+      return { status: buyerOutcome(reservation?.state), orderId };
     } catch (err) {
       this.logger.warn({
         msg: 'reading a result failed',

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OrderRequestMessage } from '@app/contracts';
 import { counter, withCorrelation } from '@app/observability';
 import { groupByActivity } from '@app/common';
+import { isTaken } from '@app/stock';
 import { OrderEventsPublisher } from '../orders/order-events.publisher';
 import { RedisRebuild } from '../recovery/redis-rebuild.service';
 import { OrderWriter, WrittenOrder } from './order-writer';
@@ -77,7 +78,7 @@ export class OrderIntakeService {
     const toWrite: OrderRequestMessage[] = [];
     group.forEach((request, i) => {
       const state = taken.states[i];
-      if (state === 'T' || state === 'O') toWrite.push(request);
+      if (isTaken(state)) toWrite.push(request);
       else if (state === '')
         rejections.push({ orderId: request.orderId, reason: 'no reservation with this order id' });
       else if (state === 'MISMATCH')
@@ -90,7 +91,7 @@ export class OrderIntakeService {
 
     const written = await this.writer.write(activityId, toWrite, taken.rebuilds, async (requests) => {
       const again = await this.handoff.take(activityId, requests);
-      return requests.filter((_, i) => again.states[i] === 'T' || again.states[i] === 'O');
+      return requests.filter((_, i) => isTaken(again.states[i]));
     });
     const writtenIds = new Set(written.map((o) => o.id));
     await this.handoff.markOrdered(activityId, [...writtenIds]);
