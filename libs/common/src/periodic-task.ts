@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
 /**
  * A background job run every `intervalMs` by a service (recovery, sweeper): runs never overlap (the next
@@ -45,5 +45,28 @@ export class PeriodicTask {
     if (this.stopped) return;
     this.timer = setTimeout(() => void this.runNow().then(() => this.schedule()), this.intervalMs);
     this.timer.unref();
+  }
+}
+
+/**
+ * A provider whose work is one PeriodicTask for the life of its service: started once the application has
+ * booted, stopped before the clients close. `tick` is the work of one run.
+ */
+export abstract class PeriodicService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  protected readonly logger = new Logger(this.constructor.name);
+  private readonly task: PeriodicTask;
+
+  protected constructor(name: string, intervalMs: number) {
+    this.task = new PeriodicTask(name, intervalMs, () => this.tick(), this.logger);
+  }
+
+  protected abstract tick(): Promise<unknown>;
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -1,12 +1,6 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { PeriodicTask } from '@app/common';
+import { PeriodicService } from '@app/common';
 import { withCorrelation } from '@app/observability';
 import { CancellationService } from '../cancellation/cancellation.service';
 
@@ -16,24 +10,16 @@ import { CancellationService } from '../cancellation/cancellation.service';
  * The grace leaves the normal path (the timeout message) to do its job first.
  */
 @Injectable()
-export class SweeperService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(SweeperService.name);
-  private readonly task: PeriodicTask;
-
+export class SweeperService extends PeriodicService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cancellation: CancellationService,
   ) {
-    this.task = new PeriodicTask('sweep', config.SWEEPER_INTERVAL_MS, () => this.sweepOnce(), this.logger);
+    super('sweep', config.SWEEPER_INTERVAL_MS);
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  /** Stops the schedule and lets a running sweep finish while PostgreSQL and Redis are still up. */
-  beforeApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected tick(): Promise<unknown> {
+    return this.sweepOnce();
   }
 
   // A failure means a dependency is down: the task logs it and the next sweep tries again; nothing is lost.

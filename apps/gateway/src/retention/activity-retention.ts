@@ -1,14 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  BeforeApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { PeriodicTask } from '@app/common';
+import { PeriodicService } from '@app/common';
 import { RedisService } from '@app/redis';
 import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
 import { riskKeys } from '../risk/risk-keys';
@@ -24,29 +18,17 @@ const BATCH = 500;
  * within a day past its retention, so a key created late (a last release) gets it too.
  */
 @Injectable()
-export class ActivityRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ActivityRetention.name);
-  private readonly task: PeriodicTask;
-
+export class ActivityRetention extends PeriodicService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.task = new PeriodicTask(
-      'activity retention',
-      config.ACTIVITY_RETENTION_INTERVAL_MS,
-      () => this.expireFinished(),
-      this.logger,
-    );
+    super('activity retention', config.ACTIVITY_RETENTION_INTERVAL_MS);
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+  protected tick(): Promise<unknown> {
+    return this.expireFinished();
   }
 
   /** Sets the expiry on the keys of every activity whose pay timeouts are all over. */

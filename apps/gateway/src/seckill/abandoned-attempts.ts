@@ -1,5 +1,5 @@
-import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
-import { PeriodicTask } from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { PeriodicService } from '@app/common';
 import { counter } from '@app/observability';
 import { StockStore } from '@app/stock';
 
@@ -29,14 +29,15 @@ const MAX_PENDING = 100_000;
  * becomes an order; one this gateway could not reach Redis for during all of it does ('kept', logged).
  */
 @Injectable()
-export class AbandonedAttempts implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(AbandonedAttempts.name);
+export class AbandonedAttempts extends PeriodicService {
   private readonly pending = new Map<string, Attempt>();
-  private readonly task: PeriodicTask;
 
   constructor(private readonly stock: StockStore) {
-    this.task = new PeriodicTask('abandoning attempts', RETRY_MS, () => this.retry(), this.logger);
-    this.task.start();
+    super('abandoning attempts', RETRY_MS);
+  }
+
+  protected tick(): Promise<void> {
+    return this.retry();
   }
 
   add(attempt: Attempt): void {
@@ -48,8 +49,8 @@ export class AbandonedAttempts implements BeforeApplicationShutdown {
     void this.settle(attempt);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.task.stop();
+  override async beforeApplicationShutdown(): Promise<void> {
+    await super.beforeApplicationShutdown();
     await this.retry(); // one last try while Redis is still connected
   }
 

@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '@app/database';
-import { PeriodicTask } from '@app/common';
+import { PeriodicService } from '@app/common';
 import { counter } from '@app/observability';
 import { OrderEventsPublisher } from './order-events.publisher';
 import { ORDER_COLUMNS, OrderRow, toOrderView } from './order.view';
@@ -20,23 +20,16 @@ const LIMIT = 500;
  * once: subscribers dedupe by order id, as for every event).
  */
 @Injectable()
-export class PaidAnnouncements implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(PaidAnnouncements.name);
-  private readonly task: PeriodicTask;
-
+export class PaidAnnouncements extends PeriodicService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: OrderEventsPublisher,
   ) {
-    this.task = new PeriodicTask('paid announcements', INTERVAL_MS, () => this.announceLate(), this.logger);
+    super('paid announcements', INTERVAL_MS);
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected tick(): Promise<unknown> {
+    return this.announceLate();
   }
 
   async mark(orderIds: string[]): Promise<void> {

@@ -1,15 +1,9 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  BeforeApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { queryRows } from '@app/database';
-import { PeriodicTask } from '@app/common';
+import { PeriodicService } from '@app/common';
 import { counter } from '@app/observability';
 import { RedisService } from '@app/redis';
 import { RebuildOutcome, rebuildActivity, stockKeys } from '@app/stock';
@@ -27,9 +21,7 @@ const rebuilt = counter('redis_rebuilds_total', 'Activities whose Redis state wa
  * refused what Redis had admitted (Redis was behind). One rebuild per activity at a time.
  */
 @Injectable()
-export class RedisRebuild implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(RedisRebuild.name);
-  private readonly task: PeriodicTask;
+export class RedisRebuild extends PeriodicService {
   /** per activity: the rebuild queued last, and the one not started yet (callers may join that one) */
   private readonly latest = new Map<number, Promise<RebuildOutcome | null>>();
   private readonly waiting = new Map<number, Promise<RebuildOutcome | null>>();
@@ -40,20 +32,11 @@ export class RedisRebuild implements OnApplicationBootstrap, BeforeApplicationSh
     @InjectDataSource() private readonly db: DataSource,
     private readonly redis: RedisService,
   ) {
-    this.task = new PeriodicTask(
-      'redis rebuild check',
-      config.REDIS_REBUILD_CHECK_INTERVAL_MS,
-      () => this.check(),
-      this.logger,
-    );
+    super('redis rebuild check', config.REDIS_REBUILD_CHECK_INTERVAL_MS);
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected tick(): Promise<unknown> {
+    return this.check();
   }
 
   /**

@@ -1,15 +1,9 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  BeforeApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Message } from 'kafkajs';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
-import { PeriodicTask } from '@app/common';
+import { PeriodicService } from '@app/common';
 import { KafkaProducerService } from '@app/kafka';
 import { counter } from '@app/observability';
 import { LuaScript, RedisService } from '@app/redis';
@@ -28,29 +22,17 @@ const forget = new LuaScript(join(__dirname, 'forget.lua'));
  * published again; the order id as the primary key makes a second copy harmless.
  */
 @Injectable()
-export class ReservationRecoveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ReservationRecoveryService.name);
-  private readonly task: PeriodicTask;
-
+export class ReservationRecoveryService extends PeriodicService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: RedisService,
     private readonly producer: KafkaProducerService,
   ) {
-    this.task = new PeriodicTask(
-      'reservation recovery',
-      config.RESERVATION_RECOVERY_INTERVAL_MS,
-      () => this.recover(),
-      this.logger,
-    );
+    super('reservation recovery', config.RESERVATION_RECOVERY_INTERVAL_MS);
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected tick(): Promise<unknown> {
+    return this.recover();
   }
 
   /** One pass over every activity; returns how many reservations were re-published. */
