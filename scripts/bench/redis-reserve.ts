@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import Redis from 'ioredis';
-import { RESERVE_SCRIPT } from '../../apps/gateway/src/seckill/reservation.script';
+import { STOCK_SCRIPTS } from '@app/stock';
 import { Throughput, round, timed } from './timing';
 
 export interface ReserveBench {
@@ -30,7 +30,7 @@ export async function benchReserve(
   limits: Limits,
   { calls = 50_000, concurrency = 50 } = {},
 ): Promise<ReserveBench> {
-  const script = RESERVE_SCRIPT;
+  const script = STOCK_SCRIPTS.reserve;
   const prefix = `bench:{reserve-${process.pid}}`;
   const names = ['meta', 'stock', 'reservations', 'buyers', 'unconfirmed', 'idempotency', 'admission'];
   const keys = names.map((k) => `${prefix}:${k}`);

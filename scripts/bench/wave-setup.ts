@@ -3,7 +3,8 @@ import Redis from 'ioredis';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { AppConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
-import { RESERVE_SCRIPT, reserveKeys } from '../../apps/gateway/src/seckill/reservation.script';
+import { STOCK_SCRIPTS } from '@app/stock';
+import { reserveKeys } from '../../apps/gateway/src/seckill/reservation.script';
 
 /** The gateway's reservation script with the gateway's keys (limits off), reservedAt within one second. */
 export async function reserveAll(
@@ -12,7 +13,7 @@ export async function reserveAll(
   runId: string,
   n: number,
 ): Promise<OrderRequestMessage[]> {
-  const script = RESERVE_SCRIPT;
+  const script = STOCK_SCRIPTS.reserve;
   const redis = new Redis(redisUrl);
   const start = Date.now();
   const requests: OrderRequestMessage[] = [];

@@ -11,7 +11,7 @@ const ALLOWED: Record<string, string[]> = {
   redis: ['config', 'observability'],
   database: ['config', 'observability'],
   kafka: ['config', 'contracts', 'observability'],
-  stock: ['redis'],
+  stock: ['contracts', 'redis'],
   auth: ['common', 'config', 'contracts'],
   http: ['common', 'config', 'observability'],
 };

@@ -8,13 +8,13 @@
 -- Returns 'never-reserved', 'undone' or 'kept'. Publishes like release.lua when the stock comes back from 0.
 local record = redis.call('HGET', KEYS[2], ARGV[1])
 if not record then
-  redis.call('HSET', KEYS[2], ARGV[1], 'U|' .. ARGV[2] .. '|0|' .. ARGV[3])
+  redis.call('HSET', KEYS[2], ARGV[1], encodeReservation(UNDONE, ARGV[2], 0, ARGV[3]))
   return 'never-reserved'
 end
-local state, user, quantity, reservedAt = string.match(record, '^(%a)|([^|]*)|(%d+)|(%d+)$')
-if state ~= 'R' or redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 1 then return 'kept' end
+local state, _, quantity = decodeReservation(record)
+if state ~= RESERVED or redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 1 then return 'kept' end
 local remaining = redis.call('INCRBY', KEYS[1], quantity)
-redis.call('HSET', KEYS[2], ARGV[1], 'U|' .. user .. '|' .. quantity .. '|' .. reservedAt)
+redis.call('HSET', KEYS[2], ARGV[1], withState(record, UNDONE))
 redis.call('ZREM', KEYS[3], ARGV[1])
 local activityId = string.match(KEYS[1], '{(%d+)}')
 if activityId and remaining == tonumber(quantity) then

@@ -4,3 +4,6 @@ export * from './stock.store';
 export * from './stock.module';
 export * from './stock-rebuild';
 export * from './sale-channels';
+export * from './reservation-handoff';
+export * from './reservation-lua';
+export * from './stock-scripts';

@@ -10,11 +10,11 @@ local written = 0
 for i = 1, #ARGV, 5 do
   local id, user, quantity, isLive, at = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3] == '1', ARGV[i + 4]
   local record = redis.call('HGET', KEYS[1], id)
-  local state = record and string.sub(record, 1, 1)
-  local target = isLive and 'O' or 'X'
-  if state ~= target and not (isLive and state == 'X') then
-    local reservedAt = record and string.match(record, '|(%d+)$') or at
-    redis.call('HSET', KEYS[1], id, target .. '|' .. user .. '|' .. quantity .. '|' .. reservedAt)
+  local state = stateOf(record)
+  local target = isLive and ORDERED or RELEASED
+  if state ~= target and not (isLive and state == RELEASED) then
+    local reservedAt = record and select(4, decodeReservation(record)) or at
+    redis.call('HSET', KEYS[1], id, encodeReservation(target, user, quantity, reservedAt))
     written = written + 1
   end
   local current = redis.call('HGET', KEYS[2], user)

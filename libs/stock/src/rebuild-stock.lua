@@ -10,9 +10,9 @@
 local held, inFlight = 0, 0
 local records = redis.call('HVALS', KEYS[3])
 for _, record in ipairs(records) do
-  local state, quantity = string.match(record, '^(%a)|[^|]*|(%d+)|')
-  if state == 'O' or state == 'R' or state == 'T' then held = held + tonumber(quantity) end
-  if state == 'R' or state == 'T' then inFlight = inFlight + 1 end
+  local state, _, quantity = decodeReservation(record)
+  if isLiveState(state) then held = held + tonumber(quantity) end
+  if state == RESERVED or state == TAKEN then inFlight = inFlight + 1 end
 end
 local remaining = math.max(0, tonumber(ARGV[2]) - held)
 redis.call('SET', KEYS[2], remaining)

@@ -14,10 +14,10 @@ for i = 3, #ARGV do
   local record = redis.call('HGET', KEYS[2], id)
   local result = {0, ''}
   if record then
-    local state, user, quantity, reservedAt = string.match(record, '^(%a)|([^|]*)|(%d+)|(%d+)$')
+    local state, _, quantity = decodeReservation(record)
     if string.find(ARGV[1], state, 1, true) then
       given = given + tonumber(quantity)
-      redis.call('HSET', KEYS[2], id, ARGV[2] .. '|' .. user .. '|' .. quantity .. '|' .. reservedAt)
+      redis.call('HSET', KEYS[2], id, withState(record, ARGV[2]))
       released[#released + 1] = id
       result = {1, state}
     else

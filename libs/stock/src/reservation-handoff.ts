@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { join } from 'node:path';
 import { OrderRequestMessage } from '@app/contracts';
-import { LuaScript, RedisService } from '@app/redis';
-import { stockKeys } from '@app/stock';
+import { RedisService } from '@app/redis';
+import { RESERVATION_STATES } from './reservation';
+import { stockKeys } from './stock-keys';
+import { STOCK_SCRIPTS } from './stock-scripts';
 
 export type TakeResult = 'T' | 'O' | 'X' | 'U' | 'F' | '' | 'MISMATCH';
 
@@ -12,10 +13,6 @@ export interface Taken {
   states: TakeResult[];
 }
 
-const take = new LuaScript(join(__dirname, 'take.lua'));
-const ordered = new LuaScript(join(__dirname, 'ordered.lua'));
-const failed = new LuaScript(join(__dirname, 'failed.lua'));
-
 /** Moves reservations of one activity through T (taken), then O (ordered) or F (failed), one round trip each. */
 @Injectable()
 export class ReservationHandoff {
@@ -24,7 +21,7 @@ export class ReservationHandoff {
   async take(activityId: number, requests: OrderRequestMessage[]): Promise<Taken> {
     const k = stockKeys(activityId);
     const args = requests.flatMap((r) => [r.orderId, r.userId, String(r.quantity)]);
-    const [rebuilds, ...states] = (await take.run(
+    const [rebuilds, ...states] = (await STOCK_SCRIPTS.take.run(
       this.redis.client,
       [k.reservations, k.unconfirmed, k.meta, k.buyers],
       args,
@@ -34,11 +31,19 @@ export class ReservationHandoff {
 
   async markOrdered(activityId: number, orderIds: string[]): Promise<void> {
     if (orderIds.length === 0) return;
-    await ordered.run(this.redis.client, [stockKeys(activityId).reservations], orderIds);
+    await this.settle(activityId, RESERVATION_STATES.ORDERED, orderIds);
   }
 
   async markFailed(activityId: number, orderIds: string[]): Promise<void> {
     if (orderIds.length === 0) return;
-    await failed.run(this.redis.client, [stockKeys(activityId).reservations], orderIds);
+    await this.settle(activityId, RESERVATION_STATES.FAILED, orderIds);
+  }
+
+  private settle(activityId: number, state: string, orderIds: string[]): Promise<unknown> {
+    return STOCK_SCRIPTS.settle.run(
+      this.redis.client,
+      [stockKeys(activityId).reservations],
+      [state, ...orderIds],
+    );
   }
 }

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   RESERVATION_STATES,
   ReservationState,
@@ -29,5 +31,17 @@ describe('reservation states', () => {
     expect(where((s) => buyerOutcome(s) === 'CREATED')).toBe('OX');
     expect(where((s) => buyerOutcome(s) === 'FAILED')).toBe('FU');
     expect(buyerOutcome(undefined)).toBe('FAILED');
+  });
+});
+
+describe('the Lua side of the reservation', () => {
+  const scripts = readdirSync(__dirname).filter((f) => f.endsWith('.lua'));
+
+  it.each(scripts)('%s names states and reads records through the shared codec only', (file) => {
+    const body = readFileSync(join(__dirname, file), 'utf8')
+      .split('\n')
+      .filter((line) => !line.trimStart().startsWith('--'))
+      .join('\n');
+    expect(body.match(/'[RTOUXF]'|'[RTOUXF]\|'|\(%a\)\|/g)).toBeNull();
   });
 });

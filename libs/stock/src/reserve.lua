@@ -22,14 +22,12 @@
 -- Publishes `<activityId>:0` on STOCK_CHANNEL (sale-channels.ts) when it sells the last unit (gateways set their
 -- sold-out flag).
 local function live(orderId)
-  local record = redis.call('HGET', KEYS[3], orderId)
-  local state = record and string.sub(record, 1, 1)
-  return state == 'R' or state == 'T' or state == 'O'
+  return isLiveState(stateOf(redis.call('HGET', KEYS[3], orderId)))
 end
 
 -- An answer names this reservation to the buyer: if its own attempt got no reply, it must not be abandoned.
 local function promise(orderId)
-  if string.sub(redis.call('HGET', KEYS[3], orderId) or '', 1, 1) == 'R' then redis.call('SADD', KEYS[9], orderId) end
+  if stateOf(redis.call('HGET', KEYS[3], orderId)) == RESERVED then redis.call('SADD', KEYS[9], orderId) end
 end
 
 -- GCRA, the same formula as apps/gateway/src/risk/gcra.ts: admitted while the theoretical arrival time,
@@ -109,7 +107,7 @@ wait = takeToken(KEYS[7], now, tonumber(ARGV[9]), capacity)
 if wait > 0 then return {'ADMISSION_LIMITED', '', -1, wait} end
 
 local remaining = redis.call('DECRBY', KEYS[2], quantity)
-redis.call('HSET', KEYS[3], ARGV[1], 'R|' .. ARGV[2] .. '|' .. quantity .. '|' .. ARGV[4])
+redis.call('HSET', KEYS[3], ARGV[1], encodeReservation(RESERVED, ARGV[2], quantity, ARGV[4]))
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
 if idempotencyField then redis.call('HSET', KEYS[6], idempotencyField, ARGV[1] .. '|' .. quantity) end

@@ -1,13 +1,9 @@
 import type { RedisClient } from '@app/redis';
-import { join } from 'node:path';
 import { DataSource, QueryRunner } from 'typeorm';
-import { LuaScript } from '@app/redis';
-import { SALE_CHANNELS_LUA } from './sale-channels';
+import { STOCK_SCRIPTS } from './stock-scripts';
 import { ACTIVE_ACTIVITIES_KEY, stockKeys } from './stock-keys';
 import { releaseReservation } from './stock.store';
 
-const restoreRecords = new LuaScript(join(__dirname, 'rebuild-records.lua'));
-const restoreStock = new LuaScript(join(__dirname, 'rebuild-stock.lua'), SALE_CHANNELS_LUA);
 /** Orders per call of rebuild-records.lua: each call blocks Redis for the time it takes. */
 const SLICE = 2_000;
 
@@ -81,9 +77,9 @@ export async function rebuildActivity(
       const args = orders
         .slice(i, i + SLICE)
         .flatMap((o) => [o.id, o.userId, o.quantity, o.live ? 1 : 0, o.createdAt.getTime()]);
-      await restoreRecords.run(redis, [k.reservations, k.buyers], args);
+      await STOCK_SCRIPTS.rebuildRecords.run(redis, [k.reservations, k.buyers], args);
     }
-    const [remaining, held, inFlight] = (await restoreStock.run(
+    const [remaining, held, inFlight] = (await STOCK_SCRIPTS.rebuildStock.run(
       redis,
       [k.meta, k.stock, k.reservations],
       [

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { join } from 'node:path';
-import { LuaScript, RedisClient, RedisService } from '@app/redis';
+import { RedisClient, RedisService } from '@app/redis';
 import { Reservation, ReservationState, parseReservation } from './reservation';
-import { SALE_CHANNELS_LUA } from './sale-channels';
+import { STOCK_SCRIPTS } from './stock-scripts';
 import { stockKeys } from './stock-keys';
 
-const releaseScript = new LuaScript(join(__dirname, 'release.lua'), SALE_CHANNELS_LUA);
-const abandonScript = new LuaScript(join(__dirname, 'abandon.lua'), SALE_CHANNELS_LUA);
 const RELEASE_SLICE = 1_000;
 
 /** What releasing one reservation did: gave its stock back now, or found it in another state. */
@@ -33,7 +30,7 @@ export async function releaseReservations(
   // Slices: a Lua call's arguments are bounded (unpack), and one long script would hold Redis.
   for (let i = 0; i < orderIds.length; i += RELEASE_SLICE) {
     const slice = orderIds.slice(i, i + RELEASE_SLICE);
-    const results = (await releaseScript.run(
+    const results = (await STOCK_SCRIPTS.release.run(
       redis,
       [k.stock, k.reservations, k.unconfirmed],
       [from.join(''), to, ...slice],
@@ -85,7 +82,7 @@ export class StockStore {
     now: number,
   ): Promise<'never-reserved' | 'undone' | 'kept'> {
     const k = stockKeys(activityId);
-    return (await abandonScript.run(
+    return (await STOCK_SCRIPTS.abandon.run(
       this.redis.client,
       [k.stock, k.reservations, k.unconfirmed, k.promised],
       [orderId, userId, now],

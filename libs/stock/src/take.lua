@@ -10,9 +10,7 @@
 -- (no stock) so that the buyer's /result says FAILED, and the buyer points to it unless they hold a live one.
 local rebuilds = tonumber(redis.call('HGET', KEYS[3], 'rebuilds') or (redis.call('EXISTS', KEYS[3]) == 1 and '0' or '-1'))
 local function live(orderId)
-  local record = orderId and redis.call('HGET', KEYS[1], orderId)
-  local state = record and string.sub(record, 1, 1)
-  return state == 'R' or state == 'T' or state == 'O'
+  return isLiveState(stateOf(orderId and redis.call('HGET', KEYS[1], orderId)))
 end
 
 local out = {rebuilds}
@@ -21,20 +19,20 @@ for i = 1, #ARGV, 3 do
   local record = redis.call('HGET', KEYS[1], id)
   local result = ''
   if record then
-    local state, user, quantity, rest = string.match(record, '^(%a)|([^|]*)|(%d+)|(%d+)$')
+    local state, user, quantity = decodeReservation(record)
     if user ~= ARGV[i + 1] or quantity ~= ARGV[i + 2] then
       result = 'MISMATCH'
-    elseif state == 'R' then
-      redis.call('HSET', KEYS[1], id, 'T|' .. user .. '|' .. quantity .. '|' .. rest)
+    elseif state == RESERVED then
+      redis.call('HSET', KEYS[1], id, withState(record, TAKEN))
       redis.call('ZREM', KEYS[2], id)
-      result = 'T'
+      result = TAKEN
     else
       result = state
     end
   elseif rebuilds > 0 then
-    redis.call('HSET', KEYS[1], id, 'F|' .. ARGV[i + 1] .. '|' .. ARGV[i + 2] .. '|0')
+    redis.call('HSET', KEYS[1], id, encodeReservation(FAILED, ARGV[i + 1], ARGV[i + 2], 0))
     if not live(redis.call('HGET', KEYS[4], ARGV[i + 1])) then redis.call('HSET', KEYS[4], ARGV[i + 1], id) end
-    result = 'F'
+    result = FAILED
   end
   out[#out + 1] = result
 end

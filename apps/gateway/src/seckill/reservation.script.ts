@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { LuaScript, RedisService } from '@app/redis';
-import { SALE_CHANNELS_LUA, stockKeys } from '@app/stock';
+import { RedisService } from '@app/redis';
+import { STOCK_SCRIPTS, stockKeys } from '@app/stock';
 import { riskKeys } from '../risk/risk-keys';
 
 export type ReserveCode =
@@ -36,9 +35,6 @@ export interface ReserveOutcome {
   /** for the limits: ms until a retry could pass */
   retryAfterMs: number;
 }
-
-/** reserve.lua, with the sale's channels (the bench runs it too). */
-export const RESERVE_SCRIPT = new LuaScript(join(__dirname, 'reserve.lua'), SALE_CHANNELS_LUA);
 
 /** KEYS of reserve.lua for one buyer of one activity, in its order (see the script's header). */
 export function reserveKeys(activityId: number, userId: string): string[] {
@@ -76,7 +72,7 @@ export class ReservationScript {
   }
 
   async reserve(r: ReserveRequest): Promise<ReserveOutcome> {
-    const [code, orderId, remaining, retryAfterMs] = (await RESERVE_SCRIPT.run(
+    const [code, orderId, remaining, retryAfterMs] = (await STOCK_SCRIPTS.reserve.run(
       this.redis.client,
       reserveKeys(r.activityId, r.userId),
       [r.orderId, r.userId, r.quantity, r.now, r.idempotencyKey ?? '', r.activityId, ...this.limits],

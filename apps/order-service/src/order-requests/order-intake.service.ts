@@ -2,11 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OrderRequestMessage } from '@app/contracts';
 import { counter, withCorrelation } from '@app/observability';
 import { groupByActivity } from '@app/common';
-import { isTaken } from '@app/stock';
+import { ReservationHandoff, TakeResult, isTaken } from '@app/stock';
 import { OrderEventsPublisher } from '../orders/order-events.publisher';
 import { RedisRebuild } from '../recovery/redis-rebuild.service';
 import { OrderWriter, WrittenOrder } from './order-writer';
-import { ReservationHandoff, TakeResult } from './reservation-handoff';
 
 const ordersWritten = counter('orders_written_total', 'Order rows created from order requests');
 const requestsSkipped = counter('order_requests_skipped_total', 'Order requests that wrote nothing', [

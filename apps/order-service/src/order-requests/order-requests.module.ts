@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { StockModule } from '@app/stock';
 import { KafkaModule } from '@app/kafka';
 import { RedisModule } from '@app/redis';
 import { DatabaseModule } from '@app/database';
@@ -7,11 +8,10 @@ import { OrderIntakeService } from './order-intake.service';
 import { OrderRequestsConsumer } from './order-requests.consumer';
 import { RedisRebuild } from '../recovery/redis-rebuild.service';
 import { OrderWriter } from './order-writer';
-import { ReservationHandoff } from './reservation-handoff';
 
 @Module({
-  imports: [KafkaModule, RedisModule, DatabaseModule, OrdersModule],
-  providers: [OrderRequestsConsumer, OrderIntakeService, OrderWriter, ReservationHandoff, RedisRebuild],
+  imports: [KafkaModule, RedisModule, DatabaseModule, StockModule, OrdersModule],
+  providers: [OrderRequestsConsumer, OrderIntakeService, OrderWriter, RedisRebuild],
   exports: [RedisRebuild],
 })
 export class OrderRequestsModule {}

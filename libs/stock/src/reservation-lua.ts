@@ -1,0 +1,22 @@
+import { RESERVATION_STATES } from './reservation';
+import { SALE_CHANNELS_LUA } from './sale-channels';
+
+/**
+ * The Lua twin of reservation.ts, prepended to every script that reads or writes reservation records:
+ * the states by name and the record codec (`state|userId|quantity|reservedAt`, as parseReservation reads
+ * it), so that no script spells a state letter or splits a record itself.
+ */
+export const RESERVATION_LUA = [
+  ...Object.entries(RESERVATION_STATES).map(([name, letter]) => `local ${name} = '${letter}'`),
+  `local function decodeReservation(record) return string.match(record, '^(%a)|([^|]*)|(%d+)|(%d+)$') end`,
+  `local function encodeReservation(state, user, quantity, reservedAt)`,
+  `  return state .. '|' .. user .. '|' .. quantity .. '|' .. reservedAt`,
+  `end`,
+  `local function stateOf(record) return record and string.sub(record, 1, 1) end`,
+  `local function withState(record, state) return state .. string.sub(record, 2) end`,
+  `local function isLiveState(state) return state == RESERVED or state == TAKEN or state == ORDERED end`,
+  '',
+].join('\n');
+
+/** What every stock script starts with: the reservation's codec and the sale's channels. */
+export const STOCK_LUA = RESERVATION_LUA + SALE_CHANNELS_LUA;
