@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run --silent build
-exec node dist/scripts/demo/main.js "$@"
+exec node dist/tools/demo/main.js "$@"

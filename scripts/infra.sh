@@ -39,7 +39,7 @@ TOXIPROXY_VERSION=v2.12.0
 # Clients reconnect to the address the broker advertises: behind a proxy, it must advertise the proxy's port.
 KAFKA_ADVERTISED_PORT=${KAFKA_ADVERTISED_PORT:-$KAFKA_PORT}
 # A second listener for the benchmark's networked profile, advertised as the port its toxiproxy listens on
-# for Kafka (scripts/bench/network.ts: the listener on Kafka's port + 1386, the proxy on + 1385; + 2 is the
+# for Kafka (loadtest/bench/network.ts: the listener on Kafka's port + 1386, the proxy on + 1385; + 2 is the
 # chaos suite's proxy); the PLAINTEXT listener stays direct.
 KAFKA_PROXIED_PORT=$((KAFKA_PORT + 1386)) KAFKA_PROXIED_ADVERTISED_PORT=$((KAFKA_PORT + 1385))
 KAFKA_HOME="$LOCAL/kafka"

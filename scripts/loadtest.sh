@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load tests and the benchmark, against the local stack on 127.0.0.1, with wrk as the load generator.
-#   scripts/loadtest.sh smoke|spike|soak|pay-mix [-e NAME=value ...]   see scripts/bench/loadtest.ts
-#   scripts/loadtest.sh bench [--update-docs] [--cpu-prof] [--only expiry-wave]   see scripts/bench/run.ts
+#   scripts/loadtest.sh smoke|spike|soak|pay-mix [-e NAME=value ...]   see loadtest/bench/loadtest.ts
+#   scripts/loadtest.sh bench [--update-docs] [--cpu-prof] [--only expiry-wave]   see loadtest/bench/run.ts
 # Installs what is missing (node_modules, wrk; for the bench autocannon into .local/tools, for the
 # comparison of load generators), builds, brings the infrastructure up (INFRA_PROFILE as scripts/infra.sh)
 # and migrates. Services the run starts are stopped at its end; the infrastructure is left running.
@@ -22,7 +22,7 @@ esac
 bash scripts/infra.sh wrk >/dev/null
 npm run --silent build
 bash scripts/infra.sh up
-node dist/scripts/migrate.js
+node dist/apps/ops/src/migrate.js
 mkdir -p bench-results
 
 if [ "$scenario" = bench ]; then
@@ -32,6 +32,6 @@ if [ "$scenario" = bench ]; then
     npm install --prefix "$AUTOCANNON" --no-audit --no-fund --no-save autocannon@9.0.0 >/dev/null ||
       printf 'loadtest: autocannon could not be installed; the comparison will say so\n' >&2
   fi
-  exec node dist/scripts/bench/run.js "$@"
+  exec node dist/loadtest/bench/run.js "$@"
 fi
-exec node dist/scripts/bench/loadtest.js "$scenario" "$@"
+exec node dist/loadtest/bench/loadtest.js "$scenario" "$@"

@@ -76,7 +76,7 @@ up() {
   [ -d node_modules ] || npm ci --no-audit --no-fund
   npm run --silent build
   bash scripts/infra.sh up
-  node dist/scripts/migrate.js
+  node dist/apps/ops/src/migrate.js
   for entry in "${SERVICES[@]}"; do start_service "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do wait_healthy "${entry%%:*}" "${entry##*:}"; done
   if $CLUSTER; then

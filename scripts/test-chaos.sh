@@ -50,7 +50,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 bash scripts/infra.sh up
-node dist/scripts/migrate.js
+node dist/apps/ops/src/migrate.js
 rm -f .local/chaos-results.jsonl
 
 status=0

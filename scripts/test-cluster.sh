@@ -13,7 +13,7 @@ source scripts/infra/cluster-env.sh
 export E2E_PORT_BASE=4700 FAULT_RESULTS=.local/cluster-results.jsonl
 trap 'bash scripts/infra.sh down' EXIT
 bash scripts/infra.sh up
-node dist/scripts/migrate.js
+node dist/apps/ops/src/migrate.js
 rm -f "$FAULT_RESULTS"
 
 started=$SECONDS status=0

@@ -16,7 +16,7 @@ export KAFKA_BROKERS=127.0.0.1:19092
 export E2E_PORT_BASE=4100
 trap 'bash scripts/infra.sh down' EXIT
 bash scripts/infra.sh up
-node dist/scripts/migrate.js
+node dist/apps/ops/src/migrate.js
 rm -f .local/fault-results.jsonl
 
 status=0

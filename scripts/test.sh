@@ -12,7 +12,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run --silent build
 bash scripts/infra.sh up
-node dist/scripts/migrate.js
+node dist/apps/ops/src/migrate.js
 # The dashboard's browser test drives Debian's Chromium (headless).
 CHROMIUM_PATH=$(bash scripts/infra.sh browser)
 # The Prometheus configuration and alert rules are checked (and their tests run) by promtool.

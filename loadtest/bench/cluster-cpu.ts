@@ -1,7 +1,7 @@
 // What each Redis master spends while one hot activity sells on the cluster profile — through one gateway,
 // through two — and while three activities whose slots sit on three different masters sell (the spread
 // that stock shards would give one hot item). Needs `npm run stack:up -- --cluster`; then
-//   source scripts/infra/cluster-env.sh && node dist/scripts/bench/cluster-cpu.js
+//   source scripts/infra/cluster-env.sh && node dist/loadtest/bench/cluster-cpu.js
 // Bounded: 3 runs of N purchases (first argument, default 3,000), to 127.0.0.1 only.
 import 'reflect-metadata';
 import type { Cluster } from 'ioredis';

@@ -11,7 +11,7 @@ export interface Verdict {
 export function reconcile(activityId: number): Verdict {
   const run = spawnSync(
     process.execPath,
-    [join(ROOT, 'dist/scripts/reconcile.js'), String(activityId), '--json', '--settle', '90'],
+    [join(ROOT, 'dist/apps/ops/src/reconcile.js'), String(activityId), '--json', '--settle', '90'],
     { cwd: ROOT, encoding: 'utf8' },
   );
   if (run.status !== 0 && run.status !== 1)

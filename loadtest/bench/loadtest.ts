@@ -1,4 +1,4 @@
-// `npm run loadtest -- <scenario> [-e NAME=value …]`: one load scenario (scripts/bench/scenarios) driving wrk
+// `npm run loadtest -- <scenario> [-e NAME=value …]`: one load scenario (loadtest/bench/scenarios) driving wrk
 // against the purchase path — the services on their configured ports if they answer there, else started
 // for the run and stopped after — then reconcile on every activity it sold. Exit 1 when a threshold or an
 // invariant broke. Writes bench-results/<scenario>-summary.json.
@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { loadConfig } from '@app/config';
-import { SeckillApi } from '../scenarios/support/seckill-api';
+import { SeckillApi } from '../../tools/scenarios/support/seckill-api';
 import { reconcile } from './invariants';
 import { RESULTS } from './paths';
 import { payMix } from './scenarios/pay-mix';

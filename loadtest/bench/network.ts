@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { AppConfig } from '@app/config';
-import { startToxiproxy } from '../infra/toxiproxy';
+import { startToxiproxy } from '../../test/support/toxiproxy';
 import { percentile } from './stats';
 
 export interface Network {

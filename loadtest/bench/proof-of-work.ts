@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isSolution, solve } from '../../apps/gateway/src/defences/proof-of-work';
 
 /**
- * What the challenge costs (node dist/scripts/bench/proof-of-work.js [maxBits]): the buyer's time to solve
+ * What the challenge costs (node dist/loadtest/bench/proof-of-work.js [maxBits]): the buyer's time to solve
  * it at each difficulty (median of several challenges: the work is random, about 2^bits hashes), and the
  * gateway's time to check one solution. Prints one JSON line per difficulty.
  */

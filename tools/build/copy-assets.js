@@ -3,7 +3,7 @@
 const { cpSync, readdirSync, statSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '../..');
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);

@@ -1,7 +1,7 @@
 // Runs before every build. The image runs the Node of package.json's `engines` (the current LTS); the local
 // scripts also run on an older Node down to 20.12 (process.loadEnvFile), as found on machines that have
 // not moved yet: say so in one line rather than fail, and stop below 20.12.
-const { engines } = require('../package.json');
+const { engines } = require('../../package.json');
 
 const supported = Number(/\d+/.exec(engines.node)[0]);
 const [major, minor] = process.versions.node.split('.').map(Number);

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '@app/config';
 import { createDataSource } from '@app/database';
-import { settleAndCheck } from '../reconcile/index';
+import { settleAndCheck } from '@app/reconcile';
 import { SeckillApi } from '../scenarios/support/seckill-api';
 import { Progress } from './progress';
 import { SaleFigures, printSummary } from './summary';

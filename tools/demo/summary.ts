@@ -1,4 +1,4 @@
-import { InvariantReport } from '../reconcile/index';
+import { InvariantReport } from '@app/reconcile';
 import { CrowdResult } from './crowd';
 
 export interface SaleFigures {

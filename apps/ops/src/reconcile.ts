@@ -13,7 +13,7 @@ import {
   formatReport,
   parseCliOptions,
   settleAndCheck,
-} from './reconcile/index';
+} from '@app/reconcile';
 
 async function main(): Promise<number> {
   const options = parseCliOptions(process.argv.slice(2));

@@ -1,5 +1,5 @@
 import { stockKeys } from '@app/stock';
-import { eventually, sleep } from '../../scenarios/support/eventually';
+import { eventually, sleep } from '../../../tools/scenarios/support/eventually';
 import { buyerTokens, runWrk } from '../wrk';
 import { Scenario, buyerIndex, orderWritten, winners } from './scenario';
 import { Threshold, answerThresholds, atLeast, exactly } from './thresholds';

@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { stockKeys } from '@app/stock';
-import { SeckillApi } from '../../scenarios/support/seckill-api';
-import { eventually } from '../../scenarios/support/eventually';
+import { SeckillApi } from '../../../tools/scenarios/support/seckill-api';
+import { eventually } from '../../../tools/scenarios/support/eventually';
 import { LoadDigest } from '../load-digest';
 import { Threshold } from './thresholds';
 

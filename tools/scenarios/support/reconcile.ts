@@ -1,4 +1,4 @@
-import { settleAndCheck } from '../../reconcile/index';
+import { settleAndCheck } from '@app/reconcile';
 import { ScenarioContext } from '../scenario';
 
 /**
