@@ -7,30 +7,26 @@
 # and migrates. Services the run starts are stopped at its end; the infrastructure is left running.
 # Exit status: non-zero when a threshold failed or an invariant broke. Reports land in bench-results/.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-
-die() { printf 'loadtest: %s\n' "$*" >&2; exit 2; }
 
 scenario=${1:-}
 case "$scenario" in
   smoke | spike | soak | pay-mix | bench) shift ;;
-  *) die "usage: npm run loadtest -- smoke|spike|soak|pay-mix [-e NAME=value ...] | npm run bench" ;;
+  *) say "usage: npm run loadtest -- smoke|spike|soak|pay-mix [-e NAME=value ...] | npm run bench" && exit 2 ;;
 esac
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
+ensure_node_modules
 bash scripts/infra.sh wrk >/dev/null
-npm run --silent build
-bash scripts/infra.sh up
-node dist/apps/ops/src/migrate.js
+build_and_migrate
 mkdir -p bench-results
 
 if [ "$scenario" = bench ]; then
   AUTOCANNON="$ROOT/.local/tools/autocannon"
   if [ ! -d "$AUTOCANNON/node_modules/autocannon" ]; then
-    printf 'loadtest: installing autocannon 9.0.0 into .local/tools (the comparison of load generators)\n'
+    say "installing autocannon 9.0.0 into .local/tools (the comparison of load generators)"
     npm install --prefix "$AUTOCANNON" --no-audit --no-fund --no-save autocannon@9.0.0 >/dev/null ||
-      printf 'loadtest: autocannon could not be installed; the comparison will say so\n' >&2
+      say "autocannon could not be installed; the comparison will say so"
   fi
   exec node dist/loadtest/bench/run.js "$@"
 fi
