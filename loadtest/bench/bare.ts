@@ -1,6 +1,6 @@
 import { AppConfig } from '@app/config';
 import { compareGenerators } from './generators';
-import { NodeProcess } from './services';
+import { NodeProcess } from '../../test/support/node-process';
 import { buyerTokens, runWrk } from './wrk';
 
 /**
@@ -12,8 +12,8 @@ export async function measureBare(
   shape: { port: number; generatorRequests: number; buyers: number; connections: number },
 ) {
   const url = `http://127.0.0.1:${shape.port}`;
-  const server = await NodeProcess.start({
-    name: 'bare',
+  const server = await NodeProcess.launch({
+    log: 'bench-bare',
     script: 'loadtest/baselines/bare-server.js',
     args: [String(shape.port)],
     healthUrl: `${url}/health`,

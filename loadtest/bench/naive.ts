@@ -3,7 +3,7 @@ import { SeckillApi } from '../../tools/scenarios/support/seckill-api';
 import { naiveOversold } from './invariants';
 import { LoadDigest } from './load-digest';
 import { SaleShape } from './sale';
-import { NodeProcess } from './services';
+import { NodeProcess } from '../../test/support/node-process';
 import { buyerTokens, runWrk } from './wrk';
 
 export interface NaiveRun {
@@ -24,8 +24,8 @@ export async function runNaive(
   shape: SaleShape,
 ): Promise<NaiveRun> {
   const url = `http://127.0.0.1:${port}`;
-  const server = await NodeProcess.start({
-    name: `${shape.name}-server`,
+  const server = await NodeProcess.launch({
+    log: `bench-${shape.name}-server`,
     script: 'loadtest/baselines/naive-server.js',
     args: [String(port)],
     env: { DATABASE_URL: databaseUrl },

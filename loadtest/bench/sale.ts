@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { SeckillApi } from '../../tools/scenarios/support/seckill-api';
-import { eventually } from '../../tools/scenarios/support/eventually';
+import { eventually } from '../../test/support/eventually';
 import { Drain, measureDrain } from './drain';
 import { Verdict, reconcile } from './invariants';
 import { LoadDigest } from './load-digest';

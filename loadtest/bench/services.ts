@@ -1,77 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { ServiceName, ServiceProcess } from '../../test/support/service-process';
 import { ROOT } from './paths';
-
-export interface ProcessSpec {
-  /** names the log, .local/logs/bench-<name>.log */
-  name: string;
-  /** relative to the checkout, e.g. dist/apps/gateway/src/main.js */
-  script: string;
-  args?: string[];
-  env?: Record<string, string>;
-  /** e.g. --cpu-prof */
-  nodeArgs?: string[];
-  /** answers 200 once the process is ready */
-  healthUrl: string;
-}
-
-/** A node process the bench starts for a measurement (a service or a baseline server) and stops after. */
-export class NodeProcess {
-  private readonly exited: Promise<void>;
-
-  private constructor(
-    readonly name: string,
-    private readonly child: ChildProcess,
-  ) {
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  static async start(spec: ProcessSpec): Promise<NodeProcess> {
-    if (await answers(spec.healthUrl))
-      throw new Error(`${spec.healthUrl} already answers: cannot start ${spec.name}`);
-    mkdirSync(join(ROOT, '.local/logs'), { recursive: true });
-    const log = openSync(join(ROOT, `.local/logs/bench-${spec.name}.log`), 'a');
-    const child = spawn(
-      process.execPath,
-      [...(spec.nodeArgs ?? []), join(ROOT, spec.script), ...(spec.args ?? [])],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...spec.env },
-        stdio: ['ignore', log, log],
-      },
-    );
-    const started = new NodeProcess(spec.name, child);
-    const deadline = Date.now() + 60_000;
-    while (!(await answers(spec.healthUrl))) {
-      if (child.exitCode !== null)
-        throw new Error(`${spec.name} exited with ${child.exitCode}: .local/logs/bench-${spec.name}.log`);
-      if (Date.now() > deadline) {
-        await started.stop();
-        throw new Error(`${spec.name} did not answer ${spec.healthUrl} within 60 s`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return started;
-  }
-
-  /** SIGTERM, then wait: services drain their batches, the naive server drops its tables, --cpu-prof writes. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGTERM');
-    await this.exited;
-  }
-}
-
-const answers = (url: string) =>
-  fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
-    (r) => r.ok,
-    () => false,
-  );
 
 export interface StackSpec {
   /** names the logs and tells the profiles apart */
@@ -86,7 +15,7 @@ export interface StackSpec {
 export interface Stack {
   gateway: string;
   orderService: string;
-  processes: NodeProcess[];
+  processes: ServiceProcess[];
   stop(): Promise<void>;
 }
 
@@ -107,16 +36,14 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
     ...spec.env,
   };
   const url = (port: number) => `http://127.0.0.1:${port}`;
-  const service = (name: string, port: number, nodeArgs: string[] = []) =>
-    NodeProcess.start({
-      name: `${spec.label}-${name}`,
-      script: `dist/apps/${name}/src/main.js`,
-      env,
+  const service = (name: ServiceName, port: number, nodeArgs: string[] = []) =>
+    ServiceProcess.start(name, env, port, {
+      log: `bench-${spec.label}-${name}`,
       nodeArgs,
-      healthUrl: `${url(port)}/health`,
+      readyWithinMs: 60_000,
     });
   const profile = spec.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-results/prof')}`] : [];
-  const processes: NodeProcess[] = [];
+  const processes: ServiceProcess[] = [];
   const stop = async () => {
     for (const p of processes.reverse()) await p.stop();
   };

@@ -1,6 +1,6 @@
 import { Scenario } from './scenario';
 import { defendedPurchase } from './support/defended-purchase';
-import { eventually } from './support/eventually';
+import { eventually } from '../../test/support/eventually';
 import { range } from './support/narrator';
 import { countOrders } from './support/orders-table';
 import { reconcile } from './support/reconcile';

@@ -1,15 +1,14 @@
-import { join } from 'node:path';
 import { stockKeys } from '@app/stock';
 import { Scenario } from './scenario';
-import { eventually } from './support/eventually';
-import { ExtraGateway } from './support/extra-gateway';
+import { eventually } from '../../test/support/eventually';
+import { ServiceProcess } from '../../test/support/service-process';
 import { seconds } from './support/narrator';
 import { ordersOf } from './support/orders-table';
 import { reconcile } from './support/reconcile';
 import { metricValue } from './support/seckill-api';
 
-const root = join(__dirname, '../../..');
-const PORT = 3010;
+// A port of its own, beside the stack's gateway.
+const EXTRA_GATEWAY_PORT_OFFSET = 10;
 
 /** The gap between "202 answered, stock reserved in Redis" and "request on Kafka": a crash there loses no order. */
 export const crashAfterReserve: Scenario = {
@@ -19,7 +18,10 @@ export const crashAfterReserve: Scenario = {
     const { api, config, redis, db, out } = ctx;
     const activityId = await api.createActivity({ name: 'crash-after-reserve', stock: 2 });
     // A 60 s linger holds the request in the gateway's relay batch: answered 202, reserved in Redis, not on Kafka.
-    const gateway = await ExtraGateway.start(root, PORT, { PUBLISH_LINGER_MS: '60000', LOG_LEVEL: 'warn' });
+    const port = config.GATEWAY_PORT + EXTRA_GATEWAY_PORT_OFFSET;
+    const gateway = await ServiceProcess.start('gateway', { PUBLISH_LINGER_MS: '60000' }, port, {
+      log: 'scenario-gateway',
+    });
     const recoveredBefore = metricValue(await api.metrics(api.orderService), 'reservations_recovered_total');
     try {
       const buyer = `orphan-${activityId}`;
@@ -31,7 +33,7 @@ export const crashAfterReserve: Scenario = {
         redis.hget(stockKeys(activityId).buyers, buyer).then((id) => id ?? false),
       );
       const record = await redis.hget(stockKeys(activityId).reservations, orderId);
-      out.say(`extra gateway :${PORT} (PUBLISH_LINGER_MS=60000) reserved order ${orderId}: "${record}"`);
+      out.say(`extra gateway :${port} (PUBLISH_LINGER_MS=60000) reserved order ${orderId}: "${record}"`);
       out.check(record?.startsWith('R|') === true, "the reservation is 'R' (reserved, not yet taken)");
 
       await gateway.kill();

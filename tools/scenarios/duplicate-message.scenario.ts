@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { OrderEventMessage, TOPICS } from '@app/contracts';
 import { stockKeys } from '@app/stock';
 import { Scenario } from './scenario';
-import { eventually } from './support/eventually';
+import { eventually } from '../../test/support/eventually';
 import { ordersOf } from './support/orders-table';
 import { reconcile } from './support/reconcile';
-import { TopicTap } from './support/topic-tap';
+import { TopicRecorder } from '../../test/support/topic-recorder';
 
 /** At-least-once delivery: a duplicate message is a no-op, because the order id is the primary key. */
 export const duplicateMessage: Scenario = {
@@ -15,12 +15,16 @@ export const duplicateMessage: Scenario = {
   async run(ctx) {
     const { api, kafka, redis, db, out } = ctx;
     const activityId = await api.createActivity({ name: 'duplicate-message', stock: 3 });
-    const requests = await TopicTap.start(
+    const requests = await TopicRecorder.start(
       kafka,
       [TOPICS.orderRequests],
       `scenario.duplicates.${randomUUID()}`,
     );
-    const events = await TopicTap.start(kafka, [TOPICS.orderEvents], `scenario.duplicates.${randomUUID()}`);
+    const events = await TopicRecorder.start(
+      kafka,
+      [TOPICS.orderEvents],
+      `scenario.duplicates.${randomUUID()}`,
+    );
     try {
       const { body } = await api.purchase(activityId, `twice-${activityId}`);
       const orderId = body.orderId!;

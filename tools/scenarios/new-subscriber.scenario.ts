@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { OrderEventMessage, TOPICS } from '@app/contracts';
 import { Scenario } from './scenario';
-import { eventually } from './support/eventually';
+import { eventually } from '../../test/support/eventually';
 import { range } from './support/narrator';
 import { ordersOf } from './support/orders-table';
 import { reconcile } from './support/reconcile';
-import { TopicTap } from './support/topic-tap';
+import { TopicRecorder } from '../../test/support/topic-recorder';
 
 const BUYERS = 3;
 
@@ -17,7 +17,7 @@ export const newSubscriber: Scenario = {
     const { api, kafka, db, out } = ctx;
     const activityId = await api.createActivity({ name: 'new-subscriber', stock: 5 });
     const groupId = `scenario.new-subscriber.${randomUUID()}`;
-    const tap = await TopicTap.start(kafka, [TOPICS.orderEvents], groupId);
+    const tap = await TopicRecorder.start(kafka, [TOPICS.orderEvents], groupId);
     try {
       out.say(`subscribed group ${groupId} to ${TOPICS.orderEvents} (the services know nothing of it)`);
       const buyers = range(BUYERS).map((i) => `subscriber-demo-${activityId}-${i}`);

@@ -5,7 +5,7 @@ import { checkThenAct, decrThenCheck } from './naive-stock';
 import { Scenario, ScenarioContext } from './scenario';
 import { range } from './support/narrator';
 import { countOrders } from './support/orders-table';
-import { eventually } from './support/eventually';
+import { eventually } from '../../test/support/eventually';
 import { reconcile } from './support/reconcile';
 
 const STOCK = 10;

@@ -1,5 +1,6 @@
 import { Scenario } from './scenario';
-import { eventually, sleep } from './support/eventually';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../../test/support/eventually';
 import { range } from './support/narrator';
 import { ordersOf } from './support/orders-table';
 import { reconcile } from './support/reconcile';

@@ -1,5 +1,5 @@
 import { Scenario } from './scenario';
-import { sleep } from './support/eventually';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseHold } from './support/database-hold';
 import { range, seconds } from './support/narrator';
 import { countOrders } from './support/orders-table';

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { timeoutTopic } from '@app/contracts';
 import { stockKeys } from '@app/stock';
 import { Scenario } from './scenario';
-import { eventually } from './support/eventually';
+import { eventually } from '../../test/support/eventually';
 import { ms, seconds } from './support/narrator';
 import { ordersOf } from './support/orders-table';
 import { reconcile } from './support/reconcile';
-import { TopicTap } from './support/topic-tap';
+import { TopicRecorder } from '../../test/support/topic-recorder';
 
 /** A delayed message on Kafka (fixed-delay level topics) cancels an unpaid order on time. */
 export const timeout: Scenario = {
@@ -16,7 +16,7 @@ export const timeout: Scenario = {
     const { api, config, kafka, redis, db, out } = ctx;
     const activityId = await api.createActivity({ name: 'timeout', stock: 1, payTimeoutSeconds: 3 });
     const levels = config.TIMEOUT_DELAY_LEVELS_SECONDS.map(timeoutTopic);
-    const tap = await TopicTap.start(kafka, levels, `scenario.timeout.${randomUUID()}`);
+    const tap = await TopicRecorder.start(kafka, levels, `scenario.timeout.${randomUUID()}`);
     const buyer = `forgetful-${activityId}`;
     try {
       const { body } = await api.purchase(activityId, buyer);

@@ -1,5 +1,6 @@
 import { stockKeys } from '@app/stock';
-import { eventually, sleep } from '../../../tools/scenarios/support/eventually';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../../../test/support/eventually';
 import { buyerTokens, runWrk } from '../wrk';
 import { Scenario, buyerIndex, orderWritten, winners } from './scenario';
 import { Threshold, answerThresholds, atLeast, exactly } from './thresholds';

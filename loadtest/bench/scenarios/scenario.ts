@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { stockKeys } from '@app/stock';
 import { SeckillApi } from '../../../tools/scenarios/support/seckill-api';
-import { eventually } from '../../../tools/scenarios/support/eventually';
+import { eventually } from '../../../test/support/eventually';
 import { LoadDigest } from '../load-digest';
 import { Threshold } from './thresholds';
 
