@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { AppConfig } from '@app/config';
 import { stockKeys } from '@app/stock';
-import { SeckillApi } from '../../tools/scenarios/support/seckill-api';
+import { SeckillApi } from '../../test/support/seckill-api';
 import { Verdict, reconcile } from './invariants';
 import { Percentiles, percentiles, round } from './stats';
 import { produceAll, reserveAll } from './wave-setup';

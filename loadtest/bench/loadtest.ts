@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { loadConfig } from '@app/config';
-import { SeckillApi } from '../../tools/scenarios/support/seckill-api';
+import { SeckillApi } from '../../test/support/seckill-api';
 import { reconcile } from './invariants';
 import { RESULTS } from './paths';
 import { payMix } from './scenarios/pay-mix';

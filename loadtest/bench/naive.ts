@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { SeckillApi } from '../../tools/scenarios/support/seckill-api';
+import { SeckillApi } from '../../test/support/seckill-api';
 import { naiveOversold } from './invariants';
 import { LoadDigest } from './load-digest';
 import { SaleShape } from './sale';

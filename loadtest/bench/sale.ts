@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
-import { SeckillApi } from '../../tools/scenarios/support/seckill-api';
+import { SeckillApi } from '../../test/support/seckill-api';
 import { eventually } from '../../test/support/eventually';
 import { Drain, measureDrain } from './drain';
 import { Verdict, reconcile } from './invariants';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { defendedPurchase } from '../scenarios/support/defended-purchase';
-import { SeckillApi } from '../scenarios/support/seckill-api';
+import { SeckillApi } from '../../test/support/seckill-api';
 
 export interface CrowdResult {
   /** answers to the burst, e.g. { '202 QUEUED': 100, '409 SOLD_OUT': 2900 } */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@app/config';
 import { createDataSource } from '@app/database';
 import { settleAndCheck } from '@app/reconcile';
-import { SeckillApi } from '../scenarios/support/seckill-api';
+import { SeckillApi } from '../../test/support/seckill-api';
 import { Progress } from './progress';
 import { SaleFigures, printSummary } from './summary';
 import { runCrowd } from './crowd';

@@ -9,7 +9,7 @@ import { createRedisClient } from '@app/redis';
 import { Scenario, ScenarioContext } from './scenario';
 import { SCENARIOS } from './scenarios';
 import { Narrator, seconds } from './support/narrator';
-import { SeckillApi } from './support/seckill-api';
+import { SeckillApi } from '../../test/support/seckill-api';
 import { stackUp } from './support/stack';
 
 const root = join(__dirname, '../../..');

@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { Narrator } from './support/narrator';
-import { SeckillApi } from './support/seckill-api';
+import { SeckillApi } from '../../test/support/seckill-api';
 
 /** What a scenario may use: the running stack's API, and direct connections to look behind it. */
 export interface ScenarioContext {

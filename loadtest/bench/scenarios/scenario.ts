@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { stockKeys } from '@app/stock';
-import { SeckillApi } from '../../../tools/scenarios/support/seckill-api';
+import { SeckillApi } from '../../../test/support/seckill-api';
 import { eventually } from '../../../test/support/eventually';
 import { LoadDigest } from '../load-digest';
 import { Threshold } from './thresholds';

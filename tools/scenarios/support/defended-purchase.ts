@@ -1,5 +1,5 @@
 import { solve } from '../../../apps/gateway/src/defences/proof-of-work';
-import { PurchaseAnswer, Reply, SeckillApi } from './seckill-api';
+import { PurchaseAnswer, Reply, SeckillApi } from '../../../test/support/seckill-api';
 
 export interface DefendedPurchase {
   reply: Reply<PurchaseAnswer>;
