@@ -3,7 +3,8 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from './eventually';
 
-const root = join(__dirname, '../..');
+// The checkout, from test/support under ts-jest as from dist/test/support when the tools run compiled.
+const root = join(__dirname, '../..').replace(/\/dist$/, '');
 
 export interface ProcessSpec {
   /** names the log, .local/logs/<log>.log */
