@@ -5,7 +5,7 @@ import { ServiceProcess } from '../../test/support/service-process';
 import { seconds } from './support/narrator';
 import { ordersOf } from './support/orders-table';
 import { reconcile } from './support/reconcile';
-import { metricValue } from '../../test/support/seckill-api';
+import { metricValue } from '../../test/support/metric-value';
 
 // A port of its own, beside the stack's gateway.
 const EXTRA_GATEWAY_PORT_OFFSET = 10;

@@ -4,7 +4,7 @@ import { DatabaseHold } from './support/database-hold';
 import { range, seconds } from './support/narrator';
 import { countOrders } from './support/orders-table';
 import { reconcile } from './support/reconcile';
-import { metricValue } from '../../test/support/seckill-api';
+import { metricValue } from '../../test/support/metric-value';
 import { Sample, timeline } from './support/timeline';
 
 const BUYERS = 2_000;
