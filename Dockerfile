@@ -1,21 +1,41 @@
-# One image for the three services; docker-compose.yml picks the entry point of each.
+# The production image ships the three services and the ops CLIs (apps/, libs/); docker-compose.yml picks
+# the entry point of each. The demo and the scenarios (tools/) are built only for `--target tools`.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY docs/openapi.yaml ./docs/
-COPY scripts ./scripts
+COPY tools/build ./tools/build
 COPY libs ./libs
 COPY apps ./apps
+RUN npm run build:image
+
+# docker-compose.yml's `demo`: the image above plus tools/ and the test kit they share (test/support).
+FROM build AS tools-build
+COPY tsconfig.tools.json ./
+COPY tools ./tools
+COPY test/support ./test/support
 RUN npm run build && npm prune --omit=dev
+
+FROM node:24-bookworm-slim AS tools
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=tools-build /app/package.json ./
+COPY --from=tools-build /app/node_modules ./node_modules
+COPY --from=tools-build /app/dist ./dist
+USER node
+CMD ["node", "dist/tools/demo/main.js", "--no-stack"]
+
+FROM build AS production-build
+RUN npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+COPY --from=production-build /app/package.json ./
+COPY --from=production-build /app/node_modules ./node_modules
+COPY --from=production-build /app/dist ./dist
 USER node
 # Overridden per service: dist/apps/{gateway,order-service,cancel-service}/src/main.js
 CMD ["node", "dist/apps/gateway/src/main.js"]

@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   { files: ['test/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   {
-    files: ['libs/config/src/**', 'scripts/**', 'jest.config.js', 'test/**', 'loadtest/**'],
+    files: ['libs/config/src/**', 'tools/**', 'jest.config.js', 'test/**', 'loadtest/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -27,7 +27,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts', '<rootDir>/test/static/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,loadtest}/**/*.spec.ts', '<rootDir>/test/static/**/*.spec.ts'],
     },
     {
       ...shared,

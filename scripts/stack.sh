@@ -8,8 +8,7 @@
 #                           cancel-services :3120/:3121 (logs and pids under .local/cluster)
 # Logs: .local/logs/<service>.log (JSON lines).
 set -euo pipefail
-
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RUN="$ROOT/.local/run"
 LOGS="$ROOT/.local/logs"
 # Ports as the services read them (GATEWAY_PORT…), so a second stack can run beside the first.
@@ -22,9 +21,6 @@ if [ "${2:-}" = --cluster ]; then
 fi
 cd "$ROOT"
 
-say() { printf 'stack: %s\n' "$*" >&2; }
-die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
-pid_alive() { [ -f "$1" ] && kill -0 "$(head -n 1 "$1")" 2>/dev/null; }
 healthy() { curl -fsS -m 2 "http://127.0.0.1:$1/health" >/dev/null 2>&1; }
 # Pid and log file name of one instance: two of a kind (the cluster) are told apart by their port.
 instance() { if $CLUSTER; then echo "$1-$2"; else echo "$1"; fi; }
@@ -38,9 +34,7 @@ start_service() {
     say "$id: already running (pid $(cat "$pidfile"))"
     return
   fi
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    die "port $port is in use by another process: $id cannot start"
-  fi
+  port_open "$port" && die "port $port is in use by another process: $id cannot start"
   env "$(port_variable "$name")=$port" nohup node "dist/apps/$name/src/main.js" >>"$LOGS/$id.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
 }
@@ -61,11 +55,7 @@ stop_service() {
   name=$(instance "$1" "$2")
   local pidfile="$RUN/$name.pid"
   if pid_alive "$pidfile"; then
-    local pid deadline=$((SECONDS + 30))
-    pid=$(cat "$pidfile")
-    kill "$pid" # graceful: in-flight batches are drained before exit
-    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
+    stop_pid "$(cat "$pidfile")" 30 # graceful: in-flight batches are drained before exit
     say "$name: stopped"
   fi
   rm -f "$pidfile"
@@ -73,10 +63,8 @@ stop_service() {
 
 up() {
   mkdir -p "$RUN" "$LOGS"
-  [ -d node_modules ] || npm ci --no-audit --no-fund
-  npm run --silent build
-  bash scripts/infra.sh up
-  node dist/scripts/migrate.js
+  ensure_node_modules
+  build_and_migrate
   for entry in "${SERVICES[@]}"; do start_service "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do wait_healthy "${entry%%:*}" "${entry##*:}"; done
   if $CLUSTER; then

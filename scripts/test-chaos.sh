@@ -7,11 +7,11 @@
 # One fault at a time: npm run test:chaos -- -t "kill -9 of redis"
 # Results: one JSON line per fault in .local/chaos-results.jsonl, printed as a table at the end.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOG_NAME=chaos
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
-npm run --silent build
+ensure_node_modules
 OFFSET=20000
 export INFRA_PROFILE=chaos INFRA_PORT_OFFSET=$OFFSET
 REDIS_PORT=$((6379 + OFFSET)) KAFKA_PORT=$((9092 + OFFSET))
@@ -37,20 +37,13 @@ cat >.local/chaos/toxiproxy.json <<EOF
 ]
 EOF
 # Up before Kafka: the broker's readiness check already reaches it through the advertised (proxy) port.
-if curl -sf "$TOXIPROXY_URL/version" >/dev/null; then
-  echo "chaos: $TOXIPROXY_URL already answers: stop that toxiproxy first (its proxies would not be ours)" >&2
-  exit 1
-fi
+toxiproxy_answers() { curl -sf "$TOXIPROXY_URL/version" >/dev/null; }
+toxiproxy_answers && die "$TOXIPROXY_URL already answers: stop that toxiproxy first (its proxies would not be ours)"
 LOG_LEVEL=warn "$(bash scripts/infra.sh toxiproxy)" -host 127.0.0.1 -port "$TOXIPROXY_PORT" -config .local/chaos/toxiproxy.json \
   >.local/logs/chaos-toxiproxy.log 2>&1 &
 toxiproxy_pid=$!
-for _ in $(seq 1 100); do
-  curl -sf "$TOXIPROXY_URL/version" >/dev/null && break
-  kill -0 "$toxiproxy_pid" 2>/dev/null || { echo "chaos: toxiproxy did not start (.local/logs/chaos-toxiproxy.log)" >&2; exit 1; }
-  sleep 0.1
-done
-bash scripts/infra.sh up
-node dist/scripts/migrate.js
+wait_until "toxiproxy (.local/logs/chaos-toxiproxy.log)" 10 toxiproxy_answers
+build_and_migrate
 rm -f .local/chaos-results.jsonl
 
 status=0
@@ -65,7 +58,6 @@ node -e '
   const line = (cells) => cells.map((s, i) => s.padEnd(width[i])).join(" | ");
   console.log(line(cols));
   for (const r of rows) console.log(line(cols.map((c) => cell(r, c))));
-  const r = require("./.local/jest-chaos.json");
-  console.log(`chaos: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
 ' || true
+jest_summary chaos .local/jest-chaos.json
 exit $status

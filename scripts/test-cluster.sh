@@ -4,16 +4,14 @@
 # three KRaft Kafka brokers (replication 3, min.insync.replicas 2) and PostgreSQL, started here and stopped
 # at the end. Results: one JSON line per failover in .local/cluster-results.jsonl (docs/reliability.md).
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
-npm run --silent build
+ensure_node_modules
 source scripts/infra/cluster-env.sh
 export E2E_PORT_BASE=4700 FAULT_RESULTS=.local/cluster-results.jsonl
 trap 'bash scripts/infra.sh down' EXIT
-bash scripts/infra.sh up
-node dist/scripts/migrate.js
+build_and_migrate
 rm -f "$FAULT_RESULTS"
 
 started=$SECONDS status=0

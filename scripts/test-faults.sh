@@ -4,25 +4,20 @@
 # stopping Kafka, Redis or PostgreSQL never disturbs the stack or the other tests, and stops it at the end.
 # Results: one JSON line per fault in .local/fault-results.jsonl (the table of docs/reliability.md).
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
-npm run --silent build
+ensure_node_modules
 export INFRA_PROFILE=faults
 export REDIS_URL=redis://127.0.0.1:16379
 export DATABASE_URL=postgres://seckill:seckill@127.0.0.1:15432/seckill
 export KAFKA_BROKERS=127.0.0.1:19092
 export E2E_PORT_BASE=4100
 trap 'bash scripts/infra.sh down' EXIT
-bash scripts/infra.sh up
-node dist/scripts/migrate.js
+build_and_migrate
 rm -f .local/fault-results.jsonl
 
 status=0
 npx jest --selectProjects faults --runInBand --forceExit --json --outputFile=.local/jest-faults.json "$@" || status=$?
-node -e '
-  const r = require("./.local/jest-faults.json");
-  console.log(`faults: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
-' || true
+jest_summary faults .local/jest-faults.json
 exit $status

@@ -4,15 +4,11 @@
 # whatever already runs), migrates, then runs the unit and integration projects against the real
 # Redis, PostgreSQL and Kafka. Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-npm run --silent build
-bash scripts/infra.sh up
-node dist/scripts/migrate.js
+ensure_node_modules --fresh
+build_and_migrate
 # The dashboard's browser test drives Debian's Chromium (headless).
 CHROMIUM_PATH=$(bash scripts/infra.sh browser)
 # The Prometheus configuration and alert rules are checked (and their tests run) by promtool.
@@ -23,9 +19,5 @@ mkdir -p .local
 status=0
 # --forceExit: a leaked handle in one spec must not hang the whole run (and CI) after it has finished.
 npx jest --selectProjects unit integration e2e --runInBand --forceExit --json --outputFile=.local/jest-results.json "$@" || status=$?
-# One plain closing line, whatever the reporter printed above it.
-node -e '
-  const r = require("./.local/jest-results.json");
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
-' || true
+jest_summary tests .local/jest-results.json
 exit $status

@@ -1,4 +1,4 @@
-// autocannon (MIT), run for the bench's load-generator comparison only (scripts/bench/generators.ts):
+// autocannon (MIT), run for the bench's load-generator comparison only (loadtest/bench/generators.ts):
 // the same requests as loadtest/wrk/purchase.lua — one POST per token of AC_TOKENS, each a distinct
 // buyer — over AC_CONNECTIONS connections. Prints `ac-ready` before the first request and `ac-finished`
 // plus one JSON line after the last answer, then waits for SIGTERM, so that the parent can read this

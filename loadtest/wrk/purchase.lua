@@ -1,4 +1,4 @@
--- The wrk script of every load run (scripts/bench/wrk.ts writes its inputs and reads its output).
+-- The wrk script of every load run (loadtest/bench/wrk.ts writes its inputs and reads its output).
 -- One purchase per line of WRK_TOKENS (a buyer's signed JWT, or anything else for a bad token), POSTed to
 -- WRK_PATH; the lines are dealt round-robin to the WRK_THREADS threads, so every request is a distinct
 -- buyer and the run ends when every line was answered. Answers are counted by status and by the error

@@ -1,4 +1,4 @@
-import { Toxic } from '../../scripts/infra/toxiproxy';
+import { Toxic } from '../support/toxiproxy';
 import { PROXIES, toxiproxy } from '../support/chaos-faults';
 import { ChaosStack, runChaos } from '../support/chaos-stack';
 import { TestClients } from '../support/clients';

@@ -2,14 +2,14 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stockKeys } from '@app/stock';
-import { checkInvariants } from '../../scripts/reconcile/index';
+import { checkInvariants } from '@app/reconcile';
 import { createActivity, purchase, purchaseResult } from '../support/api';
 import { TestClients, range } from '../support/clients';
 import { eventually } from '../support/eventually';
 import { ServiceProcess } from '../support/service-process';
 
 const run = promisify(execFile);
-const REBUILD = join(__dirname, '../../dist/scripts/rebuild.js');
+const REBUILD = join(__dirname, '../../dist/apps/ops/src/rebuild.js');
 
 describe('PostgreSQL is the ledger, Redis is rebuilt from it (real processes, Redis, PostgreSQL, Kafka)', () => {
   let gateway: ServiceProcess;

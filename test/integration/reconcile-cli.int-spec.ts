@@ -6,11 +6,11 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { createDataSource } from '@app/database';
 import { stockKeys } from '@app/stock';
-import { INVARIANT } from '../../scripts/reconcile/index';
+import { INVARIANT } from '@app/reconcile';
 import { ReconcileFixtures } from '../support/reconcile-fixtures';
 
 const ROOT = join(__dirname, '../..');
-const CLI = join(ROOT, 'dist/scripts/reconcile.js');
+const CLI = join(ROOT, 'dist/apps/ops/src/reconcile.js');
 
 describe('the reconcile command (real Redis and PostgreSQL)', () => {
   let redis: Redis;

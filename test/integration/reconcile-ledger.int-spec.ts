@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { OrderEntity, createDataSource } from '@app/database';
 import { stockKeys } from '@app/stock';
-import { INVARIANT, InvariantReport, checkInvariants } from '../../scripts/reconcile/index';
+import { INVARIANT, InvariantReport, checkInvariants } from '@app/reconcile';
 import { ReconcileFixtures } from '../support/reconcile-fixtures';
 
 // Invariant 5 asked so that it can fail, and the 202s that ended FAILED (Redis lost acknowledged writes).

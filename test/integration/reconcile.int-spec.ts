@@ -10,7 +10,7 @@ import {
   checkInvariants,
   evaluateSnapshot,
   readSnapshot,
-} from '../../scripts/reconcile/index';
+} from '@app/reconcile';
 import { ReconcileFixtures } from '../support/reconcile-fixtures';
 
 describe('reconcile: invariants 1–6 of one activity (real Redis and PostgreSQL)', () => {

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { checkInvariants } from '../../scripts/reconcile/index';
+import { checkInvariants } from '@app/reconcile';
 import { AbuseHarness } from '../support/abuse-harness';
 import { eventually } from '../support/eventually';
 

@@ -72,37 +72,53 @@ describe('docker-compose.yml', () => {
     expect(services.setup.command.join(' ')).toMatch(/migrate\.js.*create-topics\.js/);
     for (const app of Object.keys(APPS))
       expect(services.demo.depends_on[app]).toEqual({ condition: 'service_healthy' });
-    expect(existsSync(join(root, 'scripts/migrate.ts'))).toBe(true);
-    expect(existsSync(join(root, 'scripts/create-topics.ts'))).toBe(true);
+    expect(existsSync(join(root, 'apps/ops/src/migrate.ts'))).toBe(true);
+    expect(existsSync(join(root, 'apps/ops/src/create-topics.ts'))).toBe(true);
   });
 
   it("when the demo runs in compose, then it has the services' configuration and their addresses", () => {
     const env = envOf('demo');
     expect(configSchema.parse(env)).toEqual(configSchema.parse(envOf('gateway')));
-    expect(services.demo.command).toEqual(['node', 'dist/scripts/demo/main.js', '--no-stack']);
+    expect(services.demo.command).toEqual(['node', 'dist/tools/demo/main.js', '--no-stack']);
     expect(env.DEMO_GATEWAY_URL).toBe(`http://gateway:${env.GATEWAY_PORT}`);
     expect(env.DEMO_ORDER_SERVICE_URL).toBe(`http://order-service:${env.ORDER_SERVICE_PORT}`);
-    expect(existsSync(join(root, 'scripts/demo/main.ts'))).toBe(true);
+    expect(existsSync(join(root, 'tools/demo/main.ts'))).toBe(true);
   });
 });
 
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 
-  it('when built, then one multi-stage image holds the three compiled services', () => {
-    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
-    expect(dockerfile).toMatch(/RUN npm run build/);
-    expect(dockerfile).toMatch(/COPY --from=build \/app\/dist/);
-    expect(dockerfile).toMatch(/COPY apps/);
-    expect(dockerfile).toMatch(/^COPY docs\/openapi\.yaml /m); // served at /docs
+  const stages = dockerfile.split(/^(?=FROM )/m).filter((s) => s.startsWith('FROM '));
+  const named = (name: string) => stages.find((s) => s.split('\n')[0].endsWith(` AS ${name}`)) ?? '';
+
+  it('when built, then the production image holds the compiled services and ops CLIs, and no tools', () => {
+    const production = stages.at(-1) ?? '';
+    expect(production).toMatch(/^FROM node:\S+\n/); // the last stage: what `docker build` gives by default
+    expect(production).toMatch(/COPY --from=production-build \/app\/dist/);
+    expect(named('production-build')).toMatch(/^FROM build AS production-build/);
+    const build = named('build');
+    expect(build).toMatch(/RUN npm run build:image/);
+    expect(build).toMatch(/COPY apps/);
+    expect(build).toMatch(/^COPY docs\/openapi\.yaml /m); // served at /docs
+    expect(build).not.toMatch(/COPY (tools|loadtest|test|scripts) /);
+    const image = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8'));
+    expect(image.include).toEqual(['apps/**/*.ts', 'libs/**/*.ts']);
   });
 
-  it("when built, then both stages run the Node of package.json's engines (the current LTS)", () => {
+  it('when the demo is built, then it is its own target, on top of the production build', () => {
+    expect(named('tools-build')).toMatch(/^FROM build AS tools-build/);
+    expect(named('tools-build')).toMatch(/RUN npm run build /);
+    expect(named('tools')).toMatch(/COPY --from=tools-build \/app\/dist/);
+    expect(services.demo.build.target).toBe('tools');
+  });
+
+  it("when built, then every stage runs the Node of package.json's engines (the current LTS)", () => {
     const { engines } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const [, lts] = /^>=(\d+)$/.exec(engines.node) ?? [];
     expect(Number(lts)).toBeGreaterThanOrEqual(24);
-    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
-    expect(bases).toEqual([`node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`]);
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]).filter((b) => b !== 'build');
+    expect(bases).toEqual([`node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`]);
   });
 });
 

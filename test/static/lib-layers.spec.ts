@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 // The libs form layers: a lib may import only the libs below it. `common` (errors, validation, periodic
-// tasks) and `contracts` stand on nothing; `http` wires a service out of everything and only apps import it.
+// tasks) and `contracts` stand on nothing; `http` wires a service (its root module) and only apps import it.
 const ALLOWED: Record<string, string[]> = {
   common: [],
   config: [],
@@ -14,6 +14,7 @@ const ALLOWED: Record<string, string[]> = {
   stock: ['contracts', 'redis'],
   auth: ['common', 'config', 'contracts'],
   http: ['common', 'config', 'observability'],
+  reconcile: ['database', 'redis', 'stock'],
 };
 
 const ROOT = join(__dirname, '..', '..');

@@ -1,55 +1,35 @@
-import { loadConfig } from '@app/config';
 import { signBuyerToken } from '@app/auth';
+import { loadConfig } from '@app/config';
+import { fetchTransport } from './http-transport';
+import {
+  ActivityInput,
+  OrderAnswer,
+  PurchaseAnswer,
+  Reply,
+  SeckillApi,
+  TEST_PAY_TIMEOUT_SECONDS,
+} from './seckill-api';
 
-// Read on use, not at import: some specs set their variables after their imports have run.
+export { ActivityInput, Reply, activityBody } from './seckill-api';
+
+// The specs' shorthand for SeckillApi: one call names the service it goes to. Over fetch, and configured on
+// use, not at import: some specs set their variables after their imports have run.
 const config = () => loadConfig();
-
-export interface Reply<T = any> {
-  status: number;
-  body: T;
-}
-
-async function call<T>(url: string, init: RequestInit): Promise<Reply<T>> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const at = (urls: { gateway?: string; orderService?: string }) =>
+  new SeckillApi(config(), {
+    ...urls,
+    transport: fetchTransport,
+    payTimeoutSeconds: TEST_PAY_TIMEOUT_SECONDS,
+  });
 
 export const buyerToken = (userId: string) => signBuyerToken(userId, config().JWT_SECRET);
-
-export interface ActivityInput {
-  name?: string;
-  stock: number;
-  perUserLimit?: number;
-  payTimeoutSeconds?: number;
-  startsAt?: Date;
-  endsAt?: Date;
-}
-
-/** The admin API's body for `input`: open from a minute ago for an hour unless told otherwise. */
-export function activityBody(input: ActivityInput): Record<string, unknown> {
-  return {
-    name: input.name ?? 'e2e sale',
-    stock: input.stock,
-    perUserLimit: input.perUserLimit ?? 1,
-    payTimeoutSeconds: input.payTimeoutSeconds ?? 60,
-    startsAt: (input.startsAt ?? new Date(Date.now() - 60_000)).toISOString(),
-    endsAt: (input.endsAt ?? new Date(Date.now() + 3_600_000)).toISOString(),
-  };
-}
 
 /** Creates an activity that is open now (unless told otherwise) through the admin API. */
 export async function createActivity(
   gateway: string,
   input: ActivityInput,
 ): Promise<{ id: number; stock: number }> {
-  const { status, body } = await call<{ id: number; stock: number }>(`${gateway}/api/activities`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${config().ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(activityBody(input)),
-  });
-  if (status !== 201) throw new Error(`activity not created: ${status} ${JSON.stringify(body)}`);
-  return body;
+  return { id: await at({ gateway }).createActivity(input), stock: input.stock };
 }
 
 export function purchase(
@@ -59,49 +39,23 @@ export function purchase(
   quantity = 1,
   headers: Record<string, string> = {},
   signal?: AbortSignal,
-): Promise<Reply<{ orderId?: string; status?: string; code?: string; message?: string }>> {
-  return call(`${gateway}/api/seckill/${activityId}`, {
-    method: 'POST',
-    signal,
-    headers: {
-      authorization: `Bearer ${buyerToken(userId)}`,
-      'content-type': 'application/json',
-      ...headers,
-    },
-    body: JSON.stringify({ quantity }),
-  });
+): Promise<Reply<PurchaseAnswer>> {
+  return at({ gateway }).purchase(activityId, userId, gateway, headers, { quantity, signal });
 }
 
 /** Blacklists a user or an IP through the admin API of one gateway. */
-export async function blacklist(gateway: string, kind: 'user' | 'ip', value: string): Promise<void> {
-  const { status, body } = await call(`${gateway}/api/admin/blacklist`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${config().ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ kind, value, reason: 'test' }),
-  });
-  if (status !== 201) throw new Error(`not blacklisted: ${status} ${JSON.stringify(body)}`);
-}
+export const blacklist = (gateway: string, kind: 'user' | 'ip', value: string): Promise<void> =>
+  at({ gateway }).blacklist(kind, value);
 
 /** What the gateway says became of the buyer's purchase: QUEUED | CREATED | FAILED (with orderId) | NONE. */
-export function purchaseResult(
-  gateway: string,
-  activityId: number,
+export const purchaseResult = (gateway: string, activityId: number, userId: string) =>
+  at({ gateway }).purchaseResult(activityId, userId);
+
+export const pay = (orderService: string, orderId: string, userId: string): Promise<Reply<OrderAnswer>> =>
+  at({ orderService }).pay(orderId, userId);
+
+export const getOrder = (
+  orderService: string,
+  orderId: string,
   userId: string,
-): Promise<Reply<{ status: string; orderId?: string }>> {
-  return call(`${gateway}/api/seckill/${activityId}/result`, {
-    headers: { authorization: `Bearer ${buyerToken(userId)}` },
-  });
-}
-
-export function pay(orderService: string, orderId: string, userId: string): Promise<Reply> {
-  return call(`${orderService}/api/orders/${orderId}/pay`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${buyerToken(userId)}` },
-  });
-}
-
-export function getOrder(orderService: string, orderId: string, userId: string): Promise<Reply> {
-  return call(`${orderService}/api/orders/${orderId}`, {
-    headers: { authorization: `Bearer ${buyerToken(userId)}` },
-  });
-}
+): Promise<Reply<OrderAnswer>> => at({ orderService }).order(orderId, userId);

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RedisClient as Redis } from '@app/redis';
-import { Toxiproxy } from '../../scripts/infra/toxiproxy';
+import { Toxiproxy } from './toxiproxy';
 import { eventually } from './eventually';
 import { Dependency, infraAsync } from './faults';
 

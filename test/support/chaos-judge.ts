@@ -1,5 +1,5 @@
 import { isLive, parseReservation, stockKeys } from '@app/stock';
-import { checkInvariants } from '../../scripts/reconcile/index';
+import { checkInvariants } from '@app/reconcile';
 import { purchaseResult } from './api';
 import { TestClients } from './clients';
 import { eventually } from './eventually';

@@ -3,7 +3,7 @@ import { loadConfig } from '@app/config';
 import { createDataSource } from '@app/database';
 import { RedisClient, createRedisClient } from '@app/redis';
 import { Reservation, parseReservation, stockKeys } from '@app/stock';
-import { checkInvariants } from '../../scripts/reconcile/index';
+import { checkInvariants } from '@app/reconcile';
 import { eventually } from './eventually';
 
 /** Direct Redis and PostgreSQL connections for assertions (the services under test have their own). */

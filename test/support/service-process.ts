@@ -1,9 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
-import { eventually } from './eventually';
+import { ChildProcess } from 'node:child_process';
+import { NodeProcess, ProcessSpec } from './node-process';
 
-const root = join(__dirname, '../..');
 export type ServiceName = 'gateway' | 'order-service' | 'cancel-service';
 
 /** Ports of the services that e2e tests start, apart from a stack a developer may have running on 3000–3002. */
@@ -20,19 +17,20 @@ const PORT_VARIABLE = {
   'cancel-service': 'CANCEL_SERVICE_PORT',
 };
 
+/** How one instance is started besides its name, port and environment (the bench profiles the gateway). */
+export type Launch = Partial<Pick<ProcessSpec, 'log' | 'nodeArgs' | 'readyWithinMs'>>;
+
 /**
  * A real service process (from dist/, built by `npm test`), so tests can kill -9 it like a crash would.
- * Its log goes to .local/logs/e2e-<port base>-<name>.log.
+ * Its log goes to .local/logs/e2e-<port base>-<name>.log unless told otherwise.
  */
-export class ServiceProcess {
-  private exited: Promise<number | null>;
-
+export class ServiceProcess extends NodeProcess {
   private constructor(
+    child: ChildProcess,
     readonly name: ServiceName,
-    private readonly child: ChildProcess,
     readonly port: number,
   ) {
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    super(child);
   }
 
   get url(): string {
@@ -40,41 +38,21 @@ export class ServiceProcess {
   }
 
   /** @param port another port than the name's TEST_PORTS one: a second instance of the same service */
-  static async start(
+  static start(
     name: ServiceName,
     env: Record<string, string> = {},
     port = TEST_PORTS[name],
+    launch: Launch = {},
   ): Promise<ServiceProcess> {
-    const url = `http://127.0.0.1:${port}`;
-    const taken = await fetch(`${url}/health/live`).then(
-      () => true,
-      () => false,
-    );
-    if (taken) throw new Error(`${url} already answers: stop that ${name} before starting another one`);
-    mkdirSync(join(root, '.local/logs'), { recursive: true });
-    const logName = `e2e-${PORT_BASE}-${name}${port === TEST_PORTS[name] ? '' : `-${port}`}.log`;
-    const log = openSync(join(root, `.local/logs/${logName}`), 'a');
-    const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn', [PORT_VARIABLE[name]]: String(port), ...env },
-      stdio: ['ignore', log, log],
-    });
-    const service = new ServiceProcess(name, child, port);
-    let exitCode: number | null | undefined;
-    void service.exited.then((code) => (exitCode = code));
-    await eventually(
-      async () => {
-        if (exitCode !== undefined)
-          throw new Error(`${name} exited with ${exitCode}; see .local/logs/${logName}`);
-        const res = await fetch(`${service.url}/health`);
-        return res.ok;
-      },
-      { timeoutMs: 30_000, intervalMs: 100 },
-    ).catch(async (err) => {
-      await service.kill();
-      throw err;
-    });
-    return service;
+    const log = `e2e-${PORT_BASE}-${name}${port === TEST_PORTS[name] ? '' : `-${port}`}`;
+    const spec: ProcessSpec = {
+      log,
+      script: `dist/apps/${name}/src/main.js`,
+      env: { LOG_LEVEL: 'warn', [PORT_VARIABLE[name]]: String(port), ...env },
+      healthUrl: `http://127.0.0.1:${port}/health`,
+      ...launch,
+    };
+    return NodeProcess.launchAs(spec, (child) => new ServiceProcess(child, name, port));
   }
 
   /**
@@ -98,30 +76,5 @@ export class ServiceProcess {
       throw failure.reason;
     }
     return services;
-  }
-
-  /** SIGKILL: no shutdown hook runs, in-flight work is simply lost — a crash. */
-  async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGKILL');
-    await this.exited;
-  }
-
-  /** SIGSTOP: frozen with its sockets open (a long GC pause, a stopped VM) until thaw(). */
-  freeze(): void {
-    this.child.kill('SIGSTOP');
-  }
-
-  /** SIGCONT: goes on where it stopped, its timers all overdue. */
-  thaw(): void {
-    this.child.kill('SIGCONT');
-  }
-
-  /** SIGTERM: graceful shutdown. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.thaw(); // a frozen process would never handle the SIGTERM
-    this.child.kill('SIGTERM');
-    await this.exited;
   }
 }

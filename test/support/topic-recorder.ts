@@ -2,41 +2,54 @@ import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { eventually } from './eventually';
 
+export type RecordedMessage = KafkaMessage & { topic: string; partition: number };
+
 /**
- * Records every message produced to a topic after `start()`, with its partition, so a test can assert
- * on what a service published (and, after `caughtUp()`, on what it did not publish).
+ * Records every message produced to some topics after `start()`, with its topic and partition, so a test
+ * (or a scenario) can assert on what a service published (and, after `caughtUp()`, on what it did not),
+ * from a consumer group of its own: a new subscriber, which no producer knows of.
  */
 export class TopicRecorder {
-  readonly messages: (KafkaMessage & { partition: number })[] = [];
-  private readonly seen = new Map<number, bigint>();
-  private readonly groupId = `seckill.test.${randomUUID()}`;
+  readonly messages: RecordedMessage[] = [];
+  readonly topics: string[];
+  /** `topic|partition` → the offset of the last message recorded (or, at first, the one before the start) */
+  private readonly seen = new Map<string, bigint>();
   private readonly consumer: Consumer;
 
   private constructor(
     private readonly kafka: Kafka,
-    readonly topic: string,
+    topics: string | string[],
+    readonly groupId: string,
   ) {
-    this.consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 100 });
+    this.topics = typeof topics === 'string' ? [topics] : topics;
+    this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   }
 
-  static async start(kafka: Kafka, topic: string): Promise<TopicRecorder> {
-    const recorder = new TopicRecorder(kafka, topic);
+  static async start(
+    kafka: Kafka,
+    topics: string | string[],
+    groupId = `seckill.test.${randomUUID()}`,
+  ): Promise<TopicRecorder> {
+    const recorder = new TopicRecorder(kafka, topics, groupId);
     await recorder.listen();
     return recorder;
   }
 
-  withKey(key: string): (KafkaMessage & { partition: number })[] {
+  withKey(key: string): RecordedMessage[] {
     return this.messages.filter((m) => m.key?.toString() === key);
   }
 
-  /** Resolves once everything produced to the topic before this call has been recorded. */
+  /** Resolves once everything produced to the topics before this call has been recorded. */
   async caughtUp(): Promise<void> {
     const ends = await this.endOffsets();
     await eventually(() =>
-      ends.every(({ partition, high }) => (this.seen.get(partition) ?? -1n) >= high - 1n),
+      ends.every(
+        ({ topic, partition, high }) => (this.seen.get(`${topic}|${partition}`) ?? -1n) >= high - 1n,
+      ),
     );
   }
 
+  /** Leaves no trace: the group is deleted with the consumer. */
   async stop(): Promise<void> {
     await this.consumer.disconnect();
     const admin = this.kafka.admin();
@@ -46,29 +59,34 @@ export class TopicRecorder {
   }
 
   private async listen(): Promise<void> {
-    // Start at the current end of each partition: the topic may hold other tests' messages.
+    // Start at the current end of each partition: the topics hold other tests' and earlier runs' messages.
     const ends = await this.endOffsets();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic });
+    await this.consumer.subscribe({ topics: this.topics });
     await this.consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        this.messages.push({ ...message, partition });
-        this.seen.set(partition, BigInt(message.offset));
+      eachMessage: async ({ topic, partition, message }) => {
+        this.messages.push({ ...message, topic, partition });
+        this.seen.set(`${topic}|${partition}`, BigInt(message.offset));
       },
     });
-    for (const { partition, high } of ends) {
-      this.seen.set(partition, high - 1n);
-      this.consumer.seek({ topic: this.topic, partition, offset: String(high) });
+    for (const { topic, partition, high } of ends) {
+      this.seen.set(`${topic}|${partition}`, high - 1n);
+      this.consumer.seek({ topic, partition, offset: String(high) });
     }
   }
 
-  private async endOffsets(): Promise<{ partition: number; high: bigint }[]> {
+  private async endOffsets(): Promise<{ topic: string; partition: number; high: bigint }[]> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      // A topic created a moment ago may not have its leaders yet (NOT_LEADER on a fresh broker): asked again.
-      const offsets = await eventually(() => admin.fetchTopicOffsets(this.topic));
-      return offsets.map((o) => ({ partition: o.partition, high: BigInt(o.high) }));
+      const perTopic = await Promise.all(
+        this.topics.map(async (topic) => {
+          // A topic created a moment ago may not have its leaders yet (NOT_LEADER on a fresh broker): asked again.
+          const offsets = await eventually(() => admin.fetchTopicOffsets(topic));
+          return offsets.map((o) => ({ topic, partition: o.partition, high: BigInt(o.high) }));
+        }),
+      );
+      return perTopic.flat();
     } finally {
       await admin.disconnect();
     }

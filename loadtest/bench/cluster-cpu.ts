@@ -1,0 +1,123 @@
+// What each Redis master spends while one hot activity sells on the cluster profile — through one gateway,
+// through two — and while three activities whose slots sit on three different masters sell (the spread
+// that stock shards would give one hot item). Needs `npm run stack:up -- --cluster`; then
+//   source scripts/infra/cluster-env.sh && node dist/loadtest/bench/cluster-cpu.js
+// Bounded: 3 runs of N purchases (first argument, default 3,000), to 127.0.0.1 only.
+import 'reflect-metadata';
+import type { Cluster } from 'ioredis';
+import { signBuyerToken } from '@app/auth';
+import { loadConfig } from '@app/config';
+import { createRedisClient } from '@app/redis';
+import { stockKeys } from '@app/stock';
+
+const config = loadConfig();
+const GATEWAYS = ['http://127.0.0.1:3100', 'http://127.0.0.1:3101'];
+const PURCHASES = Number(process.argv[2] ?? 3_000);
+const CONCURRENCY = 32;
+
+interface MasterFigures {
+  cpuMs: number;
+  scriptCalls: number;
+  scriptUsec: number;
+}
+
+/** CPU (user + sys) and EVALSHA/EVAL totals of every master, by port. */
+async function masters(redis: Cluster): Promise<Map<number, MasterFigures>> {
+  const out = new Map<number, MasterFigures>();
+  for (const node of redis.nodes('master')) {
+    const text = (await node.info('cpu')) + (await node.info('commandstats'));
+    const field = (re: RegExp) => [...text.matchAll(re)].reduce((sum, m) => sum + Number(m[1]), 0);
+    out.set(node.options.port!, {
+      cpuMs: (field(/used_cpu_sys:([\d.]+)/g) + field(/used_cpu_user:([\d.]+)/g)) * 1000,
+      scriptCalls: field(/cmdstat_eval(?:sha)?:calls=(\d+)/g),
+      scriptUsec: field(/cmdstat_eval(?:sha)?:calls=\d+,usec=(\d+)/g),
+    });
+  }
+  return out;
+}
+
+async function createActivity(stock: number): Promise<number> {
+  const res = await fetch(`${GATEWAYS[0]}/api/activities`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${config.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'cluster bench',
+      stock,
+      perUserLimit: 1,
+      payTimeoutSeconds: 900,
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    }),
+  });
+  if (res.status !== 201) throw new Error(`activity not created: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: number }).id;
+}
+
+/** The master port that holds an activity's slot, as the client's slot table says. */
+async function masterOf(redis: Cluster, id: number): Promise<number> {
+  const slot = Number(await redis.cluster('KEYSLOT', stockKeys(id).stock));
+  return Number(redis.slots[slot][0].split(':')[1]);
+}
+
+async function sell(gateways: string[], activities: number[], run: string) {
+  let next = 0;
+  let accepted = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < PURCHASES; i = next++) {
+        const res = await fetch(
+          `${gateways[i % gateways.length]}/api/seckill/${activities[i % activities.length]}`,
+          {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${signBuyerToken(`${run}-${i}`, config.JWT_SECRET)}`,
+              'content-type': 'application/json',
+            },
+            body: '{"quantity":1}',
+          },
+        );
+        await res.arrayBuffer();
+        if (res.status === 202) accepted++;
+      }
+    }),
+  );
+  return { accepted, perSecond: Math.round(PURCHASES / ((Date.now() - started) / 1000)) };
+}
+
+async function main(): Promise<void> {
+  const redis = createRedisClient(config) as Cluster;
+  await new Promise((resolve) => redis.once('ready', resolve));
+  // Activities are created until three of them sit on three different masters.
+  const spread = new Map<number, number>();
+  while (spread.size < 3) {
+    const id = await createActivity(PURCHASES);
+    const port = await masterOf(redis, id);
+    if (!spread.has(port)) spread.set(port, id);
+  }
+  const runs: [string, string[], number[]][] = [
+    ['one hot activity, one gateway', GATEWAYS.slice(0, 1), [await createActivity(PURCHASES)]],
+    ['one hot activity, two gateways', GATEWAYS, [await createActivity(PURCHASES)]],
+    ['three activities on three masters, two gateways', GATEWAYS, [...spread.values()]],
+  ];
+  const tag = Date.now().toString(36);
+  for (const [n, [name, gateways, activities]] of runs.entries()) {
+    const before = await masters(redis);
+    const { accepted, perSecond } = await sell(gateways, activities, `cb-${tag}-${n}`);
+    const after = await masters(redis);
+    const perMaster = [...after].map(([port, a]) => {
+      const b = before.get(port)!;
+      const calls = a.scriptCalls - b.scriptCalls;
+      return `:${port} ${Math.round(a.cpuMs - b.cpuMs)} ms CPU, ${calls} scripts (${Math.round((a.scriptUsec - b.scriptUsec) / 1000)} ms in them)`;
+    });
+    console.log(
+      `${name}: ${accepted}/${PURCHASES} accepted, ${perSecond} purchases/s; ${perMaster.join('; ')}`,
+    );
+  }
+  redis.disconnect();
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

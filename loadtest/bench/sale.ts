@@ -1,0 +1,95 @@
+import Redis from 'ioredis';
+import { AppConfig } from '@app/config';
+import { SeckillApi } from '../../test/support/seckill-api';
+import { eventually } from '../../test/support/eventually';
+import { Drain, measureDrain } from './drain';
+import { Verdict, reconcile } from './invariants';
+import { LoadDigest } from './load-digest';
+import { buyerTokens, runWrk } from './wrk';
+
+export interface SaleShape {
+  name: string;
+  buyers: number;
+  stock: number;
+  connections: number;
+  /** requests/s (approximately open model); unset: closed, as fast as answered */
+  rate?: number;
+  /** sell the stock before the load, so that every answer is the gateway's in-process SOLD_OUT */
+  soldOutFirst?: boolean;
+}
+
+export interface SaleRun {
+  activityId: number;
+  digest: LoadDigest;
+  drain: Drain;
+  verdict: Verdict;
+  /** MEMORY USAGE of every key of the activity, summed, right after the burst */
+  redisBytes: number;
+}
+
+/**
+ * One sale on the purchase path: a fresh activity, `buyers` distinct buyers through wrk, then the wait
+ * until every 202 is an order row (drain), the Redis memory the activity holds, and reconcile.
+ */
+export async function runSale(config: AppConfig, gateway: string, shape: SaleShape): Promise<SaleRun> {
+  const api = new SeckillApi(config, { gateway });
+  const runId = `${shape.name}-${Date.now()}`;
+  try {
+    const stock = shape.soldOutFirst ? 1 : shape.stock;
+    const activityId = await api.createActivity({ name: `bench ${runId}`, stock });
+    if (shape.soldOutFirst) await sellOut(api, activityId, runId);
+    const tokens = buyerTokens(runId, shape.buyers, config.JWT_SECRET);
+    console.log(
+      `bench: ${shape.name}: ${shape.buyers} buyers, stock ${stock}, ${shape.connections} connections` +
+        (shape.rate ? `, ${shape.rate}/s` : ''),
+    );
+    const digest = await runWrk({
+      name: `bench-${shape.name}`,
+      baseUrl: gateway,
+      path: `/api/seckill/${activityId}`,
+      tokens,
+      connections: shape.connections,
+      rate: shape.rate,
+    });
+    const redisBytes = await activityMemory(config.REDIS_URL, activityId);
+    const drain = await measureDrain(
+      config.DATABASE_URL,
+      activityId,
+      digest.successes.count + (shape.soldOutFirst ? 1 : 0),
+      digest.t0,
+      digest.successes.lastMs ?? digest.t0,
+    );
+    return { activityId, digest, drain, verdict: reconcile(activityId), redisBytes };
+  } finally {
+    api.close();
+  }
+}
+
+/** The one item goes to a first buyer; then the gateway refuses from its sold-out flag (set by pub/sub). */
+async function sellOut(api: SeckillApi, activityId: number, runId: string): Promise<void> {
+  const first = await api.purchase(activityId, `${runId}-first`);
+  if (first.status !== 202) throw new Error(`the first purchase was not admitted: ${JSON.stringify(first)}`);
+  let probe = 0;
+  await eventually('the gateway answering SOLD_OUT', async () => {
+    const reply = await api.purchase(activityId, `${runId}-probe-${probe++}`);
+    return reply.body.code === 'SOLD_OUT';
+  });
+}
+
+/** Bytes Redis holds for one activity: every key with its hash tag (stock, reservations, buyers, limits…). */
+export async function activityMemory(redisUrl: string, activityId: number): Promise<number> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    let bytes = 0;
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `*{${activityId}}*`, 'COUNT', 1000);
+      const sizes = await Promise.all(keys.map((k) => redis.memory('USAGE', k, 'SAMPLES', 0)));
+      bytes += sizes.reduce<number>((a, b) => a + Number(b ?? 0), 0);
+      cursor = next;
+    } while (cursor !== '0');
+    return bytes;
+  } finally {
+    redis.disconnect();
+  }
+}

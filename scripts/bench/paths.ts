@@ -1,6 +1,0 @@
-import { join } from 'node:path';
-
-/** The checkout (this file runs from dist/scripts/bench/). */
-export const ROOT = join(__dirname, '../../..');
-/** Everything a run writes (git-ignored). */
-export const RESULTS = join(ROOT, 'bench-results');
