@@ -1,5 +1,6 @@
-// Jest projects: `unit` (specs next to the code, no I/O), `integration` (test/integration: services in-process)
-// and `e2e` (test/e2e: real service processes from dist/). Both of the latter use the real Redis, PostgreSQL, Kafka.
+// Jest projects: `unit` (specs next to the code, no I/O), `integration` (test/integration/<concept>/: services
+// in-process) and `e2e` (test/e2e: real service processes from dist/). Both of the latter use the real Redis,
+// PostgreSQL, Kafka.
 // Path aliases are derived from tsconfig.json so they are declared exactly once.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');

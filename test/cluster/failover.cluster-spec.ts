@@ -6,13 +6,7 @@ import { eventually } from '../support/eventually';
 import { expectEveryAcceptedOrdered, record } from '../support/faults';
 import { ServiceProcess } from '../support/service-process';
 import { SteadyBuyers } from '../support/steady-buyers';
-import { describeStatuses } from '../support/waves';
-
-/** Waits until `n` more purchases than now were accepted: the sale goes on (again). */
-const moreAccepted = (buyers: SteadyBuyers, n: number, timeoutMs = 60_000) => {
-  const target = buyers.accepted.length + n;
-  return eventually(() => buyers.accepted.length >= target, { timeoutMs, intervalMs: 50 });
-};
+import { describeStatuses } from '../support/statuses';
 
 describe('cluster: failovers under load (kill -9)', () => {
   let clients: TestClients;
@@ -34,13 +28,13 @@ describe('cluster: failovers under load (kill -9)', () => {
     const key = stockKeys(activity.id).stock;
     const master = await masterPortOf(key);
     const buyers = new SteadyBuyers(gateways, activity.id, `rm-${activity.id}`, { maxPurchases: 3_000 });
-    await moreAccepted(buyers, 100);
+    await buyers.untilAccepted(100);
     killRedisNode(master);
     const killed = Date.now();
     const promoted = await eventually(async () => (await masterPortOf(key)) !== master, {
       timeoutMs: 30_000,
     });
-    await moreAccepted(buyers, 100);
+    await buyers.untilAccepted(100);
     const recoveryMs = Date.now() - killed;
     await buyers.stop();
     restoreCluster();
@@ -73,10 +67,10 @@ describe('cluster: failovers under load (kill -9)', () => {
   it('when a Kafka broker dies under load, then every 202 still becomes exactly one order (replication 3, min ISR 2)', async () => {
     const activity = await createActivity(gateways[0], { stock: 5_000, payTimeoutSeconds: 600 });
     const buyers = new SteadyBuyers(gateways, activity.id, `kb-${activity.id}`, { maxPurchases: 3_000 });
-    await moreAccepted(buyers, 100);
+    await buyers.untilAccepted(100);
     killKafkaBroker(2);
     const killed = Date.now();
-    await moreAccepted(buyers, 300);
+    await buyers.untilAccepted(300);
     await buyers.stop();
     const figures = await expectEveryAcceptedOrdered(clients, activity.id, buyers.accepted, 120_000);
     const recoveryMs = Date.now() - killed;
@@ -95,7 +89,7 @@ describe('cluster: failovers under load (kill -9)', () => {
   it('when one instance of each service dies under load, then the others take over: every 202 becomes one order and every timeout is cancelled once', async () => {
     const activity = await createActivity(gateways[0], { stock: 600, payTimeoutSeconds: 5 });
     const buyers = new SteadyBuyers(gateways, activity.id, `sv-${activity.id}`, { maxPurchases: 600 });
-    await moreAccepted(buyers, 100);
+    await buyers.untilAccepted(100);
     const [, , , gateway2, orders2, cancel2] = services;
     await Promise.all([gateway2.kill(), orders2.kill(), cancel2.kill()]);
     const killed = Date.now();

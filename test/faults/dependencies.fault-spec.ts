@@ -3,7 +3,8 @@ import { TestClients } from '../support/clients';
 import { eventually } from '../support/eventually';
 import { expectEveryAcceptedOrdered, infra, record, signal } from '../support/faults';
 import { ServiceProcess } from '../support/service-process';
-import { describeStatuses, wave } from '../support/waves';
+import { describeStatuses } from '../support/statuses';
+import { wave } from '../support/waves';
 
 /** Buys again and again (one buyer at a time) until one purchase is accepted; the recovery of the gateway. */
 async function firstAccepted(gateway: string, activityId: number, prefix: string) {

@@ -1,22 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { CONFIG_KEYS, configSchema } from '@app/config';
+import { composeServices, envOf as envIn, root } from './compose-file';
 
 // docker-compose.yml cannot run on every machine, so it is checked statically against the config schema.
-const root = join(__dirname, '../..');
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
-const services: Record<string, Record<string, any>> = compose.services;
+const services = composeServices('docker-compose.yml');
 const APPS = {
   gateway: 'GATEWAY_PORT',
   'order-service': 'ORDER_SERVICE_PORT',
   'cancel-service': 'CANCEL_SERVICE_PORT',
 };
 
-/** `${NAME:-default}` as compose would interpolate it with NAME unset. */
-const interpolate = (value: unknown) => String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1');
-const envOf = (name: string) =>
-  Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+const envOf = (name: string) => envIn(services, name);
 
 describe('docker-compose.yml', () => {
   it('when read, then it pins the infrastructure images of the brief', () => {

@@ -5,7 +5,7 @@ import { OrderTimeoutMessage, timeoutTopic } from '@app/contracts';
 import { OrderStatus } from '@app/database';
 import type { RedisClient } from '@app/redis';
 import { stockKeys } from '@app/stock';
-import { eventually } from './eventually';
+import { MessagePosition, committedPast } from './topic-recorder';
 
 export interface OrderFixture {
   id: string;
@@ -102,7 +102,7 @@ export async function produceTimeout(
   levelSeconds: number,
   order: OrderFixture,
   extra: Partial<Message> & { dueAt?: number } = {},
-): Promise<{ topic: string; partition: number; offset: string }> {
+): Promise<MessagePosition> {
   const { dueAt = order.expiresAt, ...message } = extra;
   const timeout: OrderTimeoutMessage = { orderId: order.id, activityId: order.activityId, dueAt };
   const topic = timeoutTopic(levelSeconds);
@@ -114,14 +114,6 @@ export async function produceTimeout(
   return { topic, partition: meta.partition, offset: meta.baseOffset ?? '0' };
 }
 
-/** Waits until the cancel-service's group has committed past `offset`: its work for it is done. */
-export async function processedByCancelService(
-  admin: Admin,
-  at: { topic: string; partition: number; offset: string },
-): Promise<void> {
-  await eventually(async () => {
-    const [committed] = await admin.fetchOffsets({ groupId: 'cancel-service', topics: [at.topic] });
-    const offset = committed.partitions.find((p) => p.partition === at.partition)?.offset ?? '-1';
-    return BigInt(offset) > BigInt(at.offset);
-  });
-}
+/** Waits until the cancel-service's group has committed past `at`: its work for it is done. */
+export const processedByCancelService = (admin: Admin, at: MessagePosition) =>
+  committedPast(admin, 'cancel-service', at);

@@ -1,15 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 
-const root = join(__dirname, '../..');
+// The checkout, whether this runs from the sources (jest) or from dist/ (the cluster-failover scenario).
+const root = [join(__dirname, '../..'), join(__dirname, '../../..')].find((dir) =>
+  existsSync(join(dir, 'package.json')),
+)!;
 const REDIS_PORTS = [27001, 27002, 27003, 27004, 27005, 27006];
 
 /** The nodes of INFRA_PROFILE=cluster (scripts/infra/cluster.sh), broken here by kill -9 of their pid. */
 function clusterPid(node: string): number {
   if (process.env.INFRA_PROFILE !== 'cluster')
-    throw new Error('cluster tests run only through npm run test:cluster');
+    throw new Error(
+      'cluster failovers run only on INFRA_PROFILE=cluster (npm run test:cluster, the scenario)',
+    );
   return Number(readFileSync(join(root, `.local/cluster/run/${node}.pid`), 'utf8').split('\n')[0]);
 }
 

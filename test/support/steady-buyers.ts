@@ -1,5 +1,6 @@
 import { Reply, purchase } from './api';
-import { Tally } from './waves';
+import { eventually } from './eventually';
+import { Tally, statusKey } from './statuses';
 
 /**
  * Load that goes on while a fault happens: `concurrency` buyers at a time, each a new user, spread over
@@ -9,6 +10,8 @@ import { Tally } from './waves';
  */
 export class SteadyBuyers {
   readonly accepted: string[] = [];
+  /** the buyer of each accepted order id (to ask its /result) */
+  readonly buyerOf = new Map<string, string>();
   readonly statuses: Tally = {};
   /** when each reply of a status was seen (ms since the epoch) */
   readonly seen: Record<string, number[]> = {};
@@ -36,6 +39,12 @@ export class SteadyBuyers {
     await this.done;
   }
 
+  /** Waits until `n` more purchases than now were accepted: the sale goes on (again). */
+  untilAccepted(n: number, timeoutMs = 60_000): Promise<boolean> {
+    const target = this.accepted.length + n;
+    return eventually(() => this.accepted.length >= target, { timeoutMs, intervalMs: 50 });
+  }
+
   /** The span between the first and the last reply of that status, 0 if at most one. */
   spanMs(status: string): number {
     const at = this.seen[status] ?? [];
@@ -50,9 +59,12 @@ export class SteadyBuyers {
       const gateway = this.gateways[(i + attempt) % this.gateways.length];
       reply = await purchase(gateway, this.activityId, user, 1, key).catch(() => undefined);
     }
-    const status = reply ? `${reply.status}${reply.body?.code ? ` ${reply.body.code}` : ''}` : 'no answer';
+    const status = statusKey(reply);
     this.statuses[status] = (this.statuses[status] ?? 0) + 1;
     (this.seen[status] ??= []).push(Date.now());
-    if (reply?.status === 202) this.accepted.push(reply.body.orderId);
+    if (reply?.status === 202) {
+      this.accepted.push(reply.body.orderId);
+      this.buyerOf.set(reply.body.orderId, user);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { eventually } from './eventually';
 
@@ -91,4 +91,20 @@ export class TopicRecorder {
       await admin.disconnect();
     }
   }
+}
+
+/** Where a produced message landed. */
+export interface MessagePosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** Waits until consumer group `groupId` has committed past `at`: it is done with that message. */
+export async function committedPast(admin: Admin, groupId: string, at: MessagePosition): Promise<void> {
+  await eventually(async () => {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [at.topic] });
+    const offset = committed.partitions.find((p) => p.partition === at.partition)?.offset ?? '-1';
+    return BigInt(offset) > BigInt(at.offset);
+  });
 }

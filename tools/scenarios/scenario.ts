@@ -23,5 +23,7 @@ export interface Scenario {
   name: string;
   /** the claim, in one line (shown in the list and as the scenario's heading) */
   claim: string;
+  /** `cluster`: runs on `npm run stack:up -- --cluster` (INFRA_PROFILE=cluster) instead, and not in `all` */
+  profile?: 'cluster';
   run(ctx: ScenarioContext): Promise<void>;
 }

@@ -1,0 +1,109 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadConfig } from '@app/config';
+import { OrderRequestMessage, TOPICS } from '@app/contracts';
+import { ActivityEntity } from '@app/database';
+import { createService } from '@app/http';
+import { CORRELATION_HEADER } from '@app/observability';
+import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
+import { newOrderId } from '../../../apps/gateway/src/seckill/order-id';
+import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
+import { ReservationRecoveryService } from '../../../apps/order-service/src/recovery/reservation-recovery.service';
+import { TestClients } from '../../support/clients';
+import { eventually } from '../../support/eventually';
+import { TopicRecorder } from '../../support/topic-recorder';
+
+// The order-service in-process against the real Redis, PostgreSQL and Kafka.
+describe('the order-service intake and recovery', () => {
+  let app: NestFastifyApplication;
+  let clients: TestClients;
+  let kafka: Kafka;
+  const config = loadConfig();
+
+  beforeAll(async () => {
+    clients = await TestClients.connect();
+    kafka = new Kafka({ brokers: config.KAFKA_BROKERS, clientId: 'intake-spec', logLevel: logLevel.ERROR });
+    app = await createService(OrderServiceModule, 'order-service');
+    await app.init();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await clients?.close();
+  });
+
+  /** An open activity with one reservation per buyer in Redis, as the gateway leaves them. */
+  async function reserved(users: string[], endsAt = new Date(Date.now() + 600_000)) {
+    const activity = await clients.db.getRepository(ActivityEntity).save({
+      name: 'intake spec',
+      stock: 10,
+      startsAt: new Date(Date.now() - 60_000),
+      endsAt,
+      perUserLimit: 1,
+      payTimeoutSeconds: 60,
+    });
+    const k = stockKeys(activity.id);
+    await clients.redis.hset(k.meta, { startsAt: 0, endsAt: endsAt.getTime(), perUserLimit: 1, stock: 10 });
+    await clients.redis.set(k.stock, 10 - users.length);
+    const requests: OrderRequestMessage[] = users.map((userId) => ({
+      orderId: newOrderId(Date.now()),
+      activityId: activity.id,
+      userId,
+      quantity: 1,
+      reservedAt: Date.now(),
+    }));
+    for (const r of requests) {
+      await clients.redis.hset(k.reservations, r.orderId, `R|${r.userId}|1|${r.reservedAt}`);
+    }
+    return { activityId: activity.id, requests };
+  }
+
+  it('when one batch carries several buyers’ requests, then each order’s messages carry its own correlation id', async () => {
+    const { requests } = await reserved(['corr-a', 'corr-b', 'corr-c']);
+    const events = await TopicRecorder.start(kafka, TOPICS.orderEvents);
+    const producer = kafka.producer();
+    await producer.connect();
+    // One key: one partition, one batch.
+    await producer.send({
+      topic: TOPICS.orderRequests,
+      acks: -1,
+      messages: requests.map((r, i) => ({
+        key: 'one-partition',
+        value: JSON.stringify(r),
+        headers: { [CORRELATION_HEADER]: `corr-${i}` },
+      })),
+    });
+    await producer.disconnect();
+
+    await eventually(() => expect(requests.every((r) => events.withKey(r.orderId).length > 0)).toBe(true));
+    const carried = requests.map((r) =>
+      events.withKey(r.orderId)[0].headers?.[CORRELATION_HEADER]?.toString(),
+    );
+    await events.stop();
+    expect(carried).toEqual(['corr-0', 'corr-1', 'corr-2']);
+  });
+
+  it('when a sale has just ended, then recovery does not forget it while a purchase stamped before the end may still land', async () => {
+    const endsAt = Date.now() - 100;
+    const { activityId } = await reserved([], new Date(endsAt));
+    await clients.redis.sadd(ACTIVE_ACTIVITIES_KEY, activityId);
+    const recovery = app.get(ReservationRecoveryService);
+
+    await recovery.recover(endsAt + 100);
+    expect(await clients.redis.sismember(ACTIVE_ACTIVITIES_KEY, String(activityId))).toBe(1);
+
+    // The late one lands (stamped before the end), and is still found once it is overdue.
+    const orderId = newOrderId(endsAt - 1);
+    const k = stockKeys(activityId);
+    await clients.redis.hset(k.reservations, orderId, `R|late-buyer|1|${endsAt - 1}`);
+    await clients.redis.zadd(k.unconfirmed, endsAt - 1, orderId);
+    // (At least: other specs' reservations still waiting for an order-service are due at that time too.)
+    expect(await recovery.recover(endsAt + config.RESERVATION_RECOVERY_AFTER_MS + 1)).toBeGreaterThanOrEqual(
+      1,
+    );
+
+    // Once nothing is unconfirmed and the grace is over, it is forgotten.
+    await eventually(async () => expect(await clients.redis.zcard(k.unconfirmed)).toBe(0));
+    await recovery.recover(endsAt + config.RESERVATION_RECOVERY_AFTER_MS + 1);
+    expect(await clients.redis.sismember(ACTIVE_ACTIVITIES_KEY, String(activityId))).toBe(0);
+  });
+});

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { StockStore, stockKeys } from '@app/stock';
+import { ReservationScript } from '../../../apps/gateway/src/seckill/reservation.script';
+import { TestClients } from '../../support/clients';
+import { eventually } from '../../support/eventually';
+import { ReplyDroppingProxy } from '../../support/reply-dropping-proxy';
+import { InProcessService } from '../../support/risk-gateways';
+
+/**
+ * A Redis reply lost in flight: the reservation script ran, the gateway never heard. The buyer must then
+ * get an answer that stays true — 503 with nothing taken — and no re-sent command may decide for them.
+ */
+describe('a lost Redis reply at the gateway (real Redis behind a proxy that loses one reply)', () => {
+  let proxy: ReplyDroppingProxy;
+  let gateway: InProcessService;
+  let clients: TestClients;
+
+  beforeAll(async () => {
+    const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    proxy = await ReplyDroppingProxy.start(Number(redisUrl.port || 6379));
+    redisUrl.port = String(proxy.port);
+    process.env.REDIS_URL = redisUrl.toString(); // before the gateway reads its configuration
+    gateway = await InProcessService.start();
+    clients = await TestClients.connect();
+  });
+
+  /** Reservations made by calling the script directly have no order request: undone, so none is left R. */
+  const leftReserved: { activityId: number; orderId: string }[] = [];
+  afterEach(async () => {
+    const stock = gateway.get(StockStore);
+    for (const r of leftReserved.splice(0)) await stock.release(r.activityId, r.orderId, ['R'], 'U');
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await clients?.close();
+    await proxy?.close();
+  });
+
+  it('when the reservation script runs but its reply is lost, then the buyer gets 503 and, once Redis answers again, nothing is taken', async () => {
+    const activityId = await gateway.createActivity({ stock: 3 });
+    proxy.dropNextReplyTo('evalsha');
+    const lost = await gateway.purchase(activityId, 'lost-reply-buyer');
+    expect(lost.status).toBe(503);
+    expect(lost.body.code).toBe('UNAVAILABLE');
+    // The script did run (its reservation is in Redis): the gateway abandons it, stock back.
+    await eventually(async () => (await clients.remaining(activityId)) === 3);
+    const records = await clients.redis.hvals(stockKeys(activityId).reservations);
+    expect(records.map((r) => r.split('|')[0])).toEqual(['U']);
+    // And the buyer is free to buy: no live reservation stands in their name.
+    const retry = await gateway.purchase(activityId, 'lost-reply-buyer');
+    expect(retry.status).toBe(202);
+    await expect(clients.remaining(activityId)).resolves.toBe(2);
+  });
+
+  it('when a purchase attempt is retried under the same order id, then the script answers it as the first time and reserves once', async () => {
+    const activityId = await gateway.createActivity({ stock: 3 });
+    const script = gateway.get(ReservationScript);
+    const attempt = {
+      activityId,
+      orderId: randomUUID(),
+      userId: 'retrying-buyer',
+      quantity: 1,
+      now: Date.now(),
+    };
+    const first = await script.reserve(attempt);
+    leftReserved.push(attempt);
+    const again = await script.reserve({ ...attempt, now: attempt.now + 5 });
+    expect([first.code, again.code]).toEqual(['OK', 'OK']);
+    expect(again.orderId).toBe(first.orderId);
+    await expect(clients.remaining(activityId)).resolves.toBe(2);
+  });
+
+  it('when an attempt is abandoned before its script ran, then the script, run late, reserves nothing', async () => {
+    const activityId = await gateway.createActivity({ stock: 3 });
+    const attempt = { activityId, orderId: randomUUID(), userId: 'late-buyer', quantity: 1, now: Date.now() };
+    await expect(
+      gateway.get(StockStore).abandon(activityId, attempt.orderId, attempt.userId, attempt.now),
+    ).resolves.toBe('never-reserved');
+    const late = await gateway.get(ReservationScript).reserve(attempt);
+    expect(late.code).toBe('ABANDONED');
+    await expect(clients.remaining(activityId)).resolves.toBe(3);
+  });
+
+  it('when a retry with the same Idempotency-Key was answered 202 with the first attempt’s order, then abandoning that attempt keeps it', async () => {
+    const activityId = await gateway.createActivity({ stock: 3 });
+    const script = gateway.get(ReservationScript);
+    const first = {
+      activityId,
+      orderId: randomUUID(),
+      userId: 'promised-buyer',
+      quantity: 1,
+      now: Date.now(),
+    };
+    await expect(script.reserve({ ...first, idempotencyKey: 'k-1' })).resolves.toMatchObject({ code: 'OK' });
+    leftReserved.push(first);
+    // The first attempt's reply is lost; the buyer's retry is answered 202 naming the first order.
+    const retry = await script.reserve({ ...first, orderId: randomUUID(), idempotencyKey: 'k-1' });
+    expect(retry).toMatchObject({ code: 'DUPLICATE', orderId: first.orderId });
+    await expect(
+      gateway.get(StockStore).abandon(activityId, first.orderId, first.userId, first.now),
+    ).resolves.toBe('kept');
+    await expect(clients.reservation(activityId, first.orderId)).resolves.toMatchObject({ state: 'R' });
+    await expect(clients.remaining(activityId)).resolves.toBe(2);
+  });
+});

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@app/config';
+import { OrderEntity, createDataSource } from '@app/database';
+import { stockKeys } from '@app/stock';
+import { INVARIANT, InvariantReport, checkInvariants } from '@app/reconcile';
+import { ReconcileFixtures } from '../../support/reconcile-fixtures';
+
+// Invariant 5 asked so that it can fail, and the 202s that ended FAILED (Redis lost acknowledged writes).
+describe('reconcile: pay xor cancel and FAILED purchases (real Redis and PostgreSQL)', () => {
+  let redis: Redis;
+  let db: DataSource;
+  let fixtures: ReconcileFixtures;
+
+  beforeAll(async () => {
+    const config = loadConfig();
+    redis = new Redis(config.REDIS_URL);
+    db = await createDataSource(config).initialize();
+    fixtures = new ReconcileFixtures(redis, db, []);
+  });
+
+  afterAll(async () => {
+    await fixtures.cleanUp();
+    await db.destroy();
+    await redis.quit();
+  });
+
+  const seedConsistentSale = () => fixtures.seedConsistentSale();
+  const reserve = (...args: Parameters<ReconcileFixtures['reserve']>) => fixtures.reserve(...args);
+  const check = (activityId: number) => checkInvariants({ redis, db, activityId });
+  const failed = (report: InvariantReport) => report.checks.filter((c) => !c.ok).map((c) => c.name);
+
+  it('when a paid order had its stock given back by the cancellation path, then pay xor cancel fails', async () => {
+    const sale = await seedConsistentSale();
+    // What a release run on a PAID order leaves: the reservation X, the unit back, the release recorded.
+    await reserve(sale.id, sale.orders.bob, 'bob', 1, 'X');
+    await redis.set(stockKeys(sale.id).stock, 8);
+    await db.getRepository(OrderEntity).update({ id: sale.orders.bob }, { stockReleasedAt: new Date() });
+    const report = await check(sale.id);
+    expect(failed(report)).toContain(INVARIANT.payXorCancel);
+    expect(report.checks[4].detail).toContain(`1 paid yet cancelled or released (e.g. ${sale.orders.bob})`);
+  });
+
+  it('when a row says both paid and cancelled, then pay xor cancel fails', async () => {
+    const sale = await seedConsistentSale();
+    await db.getRepository(OrderEntity).update({ id: sale.orders.carol }, { paidAt: new Date() });
+    const report = await check(sale.id);
+    expect(failed(report)).toEqual([INVARIANT.payXorCancel]);
+    expect(report.checks[4].detail).toContain(`1 paid yet cancelled or released (e.g. ${sale.orders.carol})`);
+  });
+
+  it('when the ledger refused accepted purchases, then they are counted as FAILED, not as a breach', async () => {
+    const sale = await seedConsistentSale();
+    await reserve(sale.id, randomUUID(), 'erin', 1, 'F');
+    const report = await check(sale.id);
+    expect(failed(report)).toEqual([]);
+    expect(report.figures).toMatchObject({ failedAfterAcceptance: 1, reservations: { F: { count: 1 } } });
+  });
+
+  it('when an order row has a FAILED reservation, then no lost order fails (F never becomes a row)', async () => {
+    const sale = await seedConsistentSale();
+    await reserve(sale.id, sale.orders.alice, 'alice', 2, 'F');
+    await redis.incrby(stockKeys(sale.id).stock, 2);
+    expect(failed(await check(sale.id))).toContain(INVARIANT.noLostOrder);
+  });
+});

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { loadConfig } from '@app/config';
+import { ActivityEntity, OrderEntity, OrderStatus } from '@app/database';
+import { rebuildActivity, stockKeys } from '@app/stock';
+import { TestClients } from '../../support/clients';
+import { eventually } from '../../support/eventually';
+
+// The rebuild of one activity against the real Redis and PostgreSQL, state by state.
+describe('rebuilding an activity in Redis from PostgreSQL', () => {
+  let clients: TestClients;
+
+  beforeAll(async () => {
+    clients = await TestClients.connect();
+  });
+  afterAll(() => clients?.close());
+
+  async function activity(stock: number): Promise<number> {
+    const saved = await clients.db.getRepository(ActivityEntity).save({
+      name: 'rebuild spec',
+      stock,
+      startsAt: new Date(Date.now() - 60_000),
+      endsAt: new Date(Date.now() + 60_000),
+      perUserLimit: 2,
+      payTimeoutSeconds: 30,
+    });
+    return saved.id;
+  }
+  async function order(activityId: number, userId: string, status: OrderStatus, quantity = 1) {
+    const id = randomUUID();
+    await clients.db.getRepository(OrderEntity).insert({
+      id,
+      activityId,
+      userId,
+      quantity,
+      status,
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + 30_000),
+      paidAt: status === 'PAID' ? new Date() : null,
+      cancelledAt: status === 'CANCELLED' ? new Date() : null,
+      stockReleasedAt: null,
+    });
+    return id;
+  }
+  const record = async (activityId: number, orderId: string) =>
+    (await clients.redis.hget(stockKeys(activityId).reservations, orderId))?.split('|')[0];
+
+  it('when Redis lost everything, then records, buyers and remaining stock come from the orders', async () => {
+    const id = await activity(10);
+    const pending = await order(id, 'ann', 'PENDING', 2);
+    const paid = await order(id, 'ben', 'PAID');
+    const cancelled = await order(id, 'cat', 'CANCELLED');
+
+    const outcome = await rebuildActivity(clients.db, clients.redis, id);
+
+    expect(outcome).toMatchObject({ remaining: 7, held: 3, liveOrders: 2, inFlight: 0, rebuilds: 1 });
+    expect(await clients.remaining(id)).toBe(7);
+    expect([await record(id, pending), await record(id, paid), await record(id, cancelled)]).toEqual([
+      'O',
+      'O',
+      'X',
+    ]);
+    expect(await clients.buyerOrderId(id, 'ann')).toBe(pending);
+    expect(await clients.redis.hget(stockKeys(id).meta, 'rebuilds')).toBe('1');
+  });
+
+  it('when requests are in flight and a cancellation is releasing, then they are accounted for and nothing moves back', async () => {
+    const id = await activity(10);
+    const live = await order(id, 'dan', 'PENDING');
+    // eve's order was cancelled and released just after the rebuild read it as PENDING
+    const releasing = await order(id, 'eve', 'PENDING');
+    const stale = await order(id, 'fay', 'CANCELLED'); // Redis came back from before its release
+    const k = stockKeys(id);
+    const inFlight = randomUUID();
+    await clients.redis.hset(k.reservations, {
+      [releasing]: `X|eve|1|${Date.now()}`,
+      [stale]: `O|fay|1|${Date.now()}`,
+      [inFlight]: `R|gus|3|${Date.now()}`,
+    });
+
+    const outcome = await rebuildActivity(clients.db, clients.redis, id);
+
+    // dan's order (1) and gus's request in flight (3) hold stock; eve's is being released; fay's is free.
+    expect(outcome).toMatchObject({ remaining: 6, held: 4, inFlight: 1 });
+    expect([
+      await record(id, live),
+      await record(id, releasing),
+      await record(id, stale),
+      await record(id, inFlight),
+    ]).toEqual(['O', 'X', 'X', 'R']);
+  });
+
+  it('when an order is cancelled after the rebuild read it, and its release found no record, then the rebuild releases it', async () => {
+    const id = await activity(3);
+    const cancelledMeanwhile = await order(id, 'jay', 'PENDING');
+    // Redis holds the rebuild at its first script, after it read the orders (its last query, idle in
+    // its transaction); meanwhile the cancellation commits, and its release (no record yet) did nothing.
+    const rebuilder = new Redis(loadConfig().REDIS_URL); // its own connection: this one must stay free
+    await clients.redis.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+    const rebuilt = rebuildActivity(clients.db, rebuilder, id);
+    try {
+      await eventually(async () => {
+        const [waiting] = await clients.db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE state = 'idle in transaction' AND query LIKE 'SELECT id, user_id%FROM orders WHERE activity_id%'`,
+        );
+        expect(waiting.n).toBe(1);
+      });
+      await clients.db.query(
+        `UPDATE orders SET status = 'CANCELLED', cancelled_at = now(), stock_released_at = now() WHERE id = $1`,
+        [cancelledMeanwhile],
+      );
+    } finally {
+      await clients.redis.call('CLIENT', 'UNPAUSE');
+    }
+
+    expect(await rebuilt.finally(() => rebuilder.quit())).toMatchObject({ remaining: 3 });
+    expect(await record(id, cancelledMeanwhile)).toBe('X');
+    expect(await clients.remaining(id)).toBe(3);
+  });
+
+  it('when the in-flight requests do not fit, then the remaining stock is 0, never below', async () => {
+    const id = await activity(2);
+    await order(id, 'hal', 'PAID', 2);
+    await clients.redis.hset(stockKeys(id).reservations, randomUUID(), `T|ivy|1|${Date.now()}`);
+    expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 3 });
+  });
+
+  it('when the activity does not exist, then nothing is written and the answer is null', async () => {
+    expect(await rebuildActivity(clients.db, clients.redis, 2_147_483_000)).toBeNull();
+    expect(await clients.redis.exists(stockKeys(2_147_483_000).meta)).toBe(0);
+  });
+});
