@@ -1,19 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { ActivityEntity, OrderEntity, OrderStatus } from '@app/database';
+import { loadConfig } from '@app/config';
+import { ActivityEntity, OrderEntity, OrderStatus, createDataSource } from '@app/database';
 import { ReservationState, stockKeys } from '@app/stock';
 
 /**
  * Sales written straight into the real Redis and PostgreSQL, exactly as the services leave them, for the
- * reconcile specs to corrupt one fact at a time; `cleanUp` removes every activity made.
+ * reconcile specs to corrupt one fact at a time; `close` removes every activity made and disconnects.
  */
 export class ReconcileFixtures {
-  constructor(
-    private readonly redis: Redis,
-    private readonly db: DataSource,
-    private readonly activityIds: number[],
+  private readonly activityIds: number[] = [];
+
+  private constructor(
+    readonly redis: Redis,
+    readonly db: DataSource,
   ) {}
+
+  /** Connected to the configured Redis and PostgreSQL (migrated). */
+  static async open(): Promise<ReconcileFixtures> {
+    const config = loadConfig();
+    const db = await createDataSource(config).initialize();
+    await db.runMigrations();
+    return new ReconcileFixtures(new Redis(config.REDIS_URL), db);
+  }
 
   /** Puts a reservation record in Redis exactly as the reservation script and its successors leave it. */
   async reserve(
@@ -77,11 +87,13 @@ export class ReconcileFixtures {
     return { id, orders: { alice, bob, carol } };
   }
 
-  async cleanUp(): Promise<void> {
+  async close(): Promise<void> {
     for (const id of this.activityIds) {
       await this.db.getRepository(OrderEntity).delete({ activityId: id });
       await this.db.getRepository(ActivityEntity).delete({ id });
       await this.redis.del(...Object.values(stockKeys(id)));
     }
+    await this.db.destroy();
+    await this.redis.quit();
   }
 }

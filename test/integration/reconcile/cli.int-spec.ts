@@ -2,9 +2,6 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '@app/config';
-import { createDataSource } from '@app/database';
 import { stockKeys } from '@app/stock';
 import { INVARIANT } from '@app/reconcile';
 import { ReconcileFixtures } from '../../support/reconcile-fixtures';
@@ -13,22 +10,15 @@ const ROOT = join(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/apps/ops/src/reconcile.js');
 
 describe('the reconcile command (real Redis and PostgreSQL)', () => {
-  let redis: Redis;
-  let db: DataSource;
   let fixtures: ReconcileFixtures;
+  let redis: Redis;
 
   beforeAll(async () => {
-    const config = loadConfig();
-    redis = new Redis(config.REDIS_URL);
-    db = await createDataSource(config).initialize();
-    fixtures = new ReconcileFixtures(redis, db, []);
+    fixtures = await ReconcileFixtures.open();
+    ({ redis } = fixtures);
   });
 
-  afterAll(async () => {
-    await fixtures.cleanUp();
-    await db.destroy();
-    await redis.quit();
-  });
+  afterAll(() => fixtures.close());
 
   const seedConsistentSale = () => fixtures.seedConsistentSale();
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '@app/config';
-import { OrderEntity, createDataSource } from '@app/database';
+import { OrderEntity } from '@app/database';
 import { stockKeys } from '@app/stock';
 import {
   INVARIANT,
@@ -14,23 +13,16 @@ import {
 import { ReconcileFixtures } from '../../support/reconcile-fixtures';
 
 describe('reconcile: invariants 1–6 of one activity (real Redis and PostgreSQL)', () => {
+  let fixtures: ReconcileFixtures;
   let redis: Redis;
   let db: DataSource;
-  let fixtures: ReconcileFixtures;
 
   beforeAll(async () => {
-    const config = loadConfig();
-    redis = new Redis(config.REDIS_URL);
-    db = await createDataSource(config).initialize();
-    await db.runMigrations();
-    fixtures = new ReconcileFixtures(redis, db, []);
+    fixtures = await ReconcileFixtures.open();
+    ({ redis, db } = fixtures);
   });
 
-  afterAll(async () => {
-    await fixtures.cleanUp();
-    await db.destroy();
-    await redis.quit();
-  });
+  afterAll(() => fixtures.close());
 
   const seedConsistentSale = () => fixtures.seedConsistentSale();
   const addOrder = (...args: Parameters<ReconcileFixtures['addOrder']>) => fixtures.addOrder(...args);

@@ -1,30 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '@app/config';
-import { OrderEntity, createDataSource } from '@app/database';
+import { OrderEntity } from '@app/database';
 import { stockKeys } from '@app/stock';
 import { INVARIANT, InvariantReport, checkInvariants } from '@app/reconcile';
 import { ReconcileFixtures } from '../../support/reconcile-fixtures';
 
 // Invariant 5 asked so that it can fail, and the 202s that ended FAILED (Redis lost acknowledged writes).
 describe('reconcile: pay xor cancel and FAILED purchases (real Redis and PostgreSQL)', () => {
+  let fixtures: ReconcileFixtures;
   let redis: Redis;
   let db: DataSource;
-  let fixtures: ReconcileFixtures;
 
   beforeAll(async () => {
-    const config = loadConfig();
-    redis = new Redis(config.REDIS_URL);
-    db = await createDataSource(config).initialize();
-    fixtures = new ReconcileFixtures(redis, db, []);
+    fixtures = await ReconcileFixtures.open();
+    ({ redis, db } = fixtures);
   });
 
-  afterAll(async () => {
-    await fixtures.cleanUp();
-    await db.destroy();
-    await redis.quit();
-  });
+  afterAll(() => fixtures.close());
 
   const seedConsistentSale = () => fixtures.seedConsistentSale();
   const reserve = (...args: Parameters<ReconcileFixtures['reserve']>) => fixtures.reserve(...args);
