@@ -6,7 +6,8 @@
 # comparison of load generators), builds, brings the infrastructure up (INFRA_PROFILE as scripts/infra.sh)
 # and migrates. Services the run starts are stopped at its end; the infrastructure is left running.
 # With INFRA_PORT_OFFSET (a profile of its own, as scripts/infra.sh), the services and the bench's baseline
-# servers listen on their default ports + the offset too, so that two profiles can load-test at once.
+# servers listen on their default ports + the offset too, so that two profiles can load-test at once
+# (a port set in the environment wins: fetch refuses a few, 6000 among them).
 # Exit status: non-zero when a threshold failed or an invariant broke. Reports land in bench-results/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
