@@ -7,7 +7,7 @@ export async function eventually<T>(
   { timeoutMs = 15_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<Exclude<T, false>> {
   const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = new Error('condition was never true');
+  let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();
