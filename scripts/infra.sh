@@ -7,6 +7,7 @@
 #   scripts/infra.sh browser  print the path of Chromium, installing Debian's package if needed
 #   scripts/infra.sh toxiproxy  print the path of toxiproxy-server, building it once into .local/tools
 #   scripts/infra.sh promtool print the path of Prometheus' promtool, unpacking Debian's package if needed
+#   scripts/infra.sh node     print the folder of a Node 24.9 or later (Jest's), from the npm registry if needed
 #   scripts/infra.sh stop|start redis|postgres|kafka   one dependency (the fault tests use these)
 #   scripts/infra.sh pids redis|postgres|kafka   its server processes, one pid a line (the chaos tests
 #                             kill -9 or SIGSTOP them; postgres: the postmaster first, then its backends)
@@ -250,6 +251,29 @@ toxiproxy_path() {
   echo "$server"
 }
 
+# ---------------------------------------------------------------- Node for Jest (scripts/jest.sh)
+# Jest can require() the ES-module packages (NestJS 12, @fastify/static 10) inside its sandbox only on
+# Node 24.9 or later. An older machine gets Node 24 from the npm registry, whose node-linux-<arch> package
+# ships the binary: unpacked once into .local/tools, shared by every profile. The services still run on 20.19+.
+node_dir() {
+  if node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 24 || (a === 24 && b >= 9) ? 0 : 1)'; then
+    dirname "$(command -v node)"
+    return
+  fi
+  local arch dir="$ROOT/.local/tools/node-24"
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) die "node $(node -v) cannot run Jest here and npm has no Node 24 for $(uname -m): install Node 24.9 or later" ;;
+  esac
+  if [ ! -x "$dir/node_modules/node-linux-$arch/bin/node" ]; then
+    say "node $(node -v) cannot run Jest: installing Node 24 (npm package node-linux-$arch) into .local/tools/node-24"
+    npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error "node-linux-$arch@24" >&2 ||
+      die "Node 24 could not be installed from the npm registry: install Node 24.9 or later"
+  fi
+  echo "$dir/node_modules/node-linux-$arch/bin"
+}
+
 # ---------------------------------------------------------------- Chromium (the dashboard's browser test)
 browser_path() {
   command -v chromium >/dev/null || apt_install chromium
@@ -330,6 +354,7 @@ case "${1:-}" in
   browser) browser_path ;;
   toxiproxy) toxiproxy_path ;;
   promtool) promtool_path ;;
+  node) node_dir ;;
   pids) pids_of "${2:-}" ;;
   stop | start)
     action=$([ "$1" = stop ] && echo down || echo up)
@@ -339,5 +364,5 @@ case "${1:-}" in
       *) die "usage: scripts/infra.sh $1 redis|postgres|kafka" ;;
     esac
     ;;
-  *) die "usage: scripts/infra.sh up|down|status|wrk|browser|toxiproxy|promtool|pids|stop|start" ;;
+  *) die "usage: scripts/infra.sh up|down|status|wrk|browser|toxiproxy|promtool|node|pids|stop|start" ;;
 esac

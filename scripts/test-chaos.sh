@@ -54,7 +54,7 @@ node dist/scripts/migrate.js
 rm -f .local/chaos-results.jsonl
 
 status=0
-npx jest --selectProjects chaos --runInBand --forceExit --json --outputFile=.local/jest-chaos.json "$@" || status=$?
+bash scripts/jest.sh --selectProjects chaos --runInBand --forceExit --json --outputFile=.local/jest-chaos.json "$@" || status=$?
 node -e '
   const { existsSync, readFileSync } = require("node:fs");
   const rows = existsSync(".local/chaos-results.jsonl")

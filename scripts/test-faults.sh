@@ -20,7 +20,7 @@ node dist/scripts/migrate.js
 rm -f .local/fault-results.jsonl
 
 status=0
-npx jest --selectProjects faults --runInBand --forceExit --json --outputFile=.local/jest-faults.json "$@" || status=$?
+bash scripts/jest.sh --selectProjects faults --runInBand --forceExit --json --outputFile=.local/jest-faults.json "$@" || status=$?
 node -e '
   const r = require("./.local/jest-faults.json");
   console.log(`faults: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);

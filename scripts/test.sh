@@ -22,7 +22,7 @@ export CHROMIUM_PATH PROMTOOL_PATH
 mkdir -p .local
 status=0
 # --forceExit: a leaked handle in one spec must not hang the whole run (and CI) after it has finished.
-npx jest --selectProjects unit integration e2e --runInBand --forceExit --json --outputFile=.local/jest-results.json "$@" || status=$?
+bash scripts/jest.sh --selectProjects unit integration e2e --runInBand --forceExit --json --outputFile=.local/jest-results.json "$@" || status=$?
 # One plain closing line, whatever the reporter printed above it.
 node -e '
   const r = require("./.local/jest-results.json");
