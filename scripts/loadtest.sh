@@ -5,6 +5,9 @@
 # Installs what is missing (node_modules, wrk; for the bench autocannon into .local/tools, for the
 # comparison of load generators), builds, brings the infrastructure up (INFRA_PROFILE as scripts/infra.sh)
 # and migrates. Services the run starts are stopped at its end; the infrastructure is left running.
+# With INFRA_PORT_OFFSET (a profile of its own, as scripts/infra.sh), the services and the bench's baseline
+# servers listen on their default ports + the offset too, so that two profiles can load-test at once
+# (a port set in the environment wins: fetch refuses a few, 6000 among them).
 # Exit status: non-zero when a threshold failed or an invariant broke. Reports land in bench-results/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -20,6 +23,12 @@ ensure_node_modules
 bash scripts/infra.sh wrk >/dev/null
 build_and_migrate
 mkdir -p bench-results
+if [ -n "${INFRA_PORT_OFFSET:-}" ]; then
+  offset=$INFRA_PORT_OFFSET
+  export GATEWAY_PORT=${GATEWAY_PORT:-$((3000 + offset))} ORDER_SERVICE_PORT=${ORDER_SERVICE_PORT:-$((3001 + offset))}
+  export CANCEL_SERVICE_PORT=${CANCEL_SERVICE_PORT:-$((3002 + offset))}
+  export BENCH_BARE_PORT=${BENCH_BARE_PORT:-$((3090 + offset))} BENCH_NAIVE_PORT=${BENCH_NAIVE_PORT:-$((3091 + offset))}
+fi
 
 if [ "$scenario" = bench ]; then
   AUTOCANNON="$ROOT/.local/tools/autocannon"

@@ -47,7 +47,7 @@ build_and_migrate
 rm -f .local/chaos-results.jsonl
 
 status=0
-npx jest --selectProjects chaos --runInBand --forceExit --json --outputFile=.local/jest-chaos.json "$@" || status=$?
+bash scripts/jest.sh --selectProjects chaos --runInBand --forceExit --json --outputFile=.local/jest-chaos.json "$@" || status=$?
 node -e '
   const { existsSync, readFileSync } = require("node:fs");
   const rows = existsSync(".local/chaos-results.jsonl")

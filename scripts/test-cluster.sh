@@ -15,6 +15,6 @@ build_and_migrate
 rm -f "$FAULT_RESULTS"
 
 started=$SECONDS status=0
-npx jest --selectProjects cluster --runInBand --forceExit "$@" || status=$?
+bash scripts/jest.sh --selectProjects cluster --runInBand --forceExit "$@" || status=$?
 echo "cluster: suite took $((SECONDS - started)) s (infrastructure up before that)"
 exit $status

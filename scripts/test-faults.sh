@@ -18,6 +18,6 @@ build_and_migrate
 rm -f .local/fault-results.jsonl
 
 status=0
-npx jest --selectProjects faults --runInBand --forceExit --json --outputFile=.local/jest-faults.json "$@" || status=$?
+bash scripts/jest.sh --selectProjects faults --runInBand --forceExit --json --outputFile=.local/jest-faults.json "$@" || status=$?
 jest_summary faults .local/jest-faults.json
 exit $status

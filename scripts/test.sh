@@ -18,6 +18,6 @@ export CHROMIUM_PATH PROMTOOL_PATH
 mkdir -p .local
 status=0
 # --forceExit: a leaked handle in one spec must not hang the whole run (and CI) after it has finished.
-npx jest --selectProjects unit integration e2e --runInBand --forceExit --json --outputFile=.local/jest-results.json "$@" || status=$?
+bash scripts/jest.sh --selectProjects unit integration e2e --runInBand --forceExit --json --outputFile=.local/jest-results.json "$@" || status=$?
 jest_summary tests .local/jest-results.json
 exit $status

@@ -62,3 +62,26 @@ promtool_path() {
   fi
   echo "$promtool"
 }
+
+# ---------------------------------------------------------------- Node for Jest (scripts/jest.sh)
+# Jest can require() the ES-module packages (NestJS 12, @fastify/static 10) inside its sandbox only on
+# Node 24.9 or later. An older machine gets Node 24 from the npm registry, whose node-linux-<arch> package
+# ships the binary: unpacked once into .local/tools, shared by every profile. The services still run on 20.19+.
+node_dir() {
+  if node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 24 || (a === 24 && b >= 9) ? 0 : 1)'; then
+    dirname "$(command -v node)"
+    return
+  fi
+  local arch dir="$ROOT/.local/tools/node-24"
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) die "node $(node -v) cannot run Jest here and npm has no Node 24 for $(uname -m): install Node 24.9 or later" ;;
+  esac
+  if [ ! -x "$dir/node_modules/node-linux-$arch/bin/node" ]; then
+    say "node $(node -v) cannot run Jest: installing Node 24 (npm package node-linux-$arch) into .local/tools/node-24"
+    npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error "node-linux-$arch@24" >&2 ||
+      die "Node 24 could not be installed from the npm registry: install Node 24.9 or later"
+  fi
+  echo "$dir/node_modules/node-linux-$arch/bin"
+}

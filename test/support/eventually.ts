@@ -16,7 +16,7 @@ export async function eventually<T>(
       ? (args as [string, Probe<T>, Options?])
       : [undefined, ...(args as [Probe<T>, Options?])];
   const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = new Error('condition was never true');
+  let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();

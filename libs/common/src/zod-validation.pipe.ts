@@ -1,9 +1,9 @@
 import { PipeTransform } from '@nestjs/common';
-import { ZodType, ZodTypeDef } from 'zod';
+import { ZodType } from 'zod';
 import { validationFailed } from './app-error';
 
 /** Parses `value` with `schema`, or throws 400 VALIDATION_FAILED naming each wrong field. */
-export function parseWith<T>(schema: ZodType<T, ZodTypeDef, unknown>, value: unknown, what: string): T {
+export function parseWith<T>(schema: ZodType<T, unknown>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -14,7 +14,7 @@ export function parseWith<T>(schema: ZodType<T, ZodTypeDef, unknown>, value: unk
 /** Validates (and narrows) a body, param or query value at the HTTP boundary. */
 export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
   constructor(
-    private readonly schema: ZodType<T, ZodTypeDef, unknown>,
+    private readonly schema: ZodType<T, unknown>,
     private readonly what = 'request',
   ) {}
 

@@ -139,4 +139,4 @@ export const configSchema = z
   });
 
 export type AppConfig = z.infer<typeof configSchema>;
-export const CONFIG_KEYS = Object.keys(configSchema.innerType().shape) as (keyof AppConfig)[];
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as (keyof AppConfig)[];

@@ -42,7 +42,7 @@ export function readPurchase(
   try {
     return {
       activityId: parseWith(activityIdSchema, activityIdParam, 'activity id'),
-      quantity: parseWith(purchaseSchema.default({}), body, 'purchase').quantity,
+      quantity: parseWith(purchaseSchema.prefault({}), body, 'purchase').quantity,
       idempotencyKey: parseWith(idempotencyKeySchema, idempotencyKey, 'Idempotency-Key'),
     };
   } catch (err) {
