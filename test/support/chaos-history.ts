@@ -26,8 +26,9 @@ const saidNothingTaken = (a: Attempt) =>
 /**
  * For each buyer whose first answers all said nothing was taken (503, or a refusal other than
  * ALREADY_PURCHASED): when the last of them arrived. None of that buyer's requests was in flight before,
- * so a reservation made by then was made by a request answered "nothing taken" — even if a later retry
- * with the same key then got it as a 202.
+ * so a reservation made by then was made by a request answered "nothing taken". The judge excuses only
+ * one the buyer was told of afterwards: a retry with the same Idempotency-Key that reached Redis before the
+ * attempt was abandoned is answered 202 with that very order (the key's first outcome), and it stands.
  */
 export function toldNothingTakenUntil(attempts: Attempt[]): Map<string, number> {
   const byBuyer = new Map<string, Attempt[]>();
