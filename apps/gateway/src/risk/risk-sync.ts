@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { RedisService } from '@app/redis';
-import { stockKeys } from '@app/stock';
+import { StockStore, stockKeys } from '@app/stock';
 import { ActivityWindows, WINDOW_FIELDS, parseWindow } from './activity-windows';
 import { BlacklistStore } from './blacklist.store';
 import { CLOCK, Clock } from './clock';
@@ -11,7 +11,8 @@ import { SoldOutFlags } from './sold-out-flags';
 /**
  * The backstop of the pub/sub sync: at boot (before the first request), every RISK_REFRESH_INTERVAL_MS,
  * and whenever the subscriber reconnects (messages sent while it was away are lost), re-reads from Redis
- * the blacklist and, for every activity this instance holds, its window and remaining stock.
+ * the blacklist and, for every activity this instance holds, its window and remaining stock (summed over
+ * its stock shards, if it has several).
  * Off the purchase path: one pipelined read per refresh, whatever the number of purchases.
  */
 @Injectable()
@@ -28,6 +29,7 @@ export class RiskSync implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly soldOut: SoldOutFlags,
     private readonly blacklist: BlacklistStore,
     private readonly checks: RiskChecks,
+    private readonly stock: StockStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,7 +62,7 @@ export class RiskSync implements OnApplicationBootstrap, OnModuleDestroy {
     const reads = ids.map((id) =>
       Promise.allSettled([
         client.hmget(stockKeys(id).meta, ...WINDOW_FIELDS),
-        client.get(stockKeys(id).stock),
+        this.stock.remaining(id),
       ]),
     );
     const [, replies] = await Promise.all([this.blacklist.reload(), Promise.all(reads)]);
@@ -68,7 +70,7 @@ export class RiskSync implements OnApplicationBootstrap, OnModuleDestroy {
       const [meta, stock] = replies[i];
       if (meta.status === 'fulfilled') this.windows.applyRead(id, parseWindow(meta.value), stamps[i][0]);
       if (stock.status === 'fulfilled' && stock.value !== null)
-        this.soldOut.applyRead(id, Number(stock.value), stamps[i][1]);
+        this.soldOut.applyRead(id, stock.value, stamps[i][1]);
     });
   }
 }

@@ -9,6 +9,7 @@ import { PurchaseRoute } from './purchase.route';
 import { ReservationScript } from './reservation.script';
 import { SeckillController } from './seckill.controller';
 import { SeckillService } from './seckill.service';
+import { ShardedReservation } from './sharded-reservation';
 
 @Module({
   imports: [RiskModule, DefencesModule],
@@ -16,6 +17,7 @@ import { SeckillService } from './seckill.service';
   providers: [
     SeckillService,
     ReservationScript,
+    ShardedReservation,
     OrderRequestRelay,
     AbandonedAttempts,
     PurchaseEndpoint,

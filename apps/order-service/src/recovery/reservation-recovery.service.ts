@@ -7,11 +7,23 @@ import { PeriodicTask } from '@app/http';
 import { KafkaProducerService } from '@app/kafka';
 import { counter } from '@app/observability';
 import { LuaScript, RedisService } from '@app/redis';
-import { ACTIVE_ACTIVITIES_KEY, parseReservation, stockKeys } from '@app/stock';
+import {
+  ACTIVE_ACTIVITIES_KEY,
+  StockKeys,
+  StockStore,
+  allShardKeys,
+  completeTransfers,
+  parseReservation,
+  stockKeys,
+} from '@app/stock';
 
 const recovered = counter(
   'reservations_recovered_total',
   'Reservations re-published after the gateway did not',
+);
+const transfersCompleted = counter(
+  'stock_transfers_completed_total',
+  'Leftover stock transfers between shards completed by recovery (the gateway stopped between the steps)',
 );
 const SCAN_LIMIT = 500;
 const forget = new LuaScript(join(__dirname, 'forget.lua'));
@@ -30,6 +42,7 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: RedisService,
     private readonly producer: KafkaProducerService,
+    private readonly stock: StockStore,
   ) {
     this.task = new PeriodicTask(
       'reservation recovery',
@@ -57,8 +70,25 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
     return total;
   }
 
+  /**
+   * A sharded activity: every shard's unconfirmed reservations, and the leftovers a gateway took out of
+   * one shard and did not get to apply to the other (killed between the two steps) are applied now.
+   */
   private async recoverActivity(activityId: number, now: number): Promise<number> {
-    const k = stockKeys(activityId);
+    const shards = await this.stock.shards(activityId);
+    if (shards <= 1) return this.recoverShard(activityId, stockKeys(activityId), now);
+    const olderThan = now - this.config.RESERVATION_RECOVERY_AFTER_MS;
+    const completed = await completeTransfers(this.redis.client, activityId, shards, olderThan);
+    if (completed > 0) {
+      transfersCompleted.inc(completed);
+      this.logger.warn({ msg: 'half-done stock transfers completed', activityId, count: completed });
+    }
+    let total = 0;
+    for (const k of allShardKeys(activityId, shards)) total += await this.recoverShard(activityId, k, now);
+    return total;
+  }
+
+  private async recoverShard(activityId: number, k: StockKeys, now: number): Promise<number> {
     const olderThan = now - this.config.RESERVATION_RECOVERY_AFTER_MS;
     const orderIds = await this.redis.client.zrangebyscore(
       k.unconfirmed,
@@ -68,7 +98,7 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
       0,
       SCAN_LIMIT,
     );
-    if (orderIds.length === 0) return this.forgetIfOver(activityId, now);
+    if (orderIds.length === 0) return k.meta === stockKeys(activityId).meta ? this.forgetIfOver(activityId, now) : 0;
     const records = await this.redis.client.hmget(k.reservations, ...orderIds);
     const messages: Message[] = [];
     orderIds.forEach((orderId, i) => {
