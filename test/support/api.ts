@@ -24,6 +24,7 @@ export interface ActivityInput {
   payTimeoutSeconds?: number;
   startsAt?: Date;
   endsAt?: Date;
+  stockShards?: number;
 }
 
 /** The admin API's body for `input`: open from a minute ago for an hour unless told otherwise. */
@@ -35,6 +36,7 @@ export function activityBody(input: ActivityInput): Record<string, unknown> {
     payTimeoutSeconds: input.payTimeoutSeconds ?? 60,
     startsAt: (input.startsAt ?? new Date(Date.now() - 60_000)).toISOString(),
     endsAt: (input.endsAt ?? new Date(Date.now() + 3_600_000)).toISOString(),
+    ...(input.stockShards ? { stockShards: input.stockShards } : {}),
   };
 }
 

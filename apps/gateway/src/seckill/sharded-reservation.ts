@@ -44,6 +44,9 @@ export class ShardedReservation {
       if (moved === 0) step++;
       else outcome = await this.script.reserve(r, shards, true);
     }
+    // Every donor gave nothing, but concurrent purchases of other buyers may have moved leftovers home
+    // since this one's last look: SOLD_OUT is only answered from a home shard seen empty after the donors.
+    if (outcome.code === 'SOLD_OUT' && step >= shards) outcome = await this.script.reserve(r, shards, true);
     if (outcome.code !== 'SOLD_OUT') return outcome.remaining === 0 ? { ...outcome, remaining: -1 } : outcome;
     if (step < shards || outcome.remaining !== 0) return { ...outcome, remaining: -1 };
     // Every shard empty: tell every gateway, as reserve.lua does for an unsharded activity. (Not atomic
