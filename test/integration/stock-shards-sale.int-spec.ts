@@ -1,3 +1,4 @@
+import { Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@app/http';
 import { allShardKeys, shardOf } from '@app/stock';
@@ -19,16 +20,15 @@ describe('a sale with stock shards (home shard + leftovers moved)', () => {
   beforeAll(async () => {
     clients = await TestClients.connect();
     gateway = await InProcessService.start();
-    services = await Promise.all(
-      [
-        [OrderServiceModule, 'order-service'],
-        [CancelServiceModule, 'cancel-service'],
-      ].map(async ([module, service]) => {
-        const app = await createService(module, { service: service as string, port: () => 0 });
-        await app.init();
-        return app;
-      }),
-    );
+    const start = async (module: Type<unknown>, service: string) => {
+      const app = await createService(module, { service, port: () => 0 });
+      await app.init();
+      return app;
+    };
+    services = await Promise.all([
+      start(OrderServiceModule, 'order-service'),
+      start(CancelServiceModule, 'cancel-service'),
+    ]);
   });
   afterAll(async () => {
     await gateway?.close();
