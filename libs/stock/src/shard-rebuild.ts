@@ -48,7 +48,11 @@ export async function restoreShards(
   ];
   if (shards <= 1) {
     const k = keys[0];
-    return (await restoreStock.run(redis, [k.meta, k.stock, k.reservations], args)) as [number, number, number];
+    return (await restoreStock.run(redis, [k.meta, k.stock, k.reservations], args)) as [
+      number,
+      number,
+      number,
+    ];
   }
   const heldNow = await Promise.all(keys.map((k) => heldBy(redis, k)));
   const shares = splitStock(Math.max(0, activity.stock - heldNow.reduce((a, b) => a + b, 0)), shards);

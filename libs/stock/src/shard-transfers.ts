@@ -51,7 +51,11 @@ interface Transfer {
 
 function applyTransfer(redis: RedisClient, activityId: number, t: Transfer, shards: number) {
   const k = shardKeys(activityId, t.home, shards);
-  return applyIn.run(redis, [k.stock, k.transfersIn, k.meta], [t.id, t.moved, t.rebuilds]) as Promise<TransferApplied>;
+  return applyIn.run(
+    redis,
+    [k.stock, k.transfersIn, k.meta],
+    [t.id, t.moved, t.rebuilds],
+  ) as Promise<TransferApplied>;
 }
 
 /** A shard's recorded transfers out: `toShard|quantity|at|rebuilds`. */
@@ -87,7 +91,11 @@ export async function completeTransfers(
 }
 
 /** Units taken out of a donor and not applied to their home shard yet (for reconcile's conservation). */
-export async function unitsInTransit(redis: RedisClient, activityId: number, shards: number): Promise<number> {
+export async function unitsInTransit(
+  redis: RedisClient,
+  activityId: number,
+  shards: number,
+): Promise<number> {
   let units = 0;
   for (const k of allShardKeys(activityId, shards)) {
     for (const t of await transfersOut(redis, k.transfersOut)) {

@@ -80,7 +80,8 @@ export async function rebuildActivity(
       [restored],
     );
     const { stockShards } = activity;
-    for (const ref of cancelledSince) await releaseReservations(redis, activityId, [ref], ['O'], 'X', stockShards);
+    for (const ref of cancelledSince)
+      await releaseReservations(redis, activityId, [ref], ['O'], 'X', stockShards);
     const remainingNow =
       cancelledSince.length > 0 ? ((await readRemaining(redis, activityId, stockShards)) ?? 0) : remaining;
     // Not in the script: the set of activities has no hash tag, so it lives in another cluster slot.

@@ -30,7 +30,11 @@ export async function readShards(redis: RedisClient, activityId: number): Promis
 }
 
 /** Remaining stock, summed over the shards (null when Redis holds none of it). */
-export async function readRemaining(redis: RedisClient, activityId: number, shards: number): Promise<number | null> {
+export async function readRemaining(
+  redis: RedisClient,
+  activityId: number,
+  shards: number,
+): Promise<number | null> {
   const values = await Promise.all(allShardKeys(activityId, shards).map((k) => redis.get(k.stock)));
   if (values.every((v) => v === null)) return null;
   return values.reduce((sum, v) => sum + Number(v ?? 0), 0);

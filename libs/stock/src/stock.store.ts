@@ -29,7 +29,12 @@ export class StockStore {
   }
 
   /** @returns true when this call gave the stock back; false when it was not in one of `from`. */
-  async release(activityId: number, ref: ReservationRef, from: ReservationState[], to: 'U' | 'X'): Promise<boolean> {
+  async release(
+    activityId: number,
+    ref: ReservationRef,
+    from: ReservationState[],
+    to: 'U' | 'X',
+  ): Promise<boolean> {
     const [released] = await this.releaseMany(activityId, [ref], from, to);
     return released.released;
   }
