@@ -1,8 +1,9 @@
 // What each Redis master spends while one hot activity sells on the cluster profile — through one gateway,
-// through two — and while three activities whose slots sit on three different masters sell (the spread
-// that stock shards would give one hot item). Needs `npm run stack:up -- --cluster`; then
+// through two —, while three activities whose slots sit on three different masters sell, and while one hot
+// activity with 3 stock shards sells (decision 12: its shards' tags sit on three masters). Needs
+// `npm run stack:up -- --cluster`; then
 //   source scripts/infra/cluster-env.sh && node dist/scripts/bench/cluster-cpu.js
-// Bounded: 3 runs of N purchases (first argument, default 3,000), to 127.0.0.1 only.
+// Bounded: 4 runs of N purchases (first argument, default 3,000), to 127.0.0.1 only.
 import 'reflect-metadata';
 import type { Cluster } from 'ioredis';
 import { signBuyerToken } from '@app/auth';
@@ -36,7 +37,7 @@ async function masters(redis: Cluster): Promise<Map<number, MasterFigures>> {
   return out;
 }
 
-async function createActivity(stock: number): Promise<number> {
+async function createActivity(stock: number, stockShards = 1): Promise<number> {
   const res = await fetch(`${GATEWAYS[0]}/api/activities`, {
     method: 'POST',
     headers: { authorization: `Bearer ${config.ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -47,6 +48,7 @@ async function createActivity(stock: number): Promise<number> {
       payTimeoutSeconds: 900,
       startsAt: new Date(Date.now() - 60_000).toISOString(),
       endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      ...(stockShards > 1 ? { stockShards } : {}),
     }),
   });
   if (res.status !== 201) throw new Error(`activity not created: ${res.status} ${await res.text()}`);
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
     ['one hot activity, one gateway', GATEWAYS.slice(0, 1), [await createActivity(PURCHASES)]],
     ['one hot activity, two gateways', GATEWAYS, [await createActivity(PURCHASES)]],
     ['three activities on three masters, two gateways', GATEWAYS, [...spread.values()]],
+    ['one hot activity with 3 stock shards, two gateways', GATEWAYS, [await createActivity(PURCHASES, 3)]],
   ];
   const tag = Date.now().toString(36);
   for (const [n, [name, gateways, activities]] of runs.entries()) {
