@@ -1,6 +1,7 @@
 import { bots } from './bots.scenario';
 import { crashAfterReserve } from './crash-after-reserve.scenario';
 import { duplicateMessage } from './duplicate-message.scenario';
+import { hotItemShards } from './hot-item-shards.scenario';
 import { newSubscriber } from './new-subscriber.scenario';
 import { oversell } from './oversell.scenario';
 import { payVsCancel } from './pay-vs-cancel.scenario';
@@ -18,4 +19,5 @@ export const SCENARIOS: readonly Scenario[] = [
   timeout,
   newSubscriber,
   peakShaving,
+  hotItemShards,
 ];

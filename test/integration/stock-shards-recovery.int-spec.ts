@@ -5,7 +5,7 @@ import { loadConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
 import { createService } from '@app/http';
 import { LuaScript } from '@app/redis';
-import { allShardKeys, buyerKeys, rebuildActivity, shardKeys, stockKeys } from '@app/stock';
+import { allShardKeys, buyerKeys, rebuildActivity, shardKeys, stockKeys, takeOut } from '@app/stock';
 import { newOrderId } from '../../apps/gateway/src/seckill/order-id';
 import { ReservationScript } from '../../apps/gateway/src/seckill/reservation.script';
 import { OrderServiceModule } from '../../apps/order-service/src/order-service.module';
@@ -17,7 +17,6 @@ import { InProcessService } from '../support/risk-gateways';
 
 const config = loadConfig();
 const lua = (name: string) => new LuaScript(join(__dirname, '../../libs/stock/src', name));
-const transferOut = lua('transfer-out.lua');
 const transferIn = lua('transfer-in.lua');
 
 /** Crashes, duplicates and lost data on an activity with stock shards; the gateway and order-service in-process. */
@@ -51,18 +50,13 @@ describe('stock shards under crashes, duplicates and a rebuild', () => {
     Promise.all(allShardKeys(id, shards).map(async (k) => Number(await clients.redis.get(k.stock))));
   const recover = () => orderService.get(ReservationRecoveryService).recover(Date.now() + 60_000);
   /** Only the donor half of a transfer from shard `donor` to `home`, as a gateway killed in between leaves it. */
-  const donorHalf = async (id: number, donor: number, home: number, shards: number, transferId: string) => {
-    const k = shardKeys(id, donor, shards);
-    return (await transferOut.run(
-      clients.redis,
-      [k.stock, k.transfersOut, k.meta],
-      [transferId, home, 1, Date.now()], // now: the periodic recovery leaves it alone for a while
-    )) as number[];
-  };
+  const donorHalf = (id: number, donor: number, home: number, shards: number, transferId: string) =>
+    // now: the periodic recovery leaves it alone for RESERVATION_RECOVERY_AFTER_MS
+    takeOut(clients.redis, id, { donor, home, shards }, 1, Date.now(), transferId);
 
   it('when a gateway dies between the two steps of a transfer, then the units are in transit, nothing is lost, and recovery applies them once', async () => {
     const id = await gateway.createActivity({ stock: 9, stockShards: 3 });
-    const [moved] = await donorHalf(id, 1, 0, 3, 'crashed-transfer');
+    const { moved } = await donorHalf(id, 1, 0, 3, 'crashed-transfer');
     expect(moved).toBe(2); // half of the donor's 3
     expect(await shardStocks(id, 3)).toEqual([3, 1, 3]);
     // At once, not eventually (the periodic recovery would apply it in RESERVATION_RECOVERY_AFTER_MS):

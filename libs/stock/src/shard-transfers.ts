@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LuaScript, RedisClient } from '@app/redis';
 import { allShardKeys, shardKeys } from './stock-shards';
 
-const takeOut = new LuaScript(join(__dirname, 'transfer-out.lua'));
+const transferOutScript = new LuaScript(join(__dirname, 'transfer-out.lua'));
 const applyIn = new LuaScript(join(__dirname, 'transfer-in.lua'));
 
 export type TransferApplied = 'APPLIED' | 'ALREADY' | 'STALE';
@@ -28,18 +28,34 @@ export async function moveLeftovers(
   needed: number,
   now: number,
 ): Promise<Moved> {
-  const { donor, home, shards } = from;
-  const out = shardKeys(activityId, donor, shards);
+  const { home, shards } = from;
   const id = randomUUID();
-  const [moved, donorRemaining, rebuilds] = (await takeOut.run(
-    redis,
-    [out.stock, out.transfersOut, out.meta],
-    [id, home, needed, now],
-  )) as number[];
+  const { moved, donorRemaining, rebuilds } = await takeOut(redis, activityId, from, needed, now, id);
   if (moved === 0) return { moved, donorRemaining };
   const applied = await applyTransfer(redis, activityId, { id, home, moved, rebuilds }, shards);
-  if (applied !== 'STALE') await redis.hdel(out.transfersOut, id);
+  if (applied !== 'STALE') await redis.hdel(shardKeys(activityId, from.donor, shards).transfersOut, id);
   return { moved: applied === 'STALE' ? 0 : moved, donorRemaining };
+}
+
+/**
+ * The first step alone (transfer-out.lua): what a gateway killed right after it leaves behind — units
+ * in transit, recorded under `transferId` in the donor shard.
+ */
+export async function takeOut(
+  redis: RedisClient,
+  activityId: number,
+  { donor, home, shards }: { donor: number; home: number; shards: number },
+  needed: number,
+  now: number,
+  transferId: string,
+): Promise<Moved & { rebuilds: number }> {
+  const k = shardKeys(activityId, donor, shards);
+  const [moved, donorRemaining, rebuilds] = (await transferOutScript.run(
+    redis,
+    [k.stock, k.transfersOut, k.meta],
+    [transferId, home, needed, now],
+  )) as number[];
+  return { moved, donorRemaining, rebuilds };
 }
 
 interface Transfer {

@@ -55,6 +55,7 @@ export class SeckillApi {
         startsAt: (input.startsAt ?? new Date(Date.now() - 60_000)).toISOString(),
         endsAt: new Date(Date.now() + 3_600_000).toISOString(),
         ...(input.purchaseToken ? { purchaseToken: true, challengeBits: input.challengeBits ?? 0 } : {}),
+        ...(input.stockShards ? { stockShards: input.stockShards } : {}),
       }),
     });
     if (status !== 201) throw new Error(`activity not created: ${status} ${JSON.stringify(body)}`);
@@ -157,6 +158,7 @@ export interface ActivityInput {
   startsAt?: Date;
   purchaseToken?: boolean;
   challengeBits?: number;
+  stockShards?: number;
 }
 
 interface Request {
