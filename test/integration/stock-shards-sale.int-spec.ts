@@ -58,6 +58,23 @@ describe('a sale with stock shards (home shard + leftovers moved)', () => {
     await clients.expectReconciled(id);
   });
 
+  it('when exactly as many buyers as units arrive 32 at a time, then every one of them wins: no unit is stranded in a shard', async () => {
+    const id = await gateway.createActivity({ stock: 600, stockShards: 3 });
+    let next = 0;
+    const codes: Record<string, number> = {};
+    await Promise.all(
+      range(32).map(async () => {
+        for (let i = next++; i < 600; i = next++) {
+          const reply = await gateway.purchase(id, `exact-${id}-${i}`);
+          const code = reply.status === 202 ? 'QUEUED' : `${reply.status} ${reply.body.code}`;
+          codes[code] = (codes[code] ?? 0) + 1;
+        }
+      }),
+    );
+    expect(codes).toEqual({ QUEUED: 600 });
+    expect(await shardStocks(id, 3)).toEqual([0, 0, 0]);
+  });
+
   it('when every buyer has the same home shard, then leftovers move in and SOLD_OUT comes only once every shard is empty', async () => {
     const id = await gateway.createActivity({ stock: 20, stockShards: 4 });
     const buyers = buyersOf(`home0-${id}`, 0, 4, 24);

@@ -106,6 +106,16 @@ export async function completeTransfers(
   return completed;
 }
 
+/** Whether any shard holds a transfer out not known applied yet (its units are in transit, or just landed). */
+export async function transfersPending(
+  redis: RedisClient,
+  activityId: number,
+  shards: number,
+): Promise<boolean> {
+  const counts = await Promise.all(allShardKeys(activityId, shards).map((k) => redis.hlen(k.transfersOut)));
+  return counts.some((n) => n > 0);
+}
+
 /** Units taken out of a donor and not applied to their home shard yet (for reconcile's conservation). */
 export async function unitsInTransit(
   redis: RedisClient,

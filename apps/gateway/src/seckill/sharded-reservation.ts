@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '@app/redis';
-import { moveLeftovers, shardOf } from '@app/stock';
+import { moveLeftovers, readRemaining, shardOf, transfersPending } from '@app/stock';
 import { RISK_CHANNELS } from '../risk/risk-channels';
 import { ReservationScript, ReserveOutcome, ReserveRequest } from './reservation.script';
 
@@ -11,6 +11,9 @@ import { ReservationScript, ReserveOutcome, ReserveRequest } from './reservation
  * shards in turn (each donor until it is empty) and the reservation is tried again: SOLD_OUT only once
  * every shard was found empty.
  */
+/** Rounds over the donors at most, while the shards together still hold enough (a bound against livelock). */
+const MAX_ROUNDS = 5;
+
 @Injectable()
 export class ShardedReservation {
   /** Shard counts learnt from reserve.lua's SHARDED answers; never changes once an activity exists. */
@@ -32,11 +35,40 @@ export class ShardedReservation {
    */
   async reserve(r: ReserveRequest, shards: number): Promise<ReserveOutcome> {
     this.known.set(r.activityId, shards);
-    const home = shardOf(r.userId, shards);
+    const client = this.redis.client;
     let outcome = await this.script.reserve(r, shards);
+    for (let round = 1; outcome.code === 'SOLD_OUT'; round++) {
+      outcome = await this.fromDonors(r, shards, outcome);
+      if (outcome.code !== 'SOLD_OUT') break;
+      // Every donor gave nothing and home is empty — as this buyer saw them, one after the other. Units
+      // may have moved meanwhile to a shard already looked at, or be in transit (taken out of a donor,
+      // not applied yet): unless a last look finds nothing anywhere, another round.
+      const [left, pending] = await Promise.all([
+        readRemaining(client, r.activityId, shards),
+        transfersPending(client, r.activityId, shards),
+      ]);
+      if (left === 0 && !pending) {
+        // Sold out: tell every gateway, as reserve.lua does for an unsharded activity. Not atomic with the
+        // shards' state (different slots): a release racing this message is corrected by each gateway's
+        // refresh, which sums the shards.
+        await client.publish(RISK_CHANNELS.stock, `${r.activityId}:0`);
+        return { ...outcome, remaining: 0 };
+      }
+      if (((left ?? 0) < r.quantity && !pending) || round >= MAX_ROUNDS) break;
+    }
+    return outcome.remaining === 0 ? { ...outcome, remaining: -1 } : outcome;
+  }
+
+  /** Each other shard in turn moves leftovers home, asked again while it gives something; home is tried after each move. */
+  private async fromDonors(
+    r: ReserveRequest,
+    shards: number,
+    first: ReserveOutcome,
+  ): Promise<ReserveOutcome> {
+    const home = shardOf(r.userId, shards);
+    let outcome = first;
     let step = 1;
-    // A donor is asked again while it gives something (another buyer may take what it moved in first);
-    // the bound stops a pathological race from looping — the buyer then just gets SOLD_OUT from home.
+    // The bound stops a pathological race from looping (the buyer then just gets SOLD_OUT from home).
     for (let tries = 0; outcome.code === 'SOLD_OUT' && step < shards && tries < 4 * shards; tries++) {
       const needed = r.quantity - Math.max(0, outcome.remaining);
       const from = { donor: (home + step) % shards, home, shards };
@@ -44,14 +76,9 @@ export class ShardedReservation {
       if (moved === 0) step++;
       else outcome = await this.script.reserve(r, shards, true);
     }
-    // Every donor gave nothing, but concurrent purchases of other buyers may have moved leftovers home
-    // since this one's last look: SOLD_OUT is only answered from a home shard seen empty after the donors.
-    if (outcome.code === 'SOLD_OUT' && step >= shards) outcome = await this.script.reserve(r, shards, true);
-    if (outcome.code !== 'SOLD_OUT') return outcome.remaining === 0 ? { ...outcome, remaining: -1 } : outcome;
-    if (step < shards || outcome.remaining !== 0) return { ...outcome, remaining: -1 };
-    // Every shard empty: tell every gateway, as reserve.lua does for an unsharded activity. (Not atomic
-    // with the shards' state: a release racing this message is corrected by each gateway's refresh.)
-    await this.redis.client.publish(RISK_CHANNELS.stock, `${r.activityId}:0`);
+    // Every donor gave nothing, but other buyers' purchases may have moved leftovers home since this one's
+    // last look: SOLD_OUT only from a home shard seen empty after the donors.
+    if (outcome.code === 'SOLD_OUT') outcome = await this.script.reserve(r, shards, true);
     return outcome;
   }
 }

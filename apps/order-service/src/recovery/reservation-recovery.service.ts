@@ -76,19 +76,20 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
    */
   private async recoverActivity(activityId: number, now: number): Promise<number> {
     const shards = await this.stock.shards(activityId);
-    if (shards <= 1) return this.recoverShard(activityId, stockKeys(activityId), now);
+    if (shards <= 1) return this.recoverShard(activityId, stockKeys(activityId), now, false);
     const olderThan = now - this.config.RESERVATION_RECOVERY_AFTER_MS;
     const completed = await completeTransfers(this.redis.client, activityId, shards, olderThan);
     if (completed > 0) {
       transfersCompleted.inc(completed);
       this.logger.warn({ msg: 'half-done stock transfers completed', activityId, count: completed });
     }
+    const keys = allShardKeys(activityId, shards);
     let total = 0;
-    for (const k of allShardKeys(activityId, shards)) total += await this.recoverShard(activityId, k, now);
-    return total;
+    for (const k of keys) total += await this.recoverShard(activityId, k, now);
+    return total > 0 ? total : this.forgetIfOver(activityId, now, keys);
   }
 
-  private async recoverShard(activityId: number, k: StockKeys, now: number): Promise<number> {
+  private async recoverShard(activityId: number, k: StockKeys, now: number, isShard = true): Promise<number> {
     const olderThan = now - this.config.RESERVATION_RECOVERY_AFTER_MS;
     const orderIds = await this.redis.client.zrangebyscore(
       k.unconfirmed,
@@ -98,7 +99,7 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
       0,
       SCAN_LIMIT,
     );
-    if (orderIds.length === 0) return k.meta === stockKeys(activityId).meta ? this.forgetIfOver(activityId, now) : 0;
+    if (orderIds.length === 0) return isShard ? 0 : this.forgetIfOver(activityId, now, [k]);
     const records = await this.redis.client.hmget(k.reservations, ...orderIds);
     const messages: Message[] = [];
     orderIds.forEach((orderId, i) => {
@@ -122,15 +123,20 @@ export class ReservationRecoveryService implements OnApplicationBootstrap, OnApp
     return messages.length;
   }
 
-  /** An activity that has ended and has nothing left unconfirmed can never need recovery again. */
-  private async forgetIfOver(activityId: number, now: number): Promise<number> {
-    const k = stockKeys(activityId);
-    const over = await forget.run(
-      this.redis.client,
-      [k.meta, k.unconfirmed],
-      [now, this.config.RESERVATION_RECOVERY_AFTER_MS],
-    );
-    if (over === 1) await this.redis.client.srem(ACTIVE_ACTIVITIES_KEY, String(activityId));
+  /**
+   * An activity that has ended and has nothing left unconfirmed (in any of its shards, and no transfer
+   * between them half done) can never need recovery again.
+   */
+  private async forgetIfOver(activityId: number, now: number, keys: StockKeys[]): Promise<number> {
+    for (const k of keys) {
+      const over = await forget.run(
+        this.redis.client,
+        [k.meta, k.unconfirmed],
+        [now, this.config.RESERVATION_RECOVERY_AFTER_MS],
+      );
+      if (over !== 1 || (keys.length > 1 && (await this.redis.client.hlen(k.transfersOut)) > 0)) return 0;
+    }
+    await this.redis.client.srem(ACTIVE_ACTIVITIES_KEY, String(activityId));
     return 0;
   }
 }
