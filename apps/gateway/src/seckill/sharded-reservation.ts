@@ -4,16 +4,16 @@ import { moveLeftovers, readRemaining, shardOf, transfersPending } from '@app/st
 import { RISK_CHANNELS } from '../risk/risk-channels';
 import { ReservationScript, ReserveOutcome, ReserveRequest } from './reservation.script';
 
+/** Rounds over the donors at most, while the shards together still hold enough (a bound against livelock). */
+const MAX_ROUNDS = 5;
+
 /**
  * A purchase of an activity with stock shards (docs/architecture.md, decision 12, "home shard + leftovers
  * moved"). The buyer reserves in their home shard only, so the per-user limit and the one-live-order rule
  * stay inside one reserve.lua call. When the home shard is out, leftovers are moved in from the other
  * shards in turn (each donor until it is empty) and the reservation is tried again: SOLD_OUT only once
- * every shard was found empty.
+ * a last look finds every shard empty and nothing in transit.
  */
-/** Rounds over the donors at most, while the shards together still hold enough (a bound against livelock). */
-const MAX_ROUNDS = 5;
-
 @Injectable()
 export class ShardedReservation {
   /** Shard counts learnt from reserve.lua's SHARDED answers; never changes once an activity exists. */
