@@ -6,6 +6,7 @@ import { CancelServiceModule } from '../../apps/cancel-service/src/cancel-servic
 import { OrderServiceModule } from '../../apps/order-service/src/order-service.module';
 import { TestClients, range } from '../support/clients';
 import { eventually } from '../support/eventually';
+import { activityBody } from '../support/api';
 import { InProcessService } from '../support/risk-gateways';
 
 /**
@@ -48,14 +49,43 @@ describe('a sale with stock shards (home shard + leftovers moved)', () => {
   it('when 400 buyers race for 100 units over 4 shards, then exactly 100 win, no shard goes below 0, and the sale reconciles', async () => {
     const id = await gateway.createActivity({ stock: 100, stockShards: 4 });
     expect(await shardStocks(id, 4)).toEqual([25, 25, 25, 25]);
+    const view = await gateway.call('GET', `/api/activities/${id}`);
+    expect(view.body).toMatchObject({ stock: 100, remainingStock: 100, stockShards: 4 });
 
     const replies = await Promise.all(range(400).map((i) => gateway.purchase(id, `race-${id}-${i}`)));
 
     expect(replies.filter((r) => r.status === 202)).toHaveLength(100);
     expect(replies.filter((r) => r.body.code === 'SOLD_OUT')).toHaveLength(300);
     expect(await shardStocks(id, 4)).toEqual([0, 0, 0, 0]);
+    expect((await gateway.call('GET', `/api/activities/${id}`)).body.remainingStock).toBe(0);
     await eventually(async () => expect(await clients.orders(id)).toHaveLength(100), { timeoutMs: 20_000 });
     await clients.expectReconciled(id);
+  });
+
+  it('when stockShards is out of range or above the stock, or a sharded stock is topped up, then 400 and nothing changes', async () => {
+    const count = async () => Number((await clients.db.query('SELECT count(*) AS n FROM activities'))[0].n);
+    const before = await count();
+    for (const stockShards of [0, 17, 1.5, '2'] as unknown[]) {
+      const reply = await gateway.admin('POST', '/api/activities', {
+        ...activityBody({ stock: 10 }),
+        stockShards,
+      });
+      expect([reply.status, reply.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
+    const tooMany = await gateway.admin('POST', '/api/activities', {
+      ...activityBody({ stock: 3 }),
+      stockShards: 4,
+    });
+    expect([tooMany.status, tooMany.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await count()).toBe(before);
+
+    const id = await gateway.createActivity({ stock: 6, stockShards: 2 });
+    const topUp = await gateway.admin('PATCH', `/api/activities/${id}`, { stock: 10 });
+    expect([topUp.status, topUp.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await gateway.call('GET', `/api/activities/${id}`)).body).toMatchObject({
+      stock: 6,
+      remainingStock: 6,
+    });
   });
 
   it('when exactly as many buyers as units arrive 32 at a time, then every one of them wins: no unit is stranded in a shard', async () => {
