@@ -117,6 +117,11 @@ describe('a sale with stock shards (home shard + leftovers moved)', () => {
     }
 
     expect(codes).toEqual([...Array<string>(20).fill('QUEUED'), ...Array<string>(4).fill('SOLD_OUT')]);
+    // Every shard empty: the gateway's sold-out flag answers the next buyer without Redis.
+    const inMemory = { reason: 'SOLD_OUT', decided_by: 'memory' };
+    const refusedInMemory = await gateway.metric('seckill_purchase_rejections_total', inMemory);
+    expect((await gateway.purchase(id, `late-${id}`)).body.code).toBe('SOLD_OUT');
+    expect(await gateway.metric('seckill_purchase_rejections_total', inMemory)).toBe(refusedInMemory + 1);
     await eventually(async () => expect(await clients.orders(id)).toHaveLength(20), { timeoutMs: 20_000 });
     await clients.expectReconciled(id);
   });

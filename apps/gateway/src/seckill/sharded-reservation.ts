@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '@app/redis';
 import { moveLeftovers, readRemaining, shardOf, transfersPending } from '@app/stock';
-import { RISK_CHANNELS } from '../risk/risk-channels';
 import { ReservationScript, ReserveOutcome, ReserveRequest } from './reservation.script';
 
 /** Rounds over the donors at most, while the shards together still hold enough (a bound against livelock). */
@@ -31,7 +30,7 @@ export class ShardedReservation {
 
   /**
    * `remaining` in the outcome: the home shard's when positive, 0 only when every shard was found empty
-   * (the sold-out flag is then set here and on every gateway), otherwise -1 (unknown: no flag changes).
+   * (the caller then sets this instance's sold-out flag), otherwise -1 (unknown: no flag changes).
    */
   async reserve(r: ReserveRequest, shards: number): Promise<ReserveOutcome> {
     this.known.set(r.activityId, shards);
@@ -47,13 +46,12 @@ export class ShardedReservation {
         readRemaining(client, r.activityId, shards),
         transfersPending(client, r.activityId, shards),
       ]);
-      if (left === 0 && !pending) {
-        // Sold out: tell every gateway, as reserve.lua does for an unsharded activity. Not atomic with the
-        // shards' state (different slots): a release racing this message is corrected by each gateway's
-        // refresh, which sums the shards.
-        await client.publish(RISK_CHANNELS.stock, `${r.activityId}:0`);
-        return { ...outcome, remaining: 0 };
-      }
+      // Sold out: remaining 0 sets this instance's flag — through the caller's stamp, so discarded if any
+      // stock came back meanwhile (a shard rising from 0 publishes). Not broadcast as reserve.lua does: the
+      // look is not atomic with the shards (different slots), and a broadcast `<id>:0` could arrive after
+      // the message of a unit that the look missed and stick. The other gateways find out by their own
+      // look or their refresh, which sums the shards.
+      if (left === 0 && !pending) return { ...outcome, remaining: 0 };
       if (((left ?? 0) < r.quantity && !pending) || round >= MAX_ROUNDS) break;
     }
     return outcome.remaining === 0 ? { ...outcome, remaining: -1 } : outcome;
