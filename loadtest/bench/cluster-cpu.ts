@@ -1,8 +1,10 @@
 // What each Redis master spends while one hot activity sells on the cluster profile — through one gateway,
-// through two — and while three activities whose slots sit on three different masters sell (the spread
-// that stock shards would give one hot item). Needs `npm run stack:up -- --cluster`; then
+// through two —, while three activities whose slots sit on three different masters sell, and while one hot
+// activity with 3 stock shards sells (decision 12: its shards' tags sit on three masters). Needs
+// `npm run stack:up -- --cluster`; then
 //   source scripts/infra/cluster-env.sh && node dist/loadtest/bench/cluster-cpu.js
-// Bounded: 3 runs of N purchases (first argument, default 3,000), to 127.0.0.1 only.
+// Bounded: 10 s idle (the baseline), then 4 runs of N purchases (first argument, default 3,000), to
+// 127.0.0.1 only.
 import 'reflect-metadata';
 import type { Cluster } from 'ioredis';
 import { signBuyerToken } from '@app/auth';
@@ -14,6 +16,7 @@ const config = loadConfig();
 const GATEWAYS = ['http://127.0.0.1:3100', 'http://127.0.0.1:3101'];
 const PURCHASES = Number(process.argv[2] ?? 3_000);
 const CONCURRENCY = 32;
+const IDLE_MS = 10_000;
 
 interface MasterFigures {
   cpuMs: number;
@@ -36,7 +39,7 @@ async function masters(redis: Cluster): Promise<Map<number, MasterFigures>> {
   return out;
 }
 
-async function createActivity(stock: number): Promise<number> {
+async function createActivity(stock: number, stockShards = 1): Promise<number> {
   const res = await fetch(`${GATEWAYS[0]}/api/activities`, {
     method: 'POST',
     headers: { authorization: `Bearer ${config.ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -47,6 +50,7 @@ async function createActivity(stock: number): Promise<number> {
       payTimeoutSeconds: 900,
       startsAt: new Date(Date.now() - 60_000).toISOString(),
       endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      ...(stockShards > 1 ? { stockShards } : {}),
     }),
   });
   if (res.status !== 201) throw new Error(`activity not created: ${res.status} ${await res.text()}`);
@@ -99,16 +103,29 @@ async function main(): Promise<void> {
     ['one hot activity, one gateway', GATEWAYS.slice(0, 1), [await createActivity(PURCHASES)]],
     ['one hot activity, two gateways', GATEWAYS, [await createActivity(PURCHASES)]],
     ['three activities on three masters, two gateways', GATEWAYS, [...spread.values()]],
+    ['one hot activity with 3 stock shards, two gateways', GATEWAYS, [await createActivity(PURCHASES, 3)]],
   ];
+  // What each master spends with nothing sold (cluster bus, replication, the services' polling): the
+  // figure a run's CPU is compared with, per second of the run.
+  const idleStart = await masters(redis);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const idleEnd = await masters(redis);
+  const idlePerMs = new Map(
+    [...idleEnd].map(([port, a]) => [port, (a.cpuMs - idleStart.get(port)!.cpuMs) / IDLE_MS]),
+  );
   const tag = Date.now().toString(36);
   for (const [n, [name, gateways, activities]] of runs.entries()) {
     const before = await masters(redis);
+    const started = Date.now();
     const { accepted, perSecond } = await sell(gateways, activities, `cb-${tag}-${n}`);
     const after = await masters(redis);
+    const took = Date.now() - started;
     const perMaster = [...after].map(([port, a]) => {
       const b = before.get(port)!;
       const calls = a.scriptCalls - b.scriptCalls;
-      return `:${port} ${Math.round(a.cpuMs - b.cpuMs)} ms CPU, ${calls} scripts (${Math.round((a.scriptUsec - b.scriptUsec) / 1000)} ms in them)`;
+      const cpu = a.cpuMs - b.cpuMs;
+      const aboveIdle = Math.round(cpu - idlePerMs.get(port)! * took);
+      return `:${port} ${Math.round(cpu)} ms CPU (${aboveIdle} above idle), ${calls} scripts (${Math.round((a.scriptUsec - b.scriptUsec) / 1000)} ms in them)`;
     });
     console.log(
       `${name}: ${accepted}/${PURCHASES} accepted, ${perSecond} purchases/s; ${perMaster.join('; ')}`,

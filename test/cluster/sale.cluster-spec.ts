@@ -3,7 +3,9 @@ import { loadConfig } from '@app/config';
 import { TOPICS } from '@app/contracts';
 import { createKafka } from '@app/kafka';
 import { blacklist, createActivity, pay, purchase } from '../support/api';
+import { allShardKeys } from '@app/stock';
 import { TestClients } from '../support/clients';
+import { masterPortOf } from '../support/cluster';
 import { eventually } from '../support/eventually';
 import { expectEveryAcceptedOrdered } from '../support/faults';
 import { ServiceProcess } from '../support/service-process';
@@ -68,6 +70,24 @@ describe('cluster: a sale on a Redis Cluster and three Kafka brokers, two instan
       [gateway, gateway2].map((g, i) => purchase(g.url, activity.id, `cl-${activity.id}-again-${i}`)),
     );
     expect(again.map((r) => r.status)).toEqual([202, 202]);
+  });
+
+  it('when a hot activity has three stock shards, then they sit on three masters and a burst on both gateways sells exactly the stock', async () => {
+    const [gateway, , , gateway2] = services;
+    const activity = await createActivity(gateway.url, { stock: 300, stockShards: 3 });
+    const masters = await Promise.all(allShardKeys(activity.id, 3).map((k) => masterPortOf(k.stock)));
+    expect(new Set(masters).size).toBe(3);
+
+    const burst = await wave([gateway.url, gateway2.url], activity.id, `cl-sh-${activity.id}`, 400);
+
+    expect(burst.statuses).toEqual({ '202': 300, '409 SOLD_OUT': 100 });
+    const shardStocks = await Promise.all(
+      allShardKeys(activity.id, 3).map((k) => clients.redis.get(k.stock)),
+    );
+    expect(shardStocks).toEqual(['0', '0', '0']);
+    const figures = await expectEveryAcceptedOrdered(clients, activity.id, burst.accepted);
+    expect(figures).toEqual({ lost: 0, duplicated: 0, oversold: 0 });
+    await clients.expectReconciled(activity.id);
   });
 
   it('when a user is blacklisted on one gateway, then the other refuses them too', async () => {

@@ -32,6 +32,7 @@ const REGISTERED = [
   'order_requests_not_relayed_total',
   'purchase_attempts_abandoned_total',
   'reservations_recovered_total',
+  'stock_transfers_completed_total',
   'redis_rebuilds_total',
   'orders_cancelled_total',
   'stock_released_total',

@@ -2,7 +2,15 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { createDataSource } from '@app/database';
 import { RedisClient, createRedisClient } from '@app/redis';
-import { Reservation, parseReservation, stockKeys } from '@app/stock';
+import {
+  Reservation,
+  StockKeys,
+  allShardKeys,
+  buyerKeys,
+  parseReservation,
+  readRemaining,
+  readShards,
+} from '@app/stock';
 import { checkInvariants } from '@app/reconcile';
 import { eventually } from './eventually';
 
@@ -31,18 +39,31 @@ export class TestClients {
     ]);
   }
 
+  /** The activity's keys, or its stock shards' when it has several. */
+  async shardKeys(activityId: number): Promise<StockKeys[]> {
+    return allShardKeys(activityId, (await readShards(this.redis, activityId)) ?? 1);
+  }
+
+  /** Remaining stock, summed over the activity's stock shards. */
   async remaining(activityId: number): Promise<number> {
-    return Number(await this.redis.get(stockKeys(activityId).stock));
+    const shards = (await readShards(this.redis, activityId)) ?? 1;
+    return Number(await readRemaining(this.redis, activityId, shards));
   }
 
   async reservation(activityId: number, orderId: string): Promise<Reservation | null> {
-    const record = await this.redis.hget(stockKeys(activityId).reservations, orderId);
-    return record === null ? null : parseReservation(orderId, record);
+    for (const k of await this.shardKeys(activityId)) {
+      const record = await this.redis.hget(k.reservations, orderId);
+      if (record !== null) return parseReservation(orderId, record);
+    }
+    return null;
   }
 
   async reservationsIn(activityId: number, state: string): Promise<number> {
-    const records = await this.redis.hvals(stockKeys(activityId).reservations);
-    return records.filter((r) => r.startsWith(`${state}|`)).length;
+    let count = 0;
+    for (const k of await this.shardKeys(activityId)) {
+      count += (await this.redis.hvals(k.reservations)).filter((r) => r.startsWith(`${state}|`)).length;
+    }
+    return count;
   }
 
   /**
@@ -62,7 +83,8 @@ export class TestClients {
 
   /** The buyer's latest order id, straight from Redis (for a buyer who never got an answer). */
   async buyerOrderId(activityId: number, userId: string): Promise<string | null> {
-    return this.redis.hget(stockKeys(activityId).buyers, userId);
+    const shards = (await readShards(this.redis, activityId)) ?? 1;
+    return this.redis.hget(buyerKeys(activityId, userId, shards).buyers, userId);
   }
 
   expectReconciled(activityId: number, timeoutMs?: number): Promise<void> {

@@ -28,6 +28,7 @@ export interface ActivityInput {
   endsAt?: Date;
   purchaseToken?: boolean;
   challengeBits?: number;
+  stockShards?: number;
 }
 
 /** The specs' pay window: short, so that a spec can watch a timeout. */
@@ -43,6 +44,7 @@ export function activityBody(input: ActivityInput): Record<string, unknown> {
     startsAt: (input.startsAt ?? new Date(Date.now() - 60_000)).toISOString(),
     endsAt: (input.endsAt ?? new Date(Date.now() + 3_600_000)).toISOString(),
     ...(input.purchaseToken ? { purchaseToken: true, challengeBits: input.challengeBits ?? 0 } : {}),
+    ...(input.stockShards ? { stockShards: input.stockShards } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { bots } from './bots.scenario';
 import { clusterFailover } from './cluster-failover.scenario';
 import { crashAfterReserve } from './crash-after-reserve.scenario';
 import { duplicateMessage } from './duplicate-message.scenario';
+import { hotItemShards } from './hot-item-shards.scenario';
 import { newSubscriber } from './new-subscriber.scenario';
 import { oversell } from './oversell.scenario';
 import { payVsCancel } from './pay-vs-cancel.scenario';
@@ -20,4 +21,5 @@ export const SCENARIOS: readonly Scenario[] = [
   newSubscriber,
   peakShaving,
   clusterFailover,
+  hotItemShards,
 ];

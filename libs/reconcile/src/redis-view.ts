@@ -1,9 +1,21 @@
 import type { RedisClient } from '@app/redis';
-import { RESERVATION_STATES, Reservation, parseReservation, stockKeys } from '@app/stock';
+import {
+  RESERVATION_STATES,
+  Reservation,
+  StockKeys,
+  allShardKeys,
+  parseReservation,
+  readShards,
+  stockKeys,
+  unitsInTransit,
+} from '@app/stock';
 
 /** What Redis holds for one activity at one instant. */
 export interface RedisView {
-  /** null when the stock key is missing (never warmed, or Redis lost it) */
+  /**
+   * null when the stock key is missing (never warmed, or Redis lost it). With stock shards: the sum of
+   * the shards' stock and of the units in transit between two of them (taken out, not yet applied).
+   */
   remaining: number | null;
   reservations: Map<string, Reservation>;
 }
@@ -13,7 +25,21 @@ export interface RedisView {
  * changes both together, and a read between two commands would see one without the other.
  */
 export async function readRedisView(redis: RedisClient, activityId: number): Promise<RedisView> {
-  const k = stockKeys(activityId);
+  const shards = (await readShards(redis, activityId)) ?? 1;
+  if (shards <= 1) return readShard(redis, stockKeys(activityId));
+  // Shards sit in different slots: read one by one, the caller's before/after comparison (sameRedisView)
+  // tells whether anything moved meanwhile.
+  const views = [];
+  for (const k of allShardKeys(activityId, shards)) views.push(await readShard(redis, k));
+  const inTransit = await unitsInTransit(redis, activityId, shards);
+  const stocks = views.map((v) => v.remaining);
+  return {
+    remaining: stocks.every((s) => s === null) ? null : stocks.reduce<number>((a, s) => a + (s ?? 0), inTransit),
+    reservations: new Map(views.flatMap((v) => [...v.reservations])),
+  };
+}
+
+async function readShard(redis: RedisClient, k: StockKeys): Promise<RedisView> {
   const replies = await redis.multi().get(k.stock).hgetall(k.reservations).exec();
   if (!replies) throw new Error('redis transaction was aborted');
   const [[stockErr, stock], [resErr, records]] = replies as [

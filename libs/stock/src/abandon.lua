@@ -16,7 +16,7 @@ if state ~= RESERVED or redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 1 then retu
 local remaining = redis.call('INCRBY', KEYS[1], quantity)
 redis.call('HSET', KEYS[2], ARGV[1], withState(record, UNDONE))
 redis.call('ZREM', KEYS[3], ARGV[1])
-local activityId = string.match(KEYS[1], '{(%d+)}')
+local activityId = string.match(KEYS[1], '{(%d+)[}#]')
 if activityId and remaining == tonumber(quantity) then
   redis.call('PUBLISH', STOCK_CHANNEL, stockChange(activityId, remaining))
 end

@@ -5,8 +5,10 @@
 -- Returns, per order id, {1, state} when released now; {0, current state or ""} when it was not in an
 -- allowed state (already released, never reserved, or taken by someone else): nothing changes for it then.
 -- The buyer's entry stays: a released or undone reservation no longer counts as live, so they may buy again.
--- When the stock comes back from 0, publishes `<activityId>:<remaining>` on STOCK_CHANNEL (sale-channels.ts) (the id is
--- the stock key's hash tag): every gateway clears its in-process sold-out flag.
+-- When the stock comes back from 0, publishes `<activityId>:<remaining>` on STOCK_CHANNEL (sale-channels.ts) (the id
+-- starts the stock key's hash tag: the activity's, or one of its stock shards' `{42#1…}`, whose stock is
+-- then enough to clear the flag): every gateway clears its in-process sold-out flag.
+-- The keys are those of the reservations' buyers' home shard when the activity has stock shards.
 local before = tonumber(redis.call('GET', KEYS[1]) or '0')
 local out, given, released = {}, 0, {}
 for i = 3, #ARGV do
@@ -29,7 +31,7 @@ end
 if given > 0 then
   local remaining = redis.call('INCRBY', KEYS[1], given)
   redis.call('ZREM', KEYS[3], unpack(released))
-  local activityId = string.match(KEYS[1], '{(%d+)}')
+  local activityId = string.match(KEYS[1], '{(%d+)[}#]')
   if activityId and before <= 0 then
     redis.call('PUBLISH', STOCK_CHANNEL, stockChange(activityId, remaining))
   end

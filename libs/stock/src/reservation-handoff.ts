@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { OrderRequestMessage } from '@app/contracts';
 import { RedisService } from '@app/redis';
-import { RESERVATION_STATES } from './reservation';
-import { stockKeys } from './stock-keys';
+import { RESERVATION_STATES, ReservationState } from './reservation';
+import { ReservationRef } from './stock-release';
+import { shardKeys, shardOf } from './stock-shards';
 import { STOCK_SCRIPTS } from './stock-scripts';
+import { StockStore } from './stock.store';
 
 export type TakeResult = 'T' | 'O' | 'X' | 'U' | 'F' | '' | 'MISMATCH';
 
@@ -13,37 +15,72 @@ export interface Taken {
   states: TakeResult[];
 }
 
-/** Moves reservations of one activity through T (taken), then O (ordered) or F (failed), one round trip each. */
+/**
+ * Moves reservations of one activity through T (taken), then O (ordered) or F (failed), one round trip
+ * each (take.lua, then settle.lua) — per stock shard for a sharded activity, each reservation in its buyer's home shard.
+ */
 @Injectable()
 export class ReservationHandoff {
-  constructor(private readonly redis: RedisService) {}
+  constructor(
+    private readonly redis: RedisService,
+    private readonly stock: StockStore,
+  ) {}
 
   async take(activityId: number, requests: OrderRequestMessage[]): Promise<Taken> {
-    const k = stockKeys(activityId);
-    const args = requests.flatMap((r) => [r.orderId, r.userId, String(r.quantity)]);
-    const [rebuilds, ...states] = (await STOCK_SCRIPTS.take.run(
-      this.redis.client,
-      [k.reservations, k.unconfirmed, k.meta, k.buyers],
-      args,
-    )) as [number, ...TakeResult[]];
+    const shards = await this.stock.shards(activityId);
+    const states: TakeResult[] = new Array<TakeResult>(requests.length);
+    // Shards are rebuilt one after the other: the lowest count is the one the whole batch is safe under.
+    let rebuilds = Infinity;
+    const groups = byShard(requests, shards);
+    if (groups.size === 0) groups.set(0, []); // still answers the rebuild count
+    for (const [shard, indexes] of groups) {
+      const k = shardKeys(activityId, shard, shards);
+      const args = indexes.flatMap((i) => [
+        requests[i].orderId,
+        requests[i].userId,
+        String(requests[i].quantity),
+      ]);
+      const [count, ...taken] = (await STOCK_SCRIPTS.take.run(
+        this.redis.client,
+        [k.reservations, k.unconfirmed, k.meta, k.buyers],
+        args,
+      )) as [number, ...TakeResult[]];
+      rebuilds = Math.min(rebuilds, count);
+      indexes.forEach((i, j) => (states[i] = taken[j]));
+    }
     return { rebuilds, states };
   }
 
-  async markOrdered(activityId: number, orderIds: string[]): Promise<void> {
-    if (orderIds.length === 0) return;
-    await this.settle(activityId, RESERVATION_STATES.ORDERED, orderIds);
+  markOrdered(activityId: number, refs: ReservationRef[]): Promise<void> {
+    return this.settle(RESERVATION_STATES.ORDERED, activityId, refs);
   }
 
-  async markFailed(activityId: number, orderIds: string[]): Promise<void> {
-    if (orderIds.length === 0) return;
-    await this.settle(activityId, RESERVATION_STATES.FAILED, orderIds);
+  markFailed(activityId: number, refs: ReservationRef[]): Promise<void> {
+    return this.settle(RESERVATION_STATES.FAILED, activityId, refs);
   }
 
-  private settle(activityId: number, state: string, orderIds: string[]): Promise<unknown> {
-    return STOCK_SCRIPTS.settle.run(
-      this.redis.client,
-      [stockKeys(activityId).reservations],
-      [state, ...orderIds],
-    );
+  private async settle(state: ReservationState, activityId: number, refs: ReservationRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    const shards = await this.stock.shards(activityId);
+    for (const [shard, indexes] of byShard(refs, shards)) {
+      const k = shardKeys(activityId, shard, shards);
+      await STOCK_SCRIPTS.settle.run(
+        this.redis.client,
+        [k.reservations],
+        [state, ...indexes.map((i) => refs[i].orderId)],
+      );
+    }
   }
+}
+
+/** Indexes of the items per home shard of their buyer (one group, in order, when unsharded). */
+function byShard(items: { userId: string }[], shards: number): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  items.forEach((item, i) => {
+    const shard = shardOf(item.userId, shards);
+    const group = groups.get(shard);
+    if (group) group.push(i);
+    else groups.set(shard, [i]);
+  });
+  return groups;
 }

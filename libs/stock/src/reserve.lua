@@ -5,7 +5,8 @@
 --      KEYS[7] admission (hash: tokens, at)  KEYS[8] the buyer's rate state (string: GCRA TAT, ms)
 --      KEYS[9] promised (set: R reservations named to another attempt, which abandon.lua then keeps)
 -- ARGV[1] orderId  ARGV[2] userId  ARGV[3] quantity  ARGV[4] now (epoch ms, the gateway's clock)
---      ARGV[5] idempotency key or ""  ARGV[6] activityId (for the stock channel)
+--      ARGV[5] idempotency key or ""  ARGV[6] activityId (for the stock channel; "" in a stock shard, where
+--      one shard selling out is not the activity selling out)
 --      ARGV[7] per-user rate (per second, 0 = off)  ARGV[8] per-user burst
 --      ARGV[9] admission rate (per second, 0 = off)  ARGV[10] admission burst (capacity is at least the stock)
 --      ARGV[11] max clock skew (ms): the window, the per-user limit and the admission bucket judge with
@@ -19,8 +20,11 @@
 --   RATE_LIMITED_USER | ADMISSION_LIMITED   refused by a limit; retryAfterMs says when a retry could pass
 --   NOT_FOUND | NOT_STARTED | ENDED | OVER_LIMIT | SOLD_OUT (remaining is the stock left)
 --   ALREADY_PURCHASED  the buyer holds a live reservation; orderId is that one's
+--   SHARDED            these are the keys of an activity that has stock shards (remaining is their number):
+--                      the caller did not know yet, and reserves again in the buyer's home shard
 -- Publishes `<activityId>:0` on STOCK_CHANNEL (sale-channels.ts) when it sells the last unit (gateways set their
--- sold-out flag).
+-- sold-out flag). The keys are one stock shard's when the activity has several (decision 12): the buyer's
+-- home shard, whose meta holds a copy of the window, limit and stock.
 local function live(orderId)
   return isLiveState(stateOf(redis.call('HGET', KEYS[3], orderId)))
 end
@@ -61,8 +65,9 @@ if own then
   return {'ABANDONED', ARGV[1], -1, 0}
 end
 
-local meta = redis.call('HMGET', KEYS[1], 'startsAt', 'endsAt', 'perUserLimit', 'stock')
+local meta = redis.call('HMGET', KEYS[1], 'startsAt', 'endsAt', 'perUserLimit', 'stock', 'stockShards')
 if not meta[1] then return {'NOT_FOUND', '', -1, 0} end
+if meta[5] then return {'SHARDED', '', tonumber(meta[5]), 0} end
 local now, quantity = tonumber(ARGV[4]), tonumber(ARGV[3])
 -- One gateway with a fast clock must not open a sale early, nor push the shared limits' state into the
 -- future (which would stop the bucket's refills for every gateway): its clock counts only within the skew.
@@ -111,5 +116,5 @@ redis.call('HSET', KEYS[3], ARGV[1], encodeReservation(RESERVED, ARGV[2], quanti
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
 if idempotencyField then redis.call('HSET', KEYS[6], idempotencyField, ARGV[1] .. '|' .. quantity) end
-if remaining == 0 then redis.call('PUBLISH', STOCK_CHANNEL, stockChange(ARGV[6], 0)) end
+if remaining == 0 and ARGV[6] ~= '' then redis.call('PUBLISH', STOCK_CHANNEL, stockChange(ARGV[6], 0)) end
 return {'OK', ARGV[1], remaining, 0}

@@ -1,10 +1,11 @@
 /**
  * Redis keys of one activity. Every key carries the hash tag `{<activityId>}`, so all of an activity's
  * keys live in one Redis Cluster slot and a single Lua script may touch them together.
- * Different activities spread over the cluster; one hot activity could be split further by stock shards.
+ * Different activities spread over the cluster; one hot activity is split further by stock shards
+ * (stock-shards.ts): each shard has these same keys under its own tag.
  */
 export interface StockKeys {
-  /** hash: startsAt, endsAt (epoch ms), perUserLimit, payTimeoutSeconds, stock (initial) */
+  /** hash: startsAt, endsAt (epoch ms), perUserLimit, payTimeoutSeconds, stock (initial), stockShards */
   meta: string;
   /** integer: remaining stock, never below 0 */
   stock: string;
@@ -22,10 +23,19 @@ export interface StockKeys {
    * abandoned (see abandon.lua)
    */
   promised: string;
+  /** shards only — hash: transferId → `toShard|quantity|at|rebuilds`, leftovers taken out, not yet known applied */
+  transfersOut: string;
+  /** shards only — hash: transferId → quantity, the transfers this shard has applied (each once) */
+  transfersIn: string;
 }
 
 export function stockKeys(activityId: number): StockKeys {
-  const prefix = `seckill:{${activityId}}`;
+  return keysUnder(String(activityId));
+}
+
+/** The keys under one hash tag: an activity's (its id) or one of its stock shards' (stock-shards.ts). */
+export function keysUnder(tag: string): StockKeys {
+  const prefix = `seckill:{${tag}}`;
   return {
     meta: `${prefix}:meta`,
     stock: `${prefix}:stock`,
@@ -34,6 +44,8 @@ export function stockKeys(activityId: number): StockKeys {
     unconfirmed: `${prefix}:unconfirmed`,
     idempotency: `${prefix}:idempotency`,
     promised: `${prefix}:promised`,
+    transfersOut: `${prefix}:transfers-out`,
+    transfersIn: `${prefix}:transfers-in`,
   };
 }
 

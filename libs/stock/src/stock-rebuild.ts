@@ -1,11 +1,8 @@
 import type { RedisClient } from '@app/redis';
 import { DataSource, QueryRunner } from 'typeorm';
-import { STOCK_SCRIPTS } from './stock-scripts';
-import { ACTIVE_ACTIVITIES_KEY, stockKeys } from './stock-keys';
-import { releaseReservation } from './stock.store';
-
-/** Orders per call of rebuild-records.lua: each call blocks Redis for the time it takes. */
-const SLICE = 2_000;
+import { ACTIVE_ACTIVITIES_KEY } from './stock-keys';
+import { readRemaining, releaseReservations } from './stock-release';
+import { restoreShards } from './shard-rebuild';
 
 export interface RebuildOutcome {
   activityId: number;
@@ -17,8 +14,9 @@ export interface RebuildOutcome {
   rebuilds: number;
 }
 
-interface LedgerActivity {
+export interface LedgerActivity {
   stock: number;
+  stockShards: number;
   startsAt: Date;
   endsAt: Date;
   perUserLimit: number;
@@ -26,7 +24,7 @@ interface LedgerActivity {
   rebuilds: number;
 }
 
-interface LedgerOrder {
+export interface LedgerOrder {
   id: string;
   userId: string;
   quantity: number;
@@ -58,7 +56,7 @@ export async function rebuildActivity(
     const [activity] = await rows<LedgerActivity>(
       runner,
       `UPDATE activities SET rebuilds = rebuilds + 1 WHERE id = $1
-       RETURNING stock, starts_at AS "startsAt", ends_at AS "endsAt", per_user_limit AS "perUserLimit",
+       RETURNING stock, stock_shards AS "stockShards", starts_at AS "startsAt", ends_at AS "endsAt", per_user_limit AS "perUserLimit",
                  pay_timeout_seconds AS "payTimeoutSeconds", rebuilds`,
       [activityId],
     );
@@ -72,36 +70,20 @@ export async function rebuildActivity(
          FROM orders WHERE activity_id = $1 ORDER BY created_at`,
       [activityId],
     );
-    const k = stockKeys(activityId);
-    for (let i = 0; i < orders.length; i += SLICE) {
-      const args = orders
-        .slice(i, i + SLICE)
-        .flatMap((o) => [o.id, o.userId, o.quantity, o.live ? 1 : 0, o.createdAt.getTime()]);
-      await STOCK_SCRIPTS.rebuildRecords.run(redis, [k.reservations, k.buyers], args);
-    }
-    const [remaining, held, inFlight] = (await STOCK_SCRIPTS.rebuildStock.run(
-      redis,
-      [k.meta, k.stock, k.reservations],
-      [
-        activityId,
-        activity.stock,
-        activity.startsAt.getTime(),
-        activity.endsAt.getTime(),
-        activity.perUserLimit,
-        activity.payTimeoutSeconds,
-        activity.rebuilds,
-      ],
-    )) as number[];
+    const [remaining, held, inFlight] = await restoreShards(redis, activityId, activity, orders);
     // Cancellations do not take the row lock: one that committed after the orders were read, and whose
     // release ran before its record was put back (and found nothing), is released here (O → X, once).
     const restored = orders.filter((o) => o.live).map((o) => o.id);
-    const cancelledSince = await rows<{ id: string }>(
+    const cancelledSince = await rows<{ orderId: string; userId: string }>(
       runner,
-      `SELECT id FROM orders WHERE id = ANY($1::uuid[]) AND status = 'CANCELLED'`,
+      `SELECT id AS "orderId", user_id AS "userId" FROM orders WHERE id = ANY($1::uuid[]) AND status = 'CANCELLED'`,
       [restored],
     );
-    for (const { id } of cancelledSince) await releaseReservation(redis, activityId, id, ['O'], 'X');
-    const remainingNow = cancelledSince.length > 0 ? Number(await redis.get(k.stock)) : remaining;
+    const { stockShards } = activity;
+    for (const ref of cancelledSince)
+      await releaseReservations(redis, activityId, [ref], ['O'], 'X', stockShards);
+    const remainingNow =
+      cancelledSince.length > 0 ? ((await readRemaining(redis, activityId, stockShards)) ?? 0) : remaining;
     // Not in the script: the set of activities has no hash tag, so it lives in another cluster slot.
     await redis.sadd(ACTIVE_ACTIVITIES_KEY, activityId);
     await runner.commitTransaction();

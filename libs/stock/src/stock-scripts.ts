@@ -7,7 +7,7 @@ const script = (name: string) => new LuaScript(join(__dirname, `${name}.lua`), S
 /**
  * Every transition of a reservation (see reservation.ts), one Lua script each, all sharing the codec:
  *   reserve (→ R, the gateway)  take (R → T)  settle (T → O | F)  release (→ X | U)  abandon (R → U)
- * and the two steps of a rebuild from the ledger.
+ * the two steps of a rebuild from the ledger, and the two of a transfer of stock between shards.
  */
 export const STOCK_SCRIPTS = {
   reserve: script('reserve'),
@@ -17,4 +17,6 @@ export const STOCK_SCRIPTS = {
   abandon: script('abandon'),
   rebuildRecords: script('rebuild-records'),
   rebuildStock: script('rebuild-stock'),
+  transferOut: script('transfer-out'),
+  transferIn: script('transfer-in'),
 } as const;

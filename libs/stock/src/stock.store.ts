@@ -1,77 +1,51 @@
 import { Injectable } from '@nestjs/common';
-import { RedisClient, RedisService } from '@app/redis';
+import { RedisService } from '@app/redis';
 import { Reservation, ReservationState, parseReservation } from './reservation';
+import { Released, ReservationRef, readRemaining, readShards, releaseReservations } from './stock-release';
+import { buyerKeys } from './stock-shards';
 import { STOCK_SCRIPTS } from './stock-scripts';
-import { stockKeys } from './stock-keys';
-
-const RELEASE_SLICE = 1_000;
-
-/** What releasing one reservation did: gave its stock back now, or found it in another state. */
-export interface Released {
-  orderId: string;
-  released: boolean;
-  found: ReservationState | '';
-}
-
-/**
- * release.lua over many reservations of one activity: gives each one's stock back if it is in one of
- * `from`; per order id, in order, whether this call did and the state it found. (A plain function too:
- * the rebuild runs it on its own connection.)
- */
-export async function releaseReservations(
-  redis: RedisClient,
-  activityId: number,
-  orderIds: string[],
-  from: ReservationState[],
-  to: 'U' | 'X',
-): Promise<Released[]> {
-  const k = stockKeys(activityId);
-  const out: Released[] = [];
-  // Slices: a Lua call's arguments are bounded (unpack), and one long script would hold Redis.
-  for (let i = 0; i < orderIds.length; i += RELEASE_SLICE) {
-    const slice = orderIds.slice(i, i + RELEASE_SLICE);
-    const results = (await STOCK_SCRIPTS.release.run(
-      redis,
-      [k.stock, k.reservations, k.unconfirmed],
-      [from.join(''), to, ...slice],
-    )) as [number, ReservationState | ''][];
-    results.forEach(([released, found], j) =>
-      out.push({ orderId: slice[j], released: released === 1, found }),
-    );
-  }
-  return out;
-}
-
-/** One reservation: true when this call gave its stock back. */
-export async function releaseReservation(
-  redis: RedisClient,
-  activityId: number,
-  orderId: string,
-  from: ReservationState[],
-  to: 'U' | 'X',
-): Promise<boolean> {
-  const [released] = await releaseReservations(redis, activityId, [orderId], from, to);
-  return released.released;
-}
 
 /** Reads and releases stock and reservations; shared by the gateway, order-service and cancel-service. */
 @Injectable()
 export class StockStore {
+  /** An activity's shard count never changes once created: read from Redis once per process. */
+  private readonly shardCounts = new Map<number, number>();
+
   constructor(private readonly redis: RedisService) {}
 
-  /** @returns true when this call gave the stock back; false when it was not in one of `from`. */
-  release(activityId: number, orderId: string, from: ReservationState[], to: 'U' | 'X'): Promise<boolean> {
-    return releaseReservation(this.redis.client, activityId, orderId, from, to);
+  /**
+   * The activity's number of stock shards (1 when unsharded). Not remembered while Redis has no meta for
+   * it (lost data, before the rebuild): 1 then names keys that hold nothing of a sharded activity, so a
+   * caller finds nothing rather than the wrong thing, and asks again after the rebuild.
+   */
+  async shards(activityId: number): Promise<number> {
+    const known = this.shardCounts.get(activityId);
+    if (known !== undefined) return known;
+    const read = await readShards(this.redis.client, activityId);
+    if (read !== null) this.shardCounts.set(activityId, read);
+    return read ?? 1;
   }
 
-  /** `release` for many reservations of one activity, in one Redis call per slice. */
-  releaseMany(
+  /** @returns true when this call gave the stock back; false when it was not in one of `from`. */
+  async release(
     activityId: number,
-    orderIds: string[],
+    ref: ReservationRef,
+    from: ReservationState[],
+    to: 'U' | 'X',
+  ): Promise<boolean> {
+    const [released] = await this.releaseMany(activityId, [ref], from, to);
+    return released.released;
+  }
+
+  /** `release` for many reservations of one activity, in one Redis call per shard (per slice). */
+  async releaseMany(
+    activityId: number,
+    refs: ReservationRef[],
     from: ReservationState[],
     to: 'U' | 'X',
   ): Promise<Released[]> {
-    return releaseReservations(this.redis.client, activityId, orderIds, from, to);
+    const shards = await this.shards(activityId);
+    return releaseReservations(this.redis.client, activityId, refs, from, to, shards);
   }
 
   /** abandon.lua: gives up a purchase attempt whose outcome the caller never learnt (its reply was lost). */
@@ -81,7 +55,7 @@ export class StockStore {
     userId: string,
     now: number,
   ): Promise<'never-reserved' | 'undone' | 'kept'> {
-    const k = stockKeys(activityId);
+    const k = buyerKeys(activityId, userId, await this.shards(activityId));
     return (await STOCK_SCRIPTS.abandon.run(
       this.redis.client,
       [k.stock, k.reservations, k.unconfirmed, k.promised],
@@ -89,13 +63,21 @@ export class StockStore {
     )) as 'never-reserved' | 'undone' | 'kept';
   }
 
+  /** Remaining stock, summed over the shards (null when Redis holds none of it). */
   async remaining(activityId: number): Promise<number | null> {
-    const value = await this.redis.client.get(stockKeys(activityId).stock);
-    return value === null ? null : Number(value);
+    return readRemaining(this.redis.client, activityId, await this.shards(activityId));
   }
 
-  async reservation(activityId: number, orderId: string): Promise<Reservation | null> {
-    const record = await this.redis.client.hget(stockKeys(activityId).reservations, orderId);
-    return record === null ? null : parseReservation(orderId, record);
+  /** The buyer's reservation under this order id (it lives in the buyer's home shard). */
+  async reservation(activityId: number, ref: ReservationRef): Promise<Reservation | null> {
+    const k = buyerKeys(activityId, ref.userId, await this.shards(activityId));
+    const record = await this.redis.client.hget(k.reservations, ref.orderId);
+    return record === null ? null : parseReservation(ref.orderId, record);
+  }
+
+  /** The order id of the buyer's latest reservation, if any. */
+  async latestOf(activityId: number, userId: string): Promise<string | null> {
+    const k = buyerKeys(activityId, userId, await this.shards(activityId));
+    return this.redis.client.hget(k.buyers, userId);
   }
 }

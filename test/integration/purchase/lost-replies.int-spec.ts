@@ -25,10 +25,10 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
   });
 
   /** Reservations made by calling the script directly have no order request: undone, so none is left R. */
-  const leftReserved: { activityId: number; orderId: string }[] = [];
+  const leftReserved: { activityId: number; orderId: string; userId: string }[] = [];
   afterEach(async () => {
     const stock = gateway.get(StockStore);
-    for (const r of leftReserved.splice(0)) await stock.release(r.activityId, r.orderId, ['R'], 'U');
+    for (const r of leftReserved.splice(0)) await stock.release(r.activityId, r, ['R'], 'U');
   });
 
   afterAll(async () => {

@@ -165,9 +165,9 @@ describe('reservation script: per-user limit and admission bucket (real Redis, i
       await eventually(() => expect(messages).toContain(`${id}:0`));
 
       const store = new StockStore({ client: redis } as RedisService);
-      await store.release(id, first.orderId, [RESERVATION_STATES.RESERVED], RESERVATION_STATES.RELEASED);
+      await store.release(id, { orderId: first.orderId, userId: 'a' }, [RESERVATION_STATES.RESERVED], RESERVATION_STATES.RELEASED);
       await eventually(() => expect(messages).toContain(`${id}:1`));
-      await store.release(id, last.orderId, [RESERVATION_STATES.RESERVED], RESERVATION_STATES.RELEASED);
+      await store.release(id, { orderId: last.orderId, userId: 'b' }, [RESERVATION_STATES.RESERVED], RESERVATION_STATES.RELEASED);
       // Messages on a channel keep their order: once this marker arrives, anything the 1 → 2 release
       // could have published would have arrived before it.
       await redis.publish(SALE_CHANNELS.stock, `${id}:marker`);

@@ -34,10 +34,13 @@ function cancellation(rows: Record<string, Row>) {
     markReleased: jest.fn(async (ids: string[]) => void log.push(`marked ${ids.join(',')}`)),
   };
   const stock = {
-    releaseMany: jest.fn(async (activityId: number, ids: string[], from: string[], to: string) => {
-      log.push(`release ${activityId}: ${ids.join(',')} ${from.join('|')}→${to}`);
-      return ids.map((orderId) => ({ orderId, released: true, found: 'O' as const }));
-    }),
+    releaseMany: jest.fn(
+      async (activityId: number, refs: { orderId: string }[], from: string[], to: string) => {
+        const ids = refs.map((r) => r.orderId);
+        log.push(`release ${activityId}: ${ids.join(',')} ${from.join('|')}→${to}`);
+        return ids.map((orderId) => ({ orderId, released: true, found: 'O' as const }));
+      },
+    ),
   };
   const events = {
     cancelled: jest.fn(async (released: { id: string }[], _correlations: ReadonlyMap<string, string>) => {
@@ -124,7 +127,9 @@ describe('cancelling orders, orchestrated', () => {
       c: pending(),
     });
     await service.cancelMany(['a', 'b', 'c'], 'timeout');
-    expect(stock.releaseMany.mock.calls.map(([activityId, ids]) => [activityId, ids])).toEqual([
+    expect(
+      stock.releaseMany.mock.calls.map(([activityId, refs]) => [activityId, refs.map((r) => r.orderId)]),
+    ).toEqual([
       [1, ['a', 'c']],
       [2, ['b']],
     ]);

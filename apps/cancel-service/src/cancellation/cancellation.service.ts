@@ -111,7 +111,7 @@ export class CancellationService {
       // T as well as O: the order row exists, but the order-service may have died before confirming it.
       const results = await this.stock.releaseMany(
         activityId,
-        group.map((o) => o.id),
+        group.map((o) => ({ orderId: o.id, userId: o.userId })),
         ['T', 'O'],
         'X',
       );

@@ -21,6 +21,7 @@ export interface ActivityView {
   payTimeoutSeconds: number;
   purchaseToken: boolean;
   challengeBits: number;
+  stockShards: number;
 }
 
 @Injectable()
@@ -65,10 +66,10 @@ export class ActivitiesService {
 
   private view(a: ActivityEntity, remainingStock: number): ActivityView {
     const { id, name, stock, startsAt, endsAt, perUserLimit, payTimeoutSeconds } = a;
-    const { purchaseToken, challengeBits } = a;
+    const { purchaseToken, challengeBits, stockShards } = a;
     return {
       ...{ id, name, stock, remainingStock, startsAt, endsAt, perUserLimit, payTimeoutSeconds },
-      ...{ purchaseToken, challengeBits },
+      ...{ purchaseToken, challengeBits, stockShards },
     };
   }
 }

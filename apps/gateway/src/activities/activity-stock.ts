@@ -1,7 +1,13 @@
 import { ActivityEntity } from '@app/database';
 import { RedisService } from '@app/redis';
-import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
-import { SALE_CHANNELS, formatActivityChange } from '@app/stock';
+import {
+  ACTIVE_ACTIVITIES_KEY,
+  SALE_CHANNELS,
+  allShardKeys,
+  formatActivityChange,
+  splitStock,
+  stockKeys,
+} from '@app/stock';
 
 /**
  * Warm-up: copies what the reservation script needs into Redis, so a purchase never reads PostgreSQL.
@@ -9,6 +15,9 @@ import { SALE_CHANNELS, formatActivityChange } from '@app/stock';
  * Every gateway instance learns the new window at once (activity channel, in the same MULTI).
  * The activity set is written first, on its own: on a cluster it lives in another slot than the MULTI's
  * keys, and recovery finding an activity with nothing to recover is harmless.
+ * A sharded activity (decision 12) first gets each shard's own copy of the meta and its part of the
+ * stock (one MULTI per shard: they sit in different slots), then its own meta, which names the shard
+ * count: a gateway that sees the activity finds its shards in place.
  */
 export async function warmActivity(redis: RedisService, activity: ActivityEntity): Promise<void> {
   const k = stockKeys(activity.id);
@@ -16,18 +25,25 @@ export async function warmActivity(redis: RedisService, activity: ActivityEntity
   const defences = activity.purchaseToken
     ? { purchaseToken: true, challengeBits: activity.challengeBits }
     : {};
+  const meta = {
+    ...window,
+    perUserLimit: activity.perUserLimit,
+    payTimeoutSeconds: activity.payTimeoutSeconds,
+    stock: activity.stock,
+    purchaseToken: activity.purchaseToken ? 1 : 0,
+    challengeBits: activity.challengeBits,
+  };
   await redis.client.sadd(ACTIVE_ACTIVITIES_KEY, activity.id);
-  await redis.client
-    .multi()
-    .hset(k.meta, {
-      ...window,
-      perUserLimit: activity.perUserLimit,
-      payTimeoutSeconds: activity.payTimeoutSeconds,
-      stock: activity.stock,
-      purchaseToken: activity.purchaseToken ? 1 : 0,
-      challengeBits: activity.challengeBits,
-    })
-    .set(k.stock, activity.stock, 'NX')
+  const shards = activity.stockShards ?? 1;
+  if (shards > 1) {
+    const parts = splitStock(activity.stock, shards);
+    const shardKeys = allShardKeys(activity.id, shards);
+    for (let i = 0; i < shards; i++) {
+      await redis.client.multi().hset(shardKeys[i].meta, meta).set(shardKeys[i].stock, parts[i], 'NX').exec();
+    }
+  }
+  const multi = redis.client.multi().hset(k.meta, shards > 1 ? { ...meta, stockShards: shards } : meta);
+  await (shards > 1 ? multi : multi.set(k.stock, activity.stock, 'NX'))
     .publish(SALE_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window, ...defences }))
     .exec();
 }

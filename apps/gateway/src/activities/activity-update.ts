@@ -3,13 +3,14 @@ import { DataSource } from 'typeorm';
 import { queryRows } from '@app/database';
 import { notFound, unavailable, validationFailed } from '@app/common';
 import { LuaScript, RedisService } from '@app/redis';
-import { SALE_CHANNELS_LUA, stockKeys } from '@app/stock';
+import { SALE_CHANNELS_LUA, allShardKeys, stockKeys } from '@app/stock';
 import { UpdateActivityDto } from './update-activity.dto';
 
 const syncScript = new LuaScript(join(__dirname, 'activity-update.lua'), SALE_CHANNELS_LUA);
 
 interface UpdatedRow {
   stock: number;
+  stockShards: number;
   startsAt: Date;
   endsAt: Date;
 }
@@ -39,29 +40,37 @@ export async function updateActivity(
                    ELSE starts_at END,
        updated_at = now()
      WHERE id = $1 AND ($2::integer IS NULL OR $2::integer >= stock)
-     RETURNING stock, starts_at AS "startsAt", ends_at AS "endsAt"`,
+       AND ($2::integer IS NULL OR $2::integer = stock OR stock_shards = 1)
+     RETURNING stock, stock_shards AS "stockShards", starts_at AS "startsAt", ends_at AS "endsAt"`,
     [id, update.stock ?? null, update.endNow === true],
   );
   if (!row) throw await whyNotUpdated(db, id);
 
-  const k = stockKeys(id);
-  let synced: unknown[];
-  try {
-    synced = (await syncScript.run(
-      redis.client,
-      [k.meta, k.stock],
-      [id, row.stock, row.startsAt.getTime(), row.endsAt.getTime()],
-    )) as unknown[];
-  } catch {
-    throw unavailable('the activity was saved but Redis was not updated; repeat the same request');
+  // A sharded activity's stock never changes (refused above), so the script only moves each copy of its
+  // window: the shards' (which reserve.lua judges by), then the activity's own.
+  const keys = [...(row.stockShards > 1 ? allShardKeys(id, row.stockShards) : []), stockKeys(id)];
+  for (const k of keys) {
+    let synced: unknown[];
+    try {
+      synced = (await syncScript.run(
+        redis.client,
+        [k.meta, k.stock],
+        [id, row.stock, row.startsAt.getTime(), row.endsAt.getTime()],
+      )) as unknown[];
+    } catch {
+      throw unavailable('the activity was saved but Redis was not updated; repeat the same request');
+    }
+    if (synced[0] !== 'OK') throw unavailable(`activity ${id} is not warmed in Redis`);
   }
-  if (synced[0] !== 'OK') throw unavailable(`activity ${id} is not warmed in Redis`);
 }
 
 async function whyNotUpdated(db: DataSource, id: number): Promise<Error> {
-  const [current] = await queryRows<{ stock: number }>(db, 'SELECT stock FROM activities WHERE id = $1', [
-    id,
-  ]);
+  const [current] = await queryRows<{ stock: number; shards: number }>(
+    db,
+    'SELECT stock, stock_shards AS shards FROM activities WHERE id = $1',
+    [id],
+  );
   if (!current) return notFound(`activity ${id}`);
+  if (current.shards > 1) return validationFailed(`the stock of an activity with stock shards cannot change`);
   return validationFailed(`stock can only grow: the activity has ${current.stock}`);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_STOCK_SHARDS } from '@app/stock';
 
 const instant = z
   .string()
@@ -19,9 +20,15 @@ export const createActivitySchema = z
     purchaseToken: z.boolean().default(false),
     /** Leading zero bits of a proof-of-work asked before the token; 0 = none. Needs purchaseToken. */
     challengeBits: z.number().int().min(0).max(32).default(0),
+    /** Stock shards: sub-stocks under their own hash tags, spread over a Redis Cluster's masters. */
+    stockShards: z.number().int().min(1).max(MAX_STOCK_SHARDS).default(1),
   })
   .strict()
   .refine((a) => a.endsAt > a.startsAt, { path: ['endsAt'], message: 'must be after startsAt' })
+  .refine((a) => a.stockShards <= a.stock, {
+    path: ['stockShards'],
+    message: 'cannot exceed the stock (every shard starts with at least one unit)',
+  })
   .refine((a) => a.challengeBits === 0 || a.purchaseToken, {
     path: ['challengeBits'],
     message: 'a challenge needs purchaseToken: true (the challenge is solved to get the token)',

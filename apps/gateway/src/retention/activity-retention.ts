@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PeriodicService } from '@app/common';
 import { RedisService } from '@app/redis';
-import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
+import { ACTIVE_ACTIVITIES_KEY, keysUnder, shardTag } from '@app/stock';
 import { riskKeys } from '../risk/risk-keys';
 
 /** Finished activities looked at per run, oldest first (the rest wait for the next run). */
@@ -34,8 +34,8 @@ export class ActivityRetention extends PeriodicService {
   /** Sets the expiry on the keys of every activity whose pay timeouts are all over. */
   async expireFinished(): Promise<number> {
     const retention = this.config.ACTIVITY_RETENTION_SECONDS;
-    const rows: { id: number; expires: string }[] = await this.db.query(
-      `SELECT id, extract(epoch FROM ends_at)::bigint + pay_timeout_seconds + $1 AS expires
+    const rows: { id: number; expires: string; shards: number }[] = await this.db.query(
+      `SELECT id, stock_shards AS shards, extract(epoch FROM ends_at)::bigint + pay_timeout_seconds + $1 AS expires
          FROM activities
         WHERE ends_at + pay_timeout_seconds * interval '1 second' < now()
           AND ends_at + (pay_timeout_seconds + $1 + 86400) * interval '1 second' > now()
@@ -45,12 +45,18 @@ export class ActivityRetention extends PeriodicService {
     if (rows.length === 0) return 0;
     // One transaction per activity (its keys share a slot), the scan set apart: on a Redis Cluster it
     // lives in another slot.
-    for (const { id, expires } of rows) {
-      const k = stockKeys(id);
-      const keys = [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency, k.promised];
-      const multi = this.redis.client.multi();
-      for (const key of [...keys, riskKeys(id, '').admission]) multi.expireat(key, Number(expires));
-      await multi.exec();
+    // A sharded activity's shards likewise, each in its own slot (per-user rate keys expire by themselves).
+    for (const { id, expires, shards } of rows) {
+      const tags = Array.from({ length: shards > 1 ? shards : 0 }, (_, i) => shardTag(id, i, shards));
+      for (const tag of [String(id), ...tags]) {
+        const k = keysUnder(tag);
+        const keys = [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency, k.promised];
+        const shardOnly = tag === String(id) ? [] : [k.transfersOut, k.transfersIn];
+        const multi = this.redis.client.multi();
+        for (const key of [...keys, ...shardOnly, riskKeys(tag, '').admission])
+          multi.expireat(key, Number(expires));
+        await multi.exec();
+      }
       await this.redis.client.srem(ACTIVE_ACTIVITIES_KEY, id);
     }
     return rows.length;

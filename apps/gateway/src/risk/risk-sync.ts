@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { RedisService } from '@app/redis';
-import { stockKeys } from '@app/stock';
+import { StockStore, stockKeys } from '@app/stock';
 import { ActivityWindows, WINDOW_FIELDS, parseWindow } from './activity-windows';
 import { BlacklistStore } from './blacklist.store';
 import { CLOCK, Clock } from './clock';
@@ -11,7 +11,8 @@ import { SoldOutFlags } from './sold-out-flags';
 /**
  * The backstop of the pub/sub sync: at boot (before the first request), every RISK_REFRESH_INTERVAL_MS,
  * and whenever the subscriber reconnects (messages sent while it was away are lost), re-reads from Redis
- * the blacklist and, for every activity this instance holds, its window and remaining stock.
+ * the blacklist and, for every activity this instance holds, its window and remaining stock (summed over
+ * its stock shards, if it has several).
  * Off the purchase path: one pipelined read per refresh, whatever the number of purchases.
  */
 @Injectable()
@@ -28,6 +29,7 @@ export class RiskSync implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly soldOut: SoldOutFlags,
     private readonly blacklist: BlacklistStore,
     private readonly checks: RiskChecks,
+    private readonly stock: StockStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -58,17 +60,14 @@ export class RiskSync implements OnApplicationBootstrap, OnModuleDestroy {
     // the client's auto-pipelining still sends what goes to one node in one write.
     const client = this.redis.client;
     const reads = ids.map((id) =>
-      Promise.allSettled([
-        client.hmget(stockKeys(id).meta, ...WINDOW_FIELDS),
-        client.get(stockKeys(id).stock),
-      ]),
+      Promise.allSettled([client.hmget(stockKeys(id).meta, ...WINDOW_FIELDS), this.stock.remaining(id)]),
     );
     const [, replies] = await Promise.all([this.blacklist.reload(), Promise.all(reads)]);
     ids.forEach((id, i) => {
       const [meta, stock] = replies[i];
       if (meta.status === 'fulfilled') this.windows.applyRead(id, parseWindow(meta.value), stamps[i][0]);
       if (stock.status === 'fulfilled' && stock.value !== null)
-        this.soldOut.applyRead(id, Number(stock.value), stamps[i][1]);
+        this.soldOut.applyRead(id, stock.value, stamps[i][1]);
     });
   }
 }

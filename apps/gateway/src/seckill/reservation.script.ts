@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { RedisService } from '@app/redis';
-import { STOCK_SCRIPTS, stockKeys } from '@app/stock';
+import { STOCK_SCRIPTS, keysUnder, shardOf, shardTag } from '@app/stock';
 import { riskKeys } from '../risk/risk-keys';
 
 export type ReserveCode =
@@ -16,7 +16,8 @@ export type ReserveCode =
   | 'ADMISSION_LIMITED'
   | 'OVER_LIMIT'
   | 'ALREADY_PURCHASED'
-  | 'SOLD_OUT';
+  | 'SOLD_OUT'
+  | 'SHARDED';
 
 export interface ReserveRequest {
   activityId: number;
@@ -30,16 +31,20 @@ export interface ReserveRequest {
 export interface ReserveOutcome {
   code: ReserveCode;
   orderId: string;
-  /** stock left after this call (OK, SOLD_OUT), else -1 */
+  /** stock left after this call (OK, SOLD_OUT; a shard's own, for a sharded activity), else -1; SHARDED: shards */
   remaining: number;
   /** for the limits: ms until a retry could pass */
   retryAfterMs: number;
 }
 
-/** KEYS of reserve.lua for one buyer of one activity, in its order (see the script's header). */
-export function reserveKeys(activityId: number, userId: string): string[] {
-  const k = stockKeys(activityId);
-  const risk = riskKeys(activityId, userId);
+/**
+ * KEYS of reserve.lua for one buyer of one activity, in its order (see the script's header): the
+ * activity's own keys, or its buyer's home shard's when it has several stock shards.
+ */
+export function reserveKeys(activityId: number, userId: string, shards = 1): string[] {
+  const tag = shardTag(activityId, shardOf(userId, shards), shards);
+  const k = keysUnder(tag);
+  const risk = riskKeys(tag, userId);
   return [
     k.meta,
     k.stock,
@@ -57,6 +62,8 @@ export function reserveKeys(activityId: number, userId: string): string[] {
 @Injectable()
 export class ReservationScript {
   private readonly limits: number[];
+  /** Per shard count (negative: a second try): the admission rate and burst are split over the shards. */
+  private readonly shardLimits = new Map<number, number[]>();
 
   constructor(
     private readonly redis: RedisService,
@@ -71,12 +78,39 @@ export class ReservationScript {
     ];
   }
 
-  async reserve(r: ReserveRequest): Promise<ReserveOutcome> {
+  /**
+   * In the buyer's home shard when `shards` > 1: its remaining stock is that shard's, not the activity's.
+   * `again`: a second try of the same attempt after leftovers were moved in, which the buyer's own rate
+   * limit already judged.
+   */
+  async reserve(r: ReserveRequest, shards = 1, again = false): Promise<ReserveOutcome> {
     const [code, orderId, remaining, retryAfterMs] = (await STOCK_SCRIPTS.reserve.run(
       this.redis.client,
-      reserveKeys(r.activityId, r.userId),
-      [r.orderId, r.userId, r.quantity, r.now, r.idempotencyKey ?? '', r.activityId, ...this.limits],
+      reserveKeys(r.activityId, r.userId, shards),
+      shards > 1
+        ? [
+            r.orderId,
+            r.userId,
+            r.quantity,
+            r.now,
+            r.idempotencyKey ?? '',
+            '',
+            ...this.limitsFor(shards, again),
+          ]
+        : [r.orderId, r.userId, r.quantity, r.now, r.idempotencyKey ?? '', r.activityId, ...this.limits],
     )) as [ReserveCode, string, number, number];
     return { code, orderId, remaining, retryAfterMs };
+  }
+
+  private limitsFor(shards: number, again: boolean): number[] {
+    const key = again ? -shards : shards;
+    let limits = this.shardLimits.get(key);
+    if (!limits) {
+      const [userRate, userBurst, admissionRate, admissionBurst, skew] = this.limits;
+      const admission = [admissionRate / shards, Math.ceil(admissionBurst / shards)];
+      limits = [again ? 0 : userRate, userBurst, ...admission, skew];
+      this.shardLimits.set(key, limits);
+    }
+    return limits;
   }
 }

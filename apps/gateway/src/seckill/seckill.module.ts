@@ -12,6 +12,7 @@ import { PurchaseRoute } from './purchase.route';
 import { ReservationScript } from './reservation.script';
 import { SeckillController } from './seckill.controller';
 import { SeckillService } from './seckill.service';
+import { ShardedReservation } from './sharded-reservation';
 
 @Module({
   imports: [KafkaModule, RedisModule, StockModule, RiskModule, DefencesModule],
@@ -19,6 +20,7 @@ import { SeckillService } from './seckill.service';
   providers: [
     SeckillService,
     ReservationScript,
+    ShardedReservation,
     OrderRequestRelay,
     AbandonedAttempts,
     PurchaseEndpoint,

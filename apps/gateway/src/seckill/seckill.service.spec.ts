@@ -1,4 +1,3 @@
-import { RedisService } from '@app/redis';
 import { StockStore } from '@app/stock';
 import { Refusal, refuse } from './refusal';
 import { RiskChecks } from '../risk/risk-checks';
@@ -7,6 +6,7 @@ import { AbandonedAttempts, Attempt } from './abandoned-attempts';
 import { OrderRequestRelay } from './order-request.relay';
 import { ReservationScript, ReserveOutcome } from './reservation.script';
 import { PurchaseRequest, SeckillService } from './seckill.service';
+import { ShardedReservation } from './sharded-reservation';
 
 /** The purchase's orchestration with fakes at its ports: the risk chain, the script, the relay. */
 function purchaseWith(
@@ -18,9 +18,9 @@ function purchaseWith(
   const soldOut = new SoldOutFlags();
   const service = new SeckillService(
     { reserve } as unknown as ReservationScript,
+    { shardsOf: () => undefined } as unknown as ShardedReservation,
     { relay: (request: unknown) => relayed.push(request) } as unknown as OrderRequestRelay,
     {} as StockStore,
-    {} as RedisService,
     { screen: () => screen } as unknown as RiskChecks,
     soldOut,
     { add: (a: Attempt) => abandoned.push(a) } as unknown as AbandonedAttempts,

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { unavailable } from '@app/common';
 import { counter } from '@app/observability';
-import { RedisService } from '@app/redis';
-import { StockStore, buyerOutcome, stockKeys } from '@app/stock';
+import { StockStore, buyerOutcome } from '@app/stock';
 import { CLOCK, Clock } from '../risk/clock';
 import { Refusal, scriptRefusal } from './refusal';
 import { RiskChecks } from '../risk/risk-checks';
@@ -11,6 +10,7 @@ import { AbandonedAttempts } from './abandoned-attempts';
 import { newOrderId } from './order-id';
 import { OrderRequestRelay } from './order-request.relay';
 import { ReservationScript, ReserveCode } from './reservation.script';
+import { ShardedReservation } from './sharded-reservation';
 
 const purchases = counter('seckill_purchases_total', 'Purchase attempts by outcome', ['outcome']);
 /** One child per outcome, made once: labelling a counter on every purchase costs a lookup by string. */
@@ -44,9 +44,9 @@ export class SeckillService {
 
   constructor(
     private readonly reservations: ReservationScript,
+    private readonly sharded: ShardedReservation,
     private readonly relay: OrderRequestRelay,
     private readonly stock: StockStore,
-    private readonly redis: RedisService,
     private readonly risk: RiskChecks,
     private readonly soldOut: SoldOutFlags,
     private readonly abandoned: AbandonedAttempts,
@@ -79,16 +79,16 @@ export class SeckillService {
 
     const orderId = newOrderId(now);
     const stamp = this.soldOut.stamp(activityId);
+    const attempt = { activityId, orderId, userId, quantity, now, idempotencyKey };
     let outcome;
     try {
-      outcome = await this.reservations.reserve({
-        activityId,
-        orderId,
-        userId,
-        quantity,
-        now,
-        idempotencyKey,
-      });
+      // Unsharded (the usual case): one call, as before shards existed. A sharded activity this instance
+      // has not met yet answers SHARDED from its own keys, once.
+      const shards = this.sharded.shardsOf(activityId);
+      outcome = shards
+        ? await this.sharded.reserve(attempt, shards)
+        : await this.reservations.reserve(attempt);
+      if (outcome.code === 'SHARDED') outcome = await this.sharded.reserve(attempt, outcome.remaining);
     } catch (err) {
       // The script may have run and its reply been lost: the 503 must stay true, so the attempt is abandoned.
       this.abandoned.add({ activityId, orderId, userId, at: now });
@@ -104,7 +104,8 @@ export class SeckillService {
       case 'DUPLICATE':
         return { kind: 'queued', orderId: outcome.orderId };
       case 'ABANDONED':
-        return UNAVAILABLE; // cannot happen for a fresh order id; kept total for the type's sake
+      case 'SHARDED':
+        return UNAVAILABLE; // cannot happen for a fresh order id, nor twice; kept total for the type's sake
       default:
         return { kind: 'refused', refusal: scriptRefusal(activityId, outcome) };
     }
@@ -113,9 +114,9 @@ export class SeckillService {
   /** `/result`: what became of the buyer's latest attempt, from its reservation. Redis down → 503. */
   async result(activityId: number, userId: string): Promise<PurchaseResult> {
     try {
-      const orderId = await this.redis.client.hget(stockKeys(activityId).buyers, userId);
+      const orderId = await this.stock.latestOf(activityId, userId);
       if (!orderId) return { status: 'NONE' };
-      const reservation = await this.stock.reservation(activityId, orderId);
+      const reservation = await this.stock.reservation(activityId, { orderId, userId });
       return { status: buyerOutcome(reservation?.state), orderId };
     } catch (err) {
       this.logger.warn({

@@ -28,8 +28,10 @@ function intake({ capacity = Infinity, paid = [] as string[] } = {}) {
       calls.takes.push(requests.map((r) => r.orderId));
       return { rebuilds: redis.rebuilds, states: requests.map((r) => redis.states.get(r.orderId) ?? '') };
     },
-    markOrdered: async (_activityId: number, ids: string[]) => void calls.ordered.push(...ids),
-    markFailed: async (_activityId: number, ids: string[]) => void calls.failed.push(...ids),
+    markOrdered: async (_activityId: number, refs: { orderId: string }[]) =>
+      void calls.ordered.push(...refs.map((r) => r.orderId)),
+    markFailed: async (_activityId: number, refs: { orderId: string }[]) =>
+      void calls.failed.push(...refs.map((r) => r.orderId)),
   };
   const ledger = { rebuilds: 0, rows: new Map<string, WrittenOrder>(), meanwhile: () => {} };
   const writer = {

@@ -93,7 +93,10 @@ export class OrderIntakeService {
       return requests.filter((_, i) => isTaken(again.states[i]));
     });
     const writtenIds = new Set(written.map((o) => o.id));
-    await this.handoff.markOrdered(activityId, [...writtenIds]);
+    await this.handoff.markOrdered(
+      activityId,
+      toWrite.filter((r) => writtenIds.has(r.orderId)),
+    );
     const refused = toWrite.filter((r) => !writtenIds.has(r.orderId));
     if (refused.length > 0) await this.refuse(activityId, refused, correlationOf);
     return written;
@@ -105,10 +108,7 @@ export class OrderIntakeService {
    * Redis state is rebuilt from the ledger.
    */
   private async refuse(activityId: number, refused: OrderRequestMessage[], correlationOf: CorrelationOf) {
-    await this.handoff.markFailed(
-      activityId,
-      refused.map((r) => r.orderId),
-    );
+    await this.handoff.markFailed(activityId, refused);
     requestsSkipped.inc({ reason: 'refused_by_ledger' }, refused.length);
     for (const r of refused) {
       withCorrelation(correlationOf(r.orderId), () =>

@@ -6,7 +6,7 @@ import { queryRows } from '@app/database';
 import { PeriodicService } from '@app/common';
 import { counter } from '@app/observability';
 import { RedisService } from '@app/redis';
-import { RebuildOutcome, rebuildActivity, stockKeys } from '@app/stock';
+import { RebuildOutcome, allShardKeys, rebuildActivity, stockKeys } from '@app/stock';
 
 const rebuilt = counter('redis_rebuilds_total', 'Activities whose Redis state was rebuilt from PostgreSQL', [
   'reason',
@@ -70,18 +70,21 @@ export class RedisRebuild extends PeriodicService {
 
   /** One pass: which open activities Redis lacks (or all of them, if Redis is not the server it was). */
   async check(): Promise<number[]> {
-    const open = await queryRows<{ id: number }>(
+    const open = await queryRows<{ id: number; shards: number }>(
       this.db,
-      `SELECT id FROM activities WHERE ends_at + make_interval(secs => pay_timeout_seconds) > now() ORDER BY id`,
+      `SELECT id, stock_shards AS shards FROM activities WHERE ends_at + make_interval(secs => pay_timeout_seconds) > now() ORDER BY id`,
     );
     const runId = /run_id:(\w+)/.exec(await this.redis.client.info('server'))?.[1];
     const restarted = this.redisRunId !== undefined && runId !== this.redisRunId;
     // Single commands, not one pipeline: on a cluster the activities live on several nodes (auto-pipelining
     // still sends what goes to one node in one write).
+    // A sharded activity needs every shard's meta too: each shard lives on its own master.
+    const metas = ({ id, shards }: { id: number; shards: number }) =>
+      shards > 1 ? [stockKeys(id).meta, ...allShardKeys(id, shards).map((k) => k.meta)] : [stockKeys(id).meta];
     const present = await Promise.all(
-      open.map(({ id }) =>
-        this.redis.client.exists(stockKeys(id).meta).then(
-          (n) => n === 1,
+      open.map((a) =>
+        Promise.all(metas(a).map((key) => this.redis.client.exists(key))).then(
+          (n) => n.every((one) => one === 1),
           () => false,
         ),
       ),

@@ -7,11 +7,23 @@ import { PeriodicService } from '@app/common';
 import { KafkaProducerService } from '@app/kafka';
 import { counter } from '@app/observability';
 import { LuaScript, RedisService } from '@app/redis';
-import { ACTIVE_ACTIVITIES_KEY, parseReservation, stockKeys } from '@app/stock';
+import {
+  ACTIVE_ACTIVITIES_KEY,
+  StockKeys,
+  StockStore,
+  allShardKeys,
+  completeTransfers,
+  parseReservation,
+  stockKeys,
+} from '@app/stock';
 
 const recovered = counter(
   'reservations_recovered_total',
   'Reservations re-published after the gateway did not',
+);
+const transfersCompleted = counter(
+  'stock_transfers_completed_total',
+  'Leftover stock transfers between shards completed by recovery (the gateway stopped between the steps)',
 );
 const SCAN_LIMIT = 500;
 const forget = new LuaScript(join(__dirname, 'forget.lua'));
@@ -27,6 +39,7 @@ export class ReservationRecoveryService extends PeriodicService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: RedisService,
     private readonly producer: KafkaProducerService,
+    private readonly stock: StockStore,
   ) {
     super('reservation recovery', config.RESERVATION_RECOVERY_INTERVAL_MS);
   }
@@ -45,8 +58,26 @@ export class ReservationRecoveryService extends PeriodicService {
     return total;
   }
 
+  /**
+   * A sharded activity: every shard's unconfirmed reservations, and the leftovers a gateway took out of
+   * one shard and did not get to apply to the other (killed between the two steps) are applied now.
+   */
   private async recoverActivity(activityId: number, now: number): Promise<number> {
-    const k = stockKeys(activityId);
+    const shards = await this.stock.shards(activityId);
+    if (shards <= 1) return this.recoverShard(activityId, stockKeys(activityId), now, false);
+    const olderThan = now - this.config.RESERVATION_RECOVERY_AFTER_MS;
+    const completed = await completeTransfers(this.redis.client, activityId, shards, olderThan);
+    if (completed > 0) {
+      transfersCompleted.inc(completed);
+      this.logger.warn({ msg: 'half-done stock transfers completed', activityId, count: completed });
+    }
+    const keys = allShardKeys(activityId, shards);
+    let total = 0;
+    for (const k of keys) total += await this.recoverShard(activityId, k, now);
+    return total > 0 ? total : this.forgetIfOver(activityId, now, keys);
+  }
+
+  private async recoverShard(activityId: number, k: StockKeys, now: number, isShard = true): Promise<number> {
     const olderThan = now - this.config.RESERVATION_RECOVERY_AFTER_MS;
     const orderIds = await this.redis.client.zrangebyscore(
       k.unconfirmed,
@@ -56,7 +87,7 @@ export class ReservationRecoveryService extends PeriodicService {
       0,
       SCAN_LIMIT,
     );
-    if (orderIds.length === 0) return this.forgetIfOver(activityId, now);
+    if (orderIds.length === 0) return isShard ? 0 : this.forgetIfOver(activityId, now, [k]);
     const records = await this.redis.client.hmget(k.reservations, ...orderIds);
     const messages: Message[] = [];
     orderIds.forEach((orderId, i) => {
@@ -80,15 +111,20 @@ export class ReservationRecoveryService extends PeriodicService {
     return messages.length;
   }
 
-  /** An activity that has ended and has nothing left unconfirmed can never need recovery again. */
-  private async forgetIfOver(activityId: number, now: number): Promise<number> {
-    const k = stockKeys(activityId);
-    const over = await forget.run(
-      this.redis.client,
-      [k.meta, k.unconfirmed],
-      [now, this.config.RESERVATION_RECOVERY_AFTER_MS],
-    );
-    if (over === 1) await this.redis.client.srem(ACTIVE_ACTIVITIES_KEY, String(activityId));
+  /**
+   * An activity that has ended and has nothing left unconfirmed (in any of its shards, and no transfer
+   * between them half done) can never need recovery again.
+   */
+  private async forgetIfOver(activityId: number, now: number, keys: StockKeys[]): Promise<number> {
+    for (const k of keys) {
+      const over = await forget.run(
+        this.redis.client,
+        [k.meta, k.unconfirmed],
+        [now, this.config.RESERVATION_RECOVERY_AFTER_MS],
+      );
+      if (over !== 1 || (keys.length > 1 && (await this.redis.client.hlen(k.transfersOut)) > 0)) return 0;
+    }
+    await this.redis.client.srem(ACTIVE_ACTIVITIES_KEY, String(activityId));
     return 0;
   }
 }

@@ -35,6 +35,10 @@ export class ActivityEntity {
   @Column({ name: 'challenge_bits', type: 'integer', default: 0 })
   challengeBits: number;
 
+  /** Sub-stocks the stock is split into in Redis (hot-item stock shards); 1 = unsharded. */
+  @Column({ name: 'stock_shards', type: 'integer', default: 1 })
+  stockShards: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

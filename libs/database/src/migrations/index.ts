@@ -3,6 +3,7 @@ import { OrdersByActivityStatus1764100000000 } from './1764100000000-orders-by-a
 import { ActivityPurchaseDefences1764100000001 } from './1764100000001-activity-purchase-defences';
 import { ActivityLedger1764200000000 } from './1764200000000-activity-ledger';
 import { PaidAnnounced1764300000000 } from './1764300000000-paid-announced';
+import { ActivityStockShards1764400000000 } from './1764400000000-activity-stock-shards';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ActivityPurchaseDefences1764100000001,
   ActivityLedger1764200000000,
   PaidAnnounced1764300000000,
+  ActivityStockShards1764400000000,
 ];

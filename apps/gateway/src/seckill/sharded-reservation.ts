@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { RedisService } from '@app/redis';
+import { moveLeftovers, readRemaining, shardOf, transfersPending } from '@app/stock';
+import { ReservationScript, ReserveOutcome, ReserveRequest } from './reservation.script';
+
+/** Rounds over the donors at most, while the shards together still hold enough (a bound against livelock). */
+const MAX_ROUNDS = 5;
+
+/**
+ * A purchase of an activity with stock shards (docs/architecture.md, decision 12, "home shard + leftovers
+ * moved"). The buyer reserves in their home shard only, so the per-user limit and the one-live-order rule
+ * stay inside one reserve.lua call. When the home shard is out, leftovers are moved in from the other
+ * shards in turn (each donor until it is empty) and the reservation is tried again: SOLD_OUT only once
+ * a last look finds every shard empty and nothing in transit.
+ */
+@Injectable()
+export class ShardedReservation {
+  /** Shard counts learnt from reserve.lua's SHARDED answers; never changes once an activity exists. */
+  private readonly known = new Map<number, number>();
+
+  constructor(
+    private readonly script: ReservationScript,
+    private readonly redis: RedisService,
+  ) {}
+
+  /** The activity's shards, when this instance has learnt that it has several (a Map lookup, no Redis). */
+  shardsOf(activityId: number): number | undefined {
+    return this.known.get(activityId);
+  }
+
+  /**
+   * `remaining` in the outcome: the home shard's when positive, 0 only when every shard was found empty
+   * (the caller then sets this instance's sold-out flag), otherwise -1 (unknown: no flag changes).
+   */
+  async reserve(r: ReserveRequest, shards: number): Promise<ReserveOutcome> {
+    this.known.set(r.activityId, shards);
+    const client = this.redis.client;
+    let outcome = await this.script.reserve(r, shards);
+    for (let round = 1; outcome.code === 'SOLD_OUT'; round++) {
+      outcome = await this.fromDonors(r, shards, outcome);
+      if (outcome.code !== 'SOLD_OUT') break;
+      // Every donor gave nothing and home is empty — as this buyer saw them, one after the other. Units
+      // may have moved meanwhile to a shard already looked at, or be in transit (taken out of a donor,
+      // not applied yet): unless a last look finds nothing anywhere, another round.
+      const [left, pending] = await Promise.all([
+        readRemaining(client, r.activityId, shards),
+        transfersPending(client, r.activityId, shards),
+      ]);
+      // Sold out: remaining 0 sets this instance's flag — through the caller's stamp, so discarded if any
+      // stock came back meanwhile (a shard rising from 0 publishes). Not broadcast as reserve.lua does: the
+      // look is not atomic with the shards (different slots), and a broadcast `<id>:0` could arrive after
+      // the message of a unit that the look missed and stick. The other gateways find out by their own
+      // look or their refresh, which sums the shards.
+      if (left === 0 && !pending) return { ...outcome, remaining: 0 };
+      if (((left ?? 0) < r.quantity && !pending) || round >= MAX_ROUNDS) break;
+    }
+    return outcome.remaining === 0 ? { ...outcome, remaining: -1 } : outcome;
+  }
+
+  /** Each other shard in turn moves leftovers home, asked again while it gives something; home is tried after each move. */
+  private async fromDonors(
+    r: ReserveRequest,
+    shards: number,
+    first: ReserveOutcome,
+  ): Promise<ReserveOutcome> {
+    const home = shardOf(r.userId, shards);
+    let outcome = first;
+    let step = 1;
+    // The bound stops a pathological race from looping (the buyer then just gets SOLD_OUT from home).
+    for (let tries = 0; outcome.code === 'SOLD_OUT' && step < shards && tries < 4 * shards; tries++) {
+      const needed = r.quantity - Math.max(0, outcome.remaining);
+      const from = { donor: (home + step) % shards, home, shards };
+      const { moved } = await moveLeftovers(this.redis.client, r.activityId, from, needed, r.now);
+      if (moved === 0) step++;
+      else outcome = await this.script.reserve(r, shards, true);
+    }
+    // Every donor gave nothing, but other buyers' purchases may have moved leftovers home since this one's
+    // last look: SOLD_OUT only from a home shard seen empty after the donors.
+    if (outcome.code === 'SOLD_OUT') outcome = await this.script.reserve(r, shards, true);
+    return outcome;
+  }
+}

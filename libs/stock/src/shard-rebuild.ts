@@ -1,0 +1,86 @@
+import { RedisClient } from '@app/redis';
+import { isLive, parseReservation } from './reservation';
+import type { LedgerActivity, LedgerOrder } from './stock-rebuild';
+import { StockKeys, stockKeys } from './stock-keys';
+import { allShardKeys, shardOf, splitStock } from './stock-shards';
+import { SALE_CHANNELS, formatActivityChange } from './sale-channels';
+import { STOCK_SCRIPTS } from './stock-scripts';
+
+/** Orders per call of rebuild-records.lua: each call blocks Redis for the time it takes. */
+const SLICE = 2_000;
+
+/**
+ * Writes the ledger's orders back into Redis (records, buyers), then the meta and remaining stock; returns
+ * {remaining, held, inFlight}. Each order goes to its buyer's home shard. Sharded, the remaining stock
+ * (stock − every unit held, over all shards) is split over the shards: each gets a budget = what it holds
+ * plus its share, and sets its stock from the budget in one step with its own count, so a purchase that
+ * lands in between is still paid for and the total stays exact.
+ */
+export async function restoreShards(
+  redis: RedisClient,
+  activityId: number,
+  activity: LedgerActivity,
+  orders: LedgerOrder[],
+): Promise<[number, number, number]> {
+  const shards = activity.stockShards;
+  const keys = allShardKeys(activityId, shards);
+  for (let shard = 0; shard < keys.length; shard++) {
+    const own = shards > 1 ? orders.filter((o) => shardOf(o.userId, shards) === shard) : orders;
+    for (let i = 0; i < own.length; i += SLICE) {
+      const args = own
+        .slice(i, i + SLICE)
+        .flatMap((o) => [o.id, o.userId, o.quantity, o.live ? 1 : 0, o.createdAt.getTime()]);
+      await STOCK_SCRIPTS.rebuildRecords.run(redis, [keys[shard].reservations, keys[shard].buyers], args);
+    }
+  }
+  const args = [
+    activityId,
+    activity.stock,
+    activity.startsAt.getTime(),
+    activity.endsAt.getTime(),
+    activity.perUserLimit,
+    activity.payTimeoutSeconds,
+    activity.rebuilds,
+  ];
+  if (shards <= 1) {
+    const k = keys[0];
+    return (await STOCK_SCRIPTS.rebuildStock.run(redis, [k.meta, k.stock, k.reservations], args)) as [
+      number,
+      number,
+      number,
+    ];
+  }
+  const heldNow = await Promise.all(keys.map((k) => heldBy(redis, k)));
+  const shares = splitStock(Math.max(0, activity.stock - heldNow.reduce((a, b) => a + b, 0)), shards);
+  const total: [number, number, number] = [0, 0, 0];
+  for (let shard = 0; shard < shards; shard++) {
+    const k = keys[shard];
+    const out = (await STOCK_SCRIPTS.rebuildStock.run(
+      redis,
+      [k.meta, k.stock, k.reservations, k.transfersOut, k.transfersIn],
+      [...args, heldNow[shard] + shares[shard]],
+    )) as number[];
+    out.forEach((n, i) => (total[i] += n));
+  }
+  // The activity's own meta last: it says the activity exists, with its shards, once they are in place.
+  const [, startsAt, endsAt, perUserLimit, payTimeoutSeconds, rebuilds] = args.slice(1);
+  await redis.hset(stockKeys(activityId).meta, {
+    ...{ startsAt, endsAt, perUserLimit, payTimeoutSeconds, rebuilds },
+    ...{ stock: activity.stock, stockShards: shards },
+  });
+  await redis.publish(SALE_CHANNELS.stock, `${activityId}:${total[0]}`);
+  await redis.publish(
+    SALE_CHANNELS.activity,
+    formatActivityChange({ id: activityId, startsAt: Number(startsAt), endsAt: Number(endsAt) }),
+  );
+  return total;
+}
+
+/** Units held by a shard's records (O, R, T), as rebuild-stock.lua counts them. */
+async function heldBy(redis: RedisClient, k: StockKeys): Promise<number> {
+  const records = Object.entries(await redis.hgetall(k.reservations));
+  return records
+    .map(([id, record]) => parseReservation(id, record))
+    .filter((r) => isLive(r.state))
+    .reduce((sum, r) => sum + r.quantity, 0);
+}
