@@ -7,10 +7,10 @@
 // 127.0.0.1 only.
 import 'reflect-metadata';
 import type { Cluster } from 'ioredis';
-import { signBuyerToken } from '@app/auth';
 import { loadConfig } from '@app/config';
 import { createRedisClient } from '@app/redis';
 import { stockKeys } from '@app/stock';
+import { SeckillApi } from '../../test/support/seckill-api';
 
 const config = loadConfig();
 const GATEWAYS = ['http://127.0.0.1:3100', 'http://127.0.0.1:3101'];
@@ -39,23 +39,9 @@ async function masters(redis: Cluster): Promise<Map<number, MasterFigures>> {
   return out;
 }
 
-async function createActivity(stock: number, stockShards = 1): Promise<number> {
-  const res = await fetch(`${GATEWAYS[0]}/api/activities`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${config.ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'cluster bench',
-      stock,
-      perUserLimit: 1,
-      payTimeoutSeconds: 900,
-      startsAt: new Date(Date.now() - 60_000).toISOString(),
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      ...(stockShards > 1 ? { stockShards } : {}),
-    }),
-  });
-  if (res.status !== 201) throw new Error(`activity not created: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: number }).id;
-}
+const api = new SeckillApi(config, { gateway: GATEWAYS[0] });
+const createActivity = (stock: number, stockShards = 1) =>
+  api.createActivity({ name: 'cluster bench', stock, ...(stockShards > 1 ? { stockShards } : {}) });
 
 /** The master port that holds an activity's slot, as the client's slot table says. */
 async function masterOf(redis: Cluster, id: number): Promise<number> {
@@ -70,18 +56,11 @@ async function sell(gateways: string[], activities: number[], run: string) {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (let i = next++; i < PURCHASES; i = next++) {
-        const res = await fetch(
-          `${gateways[i % gateways.length]}/api/seckill/${activities[i % activities.length]}`,
-          {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${signBuyerToken(`${run}-${i}`, config.JWT_SECRET)}`,
-              'content-type': 'application/json',
-            },
-            body: '{"quantity":1}',
-          },
+        const res = await api.purchase(
+          activities[i % activities.length],
+          `${run}-${i}`,
+          gateways[i % gateways.length],
         );
-        await res.arrayBuffer();
         if (res.status === 202) accepted++;
       }
     }),
@@ -132,6 +111,7 @@ async function main(): Promise<void> {
     );
   }
   redis.disconnect();
+  api.close();
 }
 
 void main().catch((err) => {
