@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { KafkaModule } from '@app/kafka';
 import { RedisModule } from '@app/redis';
+import { StockModule } from '@app/stock';
 import { ServiceModule } from '@app/http';
 import { OrderRequestsModule } from './order-requests/order-requests.module';
 import { OrdersModule } from './orders/orders.module';
@@ -11,6 +12,7 @@ import { ReservationRecoveryService } from './recovery/reservation-recovery.serv
     ServiceModule.forRoot('order-service'),
     KafkaModule,
     RedisModule,
+    StockModule,
     OrdersModule,
     OrderRequestsModule,
   ],

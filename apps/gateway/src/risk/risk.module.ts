@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RedisModule } from '@app/redis';
+import { StockModule } from '@app/stock';
 import { ActivityWindows } from './activity-windows';
 import { Blacklist } from './blacklist';
 import { BlacklistStore } from './blacklist.store';
@@ -11,7 +12,7 @@ import { SoldOutFlags } from './sold-out-flags';
 
 /** The gateway's risk control: in-process checks and the copies they read, kept in sync across instances. */
 @Module({
-  imports: [RedisModule],
+  imports: [RedisModule, StockModule],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     ActivityWindows,
