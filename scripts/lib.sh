@@ -45,10 +45,14 @@ build_and_migrate() {
   node "$ROOT/dist/apps/ops/src/migrate.js"
 }
 
-# jest_summary <label> <jest --json output>: one plain closing line, whatever the reporter printed above it.
+# jest_summary <label> <jest --json output> [jest's exit status]: one plain closing line, whatever the
+# reporter printed above it (and jest's status when it failed outside any test, e.g. a suite that exited).
 jest_summary() {
   node -e '
     const r = require(process.argv[2]);
-    console.log(`${process.argv[1]}: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
-  ' "$1" "$(cd "$(dirname "$2")" && pwd)/${2##*/}" || true
+    const status = Number(process.argv[3] || 0);
+    const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+    const outside = status !== 0 && failed === 0 ? ` (jest exited ${status})` : "";
+    console.log(`${process.argv[1]}: ${r.numPassedTests} passed, ${failed} failed${outside}`);
+  ' "$1" "$(cd "$(dirname "$2")" && pwd)/${2##*/}" "${3:-0}" || true
 }

@@ -59,5 +59,5 @@ node -e '
   console.log(line(cols));
   for (const r of rows) console.log(line(cols.map((c) => cell(r, c))));
 ' || true
-jest_summary chaos .local/jest-chaos.json
+jest_summary chaos .local/jest-chaos.json "$status"
 exit $status

@@ -19,5 +19,5 @@ rm -f .local/fault-results.jsonl
 
 status=0
 bash scripts/jest.sh --selectProjects faults --runInBand --forceExit --json --outputFile=.local/jest-faults.json "$@" || status=$?
-jest_summary faults .local/jest-faults.json
+jest_summary faults .local/jest-faults.json "$status"
 exit $status

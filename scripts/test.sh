@@ -19,5 +19,5 @@ mkdir -p .local
 status=0
 # --forceExit: a leaked handle in one spec must not hang the whole run (and CI) after it has finished.
 bash scripts/jest.sh --selectProjects unit integration e2e --runInBand --forceExit --json --outputFile=.local/jest-results.json "$@" || status=$?
-jest_summary tests .local/jest-results.json
+jest_summary tests .local/jest-results.json "$status"
 exit $status
