@@ -1,12 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { signBuyerToken } from '@app/auth';
 import { EXAMPLE_ADMIN_TOKEN, EXAMPLE_JWT_SECRET } from '@app/config';
 import { eventually } from '../../support/eventually';
+import { freePort } from '../../support/private-redis';
 
 const ROOT = join(__dirname, '../../..');
 const GATEWAY = join(ROOT, 'dist/apps/gateway/src/main.js');
@@ -32,15 +32,6 @@ function startGateway(env: Record<string, string>): Run {
     child.once('exit', (code, signal) => resolve(code ?? signal)),
   );
   return { child, exited, stderr: () => stderr };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const ownSecret = () => randomBytes(32).toString('base64url');

@@ -1,42 +1,23 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { checkInvariants } from '@app/reconcile';
 import { AbuseHarness } from '../../support/abuse-harness';
 import { eventually } from '../../support/eventually';
+import { PrivateRedis, freePort } from '../../support/private-redis';
 
 // Read by the in-process gateway's configuration: set before the harness starts it.
 Object.assign(process.env, { ACTIVITY_RETENTION_SECONDS: '1', ACTIVITY_RETENTION_INTERVAL_MS: '200' });
 const ROOT = join(__dirname, '../../..');
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('a Redis that may evict (a private redis-server with allkeys-lru)', () => {
-  let server: ChildProcess;
+  let server: PrivateRedis;
   let url: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    server = spawn(
-      'redis-server',
-      ['--port', String(port), '--save', '', '--maxmemory-policy', 'allkeys-lru'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    url = `redis://127.0.0.1:${port}`;
-    const probe = new Redis(url, { retryStrategy: () => 50 });
-    await eventually(() => probe.ping());
-    probe.disconnect();
+    server = await PrivateRedis.start('--maxmemory-policy', 'allkeys-lru');
+    ({ url } = server);
   });
-  afterAll(() => server?.kill());
+  afterAll(() => server?.stop());
 
   function gateway(env: Record<string, string>): {
     exited: Promise<number | null>;

@@ -1,5 +1,3 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { AddressInfo, createServer } from 'node:net';
 import Redis from 'ioredis';
 import { loadConfig } from '@app/config';
 import { RedisService } from '@app/redis';
@@ -7,6 +5,7 @@ import { SoldOutFlags } from '../../../apps/gateway/src/risk/sold-out-flags';
 import { ReservationScript } from '../../../apps/gateway/src/seckill/reservation.script';
 import { range } from '../../support/clients';
 import { eventually } from '../../support/eventually';
+import { PrivateRedis } from '../../support/private-redis';
 import { InProcessService } from '../../support/risk-gateways';
 
 /**
@@ -20,14 +19,6 @@ import { InProcessService } from '../../support/risk-gateways';
  * order-service consumes them dead-letters them ("no reservation"), which is harmless.
  */
 type Counts = Record<string, number>;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function commandCounts(redis: Redis): Promise<Counts> {
   const text = await redis.info('commandstats');
@@ -50,41 +41,25 @@ async function commandsDuring(redis: Redis, work: () => Promise<unknown>): Promi
 }
 
 describe('Redis calls per purchase (a private Redis server, INFO commandstats)', () => {
-  let server: ChildProcess;
+  let server: PrivateRedis;
   let redis: Redis;
   let gateway: InProcessService;
 
   beforeAll(async () => {
-    const port = await freePort();
-    server = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    let failed: Error | undefined;
-    server.once('error', (err) => (failed = err));
+    server = await PrivateRedis.start('--appendonly', 'no');
     Object.assign(process.env, {
-      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_URL: server.url,
       // The refresh (one pipelined read per interval, whatever the traffic) is left out of the counts.
       RISK_REFRESH_INTERVAL_MS: '600000',
     });
-    redis = new Redis(loadConfig().REDIS_URL, { retryStrategy: () => 50 });
-    await eventually(() => {
-      if (failed)
-        throw new Error(
-          `this spec runs its own redis-server (apt-get install redis-server): ${failed.message}`,
-        );
-      return redis.ping();
-    });
+    redis = new Redis(loadConfig().REDIS_URL);
     gateway = await InProcessService.start();
   });
 
   afterAll(async () => {
     await gateway?.close();
     redis?.disconnect();
-    server?.kill();
+    server?.stop();
   });
 
   it('when purchases are admitted, then each costs one Redis round trip: one EVALSHA and nothing else', async () => {
