@@ -35,6 +35,18 @@ export class RedisRebuild extends PeriodicService {
     super('redis rebuild check', config.REDIS_REBUILD_CHECK_INTERVAL_MS);
   }
 
+  /**
+   * One check before the service serves: it learns the run id of the Redis it starts with, so that a
+   * restart soon after the start (perhaps from an older AOF) is noticed too. Redis down at boot: the first
+   * check that reaches it sets the run id.
+   */
+  override async onApplicationBootstrap(): Promise<void> {
+    await this.check().catch((err: Error) =>
+      this.logger.warn({ msg: 'redis rebuild check at start failed', err: err.message }),
+    );
+    super.onApplicationBootstrap();
+  }
+
   protected tick(): Promise<unknown> {
     return this.check();
   }
