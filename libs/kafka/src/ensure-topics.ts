@@ -8,7 +8,7 @@ export async function ensureTopics(admin: Admin, config: AppConfig): Promise<str
   const missing = allTopics(config.TIMEOUT_DELAY_LEVELS_SECONDS).filter((t) => !existing.has(t));
   if (missing.length === 0) return [];
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false, // kafkajs's own wait can throw outside its promise (and end the process)
     topics: missing.map((topic) => ({
       topic,
       numPartitions: config.KAFKA_TOPIC_PARTITIONS,
@@ -17,5 +17,28 @@ export async function ensureTopics(admin: Admin, config: AppConfig): Promise<str
       configEntries: [{ name: 'min.insync.replicas', value: String(config.KAFKA_MIN_INSYNC_REPLICAS) }],
     })),
   });
+  await leadersElected(admin, missing);
   return missing;
+}
+
+/** Polls the new topics' metadata until every partition has a leader, or gives up after `timeoutMs`. */
+async function leadersElected(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let lastError: unknown;
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const ready = metadata.topics.every(
+        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      );
+      if (ready) return;
+    } catch (err) {
+      lastError = err; // a topic not known yet to the broker asked: ask again
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs / 1000} s${cause}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
