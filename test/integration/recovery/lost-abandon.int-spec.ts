@@ -1,0 +1,71 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createService } from '@app/http';
+import { stockKeys } from '@app/stock';
+import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
+import { ReservationRecoveryService } from '../../../apps/order-service/src/recovery/reservation-recovery.service';
+import { TestClients } from '../../support/clients';
+import { eventually } from '../../support/eventually';
+import { ReplyDroppingProxy } from '../../support/reply-dropping-proxy';
+import { InProcessService } from '../../support/risk-gateways';
+
+/**
+ * A 503 takes nothing, even when Redis then loses the abandon that kept it true: reserve (R), the reply
+ * lost (503), abandon (U), and Redis restarted from an AOF a second older, or a replica promoted, brings
+ * the R back. Recovery must not turn it into an order the buyer was told did not happen.
+ */
+describe('a lost reply’s abandon that Redis loses (real Redis behind a proxy that loses one reply)', () => {
+  let proxy: ReplyDroppingProxy;
+  let gateway: InProcessService;
+  let orderService: NestFastifyApplication | undefined;
+  let clients: TestClients;
+
+  beforeAll(async () => {
+    const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    proxy = await ReplyDroppingProxy.start(Number(redisUrl.port || 6379));
+    redisUrl.port = String(proxy.port);
+    process.env.REDIS_URL = redisUrl.toString(); // before the services read their configuration
+    gateway = await InProcessService.start();
+    clients = await TestClients.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([gateway?.close(), orderService?.close()]);
+    await clients?.close();
+    await proxy?.close();
+  });
+
+  it('when the abandon of a 503’s reservation is lost with Redis’s last writes, then recovery does not make it an order and its stock comes back', async () => {
+    const id = await gateway.createActivity({ stock: 3 });
+    const k = stockKeys(id);
+    proxy.dropNextReplyTo('evalsha');
+    const lost = await gateway.purchase(id, `lost-abandon-${id}`);
+    expect(lost.status).toBe(503);
+    // The reservation as the script left it, before the abandon: what an older AOF would bring back.
+    const [orderId] = await eventually(async () => {
+      const ids = await clients.redis.hkeys(k.reservations);
+      return ids.length === 1 && ids;
+    });
+    await eventually(async () => expect((await clients.reservation(id, orderId))?.state).toBe('U'));
+    expect(await clients.remaining(id)).toBe(3);
+
+    // Redis loses the abandon: the record is R again, unconfirmed since the purchase, the unit taken.
+    const record = (await clients.redis.hget(k.reservations, orderId))!;
+    const [, userId, quantity, reservedAt] = record.split('|');
+    await clients.redis
+      .multi()
+      .hset(k.reservations, orderId, ['R', userId, quantity, reservedAt].join('|'))
+      .zadd(k.unconfirmed, reservedAt, orderId)
+      .decrby(k.stock, Number(quantity))
+      .exec();
+
+    orderService = await createService(OrderServiceModule, 'order-service');
+    await orderService.init();
+    await orderService.get(ReservationRecoveryService).recover(Date.now() + 60_000);
+
+    await eventually(async () => expect((await clients.reservation(id, orderId))?.state).toBe('U'), {
+      timeoutMs: 20_000,
+    });
+    expect(await clients.orders(id)).toEqual([]);
+    expect(await clients.remaining(id)).toBe(3);
+    await clients.expectReconciled(id);
+  });
+});
