@@ -2,7 +2,7 @@
 // meta, buyers and reservation records from its orders, remaining = stock − live orders − requests in
 // flight. Safe while the sale runs (see libs/stock/src/stock-rebuild.ts); the order-service does the same
 // by itself when Redis lost an activity or restarted. Exit codes: 0 rebuilt, 2 usage error or unknown
-// activity, 3 Redis or PostgreSQL unreachable.
+// or finished activity, 3 Redis or PostgreSQL unreachable.
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     await redis.connect();
     db = await createDataSource(config).initialize();
     const outcome = await rebuildActivity(db, redis, activityId);
-    if (!outcome) throw new UsageError(`activity ${activityId} does not exist`);
+    if (!outcome) throw new UsageError(`activity ${activityId} does not exist or is finished (its pay window is over)`);
     console.log(
       `activity ${activityId} rebuilt: remaining ${outcome.remaining} ` +
         `(${outcome.liveOrders} live orders and ${outcome.inFlight} requests in flight hold ${outcome.held}); ` +

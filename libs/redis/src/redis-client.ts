@@ -35,3 +35,12 @@ export function createRedisClient(
     },
   );
 }
+
+/**
+ * Redis's own clock (epoch ms): the one reservations are stamped with, so that every service judges their
+ * age alike whatever its own clock says. On a cluster, the clock of whichever node answers.
+ */
+export async function redisNow(client: RedisClient): Promise<number> {
+  const [seconds, micros] = await client.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}

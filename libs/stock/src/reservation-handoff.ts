@@ -51,6 +51,20 @@ export class ReservationHandoff {
     return { rebuilds, states };
   }
 
+  /**
+   * Abandons again attempts a gateway answered 503 (abandon.lua: R → U, stock back), in case Redis lost
+   * their first abandon with its last writes. Returns the ids that stay: taken already, or named to the
+   * buyer by a later answer (a retry's DUPLICATE) — those go on to be ordered.
+   */
+  async abandonAgain(activityId: number, refs: ReservationRef[]): Promise<Set<string>> {
+    const kept = new Set<string>();
+    for (const ref of refs) {
+      const found = await this.stock.abandon(activityId, ref.orderId, ref.userId, Date.now());
+      if (found === 'kept') kept.add(ref.orderId);
+    }
+    return kept;
+  }
+
   markOrdered(activityId: number, refs: ReservationRef[]): Promise<void> {
     return this.settle(RESERVATION_STATES.ORDERED, activityId, refs);
   }

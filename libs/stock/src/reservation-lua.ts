@@ -4,7 +4,8 @@ import { SALE_CHANNELS_LUA } from './sale-channels';
 /**
  * The Lua twin of reservation.ts, prepended to every script that reads or writes reservation records:
  * the states by name and the record codec (`state|userId|quantity|reservedAt`, as parseReservation reads
- * it), so that no script spells a state letter or splits a record itself.
+ * it), so that no script spells a state letter or splits a record itself; and the clock `reservedAt` is on
+ * (Redis's own, `redisNowMs`), which recovery judges ages by.
  */
 export const RESERVATION_LUA = [
   ...Object.entries(RESERVATION_STATES).map(([name, letter]) => `local ${name} = '${letter}'`),
@@ -15,6 +16,11 @@ export const RESERVATION_LUA = [
   `local function stateOf(record) return record and string.sub(record, 1, 1) end`,
   `local function withState(record, state) return state .. string.sub(record, 2) end`,
   `local function isLiveState(state) return state == RESERVED or state == TAKEN or state == ORDERED end`,
+  // A reservation's age is judged on one clock, Redis's, whatever the clocks of the gateways that made it.
+  `local function redisNowMs()`,
+  `  local t = redis.call('TIME')`,
+  `  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`,
+  `end`,
   '',
 ].join('\n');
 

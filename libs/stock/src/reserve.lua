@@ -4,7 +4,8 @@
 -- KEYS[1] meta  KEYS[2] stock  KEYS[3] reservations  KEYS[4] buyers  KEYS[5] unconfirmed  KEYS[6] idempotency
 --      KEYS[7] admission (hash: tokens, at)  KEYS[8] the buyer's rate state (string: GCRA TAT, ms)
 --      KEYS[9] promised (set: R reservations named to another attempt, which abandon.lua then keeps)
--- ARGV[1] orderId  ARGV[2] userId  ARGV[3] quantity  ARGV[4] now (epoch ms, the gateway's clock)
+-- ARGV[1] orderId  ARGV[2] userId  ARGV[3] quantity  ARGV[4] now (epoch ms, the gateway's clock; the
+--      reservation itself is stamped with Redis's clock, by which recovery judges its age)
 --      ARGV[5] idempotency key or ""  ARGV[6] activityId (for the stock channel; "" in a stock shard, where
 --      one shard selling out is not the activity selling out)
 --      ARGV[7] per-user rate (per second, 0 = off)  ARGV[8] per-user burst
@@ -73,8 +74,7 @@ local now, quantity = tonumber(ARGV[4]), tonumber(ARGV[3])
 -- future (which would stop the bucket's refills for every gateway): its clock counts only within the skew.
 local skew = tonumber(ARGV[11])
 if skew > 0 then
-  local t = redis.call('TIME')
-  local redisNow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local redisNow = redisNowMs()
   now = math.max(redisNow - skew, math.min(redisNow + skew, now))
 end
 if now < tonumber(meta[1]) then return {'NOT_STARTED', '', -1, 0} end
@@ -112,9 +112,10 @@ wait = takeToken(KEYS[7], now, tonumber(ARGV[9]), capacity)
 if wait > 0 then return {'ADMISSION_LIMITED', '', -1, wait} end
 
 local remaining = redis.call('DECRBY', KEYS[2], quantity)
-redis.call('HSET', KEYS[3], ARGV[1], encodeReservation(RESERVED, ARGV[2], quantity, ARGV[4]))
+local reservedAt = redisNowMs()
+redis.call('HSET', KEYS[3], ARGV[1], encodeReservation(RESERVED, ARGV[2], quantity, reservedAt))
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
-redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
+redis.call('ZADD', KEYS[5], reservedAt, ARGV[1])
 if idempotencyField then redis.call('HSET', KEYS[6], idempotencyField, ARGV[1] .. '|' .. quantity) end
 if remaining == 0 and ARGV[6] ~= '' then redis.call('PUBLISH', STOCK_CHANNEL, stockChange(ARGV[6], 0)) end
 return {'OK', ARGV[1], remaining, 0}

@@ -42,7 +42,11 @@ export interface LedgerOrder {
  * until Redis is rebuilt. A request taken from the Redis state before the rebuild and written after it is
  * caught by the writer: it compares `rebuilds` under the same lock. Failing anywhere rolls the count back;
  * every Redis step converges, so running it again is safe.
- * @returns null when the activity does not exist
+ *
+ * Only while the activity is open (its sale or its pay window not over): a finished activity is the
+ * ledger's alone, and retired from Redis once nothing of it is in flight — a late or replayed request must
+ * not bring its keys back for good.
+ * @returns null when the activity does not exist or is finished
  */
 export async function rebuildActivity(
   db: DataSource,
@@ -55,7 +59,8 @@ export async function rebuildActivity(
     await runner.startTransaction();
     const [activity] = await rows<LedgerActivity>(
       runner,
-      `UPDATE activities SET rebuilds = rebuilds + 1 WHERE id = $1
+      `UPDATE activities SET rebuilds = rebuilds + 1
+        WHERE id = $1 AND ends_at + make_interval(secs => pay_timeout_seconds) > now()
        RETURNING stock, stock_shards AS "stockShards", starts_at AS "startsAt", ends_at AS "endsAt", per_user_limit AS "perUserLimit",
                  pay_timeout_seconds AS "payTimeoutSeconds", rebuilds`,
       [activityId],

@@ -3,7 +3,8 @@
 -- then the units are in transit, counted by the record — a crash in between loses nothing for good, as
 -- recovery applies every recorded transfer (shard-transfers.ts).
 -- KEYS[1] stock  KEYS[2] transfers-out  KEYS[3] meta (of this shard)
--- ARGV[1] transferId  ARGV[2] home shard  ARGV[3] units the home shard needs  ARGV[4] now (epoch ms)
+-- ARGV[1] transferId  ARGV[2] home shard  ARGV[3] units the home shard needs  ARGV[4] now (epoch ms; unused: the
+--      transfer is stamped with Redis's clock, by which recovery judges its age)
 -- Takes the need, or half of what is left if that is more (so that a hot sale's tail moves stock a few
 -- times, not once per buyer), never more than is left.
 -- Returns {moved, remaining, rebuilds}: rebuilds is this shard's rebuild count, which the transfer carries
@@ -18,5 +19,5 @@ local stock = tonumber(redis.call('GET', KEYS[1]) or '0')
 if stock <= 0 then return {0, stock, tonumber(rebuilds)} end
 local moved = math.min(stock, math.max(tonumber(ARGV[3]), math.ceil(stock / 2)))
 local remaining = redis.call('DECRBY', KEYS[1], moved)
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '|' .. moved .. '|' .. ARGV[4] .. '|' .. rebuilds)
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '|' .. moved .. '|' .. redisNowMs() .. '|' .. rebuilds)
 return {moved, remaining, tonumber(rebuilds)}

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { PeriodicService } from '@app/common';
 import { counter } from '@app/observability';
-import { StockStore } from '@app/stock';
+import { StockStore, recordAbandoned } from '@app/stock';
 
 const abandoned = counter(
   'purchase_attempts_abandoned_total',
@@ -16,23 +18,38 @@ export interface Attempt {
   at: number;
 }
 
+interface Pending extends Attempt {
+  /** the attempt is in PostgreSQL's abandoned_attempts */
+  recorded: boolean;
+  /** abandon.lua ran on it */
+  settled: boolean;
+}
+
 /** How often unsettled attempts are tried again, and for how long before they are given up on. */
 const RETRY_MS = 250;
 const GIVE_UP_MS = 60_000;
 const MAX_PENDING = 100_000;
+/** How long a 503 waits for its attempt to be recorded in PostgreSQL before it is answered all the same. */
+const RECORD_WITHIN_MS = 1_000;
 
 /**
  * Attempts whose reservation script may or may not have run: Redis timed out or the connection dropped
- * before the reply. The buyer was told 503 ("nothing was taken"), so each attempt is abandoned — at once,
- * and again every RETRY_MS while Redis cannot be reached. The order-service's recovery waits
- * RESERVATION_RECOVERY_AFTER_MS before it publishes a reservation, so one abandoned within that time never
- * becomes an order; one this gateway could not reach Redis for during all of it does ('kept', logged).
+ * before the reply. The buyer is told 503 ("nothing was taken"), so each attempt is abandoned, in two
+ * places: recorded in PostgreSQL (before the 503 is answered) and undone in Redis (abandon.lua) — at once,
+ * and again every RETRY_MS while either cannot be reached. The order-service's recovery waits
+ * RESERVATION_RECOVERY_AFTER_MS before it publishes a reservation, so one abandoned in Redis within that
+ * time never becomes an order; and if Redis loses the abandon (an older AOF, a failover), the order intake
+ * finds the record and abandons it again. Only an attempt this gateway could record nowhere for all that
+ * time becomes an order ('kept', logged).
  */
 @Injectable()
 export class AbandonedAttempts extends PeriodicService {
-  private readonly pending = new Map<string, Attempt>();
+  private readonly pending = new Map<string, Pending>();
 
-  constructor(private readonly stock: StockStore) {
+  constructor(
+    private readonly stock: StockStore,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {
     super('abandoning attempts', RETRY_MS);
   }
 
@@ -40,23 +57,28 @@ export class AbandonedAttempts extends PeriodicService {
     return this.retry();
   }
 
-  add(attempt: Attempt): void {
+  /** Resolves once the attempt is recorded in PostgreSQL, or after RECORD_WITHIN_MS (then retried). */
+  async add(attempt: Attempt): Promise<void> {
     if (this.pending.size >= MAX_PENDING) {
       this.logger.error({ msg: 'too many attempts to abandon; this one is left to reconcile', ...attempt });
       return;
     }
-    this.pending.set(attempt.orderId, attempt);
-    void this.settle(attempt);
+    const entry: Pending = { ...attempt, recorded: false, settled: false };
+    this.pending.set(attempt.orderId, entry);
+    void this.settle(entry);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_WITHIN_MS)));
+    await Promise.race([this.record(entry), late]).finally(() => clearTimeout(timer));
   }
 
   override async beforeApplicationShutdown(): Promise<void> {
     await super.beforeApplicationShutdown();
-    await this.retry(); // one last try while Redis is still connected
+    await this.retry(); // one last try while Redis and PostgreSQL are still connected
   }
 
   private async retry(now = Date.now()): Promise<void> {
     const due = [...this.pending.values()];
-    await Promise.all(due.map((a) => this.settle(a)));
+    await Promise.all(due.map((a) => Promise.all([this.record(a), this.settle(a)])));
     for (const a of this.pending.values()) {
       if (now - a.at < GIVE_UP_MS) continue;
       this.pending.delete(a.orderId);
@@ -64,17 +86,35 @@ export class AbandonedAttempts extends PeriodicService {
     }
   }
 
-  private async settle(a: Attempt): Promise<void> {
+  private async record(a: Pending): Promise<void> {
+    if (a.recorded) return;
+    try {
+      await recordAbandoned(this.db, a);
+    } catch {
+      return; // PostgreSQL unreachable: the next retry
+    }
+    a.recorded = true;
+    this.done(a);
+  }
+
+  private async settle(a: Pending): Promise<void> {
+    if (a.settled) return;
     let found: 'never-reserved' | 'undone' | 'kept';
     try {
       found = await this.stock.abandon(a.activityId, a.orderId, a.userId, a.at);
     } catch {
       return; // Redis still unreachable: the next retry
     }
-    if (!this.pending.delete(a.orderId)) return; // settled by a concurrent try
+    if (a.settled) return; // settled by a concurrent try
+    a.settled = true;
     abandoned.inc({ found });
     if (found === 'kept') {
       this.logger.error({ msg: 'an attempt answered 503 was already taken by the order-service', ...a });
     }
+    this.done(a);
+  }
+
+  private done(a: Pending): void {
+    if (a.recorded && a.settled) this.pending.delete(a.orderId);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DatabaseModule } from '@app/database';
 import { KafkaModule } from '@app/kafka';
 import { RedisModule } from '@app/redis';
 import { StockModule } from '@app/stock';
@@ -15,7 +16,7 @@ import { SeckillService } from './seckill.service';
 import { ShardedReservation } from './sharded-reservation';
 
 @Module({
-  imports: [KafkaModule, RedisModule, StockModule, RiskModule, DefencesModule],
+  imports: [DatabaseModule, KafkaModule, RedisModule, StockModule, RiskModule, DefencesModule],
   controllers: [SeckillController],
   providers: [
     SeckillService,

@@ -90,8 +90,9 @@ export class SeckillService {
         : await this.reservations.reserve(attempt);
       if (outcome.code === 'SHARDED') outcome = await this.sharded.reserve(attempt, outcome.remaining);
     } catch (err) {
-      // The script may have run and its reply been lost: the 503 must stay true, so the attempt is abandoned.
-      this.abandoned.add({ activityId, orderId, userId, at: now });
+      // The script may have run and its reply been lost: the 503 must stay true, so the attempt is abandoned
+      // (recorded in PostgreSQL before the answer, undone in Redis).
+      await this.abandoned.add({ activityId, orderId, userId, at: now });
       return this.unavailable('the reservation script failed', err);
     }
     countOutcome(outcome.code);

@@ -16,7 +16,7 @@ const request = (orderId: string, activityId = 1): OrderRequestMessage => ({
 
 /** The intake with fakes at its ports: Redis reservations by order id, a ledger with room for `capacity`. */
 function intake({ capacity = Infinity, paid = [] as string[] } = {}) {
-  const redis = { states: new Map<string, TakeResult>(), rebuilds: 0 };
+  const redis = { states: new Map<string, TakeResult>(), rebuilds: 0, promised: new Set<string>() };
   const calls = {
     takes: [] as string[][],
     ordered: [] as string[],
@@ -32,9 +32,21 @@ function intake({ capacity = Infinity, paid = [] as string[] } = {}) {
       void calls.ordered.push(...refs.map((r) => r.orderId)),
     markFailed: async (_activityId: number, refs: { orderId: string }[]) =>
       void calls.failed.push(...refs.map((r) => r.orderId)),
+    // abandon.lua: an R named to the buyer by a later answer stays; any other R is undone.
+    abandonAgain: async (_activityId: number, refs: { orderId: string }[]) => {
+      const kept = refs.filter((r) => redis.promised.has(r.orderId) || redis.states.get(r.orderId) !== 'T');
+      for (const r of refs) if (!kept.includes(r)) redis.states.set(r.orderId, 'U');
+      return new Set(kept.map((r) => r.orderId));
+    },
   };
-  const ledger = { rebuilds: 0, rows: new Map<string, WrittenOrder>(), meanwhile: () => {} };
+  const ledger = {
+    rebuilds: 0,
+    rows: new Map<string, WrittenOrder>(),
+    abandoned: new Set<string>(),
+    meanwhile: () => {},
+  };
   const writer = {
+    abandoned: async () => ledger.abandoned,
     write: jest.fn(
       async (activityId: number, requests: OrderRequestMessage[], takenUnder: number, still: StillTaken) => {
         ledger.meanwhile();
@@ -83,6 +95,19 @@ describe('the order intake, orchestrated', () => {
       expect.any(Number),
       correlationOf,
     );
+  });
+
+  it('when a gateway answered 503 for an attempt and Redis brought its reservation back, then it is abandoned again and not ordered; one named to the buyer since is ordered', async () => {
+    const { service, redis, ledger, calls } = intake();
+    redis.states.set('lost', 'T').set('named', 'T').set('plain', 'T');
+    ledger.abandoned.add('lost').add('named');
+    redis.promised.add('named'); // a retry with the same Idempotency-Key was answered 202 with it
+
+    await service.accept([request('lost'), request('named'), request('plain')]);
+
+    expect(calls.written).toEqual([['named', 'plain']]);
+    expect(redis.states.get('lost')).toBe('U');
+    expect(calls.ordered.sort()).toEqual(['named', 'plain']);
   });
 
   it('when a request is delivered twice in one batch, then it is taken and written once', async () => {

@@ -22,7 +22,8 @@ export interface Rejection {
 export type CorrelationOf = (orderId: string) => string | undefined;
 
 /**
- * Turns a batch of order requests into orders, idempotently, activity by activity:
+ * Turns a batch of order requests into orders, idempotently, activity by activity: an attempt a gateway
+ * answered 503 is abandoned again, not ordered (Redis may have lost its first abandon); then
  * take the reservations (Redis) → one INSERT checked against the stock (PostgreSQL, the ledger) → mark
  * them ordered, or failed when the ledger refused them (Redis) → ORDER_CREATED events and payment
  * timeouts (Kafka). Any failure throws and the whole batch is retried; every step tolerates a replay.
@@ -43,7 +44,9 @@ export class OrderIntakeService {
     const rejections: Rejection[] = [];
     const written: WrittenOrder[] = [];
     const unique = [...new Map(requests.map((r) => [r.orderId, r])).values()];
-    for (const [activityId, group] of groupByActivity(unique)) {
+    const abandoned = await this.writer.abandoned(unique);
+    for (const [activityId, all] of groupByActivity(unique)) {
+      const group = abandoned.size > 0 ? await this.abandonAgain(activityId, all, abandoned) : all;
       written.push(...(await this.acceptActivity(activityId, group, rejections, correlationOf)));
     }
     // Replays re-announce PENDING orders too: events are at-least-once, and a timeout must not be lost
@@ -55,6 +58,15 @@ export class OrderIntakeService {
     );
     ordersWritten.inc(written.length);
     return rejections;
+  }
+
+  /** The requests left once those answered 503 are abandoned again (unless a later answer named them). */
+  private async abandonAgain(activityId: number, group: OrderRequestMessage[], abandoned: Set<string>) {
+    const answered503 = group.filter((r) => abandoned.has(r.orderId));
+    if (answered503.length === 0) return group;
+    const kept = await this.handoff.abandonAgain(activityId, answered503);
+    requestsSkipped.inc({ reason: 'abandoned' }, answered503.length - kept.size);
+    return group.filter((r) => !abandoned.has(r.orderId) || kept.has(r.orderId));
   }
 
   private async acceptActivity(

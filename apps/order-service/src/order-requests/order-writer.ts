@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import { OrderRequestMessage } from '@app/contracts';
 import { OrderLine, OrderStatus, queryRows } from '@app/database';
+import { abandonedAmong } from '@app/stock';
 
 export interface WrittenOrder extends OrderLine {
   status: OrderStatus;
@@ -91,6 +92,11 @@ export class OrderWriter {
       await runner.release();
     }
     return this.existing(requests.map((r) => r.orderId));
+  }
+
+  /** Which of these requests' attempts a gateway answered 503 and recorded as abandoned. */
+  abandoned(requests: OrderRequestMessage[]): Promise<Set<string>> {
+    return abandonedAmong(this.db, requests.map((r) => r.orderId));
   }
 
   private async existing(ids: string[]): Promise<WrittenOrder[]> {

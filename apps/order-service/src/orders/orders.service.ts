@@ -54,14 +54,18 @@ export class OrdersService {
     }
     payments.inc({ outcome: 'paid' });
     const order = toOrderView(paid);
-    // The payment is committed whatever happens next. A lost event is logged, not turned into an error:
-    // PaidAnnouncements sends it again, since paid_announced_at stays empty.
+    // The payment is committed: the answer does not wait for Kafka. ORDER_PAID is sent meanwhile; a lost
+    // or late one is sent again by PaidAnnouncements, since paid_announced_at stays empty until it is out.
+    void this.announce(order);
+    return order;
+  }
+
+  private async announce(order: OrderView): Promise<void> {
     try {
       await this.events.paid([order]);
       await this.announced.mark([order.id]);
     } catch (err) {
-      this.logger.error({ msg: 'ORDER_PAID not sent yet', orderId: id, err: (err as Error).message });
+      this.logger.error({ msg: 'ORDER_PAID not sent yet', orderId: order.id, err: (err as Error).message });
     }
-    return order;
   }
 }

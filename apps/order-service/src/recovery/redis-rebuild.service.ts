@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { queryRows } from '@app/database';
 import { PeriodicService } from '@app/common';
 import { counter } from '@app/observability';
-import { RedisService } from '@app/redis';
+import { RedisServer, RedisService, redisServers } from '@app/redis';
 import { RebuildOutcome, allShardKeys, rebuildActivity, stockKeys } from '@app/stock';
 
 const rebuilt = counter('redis_rebuilds_total', 'Activities whose Redis state was rebuilt from PostgreSQL', [
@@ -16,16 +16,20 @@ const rebuilt = counter('redis_rebuilds_total', 'Activities whose Redis state wa
  * Keeps Redis rebuildable from PostgreSQL, the ledger, without anyone's help. Every
  * REDIS_REBUILD_CHECK_INTERVAL_MS it rebuilds an open activity (its sale or its pay window not over) whose
  * Redis state is missing (wiped, FLUSHALL, a replica that never had it, a warm-up that failed), and every
- * open activity when Redis itself changed (its run id: a restart, perhaps from an older AOF, or a failover),
- * since Redis may then be behind the ledger. The order intake also asks for a rebuild when the ledger
- * refused what Redis had admitted (Redis was behind). One rebuild per activity at a time.
+ * open activity held by a Redis server the ledger does not know: one whose run id is not in
+ * `redis_servers` (a restart, perhaps from an older AOF, or a promoted replica), since it may be behind the
+ * ledger. Each server is asked for its own run id (every master of a cluster), and the known ones are kept
+ * in PostgreSQL, so a server that lost writes while no order-service ran is noticed at the next start. The
+ * order intake also asks for a rebuild when the ledger refused what Redis had admitted (Redis was behind).
+ * One rebuild per activity at a time.
  */
 @Injectable()
 export class RedisRebuild extends PeriodicService {
   /** per activity: the rebuild queued last, and the one not started yet (callers may join that one) */
   private readonly latest = new Map<number, Promise<RebuildOutcome | null>>();
   private readonly waiting = new Map<number, Promise<RebuildOutcome | null>>();
-  private redisRunId?: string;
+  /** run ids of the Redis servers the ledger knows (a cache of `redis_servers`) */
+  private readonly knownServers = new Set<string>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -36,9 +40,9 @@ export class RedisRebuild extends PeriodicService {
   }
 
   /**
-   * One check before the service serves: it learns the run id of the Redis it starts with, so that a
-   * restart soon after the start (perhaps from an older AOF) is noticed too. Redis down at boot: the first
-   * check that reaches it sets the run id.
+   * One check before the service serves: a Redis that restarted (perhaps from an older AOF) while no
+   * order-service ran is rebuilt before its requests are taken. Redis or PostgreSQL down at boot: the
+   * first check that reaches both does it.
    */
   override async onApplicationBootstrap(): Promise<void> {
     await this.check().catch((err: Error) =>
@@ -80,14 +84,16 @@ export class RedisRebuild extends PeriodicService {
     return run;
   }
 
-  /** One pass: which open activities Redis lacks (or all of them, if Redis is not the server it was). */
+  /** One pass: which open activities Redis lacks, or holds on a server the ledger does not know. */
   async check(): Promise<number[]> {
     const open = await queryRows<{ id: number; shards: number }>(
       this.db,
       `SELECT id, stock_shards AS shards FROM activities WHERE ends_at + make_interval(secs => pay_timeout_seconds) > now() ORDER BY id`,
     );
-    const runId = /run_id:(\w+)/.exec(await this.redis.client.info('server'))?.[1];
-    const restarted = this.redisRunId !== undefined && runId !== this.redisRunId;
+    const servers = await redisServers(this.redis.client);
+    const unknown = await this.unknownAmong(servers);
+    // A key no server is known to hold (the client's slot map is behind a failover) counts as behind too.
+    const behind = (key: string) => unknown.some((s) => s.holds(key)) || !servers.some((s) => s.holds(key));
     // Single commands, not one pipeline: on a cluster the activities live on several nodes (auto-pipelining
     // still sends what goes to one node in one write).
     // A sharded activity needs every shard's meta too: each shard lives on its own master.
@@ -101,10 +107,33 @@ export class RedisRebuild extends PeriodicService {
         ),
       ),
     );
-    const missing = open.filter((_, i) => !present[i]).map((a) => a.id);
-    const due = restarted ? open.map((a) => a.id) : missing;
-    for (const id of due) await this.rebuild(id, missing.includes(id) ? 'missing' : 'redis_restarted');
-    this.redisRunId = runId;
+    const missing = new Set(open.filter((_, i) => !present[i]).map((a) => a.id));
+    const due = open.filter((a) => missing.has(a.id) || metas(a).some(behind)).map((a) => a.id);
+    for (const id of due) await this.rebuild(id, missing.has(id) ? 'missing' : 'redis_restarted');
+    await this.remember(unknown);
     return due;
+  }
+
+  private async unknownAmong(servers: RedisServer[]): Promise<RedisServer[]> {
+    const unseen = servers.filter((s) => !this.knownServers.has(s.runId));
+    if (unseen.length === 0) return [];
+    const rows = await queryRows<{ run_id: string }>(
+      this.db,
+      'SELECT run_id FROM redis_servers WHERE run_id = ANY($1)',
+      [unseen.map((s) => s.runId)],
+    );
+    for (const { run_id } of rows) this.knownServers.add(run_id);
+    return unseen.filter((s) => !this.knownServers.has(s.runId));
+  }
+
+  /** After their activities are rebuilt: these servers are as good as the ledger from now on. */
+  private async remember(servers: RedisServer[]): Promise<void> {
+    if (servers.length === 0) return;
+    const ids = servers.map((s) => s.runId);
+    await this.db.query(
+      'INSERT INTO redis_servers (run_id) SELECT unnest($1::varchar[]) ON CONFLICT (run_id) DO NOTHING',
+      [ids],
+    );
+    for (const id of ids) this.knownServers.add(id);
   }
 }

@@ -6,7 +6,7 @@ import { OrderRequestMessage, TOPICS } from '@app/contracts';
 import { PeriodicService } from '@app/common';
 import { KafkaProducerService } from '@app/kafka';
 import { counter } from '@app/observability';
-import { LuaScript, RedisService } from '@app/redis';
+import { LuaScript, RedisService, redisNow } from '@app/redis';
 import {
   ACTIVE_ACTIVITIES_KEY,
   StockKeys,
@@ -48,8 +48,12 @@ export class ReservationRecoveryService extends PeriodicService {
     return this.recover();
   }
 
-  /** One pass over every activity; returns how many reservations were re-published. */
-  async recover(now = Date.now()): Promise<number> {
+  /**
+   * One pass over every activity; returns how many reservations were re-published. Ages are judged on
+   * Redis's clock, the one reservations are stamped with (a test may pass another `now`).
+   */
+  async recover(now?: number): Promise<number> {
+    now ??= await redisNow(this.redis.client);
     let total = 0;
     for (const id of await this.redis.client.smembers(ACTIVE_ACTIVITIES_KEY)) {
       total += await this.recoverActivity(Number(id), now);
