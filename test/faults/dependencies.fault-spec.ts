@@ -1,4 +1,4 @@
-import { createActivity, purchase } from '../support/api';
+import { blacklist, createActivity, pay, purchase, purchaseResult } from '../support/api';
 import { TestClients } from '../support/clients';
 import { eventually } from '../support/eventually';
 import { expectEveryAcceptedOrdered, infra, record, signal } from '../support/faults';
@@ -52,6 +52,57 @@ describe('faults: Kafka, Redis and PostgreSQL stop during a sale', () => {
       accepted: accepted.length,
       ...figures,
       recoveryMs: Date.now() - restarted,
+    });
+  });
+
+  it('when Kafka is frozen (SIGSTOP), then every answer whose write is committed comes within 1 s: a purchase, a payment, a new activity, a blacklist entry, a result', async () => {
+    const activity = await createActivity(gateway.url, { stock: 10 });
+    const payer = `frozen-payer-${activity.id}`;
+    const bought = await purchase(gateway.url, activity.id, payer);
+    expect(bought.status).toBe(202);
+    await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(1), {
+      timeoutMs: 30_000,
+    });
+    const orderService = services.find((s) => s.name === 'order-service')!;
+    const timed = async <T>(what: string, call: () => Promise<T>) => {
+      const started = Date.now();
+      const answer = await call();
+      return { what, answer, ms: Date.now() - started };
+    };
+    signal('SIGSTOP', 'kafka');
+    let answers;
+    try {
+      answers = [
+        await timed('pay', () => pay(orderService.url, bought.body.orderId!, payer)),
+        await timed('purchase', () => purchase(gateway.url, activity.id, `frozen-second-${activity.id}`)),
+        await timed('create activity', () => createActivity(gateway.url, { stock: 5 })),
+        await timed('blacklist', () => blacklist(gateway.url, 'user', `frozen-bot-${activity.id}`)),
+        await timed('result', () => purchaseResult(gateway.url, activity.id, payer)),
+      ];
+    } finally {
+      signal('SIGCONT', 'kafka');
+    }
+    expect(answers.filter((a) => a.ms >= 1_000).map((a) => `${a.what}: ${a.ms} ms`)).toEqual([]);
+    expect((answers[0].answer as Awaited<ReturnType<typeof pay>>).status).toBe(200);
+    expect((answers[1].answer as Awaited<ReturnType<typeof purchase>>).status).toBe(202);
+    // What the payment still owes Kafka (ORDER_PAID) is sent by the backstop once it thaws.
+    await eventually(
+      async () => {
+        const [row] = await clients.db.query('SELECT paid_announced_at FROM orders WHERE id = $1', [
+          bought.body.orderId,
+        ]);
+        expect(row.paid_announced_at).not.toBeNull();
+      },
+      { timeoutMs: 60_000 },
+    );
+    record({
+      fault: 'Kafka broker frozen (SIGSTOP) while buyers pay, buy and read, and the admin creates and blocks',
+      buyerSaw: answers.map((a) => `${a.what} ${a.ms} ms`).join(', '),
+      accepted: 1,
+      lost: 0,
+      duplicated: 0,
+      oversold: 0,
+      recoveryMs: 0,
     });
   });
 

@@ -100,6 +100,47 @@ describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is t
     });
   });
 
+  it('when Redis restarts from an older AOF while the order-service is down, then the order-service notices at its start and every 202 ends ordered or FAILED, none in silence', async () => {
+    const activity = await createActivity(gateway.url, { stock: 200 });
+    const first = await wave(gateway.url, activity.id, `down-first-${activity.id}`, 50);
+    await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(50), {
+      timeoutMs: 30_000,
+    });
+    await clients.redis.bgrewriteaof();
+    await eventually(async () =>
+      expect((await clients.redis.info('persistence')).includes('aof_rewrite_in_progress:0')).toBe(true),
+    );
+    const older = `${AOF}.older`;
+    rmSync(older, { recursive: true, force: true });
+    cpSync(AOF, older, { recursive: true });
+
+    const index = services.findIndex((s) => s.name === 'order-service');
+    await services[index].kill();
+    // Their requests wait in Kafka; their reservations are in the AOF that is about to be lost.
+    const second = await wave(gateway.url, activity.id, `down-second-${activity.id}`, 50);
+    expect(second).toHaveLength(50);
+    infra('stop', 'redis');
+    rmSync(AOF, { recursive: true, force: true });
+    cpSync(older, AOF, { recursive: true });
+    infra('start', 'redis');
+    const restarted = Date.now();
+    services[index] = await ServiceProcess.start('order-service');
+
+    const accepted = [...first, ...second];
+    const figures = await judge(activity.id, accepted, 200);
+    expect(figures.lost).toBe(0);
+    expect(figures.oversold).toBe(0);
+    expect(figures.failed).toBeLessThanOrEqual(second.length);
+    record({
+      fault: 'Redis restarted from an older AOF while the order-service was down (50 requests waiting in Kafka)',
+      buyerSaw: `202 for ${accepted.length}; at its start the order-service rebuilt from PostgreSQL; ${figures.failed} ended FAILED on /result, none silent`,
+      accepted: accepted.length,
+      duplicated: 0,
+      ...figures,
+      recoveryMs: Date.now() - restarted,
+    });
+  });
+
   it('when Redis is wiped (FLUSHALL) in the middle of a burst, then no order goes past the stock and every 202 ends ordered or FAILED', async () => {
     const activity = await createActivity(gateway.url, { stock: 2_500 });
     const burst = wave(gateway.url, activity.id, `flush-burst-${activity.id}`, 2_000);
