@@ -26,4 +26,9 @@ describe.each(['docker-compose.yml', 'docker-compose.cluster.yml'])('%s on a cle
       ]);
     }
   });
+
+  it('when PostgreSQL is probed, then over TCP: the server of its first-time init listens on the socket only', () => {
+    const probe = services.postgres.healthcheck.test.join(' ');
+    expect(probe).toMatch(/^CMD pg_isready .*-h 127\.0\.0\.1\b/);
+  });
 });
