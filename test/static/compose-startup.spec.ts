@@ -31,4 +31,12 @@ describe.each(['docker-compose.yml', 'docker-compose.cluster.yml'])('%s on a cle
     const probe = services.postgres.healthcheck.test.join(' ');
     expect(probe).toMatch(/^CMD pg_isready .*-h 127\.0\.0\.1\b/);
   });
+
+  it('when setup starts, then it waits a bounded time for its first connections to PostgreSQL and Kafka', () => {
+    const command = services.setup.command.join(' ');
+    const waits = [...command.matchAll(/ops\/src\/(migrate|create-topics)\.js --wait (\d+)/g)];
+    expect(waits.map(([, cli]) => cli)).toEqual(['migrate', 'create-topics']);
+    for (const [, , seconds] of waits) expect(Number(seconds)).toBeGreaterThanOrEqual(30);
+    for (const [, , seconds] of waits) expect(Number(seconds)).toBeLessThanOrEqual(300);
+  });
 });
