@@ -44,7 +44,7 @@ export async function firstConnection<T>(
       const left = deadline - clock.now();
       if (left <= 0) {
         const tried = attempt > 1 ? ` (${attempt} attempts in ${waitMs / 1000} s)` : '';
-        throw new Error(`${what} unreachable${tried}: ${reason}`);
+        throw new Error(`${what} unreachable${tried}: ${reason}`, { cause: err });
       }
       log(`${what} not reachable yet (${reason}); retrying for ${Math.ceil(left / 1000)} s more`);
       await clock.sleep(Math.min(intervalMs, left));
