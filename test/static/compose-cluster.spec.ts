@@ -81,7 +81,9 @@ describe('docker-compose.cluster.yml', () => {
       expect(services[app].ports).toEqual([`${port}:${port}`]);
       expect(services[app].healthcheck.test.join(' ')).toContain(`127.0.0.1:${port}/health`);
       const kind = app.replace(/-\d$/, '');
-      expect(services[app].build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+      expect(services[app].build).toBeUndefined();
+      expect(services[app].image).toBe(services.setup.image);
+      expect(services.setup.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
       expect(services[app].command).toEqual(['node', `dist/apps/${kind}/src/main.js`]);
     },
   );

@@ -17,3 +17,17 @@ const interpolate = (value: unknown) => String(value).replace(/\$\{\w+:-([^}]*)\
 /** A service's environment as its process sees it, every value a string. */
 export const envOf = (services: ComposeServices, name: string): Record<string, string> =>
   Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+
+/** Every service `name` waits for, directly or through another. */
+export function dependenciesOf(services: ComposeServices, name: string): Set<string> {
+  const found = new Set<string>();
+  const visit = (service: string) => {
+    for (const dependency of Object.keys(services[service].depends_on ?? {})) {
+      if (found.has(dependency)) continue;
+      found.add(dependency);
+      visit(dependency);
+    }
+  };
+  visit(name);
+  return found;
+}

@@ -24,11 +24,16 @@ describe('docker-compose.yml', () => {
     expect(Number(minor)).toBeLessThanOrEqual(2);
   });
 
-  it.each(Object.entries(APPS))('when %s starts, then it is built from the one Dockerfile', (app) => {
-    expect(services[app].build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
-    expect(services[app].command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
-    expect(existsSync(join(root, `apps/${app}/src/main.ts`))).toBe(true);
-  });
+  it.each(Object.entries(APPS))(
+    'when %s starts, then it runs the image setup builds from the one Dockerfile',
+    (app) => {
+      expect(services.setup.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+      expect(services[app].build).toBeUndefined();
+      expect(services[app].image).toBe(services.setup.image);
+      expect(services[app].command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+      expect(existsSync(join(root, `apps/${app}/src/main.ts`))).toBe(true);
+    },
+  );
 
   it.each(Object.entries(APPS))(
     'when %s starts, then every variable of the schema is set and valid',
@@ -113,7 +118,11 @@ describe('Dockerfile', () => {
     const [, lts] = /^>=(\d+)$/.exec(engines.node) ?? [];
     expect(Number(lts)).toBeGreaterThanOrEqual(24);
     const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]).filter((b) => b !== 'build');
-    expect(bases).toEqual([`node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`]);
+    expect(bases).toEqual([
+      `node:${lts}-bookworm-slim`,
+      `node:${lts}-bookworm-slim`,
+      `node:${lts}-bookworm-slim`,
+    ]);
   });
 });
 

@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
 import { parse } from 'yaml';
+import { composeServices, envOf } from './compose-file';
 
 // Prometheus cannot run here: its compose service, scrape targets and alerts are checked statically, and
 // by promtool when one is at hand (`npm test` fetches Debian's: scripts/infra.sh promtool).
 const root = join(__dirname, '../..');
 const read = (path: string) => parse(readFileSync(join(root, path), 'utf8'), { merge: true });
-const services: Record<string, Record<string, any>> = read('docker-compose.yml').services;
-const config = read('deploy/prometheus/prometheus.yml');
 const rules: { alert: string; expr: string; for?: string; labels: any; annotations: any }[] = read(
   'deploy/prometheus/alerts.yml',
 ).groups.flatMap((g: any) => g.rules);
@@ -17,6 +17,13 @@ const APPS = {
   'order-service': 'ORDER_SERVICE_PORT',
   'cancel-service': 'CANCEL_SERVICE_PORT',
 };
+/** Each compose file's Prometheus: its configuration and the host port of its UI. */
+const STACKS = [
+  { file: 'docker-compose.yml', config: 'deploy/prometheus/prometheus.yml', port: 9090 },
+  { file: 'docker-compose.cluster.yml', config: 'deploy/prometheus/prometheus.cluster.yml', port: 9190 },
+];
+const promtool = process.env.PROMTOOL_PATH || 'promtool';
+const runPromtool = (...args: string[]) => spawnSync(promtool, args, { cwd: root, encoding: 'utf8' });
 
 /** The metrics the services register (grep counter|gauge|histogram|scrapeGauge in apps/ and libs/). */
 const REGISTERED = [
@@ -68,14 +75,21 @@ function metricsOf(expr: string): string[] {
   return [...new Set(names)];
 }
 
-describe('Prometheus in docker-compose.yml', () => {
+describe.each(STACKS)('Prometheus in $file', ({ file, config: configFile, port }) => {
+  const services = composeServices(file);
+  const prometheus = services.prometheus ?? {};
+  const config = existsSync(join(root, configFile)) ? read(configFile) : { scrape_configs: [] };
+  /** The instances of the three services: `gateway`, or `gateway-1` and `gateway-2` in the cluster. */
+  const apps = Object.keys(services).filter((name) => name.replace(/-\d$/, '') in APPS);
+  /** The entrypoint's script as its shell gets it: compose turns `$$` into `$`. */
+  const script = String(prometheus.entrypoint?.[2] ?? '').replaceAll('$$', '$');
+
   it('when the stack starts, then Prometheus is a pinned Apache-2.0 image with its files mounted', () => {
-    const prometheus = services.prometheus;
     expect(prometheus.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
-    expect(prometheus.ports).toEqual(['9090:9090']);
+    expect(prometheus.ports).toEqual([`${port}:9090`]);
     const mounts = prometheus.volumes.map((v: string) => v.split(':'));
     expect(mounts).toEqual([
-      ['./deploy/prometheus/prometheus.yml', '/etc/prometheus/prometheus.yml', 'ro'],
+      [`./${configFile}`, '/etc/prometheus/prometheus.yml', 'ro'],
       ['./deploy/prometheus/alerts.yml', '/etc/prometheus/alerts.yml', 'ro'],
     ]);
     for (const [source] of mounts) expect(existsSync(join(root, source))).toBe(true);
@@ -87,9 +101,63 @@ describe('Prometheus in docker-compose.yml', () => {
       expect(job.metrics_path ?? '/metrics').toBe('/metrics');
       return job.static_configs.flatMap((s: any) => s.targets.map((t: string) => [job.job_name, t]));
     });
+    const kind = (app: string) => app.replace(/-\d$/, '') as keyof typeof APPS;
     expect(targets).toEqual(
-      Object.entries(APPS).map(([app, port]) => [app, `${app}:${services[app].environment[port]}`]),
+      apps.map((app) => [kind(app), `${app}:${envOf(services, app)[APPS[kind(app)]]}`]),
     );
+  });
+
+  it('when the stack starts, then Prometheus waits for every service to be healthy: no ServiceDown on a cold start', () => {
+    expect(prometheus.depends_on).toEqual(
+      Object.fromEntries(apps.map((app) => [app, { condition: 'service_healthy' }])),
+    );
+  });
+
+  it('when OPS_TOKEN is set, then every job scrapes with it, from a file the entrypoint writes beside the configuration', () => {
+    expect(prometheus.environment).toEqual({ OPS_TOKEN: services[apps[0]].environment.OPS_TOKEN });
+    for (const job of config.scrape_configs)
+      expect([job.job_name, job.authorization]).toEqual([
+        job.job_name,
+        { type: 'Bearer', credentials_file: 'ops-token' },
+      ]);
+    expect(prometheus.entrypoint?.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    // `$$`: the shell reads the token from its environment; compose does not paste it into the command.
+    expect(prometheus.entrypoint[2]).toContain('"$$OPS_TOKEN"');
+    // Overriding the entrypoint drops the image's command: the script runs it, as the image would.
+    expect(script).toMatch(
+      /^exec \/bin\/prometheus --config\.file=\/etc\/prometheus\/prometheus\.yml --storage\.tsdb\.path=\/prometheus$/m,
+    );
+  });
+
+  it('when the entrypoint runs with a token, then the file holds it, readable by Prometheus alone, and promtool accepts the configuration', () => {
+    const sandbox = mkdtempSync(join(tmpdir(), 'prometheus-'));
+    try {
+      copyFileSync(join(root, configFile), join(sandbox, 'prometheus.yml'));
+      copyFileSync(join(root, 'deploy/prometheus/alerts.yml'), join(sandbox, 'alerts.yml'));
+      const token = 'ops-token-of-the-sale';
+      const run = spawnSync(
+        'sh',
+        [
+          '-c',
+          script
+            .replaceAll('/etc/prometheus/', `${sandbox}/`)
+            .replace(/^exec \/bin\/prometheus .*$/m, 'exit 0'),
+        ],
+        { env: { PATH: process.env.PATH, OPS_TOKEN: token }, encoding: 'utf8' },
+      );
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      const tokenFile = join(
+        sandbox,
+        posix.basename(config.scrape_configs[0].authorization.credentials_file),
+      );
+      expect(readFileSync(tokenFile, 'utf8')).toBe(token);
+      expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+      const check = runPromtool('check', 'config', join(sandbox, 'prometheus.yml'));
+      if (check.error) return expect((check.error as NodeJS.ErrnoException).code).toBe('ENOENT'); // no promtool
+      expect({ status: check.status, output: check.stdout + check.stderr }).toMatchObject({ status: 0 });
+    } finally {
+      rmSync(sandbox, { recursive: true, force: true });
+    }
   });
 });
 
@@ -119,20 +187,19 @@ describe('the alerts of a sale (deploy/prometheus/alerts.yml)', () => {
     expect(new Set(rules.map((r) => r.alert)).size).toBe(rules.length);
   });
 
-  it('when promtool is at hand, then it accepts the configuration, the rules and their tests', () => {
-    const promtool = process.env.PROMTOOL_PATH || 'promtool';
-    const run = (...args: string[]) => spawnSync(promtool, args, { cwd: root, encoding: 'utf8' });
-    const version = run('--version');
+  it('when promtool is at hand, then it accepts the rules and their tests pass', () => {
+    // The configuration is checked above, per compose file, with the token file its entrypoint writes.
+    const version = runPromtool('--version');
     if (version.error) {
       // Not installed (a bare `npx jest`): the checks above are all there is.
       expect((version.error as NodeJS.ErrnoException).code).toBe('ENOENT');
       return;
     }
     for (const args of [
-      ['check', 'config', 'deploy/prometheus/prometheus.yml'],
+      ['check', 'rules', 'deploy/prometheus/alerts.yml'],
       ['test', 'rules', 'deploy/prometheus/alerts.test.yml'],
     ]) {
-      const result = run(...args);
+      const result = runPromtool(...args);
       expect({ args, status: result.status, output: result.stdout + result.stderr }).toMatchObject({
         status: 0,
       });
