@@ -6,6 +6,7 @@ import { blacklist, createActivity, pay, purchase } from '../support/api';
 import { allShardKeys } from '@app/stock';
 import { TestClients } from '../support/clients';
 import { masterPortOf } from '../support/cluster';
+import { metricValue } from '../support/metric-value';
 import { eventually } from '../support/eventually';
 import { expectEveryAcceptedOrdered } from '../support/faults';
 import { ServiceProcess } from '../support/service-process';
@@ -89,6 +90,29 @@ describe('cluster: a sale on a Redis Cluster and three Kafka brokers, two instan
     expect(figures).toEqual({ lost: 0, duplicated: 0, oversold: 0 });
     await clients.expectReconciled(activity.id);
   });
+
+  it('when an open activity sits idle for a minute, then no order-service rebuilds it: each master is asked for its own run id', async () => {
+    const [gateway] = services;
+    const orderServices = services.filter((s) => s.name === 'order-service');
+    await createActivity(gateway.url, { stock: 10, payTimeoutSeconds: 300 });
+    const rebuilds = async () => {
+      const texts = await Promise.all(orderServices.map(async (s) => (await fetch(`${s.url}/metrics`)).text()));
+      return texts.reduce((sum, text) => sum + metricValue(text, 'redis_rebuilds_total'), 0);
+    };
+    const before = await rebuilds();
+    // Watched, not slept through: every sample over the minute must show the same count.
+    const minute = Date.now() + 60_000;
+    const samples: number[] = [];
+    await eventually(
+      async () => {
+        samples.push(await rebuilds());
+        return Date.now() >= minute;
+      },
+      { timeoutMs: 75_000, intervalMs: 1_000 },
+    );
+    expect(samples.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(samples)).toEqual(new Set([before]));
+  }, 120_000);
 
   it('when a user is blacklisted on one gateway, then the other refuses them too', async () => {
     const [gateway, , , gateway2] = services;
