@@ -2,11 +2,21 @@ import { Admin } from 'kafkajs';
 import { AppConfig } from '@app/config';
 import { allTopics } from '@app/contracts';
 
-/** Creates the topics that do not exist yet; returns their names. Safe to run from several processes. */
+/**
+ * Creates the topics that do not exist yet and waits until every topic has its leaders; returns the names
+ * it created. Safe to run from several processes: one that finds the topics just created by another still
+ * waits for their leaders (subscribing before them ends the process from inside kafkajs).
+ */
 export async function ensureTopics(admin: Admin, config: AppConfig): Promise<string[]> {
+  const topics = allTopics(config.TIMEOUT_DELAY_LEVELS_SECONDS);
   const existing = new Set(await admin.listTopics());
-  const missing = allTopics(config.TIMEOUT_DELAY_LEVELS_SECONDS).filter((t) => !existing.has(t));
-  if (missing.length === 0) return [];
+  const missing = topics.filter((t) => !existing.has(t));
+  if (missing.length > 0) await create(admin, config, missing);
+  await leadersElected(admin, topics);
+  return missing;
+}
+
+async function create(admin: Admin, config: AppConfig, missing: string[]): Promise<void> {
   await admin.createTopics({
     waitForLeaders: false, // kafkajs's own wait can throw outside its promise (and end the process)
     topics: missing.map((topic) => ({
@@ -17,8 +27,6 @@ export async function ensureTopics(admin: Admin, config: AppConfig): Promise<str
       configEntries: [{ name: 'min.insync.replicas', value: String(config.KAFKA_MIN_INSYNC_REPLICAS) }],
     })),
   });
-  await leadersElected(admin, missing);
-  return missing;
 }
 
 /** Polls the new topics' metadata until every partition has a leader, or gives up after `timeoutMs`. */

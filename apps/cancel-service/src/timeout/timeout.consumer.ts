@@ -8,7 +8,7 @@ import {
 import { Consumer, EachBatchPayload } from 'kafkajs';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { timeoutTopic } from '@app/contracts';
-import { KafkaConsumerFactory } from '@app/kafka';
+import { KafkaConsumerFactory, subscribeWhenKnown } from '@app/kafka';
 import { PartitionPauses } from './partition-pauses';
 import { ReadyPlan, planTimeout } from './timeout-plan';
 import { TimeoutHandler } from './timeout.handler';
@@ -59,7 +59,7 @@ export class TimeoutConsumer implements OnApplicationBootstrap, BeforeApplicatio
     const topics = [...this.levelByTopic.keys()];
     await this.consumer.connect();
     // From the beginning: timeouts produced before this service first ran must still fire.
-    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await subscribeWhenKnown(this.consumer, { topics, fromBeginning: true });
     await this.consumer.run({
       eachBatchAutoResolve: false, // or kafkajs would resolve (skip) the messages we leave waiting
       partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,

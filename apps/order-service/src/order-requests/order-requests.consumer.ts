@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { OrderRequestMessage, TOPICS, decodeMessage, orderRequestSchema } from '@app/contracts';
-import { DeadLetterPublisher, KafkaConsumerFactory } from '@app/kafka';
+import { DeadLetterPublisher, KafkaConsumerFactory, subscribeWhenKnown } from '@app/kafka';
 import { CORRELATION_HEADER, histogram, withCorrelation } from '@app/observability';
 import { OrderIntakeService } from './order-intake.service';
 
@@ -32,7 +32,7 @@ export class OrderRequestsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [TOPICS.orderRequests], fromBeginning: true });
+    await subscribeWhenKnown(this.consumer, { topics: [TOPICS.orderRequests], fromBeginning: true });
     await this.consumer.run({
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 3,
