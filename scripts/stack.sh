@@ -6,11 +6,13 @@
 #   … up|down --cluster     the same on INFRA_PROFILE=cluster (a Redis Cluster, three Kafka brokers) with two
 #                           instances of each service: gateways :3100/:3101, order-services :3110/:3111,
 #                           cancel-services :3120/:3121 (logs and pids under .local/cluster)
-# Logs: .local/logs/<service>.log (JSON lines).
+# Logs: .local/logs/<service>.log (JSON lines); with INFRA_PROFILE=<name>, pids and logs are under .local/<name>/
+# as its infrastructure's data is, so a stack beside the first never takes the first's services for its own.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-RUN="$ROOT/.local/run"
-LOGS="$ROOT/.local/logs"
+LOCAL="$ROOT/.local${INFRA_PROFILE:+/$INFRA_PROFILE}"
+RUN="$LOCAL/run"
+LOGS="$LOCAL/logs"
 # Ports as the services read them (GATEWAY_PORT…), so a second stack can run beside the first.
 SERVICES=("gateway:${GATEWAY_PORT:-3000}" "order-service:${ORDER_SERVICE_PORT:-3001}" "cancel-service:${CANCEL_SERVICE_PORT:-3002}")
 CLUSTER=false
@@ -70,7 +72,7 @@ up() {
   if $CLUSTER; then
     say "up: gateways http://127.0.0.1:3100 and :3101, order-services :3110/:3111, cancel-services :3120/:3121 (logs in .local/cluster/logs)"
   else
-    say "up: gateway http://127.0.0.1:${SERVICES[0]##*:}, order-service :${SERVICES[1]##*:}, cancel-service :${SERVICES[2]##*:} (logs in .local/logs)"
+    say "up: gateway http://127.0.0.1:${SERVICES[0]##*:}, order-service :${SERVICES[1]##*:}, cancel-service :${SERVICES[2]##*:} (logs in ${LOGS#"$ROOT"/})"
   fi
 }
 
