@@ -9,10 +9,10 @@ const root = join(__dirname, '../..').replace(/\/dist$/, '');
 /** Put on the line before a fence: the block is an illustration, not something a test runs or compares. */
 export const ILLUSTRATIVE = '<!-- illustrative -->';
 
-/** Put on the line before a sample output: `npm run scenario -- <name> --update-docs` rewrites it from a run. */
-export const scenarioMarker = (name: string): string => `<!-- scenario:${name} -->`;
-
-/** The scenario whose run a block is a sample of, if it is marked as one. */
+/**
+ * The scenario whose run a block is a sample of, if marked as one by `<!-- scenario:<name> -->` before its
+ * fence: `npm run scenario -- <name> --update-docs` rewrites it from a run.
+ */
 export const sampleOf = (block: FencedBlock): string | undefined =>
   /^<!-- scenario:([\w-]+) -->$/.exec(block.before.trim())?.[1];
 
