@@ -86,8 +86,8 @@ describe('the command blocks of the docs that claim an answer, run as written', 
           const command = fillIn(step.command, known);
           const attempt = async () => {
             const answer = await session.run(command);
-            const problems = unmet(claim, answer, known);
-            if (problems.length > 0) throw new Error(`line ${step.line}: ${command}\n  ${problems[0]}`);
+            const where = `${block.document}:${step.line}: ${command}`;
+            expect({ where, unmet: unmet(claim, answer, known) }).toEqual({ where, unmet: [] });
             return answer;
           };
           const answer = isRead(command)
