@@ -6,11 +6,15 @@
 #   … up|down --cluster     the same on INFRA_PROFILE=cluster (a Redis Cluster, three Kafka brokers) with two
 #                           instances of each service: gateways :3100/:3101, order-services :3110/:3111,
 #                           cancel-services :3120/:3121 (logs and pids under .local/cluster)
-# Logs: .local/logs/<service>.log (JSON lines).
+# Logs: .local/logs/<service>.log (JSON lines). A second stack beside the first: INFRA_PROFILE=<name> with
+# INFRA_PORT_OFFSET=N (scripts/infra.sh), REDIS_URL, DATABASE_URL and KAFKA_BROKERS on that profile's ports
+# (checked) and GATEWAY_PORT, ORDER_SERVICE_PORT, CANCEL_SERVICE_PORT of its own; its pids and logs are under
+# .local/<name>/, as its infrastructure's data is, so it never takes the first one's services for its own.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-RUN="$ROOT/.local/run"
-LOGS="$ROOT/.local/logs"
+LOCAL="$ROOT/.local${INFRA_PROFILE:+/$INFRA_PROFILE}"
+RUN="$LOCAL/run"
+LOGS="$LOCAL/logs"
 # Ports as the services read them (GATEWAY_PORT…), so a second stack can run beside the first.
 SERVICES=("gateway:${GATEWAY_PORT:-3000}" "order-service:${ORDER_SERVICE_PORT:-3001}" "cancel-service:${CANCEL_SERVICE_PORT:-3002}")
 CLUSTER=false
@@ -20,6 +24,18 @@ if [ "${2:-}" = --cluster ]; then
   source "$ROOT/scripts/infra/cluster-env.sh"
 fi
 cd "$ROOT"
+
+# A profile with INFRA_PORT_OFFSET runs its Redis, PostgreSQL and Kafka on the default ports + the offset
+# (scripts/infra.sh): services told the default addresses would share the first stack's data and topics.
+check_profile_addresses() {
+  [ -n "${INFRA_PROFILE:-}" ] && [ -n "${INFRA_PORT_OFFSET:-}" ] || return 0
+  local name port
+  for name in REDIS_URL:6379 DATABASE_URL:5432 KAFKA_BROKERS:9092; do
+    port=$((${name#*:} + INFRA_PORT_OFFSET)) name=${name%%:*}
+    [[ "${!name:-}" =~ :$port(/|,|$) ]] ||
+      die "INFRA_PROFILE=$INFRA_PROFILE serves on :$port, but $name is ${!name:-unset (the default one)}: export one on :$port"
+  done
+}
 
 healthy() { curl -fsS -m 2 "http://127.0.0.1:$1/health" >/dev/null 2>&1; }
 # Pid and log file name of one instance: two of a kind (the cluster) are told apart by their port.
@@ -62,6 +78,7 @@ stop_service() {
 }
 
 up() {
+  $CLUSTER || check_profile_addresses
   mkdir -p "$RUN" "$LOGS"
   ensure_node_modules
   build_and_migrate
@@ -70,7 +87,7 @@ up() {
   if $CLUSTER; then
     say "up: gateways http://127.0.0.1:3100 and :3101, order-services :3110/:3111, cancel-services :3120/:3121 (logs in .local/cluster/logs)"
   else
-    say "up: gateway http://127.0.0.1:${SERVICES[0]##*:}, order-service :${SERVICES[1]##*:}, cancel-service :${SERVICES[2]##*:} (logs in .local/logs)"
+    say "up: gateway http://127.0.0.1:${SERVICES[0]##*:}, order-service :${SERVICES[1]##*:}, cancel-service :${SERVICES[2]##*:} (logs in ${LOGS#"$ROOT"/})"
   fi
 }
 

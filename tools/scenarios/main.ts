@@ -1,5 +1,6 @@
-// `npm run scenario -- <name>|all`: runs interview scenarios against the running stack (started or reused
-// through scripts/stack.sh up, or `up --cluster` for a scenario of the cluster profile).
+// `npm run scenario -- <name>|all [--update-docs]`: runs interview scenarios against the running stack
+// (started or reused through scripts/stack.sh up, or `up --cluster` for a scenario of the cluster profile).
+// --update-docs: the walkthrough's sample of each scenario that held is rewritten from this run.
 // Exit codes: 0 every claim held, 1 one did not, 2 unknown scenario.
 import 'reflect-metadata';
 import { Kafka, logLevel } from 'kafkajs';
@@ -12,21 +13,23 @@ import { SCENARIOS } from './scenarios';
 import { Narrator, seconds } from './support/narrator';
 import { SeckillApi } from '../../test/support/seckill-api';
 import { clusterEnv, stackUp } from './support/stack';
+import { WALKTHROUGH, updateSamples } from './support/update-docs';
 
 const root = join(__dirname, '../../..');
 
 function usage(): string {
   const width = Math.max(...SCENARIOS.map((s) => s.name.length));
   return [
-    'usage: npm run scenario -- <name> | all',
+    'usage: npm run scenario -- <name> | all [--update-docs]',
     ...SCENARIOS.map(
       (s) => `  ${s.name.padEnd(width)}  ${s.claim}${s.profile ? ` [${s.profile} profile]` : ''}`,
     ),
-    'Each one explains a topic of docs/walkthrough.md and exits non-zero when its claim does not hold.',
+    'Each one explains a topic of docs/walkthrough.md and exits non-zero when its claim does not hold;',
+    '--update-docs rewrites the sample of each that held in docs/walkthrough.md from this run.',
   ].join('\n');
 }
 
-async function runOne(scenario: Scenario, base: Omit<ScenarioContext, 'out'>): Promise<boolean> {
+async function runOne(scenario: Scenario, base: Omit<ScenarioContext, 'out'>): Promise<Narrator> {
   console.log(`\n▶ ${scenario.name}: ${scenario.claim}`);
   const out = new Narrator();
   const started = Date.now();
@@ -39,14 +42,20 @@ async function runOne(scenario: Scenario, base: Omit<ScenarioContext, 'out'>): P
   console.log(
     `${ok ? '✓' : '✗'} ${scenario.name} ${ok ? 'holds' : 'FAILED'} (${seconds(Date.now() - started)})`,
   );
-  return ok;
+  return out;
 }
 
 async function main(): Promise<number> {
-  const name = process.argv[2];
+  const [name, ...flags] = process.argv.slice(2);
+  const updateDocs = flags.includes('--update-docs');
   if (!name) {
     console.log(usage());
     return 0;
+  }
+  const unknown = flags.find((f) => f !== '--update-docs');
+  if (unknown !== undefined) {
+    console.error(`unknown option "${unknown}"\n${usage()}`);
+    return 2;
   }
   // `all` is the single-node stack's; a cluster scenario needs the other stack, so it runs only by name.
   const chosen =
@@ -68,9 +77,12 @@ async function main(): Promise<number> {
   });
   const api = new SeckillApi(config);
   const results: [string, boolean][] = [];
+  const outputs = new Map<string, readonly string[]>();
   try {
     for (const scenario of chosen) {
-      results.push([scenario.name, await runOne(scenario, { config, api, redis, db, kafka })]);
+      const out = await runOne(scenario, { config, api, redis, db, kafka });
+      results.push([scenario.name, out.failures.length === 0]);
+      if (out.failures.length === 0) outputs.set(scenario.name, out.lines);
     }
   } finally {
     api.close();
@@ -79,6 +91,10 @@ async function main(): Promise<number> {
   }
   if (chosen.length > 1) {
     console.log(`\n${results.map(([n, ok]) => `${ok ? '✓' : '✗'} ${n}`).join('   ')}`);
+  }
+  if (updateDocs) {
+    const updated = updateSamples(outputs);
+    console.log(`${WALKTHROUGH}: samples rewritten from this run: ${updated.join(', ') || 'none'}`);
   }
   return results.every(([, ok]) => ok) ? 0 : 1;
 }

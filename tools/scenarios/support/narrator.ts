@@ -1,15 +1,28 @@
-/** A scenario's output: indented lines, and checks that print ✓/✗ and remember what failed. */
+/**
+ * A scenario's output: indented lines, and checks that print ✓/✗ and remember what failed. It keeps what it
+ * printed, for the walkthrough's sample of the scenario (`npm run scenario -- all --update-docs`).
+ */
 export class Narrator {
   private readonly failed: string[] = [];
+  private readonly printed: string[] = [];
 
   say(line: string): void {
-    console.log(`  ${line}`);
+    this.print(`  ${line}`);
   }
 
   check(ok: boolean, claim: string): boolean {
-    console.log(`  ${ok ? '✓' : '✗'} ${claim}`);
+    this.print(`  ${ok ? '✓' : '✗'} ${claim}`);
     if (!ok) this.failed.push(claim);
     return ok;
+  }
+
+  get lines(): readonly string[] {
+    return this.printed;
+  }
+
+  private print(line: string): void {
+    console.log(line);
+    this.printed.push(...line.split('\n'));
   }
 
   get failures(): readonly string[] {

@@ -13,11 +13,13 @@ export function stackUp(root: string, cluster = false): string {
   }
   if (cluster)
     return `stack: cluster profile up (${CLUSTER_STACK.gateways.join(', ')}; logs in .local/cluster/logs/)`;
-  const lines = result.stdout.split('\n');
+  // stack.sh says what it did on stderr ("stack: gateway: already running (pid …)").
+  const lines = result.stderr.split('\n');
   const reused = lines.filter((l) => / already running /.test(l)).map((l) => l.split(':')[1].trim());
   const fresh = ['gateway', 'order-service', 'cancel-service'].filter((s) => !reused.includes(s));
   const started = fresh.length > 0 ? `started ${fresh.join(', ')}` : 'all three services were running';
-  return `stack: up (${started}; logs in .local/logs/)`;
+  const profile = process.env.INFRA_PROFILE;
+  return `stack: up (${started}; logs in .local/${profile ? `${profile}/` : ''}logs/)`;
 }
 
 /** The cluster profile's services as `scripts/stack.sh up --cluster` starts them: two of each. */
