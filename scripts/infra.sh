@@ -7,6 +7,7 @@
 #   scripts/infra.sh browser  print the path of Chromium, installing Debian's package if needed
 #   scripts/infra.sh toxiproxy  print the path of toxiproxy-server, building it once into .local/tools
 #   scripts/infra.sh promtool print the path of Prometheus' promtool, unpacking Debian's package if needed
+#   scripts/infra.sh faketime print the path of libfaketime (a process with a skewed clock), installing it if needed
 #   scripts/infra.sh node     print the folder of a Node 24.9 or later (Jest's), from the npm registry if needed
 #   scripts/infra.sh stop|start redis|postgres|kafka   one dependency (the fault tests use these)
 #   scripts/infra.sh pids redis|postgres|kafka   its server processes, one pid a line (the chaos tests
@@ -62,6 +63,7 @@ case "${1:-}" in
   browser) browser_path ;;
   toxiproxy) toxiproxy_path ;;
   promtool) promtool_path ;;
+  faketime) faketime_path ;;
   node) node_dir ;;
   pids) pids_of "${2:-}" ;;
   stop | start)
@@ -72,5 +74,5 @@ case "${1:-}" in
       *) die "usage: scripts/infra.sh $1 redis|postgres|kafka" ;;
     esac
     ;;
-  *) die "usage: scripts/infra.sh up|down|status|wrk|browser|toxiproxy|promtool|node|pids|stop|start" ;;
+  *) die "usage: scripts/infra.sh up|down|status|wrk|browser|toxiproxy|promtool|faketime|node|pids|stop|start" ;;
 esac

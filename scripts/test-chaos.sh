@@ -39,7 +39,9 @@ EOF
 # Up before Kafka: the broker's readiness check already reaches it through the advertised (proxy) port.
 toxiproxy_answers() { curl -sf "$TOXIPROXY_URL/version" >/dev/null; }
 toxiproxy_answers && die "$TOXIPROXY_URL already answers: stop that toxiproxy first (its proxies would not be ours)"
-LOG_LEVEL=warn "$(bash scripts/infra.sh toxiproxy)" -host 127.0.0.1 -port "$TOXIPROXY_PORT" -config .local/chaos/toxiproxy.json \
+# Built (on a new machine, downloaded and compiled) before it is started: the wait below is for the server only.
+TOXIPROXY_SERVER=$(bash scripts/infra.sh toxiproxy)
+LOG_LEVEL=warn "$TOXIPROXY_SERVER" -host 127.0.0.1 -port "$TOXIPROXY_PORT" -config .local/chaos/toxiproxy.json \
   >.local/logs/chaos-toxiproxy.log 2>&1 &
 toxiproxy_pid=$!
 wait_until "toxiproxy (.local/logs/chaos-toxiproxy.log)" 10 toxiproxy_answers

@@ -1,4 +1,5 @@
-# The tools the suites and the bench find or install: wrk, toxiproxy, Chromium, promtool (paths on stdout).
+# The tools the suites and the bench find or install: wrk, toxiproxy, Chromium, libfaketime, promtool (paths on
+# stdout).
 # Sourced by scripts/infra.sh, which sets the profile's ports and folders (LOCAL, RUN, *_PORT).
 apt_install() {
   command -v apt-get >/dev/null || die "missing: $* (no apt-get here; install it by hand)"
@@ -40,6 +41,19 @@ toxiproxy_path() {
 browser_path() {
   command -v chromium >/dev/null || apt_install chromium
   command -v chromium
+}
+
+# ---------------------------------------------------------------- libfaketime (a service with a skewed clock)
+# The chaos suite starts a gateway with LD_PRELOAD of this library and FAKETIME set: its wall clock is off,
+# as a host's whose NTP failed. Debian's libfaketime; the path of the library alone on stdout.
+faketime_path() {
+  local lib
+  lib=$(dpkg -L libfaketime 2>/dev/null | grep -m 1 '/libfaketime\.so\.1$' || true)
+  if [ -z "$lib" ]; then
+    apt_install libfaketime >&2
+    lib=$(dpkg -L libfaketime | grep -m 1 '/libfaketime\.so\.1$')
+  fi
+  echo "$lib"
 }
 
 # ---------------------------------------------------------------- promtool (checks deploy/prometheus)

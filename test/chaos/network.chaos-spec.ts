@@ -1,5 +1,5 @@
 import { Toxic } from '../support/toxiproxy';
-import { PROXIES, toxiproxy } from '../support/chaos-faults';
+import { PROXIES, skewedClock, toxiproxy } from '../support/chaos-faults';
 import { ChaosStack, runChaos } from '../support/chaos-stack';
 import { TestClients } from '../support/clients';
 
@@ -53,6 +53,20 @@ describe('chaos: connections to Redis and Kafka lose replies or slow down during
       patienceMs: PATIENT_MS,
       inject: () => toxicFor([PROXIES.redis], { type: 'timeout', attributes: { timeout: 0 } }, 4_000),
     });
+  });
+
+  it('a gateway 30 s slow (its clock skewed), redis replies lost: ages are Redis’s, so no abandon loses to recovery', async () => {
+    await stack.restartWith('gateway', skewedClock('-30s'));
+    try {
+      await runChaos(stack, clients, {
+        name: 'gateway clock 30 s slow, redis reset_peer (3 s)',
+        redisImpaired: true,
+        patienceMs: PATIENT_MS,
+        inject: () => toxicFor([PROXIES.redis], { type: 'reset_peer', attributes: { timeout: 0 } }, 3_000),
+      });
+    } finally {
+      await stack.restartWith('gateway', {});
+    }
   });
 
   it('kafka replies lost (reset_peer, 3 s): written batches are not lost or duplicated, every 202 ordered', async () => {

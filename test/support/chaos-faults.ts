@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,4 +110,13 @@ export async function healInfrastructure(): Promise<void> {
   await toxiproxy().reset();
   // `up` proves Kafka with a round trip: only worth its seconds when something is down.
   await infraAsync('status').catch(() => infraAsync('up'));
+}
+
+/**
+ * The environment of a process whose wall clock is off by `offset` (libfaketime's syntax, e.g. "-30s"), as a
+ * host's whose time synchronisation failed; its timers (the monotonic clock) run true.
+ */
+export function skewedClock(offset: string): Record<string, string> {
+  const lib = execFileSync('bash', [join(__dirname, '../../scripts/infra.sh'), 'faketime'], { encoding: 'utf8' });
+  return { LD_PRELOAD: lib.trim(), FAKETIME: offset, DONT_FAKE_MONOTONIC: '1' };
 }

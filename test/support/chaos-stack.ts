@@ -37,8 +37,24 @@ export class ChaosStack {
 
   /** kill -9, then started again at once (as a supervisor would). */
   async crash(name: ServiceName): Promise<void> {
+    await this.down(name);
+    await this.up(name);
+  }
+
+  /** kill -9, and left down until `up` (while something else happens to the sale). */
+  async down(name: ServiceName): Promise<void> {
     await this.services.get(name)!.kill();
-    this.services.set(name, await ServiceProcess.start(name, envOf(name)));
+  }
+
+  /** Started again, with `env` on top of its own (e.g. a skewed clock; none: as it was). */
+  async up(name: ServiceName, env: Record<string, string> = {}): Promise<void> {
+    this.services.set(name, await ServiceProcess.start(name, { ...envOf(name), ...env }));
+  }
+
+  /** Stopped gracefully, then started again with `env` on top of its own (none: as it was). */
+  async restartWith(name: ServiceName, env: Record<string, string>): Promise<void> {
+    await this.services.get(name)!.stop();
+    await this.up(name, env);
   }
 
   /** SIGSTOP for `ms`, then SIGCONT. */
