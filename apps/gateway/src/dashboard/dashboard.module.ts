@@ -5,12 +5,19 @@ import { DatabaseModule } from '@app/database';
 import { SaleWatchMetrics } from './sale-watch.metrics';
 import { DashboardAccess } from './dashboard-access';
 import { DashboardController } from './dashboard.controller';
+import { ConsumerLags } from './consumer-lags';
 import { DashboardFeed } from './dashboard.feed';
 import { DashboardService } from './dashboard.service';
 
 @Module({
   imports: [KafkaModule, StockModule, DatabaseModule],
   controllers: [DashboardController],
-  providers: [DashboardService, DashboardFeed, DashboardAccess, SaleWatchMetrics],
+  providers: [
+    ConsumerLags,
+    DashboardService,
+    DashboardFeed,
+    DashboardAccess,
+    SaleWatchMetrics,
+  ],
 })
 export class DashboardModule {}
