@@ -7,6 +7,7 @@ import { DashboardAccess } from './dashboard-access';
 import { DashboardController } from './dashboard.controller';
 import { ConsumerLags } from './consumer-lags';
 import { DashboardFeed } from './dashboard.feed';
+import { DashboardRecorder } from './dashboard.recorder';
 import { DashboardService } from './dashboard.service';
 
 @Module({
@@ -16,6 +17,7 @@ import { DashboardService } from './dashboard.service';
     ConsumerLags,
     DashboardService,
     DashboardFeed,
+    DashboardRecorder,
     DashboardAccess,
     SaleWatchMetrics,
   ],
