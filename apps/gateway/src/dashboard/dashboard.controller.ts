@@ -23,6 +23,8 @@ import { DashboardSnapshot } from './dashboard.service';
 const page = readFileSync(join(__dirname, 'dashboard.html'), 'utf8');
 // The browser build sits next to the package's main file (its `exports` map does not list it).
 const chartJs = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+// Only the glyphs of the page's own CJK text (scripts/cjk-font.sh): a machine without CJK fonts shows them too.
+const cjkFont = readFileSync(join(__dirname, 'fonts', 'seckill-cjk.woff2'));
 const requiredActivityQuery = z
   .string()
   .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
@@ -50,6 +52,13 @@ export class DashboardController {
   @Header('cache-control', 'public, max-age=86400')
   chart(): string {
     return chartJs;
+  }
+
+  @Get('cjk.woff2')
+  @Header('content-type', 'font/woff2')
+  @Header('cache-control', 'public, max-age=86400')
+  font(): Buffer {
+    return cjkFont;
   }
 
   @Get('snapshot')
