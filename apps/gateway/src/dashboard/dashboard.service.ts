@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Counter } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { metricsRegistry } from '@app/observability';
 import { StockStore } from '@app/stock';
 import { ConsumerLags, TimeoutLag } from './consumer-lags';
+import { purchaseAnswers } from './purchase-answers';
 
 /** What the dashboard shows at one instant; rates are derived in the browser from successive snapshots. */
 export interface DashboardSnapshot {
@@ -75,7 +74,7 @@ export class DashboardService {
   private sharedParts(): Promise<Shared> {
     const now = performance.now();
     if (this.shared && now - this.shared.at < this.config.DASHBOARD_INTERVAL_MS / 2) return this.shared.value;
-    const value = Promise.all([this.purchases(), this.lags.orderRequests(), this.lags.timeouts()]).then(
+    const value = Promise.all([purchaseAnswers(), this.lags.orderRequests(), this.lags.timeouts()]).then(
       ([purchases, orderRequests, timeouts]) => ({ purchases, lag: { orderRequests, timeouts } }),
     );
     this.shared = { at: now, value };
@@ -90,11 +89,5 @@ export class DashboardService {
     const orders = { PENDING: 0, PAID: 0, CANCELLED: 0 };
     for (const r of rows) orders[r.status] = Number(r.count);
     return orders;
-  }
-
-  private async purchases(): Promise<Record<string, number>> {
-    const metric = metricsRegistry.getSingleMetric('seckill_purchases_total') as Counter | undefined;
-    const values = metric ? (await metric.get()).values : [];
-    return Object.fromEntries(values.map((v) => [String(v.labels.outcome), v.value]));
   }
 }
