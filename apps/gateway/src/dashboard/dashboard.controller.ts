@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Observable, concat, exhaustMap, finalize, from, interval, map } from 'rxjs';
+import { Observable, concat, defer, exhaustMap, finalize, from, interval, map } from 'rxjs';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { parseWith } from '@app/common';
@@ -99,7 +99,7 @@ export class DashboardController {
     this.access.check(parseWith(tokenQuery, token, 'token'), authorization);
     const id = parseWith(activityQuery, activity, 'activity');
     const leave = this.access.admit();
-    const history = from(this.feed.latest(id)).pipe(map((first) => this.historyEvent(first)));
+    const history = defer(() => this.feed.latest(id)).pipe(map((first) => this.historyEvent(first)));
     const live = interval(this.config.DASHBOARD_INTERVAL_MS).pipe(
       // exhaustMap, not switchMap: a snapshot slower than the tick (a busy database) must still be shown.
       exhaustMap(() => from(this.feed.latest(id))),
