@@ -48,6 +48,7 @@ const REGISTERED = [
   'order_timeout_partitions_paused',
   'kafka_dead_letters_total',
   'kafka_consumer_group_lag', // gateway, at scrape time
+  'order_timeout_lag', // gateway, at scrape time: due vs scheduled
   'orders_release_pending',
   'orders_overdue',
 ];
@@ -167,7 +168,7 @@ describe('the alerts of a sale (deploy/prometheus/alerts.yml)', () => {
     expect(named.filter((m) => !REGISTERED.includes(m) && !BUILT_IN.includes(m))).toEqual([]);
     for (const watched of ['kafka_consumer_group_lag', 'seckill_purchase_refusals_total'])
       expect(named).toContain(watched);
-    for (const watched of ['orders_release_pending', 'kafka_dead_letters_total'])
+    for (const watched of ['orders_release_pending', 'kafka_dead_letters_total', 'order_timeout_lag'])
       expect(named).toContain(watched);
   });
 

@@ -1,4 +1,4 @@
-// Copies non-TypeScript assets (Lua scripts, the dashboard page) next to the compiled code in dist/, and the
+// Copies non-TypeScript assets (Lua scripts, the dashboard page and its font with the font's licence) next to the compiled code in dist/, and the
 // OpenAPI document that /docs serves to dist/docs/.
 const { cpSync, readdirSync, statSync } = require('node:fs');
 const { join, relative } = require('node:path');
@@ -8,7 +8,7 @@ function walk(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.lua') || name.endsWith('.html'))
+    else if (/\.(lua|html|woff2)$/.test(name) || name === 'OFL.txt')
       cpSync(path, join(root, 'dist', relative(root, path)));
   }
 }

@@ -3,6 +3,8 @@
 // some pay too late and some never pay, prints progress, then a summary with every invariant ✓ or ✗.
 // Exit code 0 only when every invariant holds. --defences: the activity asks a purchase token and a
 // proof-of-work of DEMO_CHALLENGE_BITS (default 10) bits, and every buyer goes through them.
+// --screenshot <file.png>: once unpaid orders start timing out, a headless Chromium (CHROMIUM_PATH) opens
+// the live dashboard and saves what it shows (`npm run demo:screenshot` makes docs/dashboard.png so).
 import 'reflect-metadata';
 import Redis from 'ioredis';
 import { spawnSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { SeckillApi } from '../../test/support/seckill-api';
 import { Progress } from './progress';
 import { SaleFigures, printSummary } from './summary';
 import { runCrowd } from './crowd';
+import { shootDashboard } from './dashboard-shot';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const BUYERS = Number(env('DEMO_BUYERS', '3000'));
@@ -21,6 +24,23 @@ const STOCK = Number(env('DEMO_STOCK', '100'));
 const PAY_TIMEOUT_SECONDS = Number(env('DEMO_PAY_TIMEOUT_SECONDS', '10'));
 const DEFENCES = process.argv.includes('--defences');
 const CHALLENGE_BITS = Number(env('DEMO_CHALLENGE_BITS', '10'));
+const SCREENSHOT = process.argv.includes('--screenshot')
+  ? process.argv[process.argv.indexOf('--screenshot') + 1]
+  : undefined;
+
+/**
+ * Waits (a few seconds at most) until the gateway has recorded the new activity, so that its dashboard
+ * shows the sale from before the burst even to a page opened later. Without access (DASHBOARD_TOKEN), skips.
+ */
+async function untilRecorded(gateway: string, activityId: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${gateway}/dashboard/history?activity=${activityId}`).catch(() => null);
+    if (!res || res.status !== 200) return;
+    if (((await res.json()) as { points: unknown[] }).points.length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 async function main(): Promise<number> {
   if (!process.argv.includes('--no-stack')) {
@@ -51,9 +71,22 @@ async function main(): Promise<number> {
     console.log(`  live dashboard: ${dashboard}?activity=${activity.id}\n`);
 
     let admitted = 0;
+    await untilRecorded(client.gateway, activity.id);
     const progress = new Progress(redis, db, activity.id, () => admitted);
     progress.start();
+    // Two seconds after the first timeouts fired: the burst, payments and cancellations all on the page.
+    const shot = SCREENSHOT
+      ? shootDashboard(`${dashboard}?activity=${activity.id}`, SCREENSHOT, () =>
+          progress.samples.some((s, i, all) => s.cancelled > 0 && all.length - i > 2),
+        ).then(
+          () => null,
+          (err: Error) => err,
+        )
+      : undefined;
     const crowd = await runCrowd(client, db, activity.id, BUYERS, () => admitted++, DEFENCES);
+    const failed = await shot;
+    if (failed) throw new Error(`the dashboard screenshot failed: ${failed.message}`);
+    if (shot) console.log(`  dashboard screenshot: ${SCREENSHOT}`);
     progress.stop();
     await progress.sample();
 

@@ -105,6 +105,7 @@ export const configSchema = z
     DASHBOARD_TOKEN: optionalToken,
     DASHBOARD_MAX_VIEWERS: positiveInt.max(100_000).default(100),
     DASHBOARD_INTERVAL_MS: positiveInt.max(60_000).default(1_000),
+    DASHBOARD_HISTORY_POINTS: positiveInt.max(10_000).default(600),
   })
   .superRefine((c, ctx) => {
     if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {

@@ -1,5 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { loadConfig } from '@app/config';
+import { timeoutTopic } from '@app/contracts';
 import { createService } from '@app/http';
 import { RedisService } from '@app/redis';
 import { GatewayModule } from '../../../apps/gateway/src/gateway.module';
@@ -9,16 +12,23 @@ import { eventually } from '../../support/eventually';
 // The gauges that deploy/prometheus/alerts.yml pages on, read from the gateway's real /metrics.
 // Ten minutes of grace: an order cancelled during the test stays within it, one cancelled an hour ago not.
 process.env.SWEEPER_GRACE_MS = '600000';
+// Delay levels of this spec's own (nothing consumes them): its timeout messages stay as it made them.
+const LEVELS = [3601, 7201];
+process.env.TIMEOUT_DELAY_LEVELS_SECONDS = LEVELS.join(',');
 describe('the gateway /metrics that the alerts of a sale watch (real Redis, PostgreSQL, Kafka)', () => {
   let app: NestFastifyApplication;
   let fixtures: CancelFixtures;
+  let producer: Producer;
 
   beforeAll(async () => {
     app = await createService(GatewayModule, 'gateway');
     await app.init();
     fixtures = new CancelFixtures(app.get(DataSource), app.get(RedisService).client);
+    producer = new Kafka({ brokers: loadConfig().KAFKA_BROKERS, logLevel: 0 }).producer();
+    await producer.connect();
   });
   afterAll(async () => {
+    await producer?.disconnect();
     await fixtures.cleanup();
     await app.close();
   });
@@ -30,11 +40,37 @@ describe('the gateway /metrics that the alerts of a sale watch (real Redis, Post
     return Number(line.slice(line.lastIndexOf(' ') + 1));
   };
 
-  it('when scraped, then the lag of both consumer groups is there, measured', async () => {
-    for (const group of ['order-service', 'cancel-service'])
-      expect(
-        await gauge(`kafka_consumer_group_lag{group="${group}",service="gateway"}`),
-      ).toBeGreaterThanOrEqual(0);
+  it('when scraped, then the order requests lag and both parts of the timeouts lag are there, measured', async () => {
+    expect(
+      await gauge('kafka_consumer_group_lag{group="order-service",service="gateway"}'),
+    ).toBeGreaterThanOrEqual(0);
+    for (const state of ['due', 'scheduled'])
+      expect(await gauge(`order_timeout_lag{state="${state}",service="gateway"}`)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('when one timeout has waited out its level and another has not, then one is due and one scheduled', async () => {
+    const timeouts = {
+      due: 'order_timeout_lag{state="due",service="gateway"}',
+      scheduled: 'order_timeout_lag{state="scheduled",service="gateway"}',
+    };
+    const [due, scheduled] = [await gauge(timeouts.due), await gauge(timeouts.scheduled)];
+    const message = (producedAt: number) => ({
+      value: JSON.stringify({
+        orderId: '00000000-0000-4000-8000-000000000000',
+        activityId: 1,
+        dueAt: producedAt + LEVELS[0] * 1000,
+      }),
+      timestamp: String(producedAt),
+    });
+    await producer.send({
+      topic: timeoutTopic(LEVELS[0]),
+      // Produced two hours ago (Kafka keeps the producer's timestamp), and now.
+      messages: [message(Date.now() - 7_200_000), message(Date.now())],
+    });
+    await eventually(async () => {
+      expect(await gauge(timeouts.due)).toBe(due + 1);
+      expect(await gauge(timeouts.scheduled)).toBe(scheduled + 1);
+    });
   });
 
   it('when a cancelled order has not released its stock, or an order is overdue, then each gauge counts it', async () => {

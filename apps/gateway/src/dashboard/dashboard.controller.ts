@@ -11,23 +11,25 @@ import {
 } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Observable, exhaustMap, finalize, from, interval, map, startWith } from 'rxjs';
+import { Observable, concat, defer, exhaustMap, finalize, from, interval, map } from 'rxjs';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { parseWith } from '@app/common';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
 import { DashboardAccess } from './dashboard-access';
-import { DashboardFeed, SNAPSHOT_UNAVAILABLE } from './dashboard.feed';
+import { DashboardFeed, FeedValue } from './dashboard.feed';
 import { DashboardSnapshot } from './dashboard.service';
 
 const page = readFileSync(join(__dirname, 'dashboard.html'), 'utf8');
 // The browser build sits next to the package's main file (its `exports` map does not list it).
 const chartJs = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
-const activityQuery = z
+// Only the glyphs of the page's own CJK text (scripts/cjk-font.sh): a machine without CJK fonts shows them too.
+const cjkFont = readFileSync(join(__dirname, 'fonts', 'seckill-cjk.woff2'));
+const requiredActivityQuery = z
   .string()
   .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
-  .transform(Number)
-  .optional();
+  .transform(Number);
+const activityQuery = requiredActivityQuery.optional();
 const tokenQuery = z.string().max(200).optional();
 
 /** A live view of a sale: `/dashboard?activity=<id>` (the latest activity by default). */
@@ -52,18 +54,41 @@ export class DashboardController {
     return chartJs;
   }
 
+  @Get('cjk.woff2')
+  @Header('content-type', 'font/woff2')
+  @Header('cache-control', 'public, max-age=86400')
+  font(): Buffer {
+    return cjkFont;
+  }
+
   @Get('snapshot')
   @UseGuards(ReadLimitGuard)
   snapshot(
     @Query('activity') activity?: string,
     @Query('token') token?: string,
     @Headers('authorization') authorization?: string,
-  ): Promise<DashboardSnapshot | typeof SNAPSHOT_UNAVAILABLE> {
+  ): Promise<FeedValue> {
     this.access.check(parseWith(tokenQuery, token, 'token'), authorization);
     return this.feed.latest(parseWith(activityQuery, activity, 'activity'));
   }
 
-  /** Server-sent events: the activity's shared snapshot, every interval, while the page is open. */
+  /** The activity's recorded snapshots, oldest first (the last DASHBOARD_HISTORY_POINTS intervals). */
+  @Get('history')
+  @UseGuards(ReadLimitGuard)
+  history(
+    @Query('activity') activity?: string,
+    @Query('token') token?: string,
+    @Headers('authorization') authorization?: string,
+  ): { points: DashboardSnapshot[] } {
+    this.access.check(parseWith(tokenQuery, token, 'token'), authorization);
+    const id = parseWith(requiredActivityQuery, activity, 'activity');
+    return { points: this.feed.recorded(id) };
+  }
+
+  /**
+   * Server-sent events: first a `history` event with what was recorded of the activity (so a page opened
+   * late draws the sale from its start), then the activity's shared snapshot, every interval.
+   */
   @Sse('events')
   @UseGuards(ReadLimitGuard)
   events(
@@ -74,12 +99,18 @@ export class DashboardController {
     this.access.check(parseWith(tokenQuery, token, 'token'), authorization);
     const id = parseWith(activityQuery, activity, 'activity');
     const leave = this.access.admit();
-    return interval(this.config.DASHBOARD_INTERVAL_MS).pipe(
-      startWith(0),
+    const history = defer(() => this.feed.latest(id)).pipe(map((first) => this.historyEvent(first)));
+    const live = interval(this.config.DASHBOARD_INTERVAL_MS).pipe(
       // exhaustMap, not switchMap: a snapshot slower than the tick (a busy database) must still be shown.
       exhaustMap(() => from(this.feed.latest(id))),
       map((data) => ({ data })),
-      finalize(leave),
     );
+    return concat(history, live).pipe(finalize(leave));
+  }
+
+  private historyEvent(first: FeedValue): MessageEvent {
+    if ('error' in first) return { data: first };
+    const points = first.activity ? this.feed.recorded(first.activity.id) : [first];
+    return { type: 'history', data: { points, limit: this.config.DASHBOARD_HISTORY_POINTS } };
   }
 }

@@ -5,12 +5,21 @@ import { DatabaseModule } from '@app/database';
 import { SaleWatchMetrics } from './sale-watch.metrics';
 import { DashboardAccess } from './dashboard-access';
 import { DashboardController } from './dashboard.controller';
+import { ConsumerLags } from './consumer-lags';
 import { DashboardFeed } from './dashboard.feed';
+import { DashboardRecorder } from './dashboard.recorder';
 import { DashboardService } from './dashboard.service';
 
 @Module({
   imports: [KafkaModule, StockModule, DatabaseModule],
   controllers: [DashboardController],
-  providers: [DashboardService, DashboardFeed, DashboardAccess, SaleWatchMetrics],
+  providers: [
+    ConsumerLags,
+    DashboardService,
+    DashboardFeed,
+    DashboardRecorder,
+    DashboardAccess,
+    SaleWatchMetrics,
+  ],
 })
 export class DashboardModule {}

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Counter } from 'prom-client';
-import { TOPICS, timeoutTopic } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { KafkaAdminService } from '@app/kafka';
-import { metricsRegistry } from '@app/observability';
 import { StockStore } from '@app/stock';
+import { ConsumerLags, TimeoutLag } from './consumer-lags';
+import { purchaseAnswers } from './purchase-answers';
 
 /** What the dashboard shows at one instant; rates are derived in the browser from successive snapshots. */
 export interface DashboardSnapshot {
@@ -16,22 +14,28 @@ export interface DashboardSnapshot {
   purchases: Record<string, number>;
   /** orders of the activity by status: count */
   orders: { PENDING: number; PAID: number; CANCELLED: number };
-  /** messages not yet committed by each consumer group */
-  lag: { orderRequests: number; timeouts: number };
+  /** messages not yet committed: order requests (order-service), timeouts (cancel-service) due or not */
+  lag: { orderRequests: number; timeouts: TimeoutLag };
 }
+
+type Shared = Pick<DashboardSnapshot, 'purchases' | 'lag'>;
+
+/** Activities whose sale is on (or a minute from its start or end): the ones worth recording unwatched. */
+const OPEN_ACTIVITIES = `SELECT id FROM activities
+  WHERE starts_at <= now() + interval '1 minute' AND ends_at >= now() - interval '1 minute'
+  ORDER BY id DESC LIMIT $1`;
 
 @Injectable()
 export class DashboardService {
-  private readonly timeoutTopics: string[];
+  /** The parts of a snapshot that no activity owns, shared by the snapshots of one interval. */
+  private shared?: { at: number; value: Promise<Shared> };
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly stock: StockStore,
-    private readonly kafka: KafkaAdminService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.timeoutTopics = config.TIMEOUT_DELAY_LEVELS_SECONDS.map(timeoutTopic);
-  }
+    private readonly lags: ConsumerLags,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** The activity to show: the one asked for, else the most recent. */
   async snapshot(activityId?: number): Promise<DashboardSnapshot> {
@@ -41,20 +45,40 @@ export class DashboardService {
         : 'SELECT id, name, stock FROM activities ORDER BY id DESC LIMIT 1',
       activityId ? [activityId] : [],
     );
-    const [remaining, orders, lagRequests, lagTimeouts, purchases] = await Promise.all([
+    const [remaining, orders, { purchases, lag }] = await Promise.all([
       row ? this.stock.remaining(row.id) : null,
       row ? this.ordersByStatus(row.id) : { PENDING: 0, PAID: 0, CANCELLED: 0 },
-      this.kafka.consumerLag('order-service', [TOPICS.orderRequests]),
-      this.kafka.consumerLag('cancel-service', this.timeoutTopics),
-      this.purchases(),
+      this.sharedParts(),
     ]);
     return {
       at: Date.now(),
       activity: row ? { id: row.id, name: row.name, stock: row.stock, remaining: remaining ?? 0 } : null,
       purchases,
       orders,
-      lag: { orderRequests: lagRequests, timeouts: lagTimeouts },
+      lag,
     };
+  }
+
+  /** The most recently created activity's id, if any. */
+  async newestActivity(): Promise<number | null> {
+    const [row] = await this.db.query('SELECT id FROM activities ORDER BY id DESC LIMIT 1');
+    return row ? row.id : null;
+  }
+
+  /** The most recent activities whose sale is open, `limit` at most. */
+  async openActivities(limit: number): Promise<number[]> {
+    const rows: { id: number }[] = await this.db.query(OPEN_ACTIVITIES, [limit]);
+    return rows.map((r) => r.id);
+  }
+
+  private sharedParts(): Promise<Shared> {
+    const now = performance.now();
+    if (this.shared && now - this.shared.at < this.config.DASHBOARD_INTERVAL_MS / 2) return this.shared.value;
+    const value = Promise.all([purchaseAnswers(), this.lags.orderRequests(), this.lags.timeouts()]).then(
+      ([purchases, orderRequests, timeouts]) => ({ purchases, lag: { orderRequests, timeouts } }),
+    );
+    this.shared = { at: now, value };
+    return value;
   }
 
   private async ordersByStatus(activityId: number): Promise<DashboardSnapshot['orders']> {
@@ -65,11 +89,5 @@ export class DashboardService {
     const orders = { PENDING: 0, PAID: 0, CANCELLED: 0 };
     for (const r of rows) orders[r.status] = Number(r.count);
     return orders;
-  }
-
-  private async purchases(): Promise<Record<string, number>> {
-    const metric = metricsRegistry.getSingleMetric('seckill_purchases_total') as Counter | undefined;
-    const values = metric ? (await metric.get()).values : [];
-    return Object.fromEntries(values.map((v) => [String(v.labels.outcome), v.value]));
   }
 }

@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { TOPICS, timeoutTopic } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { KafkaAdminService } from '@app/kafka';
 import { scrapeGauge } from '@app/observability';
+import { ConsumerLags } from './consumer-lags';
 
 // Both past the sweeper's grace (younger ones are still in the hands of their timeout message), and both
 // the predicates of partial indexes (orders_release_pending, orders_pending_by_expiry).
@@ -20,13 +19,29 @@ const OVERDUE = `status = 'PENDING' AND expires_at ${PAST_GRACE}`;
 export class SaleWatchMetrics implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly kafka: KafkaAdminService,
+    private readonly lags: ConsumerLags,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    scrapeGauge('kafka_consumer_group_lag', 'Messages not yet committed, by consumer group', ['group'], () =>
-      this.consumerLags(),
+    scrapeGauge(
+      'kafka_consumer_group_lag',
+      'Messages not yet committed, by consumer group',
+      ['group'],
+      async () => [{ labels: { group: 'order-service' }, value: await this.lags.orderRequests() }],
+    );
+    // cancel-service's backlog is mostly timeouts not yet due, which is no trouble: only the due part is.
+    scrapeGauge(
+      'order_timeout_lag',
+      'Timeout messages cancel-service has not handled: due (a backlog) or scheduled (not yet due)',
+      ['state'],
+      async () => {
+        const { due, scheduled } = await this.lags.timeouts();
+        return [
+          { labels: { state: 'due' }, value: due },
+          { labels: { state: 'scheduled' }, value: scheduled },
+        ];
+      },
     );
     scrapeGauge(
       'orders_release_pending',
@@ -37,18 +52,6 @@ export class SaleWatchMetrics implements OnModuleInit {
     scrapeGauge('orders_overdue', 'PENDING orders past expires_at that nobody cancelled', [], async () => [
       { value: await this.count(OVERDUE) },
     ]);
-  }
-
-  private async consumerLags() {
-    const timeouts = this.config.TIMEOUT_DELAY_LEVELS_SECONDS.map(timeoutTopic);
-    const [requests, cancels] = await Promise.all([
-      this.kafka.consumerLag('order-service', [TOPICS.orderRequests]),
-      this.kafka.consumerLag('cancel-service', timeouts),
-    ]);
-    return [
-      { labels: { group: 'order-service' }, value: requests },
-      { labels: { group: 'cancel-service' }, value: cancels },
-    ];
   }
 
   private async count(where: string): Promise<number> {
