@@ -9,6 +9,7 @@ const APPS = {
   gateway: 'GATEWAY_PORT',
   'order-service': 'ORDER_SERVICE_PORT',
   'cancel-service': 'CANCEL_SERVICE_PORT',
+  'payment-provider': 'PAYMENT_PROVIDER_PORT',
 };
 
 const envOf = (name: string) => envIn(services, name);
@@ -113,7 +114,11 @@ describe('Dockerfile', () => {
     const [, lts] = /^>=(\d+)$/.exec(engines.node) ?? [];
     expect(Number(lts)).toBeGreaterThanOrEqual(24);
     const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]).filter((b) => b !== 'build');
-    expect(bases).toEqual([`node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`]);
+    expect(bases).toEqual([
+      `node:${lts}-bookworm-slim`,
+      `node:${lts}-bookworm-slim`,
+      `node:${lts}-bookworm-slim`,
+    ]);
   });
 });
 

@@ -16,6 +16,7 @@ const APPS = {
   gateway: 'GATEWAY_PORT',
   'order-service': 'ORDER_SERVICE_PORT',
   'cancel-service': 'CANCEL_SERVICE_PORT',
+  'payment-provider': 'PAYMENT_PROVIDER_PORT',
 };
 
 /** The metrics the services register (grep counter|gauge|histogram|scrapeGauge in apps/ and libs/). */
@@ -43,6 +44,8 @@ const REGISTERED = [
   'kafka_consumer_group_lag', // gateway, at scrape time
   'orders_release_pending',
   'orders_overdue',
+  'provider_operations_total', // payment-provider
+  'provider_callback_attempts_total',
 ];
 const BUILT_IN = ['up']; // set by Prometheus on every target
 const HISTOGRAM_SUFFIX = /_(bucket|sum|count)$/;
