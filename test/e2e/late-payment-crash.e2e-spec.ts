@@ -37,7 +37,7 @@ describe('a late payment survives a crash of the order-service (real processes, 
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return res.json();
+    return res.json() as Promise<any>;
   };
   const switches = (change: Record<string, unknown>) =>
     call(`${provider.url}/v1/test/switches`, 'POST', apiKey, change);

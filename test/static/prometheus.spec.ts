@@ -46,6 +46,12 @@ const REGISTERED = [
   'orders_overdue',
   'provider_operations_total', // payment-provider
   'provider_callback_attempts_total',
+  'payment_starts_total', // order-service: payments at the provider, the saga's refunds
+  'payment_callbacks_total',
+  'payment_callbacks_refused_total',
+  'payment_refunds_requested_total',
+  'payment_refunds_total',
+  'payment_refund_seconds',
 ];
 const BUILT_IN = ['up']; // set by Prometheus on every target
 const HISTOGRAM_SUFFIX = /_(bucket|sum|count)$/;

@@ -15,8 +15,10 @@ export function stackUp(root: string, cluster = false): string {
     return `stack: cluster profile up (${CLUSTER_STACK.gateways.join(', ')}; logs in .local/cluster/logs/)`;
   const lines = result.stdout.split('\n');
   const reused = lines.filter((l) => / already running /.test(l)).map((l) => l.split(':')[1].trim());
-  const fresh = ['gateway', 'order-service', 'cancel-service'].filter((s) => !reused.includes(s));
-  const started = fresh.length > 0 ? `started ${fresh.join(', ')}` : 'all three services were running';
+  const fresh = ['gateway', 'order-service', 'cancel-service', 'payment-provider'].filter(
+    (s) => !reused.includes(s),
+  );
+  const started = fresh.length > 0 ? `started ${fresh.join(', ')}` : 'all four services were running';
   return `stack: up (${started}; logs in .local/logs/)`;
 }
 
