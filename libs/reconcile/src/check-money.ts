@@ -54,7 +54,7 @@ export function checkMoney(context: CheckContext): Check {
     ...detached.map((p) => p.id),
     ...refundOverdue.map((p) => p.id),
   ];
-  let provider = '';
+  let provider: string;
   if (s.statement.lines) {
     const lines = s.statement.lines.filter((l) => orders.has(l.reference));
     const twice = lines.filter((l) => l.refunds.length > 1);
