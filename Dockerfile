@@ -37,5 +37,5 @@ COPY --from=production-build /app/package.json ./
 COPY --from=production-build /app/node_modules ./node_modules
 COPY --from=production-build /app/dist ./dist
 USER node
-# Overridden per service: dist/apps/{gateway,order-service,cancel-service}/src/main.js
+# Overridden per service: dist/apps/{gateway,order-service,cancel-service,payment-provider}/src/main.js
 CMD ["node", "dist/apps/gateway/src/main.js"]

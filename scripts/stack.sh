@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The whole stack in the background: infrastructure, migrations, then the three services.
-#   scripts/stack.sh up     build, bring infra up, migrate, start gateway / order-service / cancel-service,
-#                           and wait until each /health answers 200
+# The whole stack in the background: infrastructure, migrations, then the services.
+#   scripts/stack.sh up     build, bring infra up, migrate, start gateway / order-service / cancel-service /
+#                           payment-provider, and wait until each /health answers 200
 #   scripts/stack.sh down   stop the services, then the infrastructure this project started
 #   … up|down --cluster     the same on INFRA_PROFILE=cluster (a Redis Cluster, three Kafka brokers) with two
 #                           instances of each service: gateways :3100/:3101, order-services :3110/:3111,
-#                           cancel-services :3120/:3121 (logs and pids under .local/cluster)
+#                           cancel-services :3120/:3121, one payment-provider :3130 (logs and pids under
+#                           .local/cluster)
 # Logs: .local/logs/<service>.log (JSON lines). A second stack beside the first: INFRA_PROFILE=<name> with
 # INFRA_PORT_OFFSET=N (scripts/infra.sh), REDIS_URL, DATABASE_URL and KAFKA_BROKERS on that profile's ports
 # (checked) and GATEWAY_PORT, ORDER_SERVICE_PORT, CANCEL_SERVICE_PORT of its own; its pids and logs are under
@@ -16,12 +17,18 @@ LOCAL="$ROOT/.local${INFRA_PROFILE:+/$INFRA_PROFILE}"
 RUN="$LOCAL/run"
 LOGS="$LOCAL/logs"
 # Ports as the services read them (GATEWAY_PORT…), so a second stack can run beside the first.
-SERVICES=("gateway:${GATEWAY_PORT:-3000}" "order-service:${ORDER_SERVICE_PORT:-3001}" "cancel-service:${CANCEL_SERVICE_PORT:-3002}")
+SERVICES=("gateway:${GATEWAY_PORT:-3000}" "order-service:${ORDER_SERVICE_PORT:-3001}" "cancel-service:${CANCEL_SERVICE_PORT:-3002}" "payment-provider:${PAYMENT_PROVIDER_PORT:-3003}")
 CLUSTER=false
 if [ "${2:-}" = --cluster ]; then
   CLUSTER=true RUN="$ROOT/.local/cluster/run" LOGS="$ROOT/.local/cluster/logs"
-  SERVICES=("gateway:3100" "gateway:3101" "order-service:3110" "order-service:3111" "cancel-service:3120" "cancel-service:3121")
+  SERVICES=("gateway:3100" "gateway:3101" "order-service:3110" "order-service:3111" "cancel-service:3120" "cancel-service:3121" "payment-provider:3130")
   source "$ROOT/scripts/infra/cluster-env.sh"
+  # One provider; its callbacks go to the first order-service (a load balancer's job in a real deployment).
+  export PAYMENT_PROVIDER_URL=http://127.0.0.1:3130 PAYMENT_CALLBACK_URL=http://127.0.0.1:3110/api/payments/callbacks
+else
+  # The provider and the callbacks follow the ports chosen above, so a second stack needs no more variables.
+  export PAYMENT_PROVIDER_URL=${PAYMENT_PROVIDER_URL:-http://127.0.0.1:${PAYMENT_PROVIDER_PORT:-3003}}
+  export PAYMENT_CALLBACK_URL=${PAYMENT_CALLBACK_URL:-http://127.0.0.1:${ORDER_SERVICE_PORT:-3001}/api/payments/callbacks}
 fi
 cd "$ROOT"
 
@@ -40,7 +47,14 @@ check_profile_addresses() {
 healthy() { curl -fsS -m 2 "http://127.0.0.1:$1/health" >/dev/null 2>&1; }
 # Pid and log file name of one instance: two of a kind (the cluster) are told apart by their port.
 instance() { if $CLUSTER; then echo "$1-$2"; else echo "$1"; fi; }
-port_variable() { case $1 in gateway) echo GATEWAY_PORT ;; order-service) echo ORDER_SERVICE_PORT ;; *) echo CANCEL_SERVICE_PORT ;; esac; }
+port_variable() {
+  case $1 in
+    gateway) echo GATEWAY_PORT ;;
+    order-service) echo ORDER_SERVICE_PORT ;;
+    payment-provider) echo PAYMENT_PROVIDER_PORT ;;
+    *) echo CANCEL_SERVICE_PORT ;;
+  esac
+}
 
 start_service() {
   local name=$1 port=$2 id
@@ -85,9 +99,9 @@ up() {
   for entry in "${SERVICES[@]}"; do start_service "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do wait_healthy "${entry%%:*}" "${entry##*:}"; done
   if $CLUSTER; then
-    say "up: gateways http://127.0.0.1:3100 and :3101, order-services :3110/:3111, cancel-services :3120/:3121 (logs in .local/cluster/logs)"
+    say "up: gateways http://127.0.0.1:3100 and :3101, order-services :3110/:3111, cancel-services :3120/:3121, payment-provider :3130 (logs in .local/cluster/logs)"
   else
-    say "up: gateway http://127.0.0.1:${SERVICES[0]##*:}, order-service :${SERVICES[1]##*:}, cancel-service :${SERVICES[2]##*:} (logs in ${LOGS#"$ROOT"/})"
+    say "up: gateway http://127.0.0.1:${SERVICES[0]##*:}, order-service :${SERVICES[1]##*:}, cancel-service :${SERVICES[2]##*:}, payment-provider :${SERVICES[3]##*:} (logs in ${LOGS#"$ROOT"/})"
   fi
 }
 

@@ -18,8 +18,9 @@ const INSTANCES: [string, string, string][] = [
   ['order-service-2', 'ORDER_SERVICE_PORT', '3111'],
   ['cancel-service-1', 'CANCEL_SERVICE_PORT', '3120'],
   ['cancel-service-2', 'CANCEL_SERVICE_PORT', '3121'],
+  ['payment-provider', 'PAYMENT_PROVIDER_PORT', '3130'],
 ];
-const PORT_KEYS = ['GATEWAY_PORT', 'ORDER_SERVICE_PORT', 'CANCEL_SERVICE_PORT'];
+const PORT_KEYS = ['GATEWAY_PORT', 'ORDER_SERVICE_PORT', 'CANCEL_SERVICE_PORT', 'PAYMENT_PROVIDER_PORT'];
 const clusterEnv = Object.fromEntries(
   [...readFileSync(join(root, 'scripts/infra/cluster-env.sh'), 'utf8').matchAll(/(\w+)=(\S+)/g)]
     .map(([, key, value]) => [key, value])
@@ -112,7 +113,14 @@ describe('docker-compose.cluster.yml', () => {
   });
 
   it('when compared with docker-compose.yml, then only the topology and the ports differ', () => {
-    const differs = [...Object.keys(clusterEnv), 'REDIS_URL', ...PORT_KEYS];
+    // The provider's address and where its callbacks go name the cluster's containers.
+    const differs = [
+      ...Object.keys(clusterEnv),
+      'REDIS_URL',
+      'PAYMENT_PROVIDER_URL',
+      'PAYMENT_CALLBACK_URL',
+      ...PORT_KEYS,
+    ];
     const rest = (env: Record<string, string>) =>
       Object.fromEntries(Object.entries(env).filter(([key]) => !differs.includes(key)));
     expect(rest(envOf(services, 'gateway-1'))).toEqual(rest(envOf(single, 'gateway')));

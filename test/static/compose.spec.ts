@@ -9,6 +9,7 @@ const APPS = {
   gateway: 'GATEWAY_PORT',
   'order-service': 'ORDER_SERVICE_PORT',
   'cancel-service': 'CANCEL_SERVICE_PORT',
+  'payment-provider': 'PAYMENT_PROVIDER_PORT',
 };
 
 const envOf = (name: string) => envIn(services, name);

@@ -14,7 +14,8 @@ const ALLOWED: Record<string, string[]> = {
   stock: ['contracts', 'redis'],
   auth: ['common', 'config', 'contracts'],
   http: ['common', 'config', 'observability'],
-  reconcile: ['database', 'redis', 'stock'],
+  // config and contracts: the payment provider's statement (invariant 7), read where it is judged.
+  reconcile: ['config', 'contracts', 'database', 'redis', 'stock'],
 };
 
 const ROOT = join(__dirname, '..', '..');

@@ -16,6 +16,7 @@ const APPS = {
   gateway: 'GATEWAY_PORT',
   'order-service': 'ORDER_SERVICE_PORT',
   'cancel-service': 'CANCEL_SERVICE_PORT',
+  'payment-provider': 'PAYMENT_PROVIDER_PORT',
 };
 /** Each compose file's Prometheus: its configuration and the host port of its UI. */
 const STACKS = [
@@ -51,6 +52,14 @@ const REGISTERED = [
   'order_timeout_lag', // gateway, at scrape time: due vs scheduled
   'orders_release_pending',
   'orders_overdue',
+  'provider_operations_total', // payment-provider
+  'provider_callback_attempts_total',
+  'payment_starts_total', // order-service: payments at the provider, the saga's refunds
+  'payment_callbacks_total',
+  'payment_callbacks_refused_total',
+  'payment_refunds_requested_total',
+  'payment_refunds_total',
+  'payment_refund_seconds',
 ];
 const BUILT_IN = ['up']; // set by Prometheus on every target
 const HISTOGRAM_SUFFIX = /_(bucket|sum|count)$/;

@@ -17,6 +17,27 @@ export interface OrderAnswer {
   status: 'PENDING' | 'PAID' | 'CANCELLED';
   expiresAt: string;
   code?: string;
+  payments?: { id: string; status: string; refundReason: string | null }[];
+}
+
+/** The 201 of POST /api/orders/:id/payments. */
+export interface StartedPayment {
+  paymentId: string;
+  orderId: string;
+  status: string;
+  amount: number;
+  currency: string;
+  clientSecret: string;
+  completeUrl: string;
+  payBy: string;
+}
+
+export interface StatementLine {
+  id: string;
+  reference: string;
+  status: string;
+  capturedAmount: number;
+  refunds: { id: string; amount: number }[];
 }
 
 export interface ActivityInput {
@@ -52,6 +73,7 @@ export interface ClientOptions {
   /** other addresses than the local ports of the configuration, e.g. compose's service names for the demo */
   gateway?: string;
   orderService?: string;
+  provider?: string;
   /** pooled keep-alive connections unless told otherwise */
   transport?: HttpTransport;
   /** of the activities it creates: 15 minutes, as a sale gives its buyers, unless told otherwise */
@@ -67,6 +89,7 @@ export class SeckillApi {
   readonly gateway: string;
   readonly orderService: string;
   readonly cancelService: string;
+  readonly provider: string;
   private readonly transport: HttpTransport;
   private readonly payTimeoutSeconds: number;
 
@@ -77,6 +100,7 @@ export class SeckillApi {
     this.gateway = options.gateway ?? `http://127.0.0.1:${config.GATEWAY_PORT}`;
     this.orderService = options.orderService ?? `http://127.0.0.1:${config.ORDER_SERVICE_PORT}`;
     this.cancelService = `http://127.0.0.1:${config.CANCEL_SERVICE_PORT}`;
+    this.provider = options.provider ?? config.PAYMENT_PROVIDER_URL;
     this.transport = options.transport ?? pooledTransport();
     this.payTimeoutSeconds = options.payTimeoutSeconds ?? 900;
   }
@@ -143,6 +167,47 @@ export class SeckillApi {
       method: 'GET',
       headers: { authorization: this.bearer(userId) },
     });
+  }
+
+  /** Starts paying an order at the provider (201: what the buyer needs to complete it). */
+  startPayment(orderId: string, userId: string, attempt?: string): Promise<Reply<StartedPayment>> {
+    return this.call(`${this.orderService}/api/orders/${orderId}/payments`, {
+      method: 'POST',
+      headers: { authorization: this.bearer(userId), ...(attempt ? { 'idempotency-key': attempt } : {}) },
+    });
+  }
+
+  /** The buyer's step at the provider (what its payment page sends once the bank answered). */
+  completePayment(payment: StartedPayment, outcome: 'succeed' | 'fail' = 'succeed'): Promise<Reply> {
+    return this.call(payment.completeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientSecret: payment.clientSecret, outcome }),
+    });
+  }
+
+  /** The provider's test switches (failPayments, duplicateCallbacks, …), or all off with `reset`. */
+  async providerSwitches(change: Record<string, unknown> | 'reset'): Promise<void> {
+    const reset = change === 'reset';
+    const { status } = await this.call(`${this.provider}/v1/test/switches${reset ? '/reset' : ''}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${this.config.PAYMENT_PROVIDER_API_KEY}`,
+        'content-type': 'application/json',
+      },
+      body: reset ? undefined : JSON.stringify(change),
+    });
+    if (status !== 200) throw new Error(`provider switches not set: ${status}`);
+  }
+
+  /** The provider's statement: each payment, what it captured and refunded. */
+  async statement(): Promise<StatementLine[]> {
+    const { status, body } = await this.call<{ payments: StatementLine[] }>(`${this.provider}/v1/statement`, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${this.config.PAYMENT_PROVIDER_API_KEY}` },
+    });
+    if (status !== 200) throw new Error(`no statement: ${status}`);
+    return body.payments;
   }
 
   /** Blacklists a user or an IP (admin API of this gateway). */

@@ -1,7 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { NodeProcess, ProcessSpec } from './node-process';
 
-export type ServiceName = 'gateway' | 'order-service' | 'cancel-service';
+export type ServiceName = 'gateway' | 'order-service' | 'cancel-service' | 'payment-provider';
 
 /** Ports of the services that e2e tests start, apart from a stack a developer may have running on 3000–3002. */
 // The fault suite sets E2E_PORT_BASE so that it can run beside the e2e suite.
@@ -10,11 +10,19 @@ export const TEST_PORTS: Record<ServiceName, number> = {
   gateway: PORT_BASE,
   'order-service': PORT_BASE + 1,
   'cancel-service': PORT_BASE + 2,
+  'payment-provider': PORT_BASE + 3,
 };
 const PORT_VARIABLE = {
   gateway: 'GATEWAY_PORT',
   'order-service': 'ORDER_SERVICE_PORT',
   'cancel-service': 'CANCEL_SERVICE_PORT',
+  'payment-provider': 'PAYMENT_PROVIDER_PORT',
+};
+
+/** What the services need to reach the provider started on its TEST_PORTS port (and it them). */
+export const TEST_PAYMENT_ENV: Record<string, string> = {
+  PAYMENT_PROVIDER_URL: `http://127.0.0.1:${PORT_BASE + 3}`,
+  PAYMENT_CALLBACK_URL: `http://127.0.0.1:${PORT_BASE + 1}/api/payments/callbacks`,
 };
 
 /** How one instance is started besides its name, port and environment (the bench profiles the gateway). */

@@ -9,10 +9,14 @@ export interface CrowdResult {
   winners: number;
   /** from the first purchase until every winner's order row existed */
   persistedMs: number;
+  /** orders PAID by the provider's callback */
   paidOnTime: number;
+  /** on-time payers whose payment could not be started or did not pay the order */
   paidOnTimeRefused: number;
+  /** payers who completed at the provider after their order's deadline */
   payLateAttempts: number;
-  payLateRefused: number;
+  /** late payments the shop refunded, each exactly once at the provider */
+  payLateRefunded: number;
   neverPaid: number;
 }
 
@@ -26,7 +30,9 @@ const poll = async (check: () => Promise<boolean>, timeoutMs: number, what: stri
 
 /**
  * The buyers: all of them at once, then the winners split — half pay at once, two in ten pay after
- * the deadline (and must be refused), three in ten never pay (their orders time out, stock comes back).
+ * the deadline (the provider takes their money, the shop refunds it: the saga's compensation), three in
+ * ten never pay (their orders time out, stock comes back). Every payer goes through the payment provider:
+ * start the payment at the order-service, complete it at the provider, the callback does the rest.
  */
 export async function runCrowd(
   client: SeckillApi,
@@ -64,13 +70,24 @@ export async function runCrowd(
 
   const onTime = winners.filter((_, i) => i % 10 < 5);
   const late = winners.filter((_, i) => i % 10 >= 5 && i % 10 < 7);
-  const paid = await Promise.all(onTime.map((w) => client.pay(w.orderId, w.buyer)));
-  const lateAnswers = await Promise.all(
+  const startPayment = async (w: { orderId: string; buyer: string }) => {
+    const { status, body } = await client.startPayment(w.orderId, w.buyer);
+    return status === 201 ? body : undefined;
+  };
+  const onTimePayments = await Promise.all(onTime.map(startPayment));
+  await Promise.all(onTimePayments.map((p) => p && client.completePayment(p)));
+  const latePayments = await Promise.all(
     late.map(async (w) => {
-      const { body } = await client.order(w.orderId, w.buyer);
-      const wait = new Date(body.expiresAt!).getTime() + 500 - Date.now();
+      const payment = await startPayment(w);
+      const wait = (payment ? new Date(payment.payBy).getTime() : 0) + 500 - Date.now();
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
-      return client.pay(w.orderId, w.buyer);
+      await poll(
+        async () => (await client.order(w.orderId, w.buyer)).body.status === 'CANCELLED',
+        60_000,
+        'a late payer’s order timing out',
+      );
+      if (payment) await client.completePayment(payment); // the bank says yes, too late
+      return payment;
     }),
   );
   await poll(
@@ -78,16 +95,31 @@ export async function runCrowd(
     60_000,
     'every unpaid order timing out',
   );
+  const lateIds = latePayments.flatMap((p) => (p ? [p.paymentId] : []));
+  const refundedInShop = async () =>
+    Number(
+      (
+        await db.query(`SELECT count(*) AS n FROM payments WHERE id = ANY($1) AND status = 'REFUNDED'`, [
+          lateIds,
+        ])
+      )[0].n,
+    );
+  await poll(async () => (await refundedInShop()) === lateIds.length, 60_000, 'every late payment refunded');
+  const statement = new Map((await client.statement()).map((l) => [l.id, l]));
+  const refundedOnce = lateIds.filter((id) => {
+    const line = statement.get(id);
+    return line?.refunds.length === 1 && line.refunds[0].amount === line.capturedAmount;
+  });
 
   return {
     outcomes,
     burstMs,
     winners: winners.length,
     persistedMs,
-    paidOnTime: paid.filter((a) => a.status === 200).length,
-    paidOnTimeRefused: paid.filter((a) => a.status !== 200).length,
+    paidOnTime: await count(`AND status = 'PAID'`),
+    paidOnTimeRefused: onTime.length - (await count(`AND status = 'PAID'`)),
     payLateAttempts: late.length,
-    payLateRefused: lateAnswers.filter((a) => a.status === 409).length,
+    payLateRefunded: refundedOnce.length,
     neverPaid: winners.length - onTime.length - late.length,
   };
 }

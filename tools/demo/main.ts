@@ -1,6 +1,6 @@
 // `npm run demo`: a whole flash sale, watched from the terminal. Brings the local stack up (unless
 // --no-stack, as in docker compose), creates an activity, releases a burst of buyers, lets some pay,
-// some pay too late and some never pay, prints progress, then a summary with every invariant ✓ or ✗.
+// some pay too late (through the payment provider: refunded) and some never pay, prints progress, then a summary with every invariant ✓ or ✗.
 // Exit code 0 only when every invariant holds. --defences: the activity asks a purchase token and a
 // proof-of-work of DEMO_CHALLENGE_BITS (default 10) bits, and every buyer goes through them.
 // --screenshot <file.png>: once unpaid orders start timing out, a headless Chromium (CHROMIUM_PATH) opens
@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '@app/config';
 import { createDataSource } from '@app/database';
-import { settleAndCheck } from '@app/reconcile';
+import { providerStatement, settleAndCheck } from '@app/reconcile';
 import { SeckillApi } from '../../test/support/seckill-api';
 import { Progress } from './progress';
 import { SaleFigures, printSummary } from './summary';
@@ -90,7 +90,10 @@ async function main(): Promise<number> {
     progress.stop();
     await progress.sample();
 
-    const { report } = await settleAndCheck({ redis, db, activityId: activity.id }, { settleMs: 30_000 });
+    const { report } = await settleAndCheck(
+      { redis, db, activityId: activity.id, statement: providerStatement(config) },
+      { settleMs: 30_000 },
+    );
     const [writes] = await db.query(
       `SELECT count(*)::int AS orders, count(DISTINCT created_at)::int AS statements,
               extract(epoch FROM max(created_at) - min(created_at)) * 1000 AS spread_ms

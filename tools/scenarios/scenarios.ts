@@ -3,6 +3,7 @@ import { clusterFailover } from './cluster-failover.scenario';
 import { crashAfterReserve } from './crash-after-reserve.scenario';
 import { duplicateMessage } from './duplicate-message.scenario';
 import { hotItemShards } from './hot-item-shards.scenario';
+import { latePayment } from './late-payment.scenario';
 import { newSubscriber } from './new-subscriber.scenario';
 import { oversell } from './oversell.scenario';
 import { payVsCancel } from './pay-vs-cancel.scenario';
@@ -17,6 +18,7 @@ export const SCENARIOS: readonly Scenario[] = [
   crashAfterReserve,
   duplicateMessage,
   payVsCancel,
+  latePayment,
   timeout,
   newSubscriber,
   peakShaving,

@@ -1,4 +1,5 @@
-// Checks the brief's invariants 1–6 for one activity against Redis and PostgreSQL (`npm run reconcile -- <id>`).
+// Checks the brief's invariants 1–7 for one activity against Redis, PostgreSQL and the payment provider's
+// statement (`npm run reconcile -- <id>`).
 // Exit codes: 0 every invariant holds, 1 a breach (or never quiet within --settle), 2 usage error
 // (bad arguments or unknown activity), 3 the checks could not run (Redis or PostgreSQL unreachable).
 import 'reflect-metadata';
@@ -12,6 +13,7 @@ import {
   UsageError,
   formatReport,
   parseCliOptions,
+  providerStatement,
   settleAndCheck,
 } from '@app/reconcile';
 
@@ -34,7 +36,13 @@ async function main(): Promise<number> {
     });
     db = await createDataSource(config).initialize();
     const { report, waitedMs } = await settleAndCheck(
-      { redis, db, activityId: options.activityId, graceMs: options.graceMs },
+      {
+        redis,
+        db,
+        activityId: options.activityId,
+        graceMs: options.graceMs,
+        statement: providerStatement(config),
+      },
       { settleMs: options.settleMs },
     );
     console.log(

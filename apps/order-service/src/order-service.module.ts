@@ -5,6 +5,7 @@ import { StockModule } from '@app/stock';
 import { ServiceModule } from '@app/http';
 import { OrderRequestsModule } from './order-requests/order-requests.module';
 import { OrdersModule } from './orders/orders.module';
+import { PaymentsModule } from './payments/payments.module';
 import { ReservationRecoveryService } from './recovery/reservation-recovery.service';
 
 @Module({
@@ -15,6 +16,7 @@ import { ReservationRecoveryService } from './recovery/reservation-recovery.serv
     StockModule,
     OrdersModule,
     OrderRequestsModule,
+    PaymentsModule,
   ],
   providers: [ReservationRecoveryService],
 })

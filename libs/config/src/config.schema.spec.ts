@@ -1,4 +1,4 @@
-import { EXAMPLE_ADMIN_TOKEN, EXAMPLE_JWT_SECRET } from './config.schema';
+import { EXAMPLE_ADMIN_TOKEN, EXAMPLE_JWT_SECRET, EXAMPLE_PAYMENT_WEBHOOK_SECRET } from './config.schema';
 import { ConfigError, parseConfig } from './load-config';
 
 describe('configuration', () => {
@@ -16,8 +16,10 @@ describe('configuration', () => {
     expect(() => parseConfig({ GATEWAY_PORT: 'eighty' })).toThrow(/GATEWAY_PORT/);
   });
 
-  it('when production runs with the example secrets, then it refuses both', () => {
-    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET[\s\S]*ADMIN_TOKEN/);
+  it('when production runs with the example secrets, then it refuses every one', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET[\s\S]*ADMIN_TOKEN[\s\S]*PAYMENT_PROVIDER_API_KEY[\s\S]*PAYMENT_WEBHOOK_SECRET/,
+    );
   });
 
   it('when production has its own secrets, then it starts', () => {
@@ -25,8 +27,30 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(32),
       ADMIN_TOKEN: 'y'.repeat(32),
+      PAYMENT_PROVIDER_API_KEY: 'k'.repeat(32),
+      PAYMENT_WEBHOOK_SECRET: 'w'.repeat(32),
     });
     expect(config.ADMIN_TOKEN).not.toBe(EXAMPLE_ADMIN_TOKEN);
+  });
+
+  it('when production keeps only the example webhook secret, then it is refused by name', () => {
+    const own = {
+      JWT_SECRET: 'x'.repeat(32),
+      ADMIN_TOKEN: 'y'.repeat(32),
+      PAYMENT_PROVIDER_API_KEY: 'k'.repeat(32),
+    };
+    expect(() => parseConfig({ NODE_ENV: 'production', ...own })).toThrow(/PAYMENT_WEBHOOK_SECRET/);
+    expect(parseConfig({ ...own, PAYMENT_WEBHOOK_SECRET: EXAMPLE_PAYMENT_WEBHOOK_SECRET }).NODE_ENV).toBe(
+      'development',
+    );
+  });
+
+  it('when the payment settings are wrong, then the error names them', () => {
+    expect(parseConfig({}).PAYMENT_PROVIDER_PORT).toBe(3003);
+    expect(() => parseConfig({ PAYMENT_CURRENCY: 'yuan' })).toThrow(/PAYMENT_CURRENCY/);
+    expect(() =>
+      parseConfig({ PAYMENT_CALLBACK_RETRY_BASE_MS: '5000', PAYMENT_CALLBACK_RETRY_MAX_MS: '1000' }),
+    ).toThrow(/PAYMENT_CALLBACK_RETRY_BASE_MS/);
   });
 
   it('when the risk limits are not set, then a burst of thousands from one address still passes', () => {

@@ -3,6 +3,16 @@ import { z } from 'zod';
 /** Local defaults: they make `npm run stack:up` work with no .env file. Production refuses the secrets. */
 export const EXAMPLE_JWT_SECRET = 'local-dev-jwt-secret-change-me';
 export const EXAMPLE_ADMIN_TOKEN = 'local-dev-admin-token-change-me';
+export const EXAMPLE_PAYMENT_API_KEY = 'local-dev-payment-api-key-change-me';
+export const EXAMPLE_PAYMENT_WEBHOOK_SECRET = 'local-dev-payment-webhook-secret-change-me';
+
+/** The secrets production refuses to run with: each one's example value, by variable. */
+const EXAMPLE_SECRETS = {
+  JWT_SECRET: EXAMPLE_JWT_SECRET,
+  ADMIN_TOKEN: EXAMPLE_ADMIN_TOKEN,
+  PAYMENT_PROVIDER_API_KEY: EXAMPLE_PAYMENT_API_KEY,
+  PAYMENT_WEBHOOK_SECRET: EXAMPLE_PAYMENT_WEBHOOK_SECRET,
+} as const;
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -106,6 +116,24 @@ export const configSchema = z
     DASHBOARD_MAX_VIEWERS: positiveInt.max(100_000).default(100),
     DASHBOARD_INTERVAL_MS: positiveInt.max(60_000).default(1_000),
     DASHBOARD_HISTORY_POINTS: positiveInt.max(10_000).default(600),
+
+    // The payment provider (apps/payment-provider, a stand-in for a real one) and the shop's side of it.
+    PAYMENT_PROVIDER_PORT: port.default(3003),
+    PAYMENT_PROVIDER_URL: z.string().url().default('http://127.0.0.1:3003'),
+    PAYMENT_PROVIDER_API_KEY: z.string().min(16).default(EXAMPLE_PAYMENT_API_KEY),
+    PAYMENT_WEBHOOK_SECRET: z.string().min(16).default(EXAMPLE_PAYMENT_WEBHOOK_SECRET),
+    PAYMENT_WEBHOOK_TOLERANCE_SECONDS: positiveInt.max(3_600).default(300),
+    PAYMENT_CALLBACK_URL: z.string().url().default('http://127.0.0.1:3001/api/payments/callbacks'),
+    PAYMENT_PROVIDER_TIMEOUT_MS: positiveInt.max(60_000).default(3_000),
+    PAYMENT_UNIT_PRICE: positiveInt.max(10_000_000).default(9_900),
+    PAYMENT_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY')
+      .default('CNY'),
+    PAYMENT_REFUND_RETRY_MS: positiveInt.max(600_000).default(2_000),
+    PAYMENT_CALLBACK_RETRY_BASE_MS: positiveInt.max(60_000).default(250),
+    PAYMENT_CALLBACK_RETRY_MAX_MS: positiveInt.max(3_600_000).default(30_000),
+    PAYMENT_PROVIDER_TEST_SWITCHES: z.enum(['on', 'off']).default('on'),
   })
   .superRefine((c, ctx) => {
     if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
@@ -122,20 +150,18 @@ export const configSchema = z
         message: 'cannot exceed KAFKA_REPLICATION_FACTOR (no write would ever be acknowledged)',
       });
     }
-    if (c.NODE_ENV !== 'production') return;
-    if (c.JWT_SECRET === EXAMPLE_JWT_SECRET) {
+    if (c.PAYMENT_CALLBACK_RETRY_BASE_MS > c.PAYMENT_CALLBACK_RETRY_MAX_MS) {
       ctx.addIssue({
         code: 'custom',
-        path: ['JWT_SECRET'],
-        message: 'the example secret is refused in production',
+        path: ['PAYMENT_CALLBACK_RETRY_BASE_MS'],
+        message: 'must not exceed PAYMENT_CALLBACK_RETRY_MAX_MS',
       });
     }
-    if (c.ADMIN_TOKEN === EXAMPLE_ADMIN_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ADMIN_TOKEN'],
-        message: 'the example token is refused in production',
-      });
+    if (c.NODE_ENV !== 'production') return;
+    for (const [key, example] of Object.entries(EXAMPLE_SECRETS)) {
+      if (c[key as keyof typeof EXAMPLE_SECRETS] === example) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'the example value is refused in production' });
+      }
     }
   });
 

@@ -1,3 +1,5 @@
 export * from './topics';
 export * from './messages';
+export * from './payments';
+export * from './payment-signature';
 export * from './user-id';

@@ -2,8 +2,13 @@
 export const TOPICS = {
   /** gateway → order-service: one message per admitted purchase, keyed by order id. */
   orderRequests: 'seckill.order-requests',
-  /** order lifecycle events (created / paid / cancelled), keyed by order id; any subscriber may listen. */
+  /**
+   * order lifecycle events (created / paid / cancelled) and payment events (refund requested / refunded),
+   * keyed by order id; any subscriber may listen.
+   */
   orderEvents: 'seckill.order-events',
+  /** order-service → its refund worker: give a captured payment back (the saga's compensation), keyed by payment id. */
+  paymentRefunds: 'seckill.payment-refunds',
   /** malformed or unprocessable messages, with the reason, so a partition is never blocked. */
   deadLetter: 'seckill.dead-letter',
 } as const;

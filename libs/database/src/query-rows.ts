@@ -12,3 +12,29 @@ export async function queryRows<T>(db: DataSource, sql: string, params: unknown[
     await runner.release();
   }
 }
+
+/** One statement of a transaction: its rows, whatever the command (as queryRows). */
+export type TransactionQuery = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+/** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */
+export async function inTransaction<R>(
+  db: DataSource,
+  work: (query: TransactionQuery) => Promise<R>,
+): Promise<R> {
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  await runner.startTransaction();
+  try {
+    const result = await work(
+      async <T>(sql: string, params: unknown[] = []) =>
+        (await runner.query(sql, params, true)).records as T[],
+    );
+    await runner.commitTransaction();
+    return result;
+  } catch (err) {
+    await runner.rollbackTransaction().catch(() => undefined);
+    throw err;
+  } finally {
+    await runner.release();
+  }
+}

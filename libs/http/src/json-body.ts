@@ -32,9 +32,18 @@ export class RefuseUnparsedBodies implements NestInterceptor {
 export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
   const parse = jsonBodyParser(fastify);
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
-    parse(body as string, (err, value) => done(null, err ? new UnparsedBody(err) : value)),
-  );
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // Kept as received: a signature (the payment provider's callbacks) is over these exact bytes.
+    request.rawBody = body as string;
+    parse(body as string, (err, value) => done(null, err ? new UnparsedBody(err) : value));
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The JSON body as received, before parsing (undefined for a bodiless request). */
+    rawBody?: string;
+  }
 }
 
 export type JsonBodyParser = (body: string, done: (err: Error | null, value: unknown) => void) => void;

@@ -2,7 +2,9 @@ import type { RedisClient } from '@app/redis';
 import { DataSource } from 'typeorm';
 import { Check } from './check';
 import { CheckContext } from './check-context';
+import { checkMoney } from './check-money';
 import { checkNoOverdueOrder, checkOneLiveOrderPerUser } from './check-orders';
+import { StatementSource } from './money-queries';
 import { checkNoLostOrder, checkPayXorCancel } from './check-reservations';
 import { evaluateRetired, isRetired } from './check-retired';
 import { checkConservation, checkNoOversell } from './check-stock';
@@ -33,16 +35,19 @@ export interface CheckInvariantsInput extends CheckOptions {
   redis: RedisClient;
   db: DataSource;
   activityId: number;
+  /** the provider's statement, for invariant 7 (without it, money is judged on the shop's ledger only) */
+  statement?: StatementSource;
 }
 
-/** Reads one snapshot of the activity and judges the brief's invariants 1–6 on it. */
+/** Reads one snapshot of the activity and judges the brief's invariants 1–7 on it. */
 export async function checkInvariants({
   redis,
   db,
   activityId,
+  statement,
   ...options
 }: CheckInvariantsInput): Promise<InvariantReport> {
-  const snapshot = await readSnapshot(redis, db, activityId);
+  const snapshot = await readSnapshot(redis, db, activityId, statement);
   if (await isRetired(db, snapshot)) return evaluateRetired(snapshot, options);
   return evaluateSnapshot(snapshot, options);
 }
@@ -61,6 +66,7 @@ export function evaluateSnapshot(
     checkNoLostOrder,
     checkPayXorCancel,
     checkNoOverdueOrder,
+    checkMoney,
   ].map((check) => check(context));
   return {
     activityId: snapshot.activity.id,

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Check, INVARIANT } from './check';
 import { CheckContext } from './check-context';
+import { checkMoney } from './check-money';
 import { checkNoOverdueOrder, checkOneLiveOrderPerUser } from './check-orders';
 import { computeFigures } from './figures';
 import type { CheckOptions, InvariantReport } from './check-invariants';
@@ -22,7 +23,7 @@ export async function isRetired(db: DataSource, s: Snapshot): Promise<boolean> {
   return row?.settled === true;
 }
 
-/** The six invariants of a retired activity, from PostgreSQL only. */
+/** The seven invariants of a retired activity, from PostgreSQL (and the provider's statement) only. */
 export function evaluateRetired(
   s: Snapshot,
   { now = new Date(), graceMs = 5_000 }: CheckOptions,
@@ -55,6 +56,7 @@ export function evaluateRetired(
       detail: `${figures.awaitingRelease} cancelled orders without their stock release recorded; ${retired}`,
     },
     checkNoOverdueOrder(context),
+    checkMoney(context),
   ];
   return {
     activityId: s.activity.id,

@@ -1,5 +1,5 @@
 /**
- * Stable names of the brief's six invariants (§7). Tests, load tests and CI logs match on them,
+ * Stable names of the brief's seven invariants (§7). Tests, load tests and CI logs match on them,
  * so they change only if the brief renumbers its invariants.
  */
 export const INVARIANT = {
@@ -9,6 +9,7 @@ export const INVARIANT = {
   noLostOrder: '4 no lost or phantom order',
   payXorCancel: '5 pay xor cancel, release exactly once',
   noOverdueOrder: '6 no overdue pending order',
+  money: '7 money: captured payments kept or refunded once',
 } as const;
 export type InvariantName = (typeof INVARIANT)[keyof typeof INVARIANT];
 

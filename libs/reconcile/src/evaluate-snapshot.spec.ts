@@ -29,10 +29,13 @@ const order = (id: string, status: OrderRow['status'], released = false): OrderR
   paidAt: null,
   cancelledAt: status === 'CANCELLED' ? now : null,
   stockReleasedAt: released ? now : null,
+  paymentId: null,
 });
 const snapshot = (s: Pick<Snapshot, 'before' | 'orders' | 'after'>): Snapshot => ({
   activity,
   usersWithSeveralLiveOrders: [],
+  payments: [],
+  statement: { unavailable: 'not asked' },
   ...s,
 });
 const failed = (r: InvariantReport) => r.checks.filter((c) => !c.ok).map((c) => c.name);

@@ -34,6 +34,11 @@ export interface Figures {
   awaitingRelease: number;
   /** Redis changed while PostgreSQL was read, so Redis and PostgreSQL may disagree for a moment */
   redisMoved: boolean;
+  /**
+   * Money still moving: refunds requested within the grace, and payments the provider captured whose
+   * callback the shop has not applied yet (its row missing or CREATED)
+   */
+  moneyInFlight: number;
 }
 
 export interface EvaluationTime {
@@ -71,7 +76,23 @@ export function computeFigures(s: Snapshot, { now, graceMs }: EvaluationTime, re
       .length,
     awaitingRelease: s.orders.filter((o) => o.status === 'CANCELLED' && o.stockReleasedAt === null).length,
     redisMoved,
+    moneyInFlight: moneyInFlight(s, overdueBefore),
   };
+}
+
+function moneyInFlight(s: Snapshot, overdueBefore: number): number {
+  const shop = new Map(s.payments.map((p) => [p.id, p.status]));
+  const refunding = s.payments.filter(
+    (p) => p.status === 'REFUND_PENDING' && (p.refundRequestedAt?.getTime() ?? 0) >= overdueBefore,
+  ).length;
+  const orderIds = new Set(s.orders.map((o) => o.id));
+  const unapplied = (s.statement.lines ?? []).filter((l) => {
+    const status = shop.get(l.id);
+    return (
+      orderIds.has(l.reference) && l.capturedAmount > 0 && (status === undefined || status === 'CREATED')
+    );
+  }).length;
+  return refunding + unapplied;
 }
 
 /**
@@ -79,5 +100,11 @@ export function computeFigures(s: Snapshot, { now, graceMs }: EvaluationTime, re
  * Under load it is never quiet; after the last buyer and the last timeout it should be within seconds.
  */
 export function isQuiet(f: Figures): boolean {
-  return f.inFlight === 0 && f.overduePending === 0 && f.awaitingRelease === 0 && !f.redisMoved;
+  return (
+    f.inFlight === 0 &&
+    f.overduePending === 0 &&
+    f.awaitingRelease === 0 &&
+    !f.redisMoved &&
+    f.moneyInFlight === 0
+  );
 }

@@ -19,6 +19,8 @@ export interface OrderRow {
   paidAt: Date | null;
   cancelledAt: Date | null;
   stockReleasedAt: Date | null;
+  /** the provider payment that paid it; null when unpaid or paid by the synchronous shortcut */
+  paymentId: string | null;
 }
 
 export interface SeveralLiveOrders {
@@ -45,7 +47,7 @@ export async function findActivity(db: DataSource, activityId: number): Promise<
 export function findOrders(db: DataSource, activityId: number): Promise<OrderRow[]> {
   return db.query(
     `SELECT id, user_id AS "userId", quantity, status, expires_at AS "expiresAt", paid_at AS "paidAt",
-            cancelled_at AS "cancelledAt", stock_released_at AS "stockReleasedAt"
+            cancelled_at AS "cancelledAt", stock_released_at AS "stockReleasedAt", payment_id AS "paymentId"
        FROM orders WHERE activity_id = $1`,
     [activityId],
   );

@@ -18,6 +18,6 @@ export function formatReport(report: InvariantReport, waitedMs?: number): string
     `  orders: ${tally(f.orders)}`,
     `  reservations: ${tally(f.reservations)}`,
     `  accepted (202) and ended FAILED: ${f.failedAfterAcceptance}; Redis rebuilt from the ledger: ${f.rebuilds} times`,
-    report.ok ? 'OK: invariants 1–6 hold' : `BREACH: ${failed} of ${report.checks.length} checks failed`,
+    report.ok ? 'OK: invariants 1–7 hold' : `BREACH: ${failed} of ${report.checks.length} checks failed`,
   ].join('\n');
 }

@@ -8,6 +8,7 @@ import {
   findOrders,
   findUsersWithSeveralLiveOrders,
 } from './order-queries';
+import { PaymentLine, ProviderLine, StatementSource, findPayments } from './money-queries';
 import { RedisView, readRedisView } from './redis-view';
 
 /**
@@ -24,19 +25,33 @@ export interface Snapshot {
   orders: OrderRow[];
   usersWithSeveralLiveOrders: SeveralLiveOrders[];
   after: RedisView;
+  /** the shop's payments for the activity's orders, read with the orders */
+  payments: PaymentLine[];
+  /** the provider's statement, read after the shop's ledger (what the shop knows, the provider knew) */
+  statement: { lines?: ProviderLine[]; unavailable?: string };
 }
 
 export async function readSnapshot(
   redis: RedisClient,
   db: DataSource,
   activityId: number,
+  statement: StatementSource = () => Promise.resolve({ unavailable: 'not asked' }),
 ): Promise<Snapshot> {
   const activity = await findActivity(db, activityId);
   const before = await readRedisView(redis, activityId);
-  const [orders, usersWithSeveralLiveOrders] = await Promise.all([
+  const [orders, usersWithSeveralLiveOrders, payments] = await Promise.all([
     findOrders(db, activityId),
     findUsersWithSeveralLiveOrders(db, activityId),
+    findPayments(db, activityId),
   ]);
   const after = await readRedisView(redis, activityId);
-  return { activity, before, orders, usersWithSeveralLiveOrders, after };
+  return {
+    activity,
+    before,
+    orders,
+    usersWithSeveralLiveOrders,
+    after,
+    payments,
+    statement: await statement(),
+  };
 }

@@ -55,6 +55,7 @@ describe('secrets come from configuration, and production refuses the examples',
       const run = startGateway({
         NODE_ENV: 'production',
         GATEWAY_PORT: String(await freePort()),
+        ...paymentSecrets(),
         ...secrets,
       });
       expect(await run.exited).toBe(78);
@@ -74,6 +75,7 @@ describe('secrets come from configuration, and production refuses the examples',
       GATEWAY_PORT: String(port),
       JWT_SECRET: jwtSecret,
       ADMIN_TOKEN: ownSecret(),
+      ...paymentSecrets(),
     });
     const url = `http://127.0.0.1:${port}`;
     let exitCode: number | NodeJS.Signals | null | undefined;
@@ -109,6 +111,11 @@ describe('secrets come from configuration, and production refuses the examples',
     expect(readers).toEqual([]);
   });
 });
+
+/** Production refuses the example payment secrets too: these cases are about the two above. */
+function paymentSecrets(): Record<string, string> {
+  return { PAYMENT_PROVIDER_API_KEY: ownSecret(), PAYMENT_WEBHOOK_SECRET: ownSecret() };
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

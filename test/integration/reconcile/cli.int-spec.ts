@@ -41,7 +41,7 @@ describe('the reconcile command (real Redis and PostgreSQL)', () => {
     const sale = await seedConsistentSale();
     const { code, stdout } = await reconcile(String(sale.id), '--settle', '5');
     expect(stdout).toContain(`✓ ${INVARIANT.conservation}: remaining 7 + sold 3 = 10 = stock 10`);
-    expect(stdout).toContain('OK: invariants 1–6 hold');
+    expect(stdout).toContain('OK: invariants 1–7 hold');
     expect(code).toBe(0);
   });
 
@@ -57,7 +57,7 @@ describe('the reconcile command (real Redis and PostgreSQL)', () => {
     await redis.set(stockKeys(sale.id).stock, 6);
     const { code, stdout } = await reconcile(String(sale.id), '--settle', '5');
     expect(stdout).toContain(`✗ ${INVARIANT.conservation}`);
-    expect(stdout).toContain('BREACH: 1 of 6 checks failed');
+    expect(stdout).toContain('BREACH: 1 of 7 checks failed');
     expect(code).toBe(1);
   });
 

@@ -16,8 +16,10 @@ export function stackUp(root: string, cluster = false): string {
   // stack.sh says what it did on stderr ("stack: gateway: already running (pid …)").
   const lines = result.stderr.split('\n');
   const reused = lines.filter((l) => / already running /.test(l)).map((l) => l.split(':')[1].trim());
-  const fresh = ['gateway', 'order-service', 'cancel-service'].filter((s) => !reused.includes(s));
-  const started = fresh.length > 0 ? `started ${fresh.join(', ')}` : 'all three services were running';
+  const fresh = ['gateway', 'order-service', 'cancel-service', 'payment-provider'].filter(
+    (s) => !reused.includes(s),
+  );
+  const started = fresh.length > 0 ? `started ${fresh.join(', ')}` : 'all four services were running';
   const profile = process.env.INFRA_PROFILE;
   return `stack: up (${started}; logs in .local/${profile ? `${profile}/` : ''}logs/)`;
 }

@@ -1,4 +1,5 @@
 import { OrderLine, OrderStatus } from '@app/database';
+import type { PaymentView } from '../payments/payment.row';
 
 /** The public shape of an order (GET /api/orders/:id and the pay answer). */
 export interface OrderView extends OrderLine {
@@ -7,6 +8,11 @@ export interface OrderView extends OrderLine {
   expiresAt: Date;
   paidAt: Date | null;
   cancelledAt: Date | null;
+  /**
+   * GET only: the order's payments at the provider, oldest first, each with its own status beside the
+   * order's (a CANCELLED order with a REFUND_PENDING, then REFUNDED, payment was paid too late).
+   */
+  payments?: PaymentView[];
 }
 
 export interface OrderRow {

@@ -10,6 +10,6 @@ import { PaidAnnouncements } from './paid-announcements';
   imports: [KafkaModule, DatabaseModule],
   controllers: [OrdersController],
   providers: [OrdersService, OrderEventsPublisher, PaidAnnouncements],
-  exports: [OrderEventsPublisher],
+  exports: [OrderEventsPublisher, OrdersService, PaidAnnouncements],
 })
 export class OrdersModule {}

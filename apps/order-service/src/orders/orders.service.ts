@@ -7,6 +7,7 @@ import { counter } from '@app/observability';
 import { OrderEventsPublisher } from './order-events.publisher';
 import { ORDER_COLUMNS, OrderRow, OrderView, toOrderView } from './order.view';
 import { PaidAnnouncements } from './paid-announcements';
+import { PAYMENT_COLUMNS, PaymentRow, toPaymentView } from '../payments/payment.row';
 
 const payments = counter('order_payments_total', 'Payment attempts by outcome', ['outcome']);
 
@@ -28,10 +29,20 @@ export class OrdersService {
       [id, userId],
     );
     if (!row) throw notFound(`order ${id}`);
-    return toOrderView(row);
+    const payments = await queryRows<PaymentRow>(
+      this.db,
+      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY created_at, id`,
+      [id],
+    );
+    return { ...toOrderView(row), payments: payments.map(toPaymentView) };
   }
 
   /**
+   * The synchronous shortcut (POST /api/orders/:id/pay): the order is PAID at once, no provider involved —
+   * as if the money were captured on the spot. Kept for the load tests and the specs of the pay-vs-cancel
+   * race, which need no money; a real payment goes through the provider (PaymentStartService and the
+   * callback), and reconcile counts shortcut payments apart (orders.payment_id is NULL).
+   *
    * Pay-vs-cancel is decided by the database: both are conditional UPDATEs on `status = 'PENDING'`
    * (an optimistic lock on the status), so exactly one of them can win, and a 200 here is final.
    */

@@ -5,6 +5,7 @@ import { ActivityLedger1764200000000 } from './1764200000000-activity-ledger';
 import { PaidAnnounced1764300000000 } from './1764300000000-paid-announced';
 import { ActivityStockShards1764400000000 } from './1764400000000-activity-stock-shards';
 import { RecoveryLedger1764500000000 } from './1764500000000-recovery-ledger';
+import { Payments1764600000000 } from './1764600000000-payments';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   PaidAnnounced1764300000000,
   ActivityStockShards1764400000000,
   RecoveryLedger1764500000000,
+  Payments1764600000000,
 ];
