@@ -9,3 +9,6 @@ export DATABASE_URL=postgres://seckill:seckill@127.0.0.1:$((5432 + OFFSET))/seck
 export KAFKA_BROKERS=127.0.0.1:$((9092 + OFFSET))
 # Services started in-process by the integration specs; the e2e ones use E2E_PORT_BASE (4000 by default).
 export GATEWAY_PORT=3310 ORDER_SERVICE_PORT=3311 CANCEL_SERVICE_PORT=3312
+# The payment provider the payment specs start, and where it calls the order-service back.
+export PAYMENT_PROVIDER_PORT=3313 PAYMENT_PROVIDER_URL=http://127.0.0.1:3313
+export PAYMENT_CALLBACK_URL=http://127.0.0.1:3311/api/payments/callbacks
