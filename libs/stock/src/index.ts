@@ -10,3 +10,4 @@ export * from './sale-channels';
 export * from './reservation-handoff';
 export * from './reservation-lua';
 export * from './stock-scripts';
+export * from './activity-meta';
