@@ -113,13 +113,19 @@ describe('Dockerfile', () => {
     const [, lts] = /^>=(\d+)$/.exec(engines.node) ?? [];
     expect(Number(lts)).toBeGreaterThanOrEqual(24);
     const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]).filter((b) => b !== 'build');
-    expect(bases).toEqual([`node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`]);
+    expect(bases).toEqual([
+      `node:${lts}-bookworm-slim`,
+      `node:${lts}-bookworm-slim`,
+      `node:${lts}-bookworm-slim`,
+    ]);
   });
 });
 
 describe('.env.example', () => {
   const lines = readFileSync(join(root, '.env.example'), 'utf8').split('\n');
-  const entries = lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=', 2) as [string, string]);
+  const entries = lines
+    .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
+    .map((l) => l.split('=', 2) as [string, string]);
 
   it('when read, then it lists every variable of the schema, each once, under a comment', () => {
     expect(entries.map(([k]) => k).sort()).toEqual([...CONFIG_KEYS].sort());

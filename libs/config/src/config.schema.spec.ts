@@ -43,6 +43,14 @@ describe('configuration', () => {
     expect(() => parseConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
   });
 
+  it('when IPv6 clients are limited by prefix, then the default is a /64 and only a prefix length is accepted', () => {
+    expect(parseConfig({}).RATE_LIMIT_IPV6_PREFIX).toBe(64);
+    expect(parseConfig({ RATE_LIMIT_IPV6_PREFIX: '128' }).RATE_LIMIT_IPV6_PREFIX).toBe(128);
+    for (const wrong of ['0', '129', '64.5', 'slash-64']) {
+      expect(() => parseConfig({ RATE_LIMIT_IPV6_PREFIX: wrong })).toThrow(/RATE_LIMIT_IPV6_PREFIX/);
+    }
+  });
+
   it('when brokers are a list, then they are split and trimmed', () => {
     expect(parseConfig({ KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
   });

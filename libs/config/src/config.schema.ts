@@ -78,6 +78,8 @@ export const configSchema = z
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     RATE_LIMIT_IP_PER_SECOND: ratePerSecond.default(5_000),
     RATE_LIMIT_IP_BURST: positiveInt.max(10_000_000).default(10_000),
+    // An IPv6 client is limited by its network of this many bits (a host usually holds a whole /64).
+    RATE_LIMIT_IPV6_PREFIX: z.coerce.number().int().min(1).max(128).default(64),
     RATE_LIMIT_USER_PER_SECOND: ratePerSecond.default(2),
     RATE_LIMIT_USER_BURST: positiveInt.max(10_000).default(5),
     ADMISSION_RATE_PER_SECOND: ratePerSecond.default(2_000),
