@@ -181,16 +181,21 @@ describe('risk limits at the gateway (one gateway in process; real Redis, Postgr
     const activityId = await gateway.createActivity({ stock: 5 });
     const userId = `unannounced-${randomUUID().slice(0, 8)}`;
     expect((await gateway.purchase(activityId, 'first')).status).toBe(202);
-    // Written as the admin endpoints and scripts do, minus the PUBLISH: no instance hears of it.
+    // Written as the admin endpoint does (PostgreSQL, then Redis's copy at its version), minus the
+    // PUBLISH: no instance hears of it.
+    const [[{ version }]] = await clients.db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO blacklist (kind, value) VALUES ('user', $1)`, [userId]);
+      return tx.query('UPDATE blacklist_version SET version = version + 1 RETURNING version');
+    });
     await clients.redis
       .multi()
       .hset(BLACKLIST_KEYS.entries, `user:${userId}`, JSON.stringify({ reason: '', addedAt: '' }))
-      .incr(BLACKLIST_KEYS.version)
+      .set(BLACKLIST_KEYS.version, version)
       .exec();
     await eventually(async () => expect((await gateway.purchase(activityId, userId)).status).toBe(403), {
       timeoutMs: 2_000,
     });
-    await clients.redis.hdel(BLACKLIST_KEYS.entries, `user:${userId}`);
+    expect((await gateway.admin('DELETE', `/api/admin/blacklist/user/${userId}`)).status).toBe(204);
 
     await clients.redis.hset(stockKeys(activityId).meta, 'endsAt', Date.now() - 1);
     await eventually(

@@ -4,6 +4,7 @@ import { ActivityPurchaseDefences1764100000001 } from './1764100000001-activity-
 import { ActivityLedger1764200000000 } from './1764200000000-activity-ledger';
 import { PaidAnnounced1764300000000 } from './1764300000000-paid-announced';
 import { ActivityStockShards1764400000000 } from './1764400000000-activity-stock-shards';
+import { Blacklist1764500000000 } from './1764500000000-blacklist';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ActivityLedger1764200000000,
   PaidAnnounced1764300000000,
   ActivityStockShards1764400000000,
+  Blacklist1764500000000,
 ];
