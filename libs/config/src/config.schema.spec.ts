@@ -25,8 +25,17 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(32),
       ADMIN_TOKEN: 'y'.repeat(32),
+      DASHBOARD_TOKEN: 'z'.repeat(32),
     });
     expect(config.ADMIN_TOKEN).not.toBe(EXAMPLE_ADMIN_TOKEN);
+  });
+
+  it('when production has no DASHBOARD_TOKEN, then it refuses to start, unless the dashboard is off', () => {
+    const secrets = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ADMIN_TOKEN: 'y'.repeat(32) };
+    expect(() => parseConfig(secrets)).toThrow(/DASHBOARD_TOKEN/);
+    expect(parseConfig({ ...secrets, DASHBOARD_ENABLED: 'false' }).DASHBOARD_ENABLED).toBe(false);
+    expect(parseConfig({}).DASHBOARD_ENABLED).toBe(true); // development: open, as before
+    expect(() => parseConfig({ DASHBOARD_ENABLED: 'maybe' })).toThrow(/DASHBOARD_ENABLED/);
   });
 
   it('when the risk limits are not set, then a burst of thousands from one address still passes', () => {

@@ -104,6 +104,11 @@ export const configSchema = z
     OPS_TOKEN: optionalToken,
     HEALTH_CHECK_TIMEOUT_MS: positiveInt.max(30_000).default(1_500),
     HEALTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    // false: the dashboard's data endpoints answer 404 (production needs this or a DASHBOARD_TOKEN).
+    DASHBOARD_ENABLED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     DASHBOARD_TOKEN: optionalToken,
     DASHBOARD_MAX_VIEWERS: positiveInt.max(100_000).default(100),
     DASHBOARD_INTERVAL_MS: positiveInt.max(60_000).default(1_000),
@@ -136,6 +141,13 @@ export const configSchema = z
         code: 'custom',
         path: ['ADMIN_TOKEN'],
         message: 'the example token is refused in production',
+      });
+    }
+    if (c.DASHBOARD_ENABLED && c.DASHBOARD_TOKEN === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DASHBOARD_TOKEN'],
+        message: 'an open dashboard is refused in production: set it, or DASHBOARD_ENABLED=false',
       });
     }
   });

@@ -4,6 +4,7 @@ import { StockModule } from '@app/stock';
 import { DatabaseModule } from '@app/database';
 import { SaleWatchMetrics } from './sale-watch.metrics';
 import { DashboardAccess } from './dashboard-access';
+import { DashboardCatalogue } from './dashboard-catalogue';
 import { DashboardController } from './dashboard.controller';
 import { DashboardFeed } from './dashboard.feed';
 import { DashboardService } from './dashboard.service';
@@ -11,6 +12,6 @@ import { DashboardService } from './dashboard.service';
 @Module({
   imports: [KafkaModule, StockModule, DatabaseModule],
   controllers: [DashboardController],
-  providers: [DashboardService, DashboardFeed, DashboardAccess, SaleWatchMetrics],
+  providers: [DashboardService, DashboardFeed, DashboardCatalogue, DashboardAccess, SaleWatchMetrics],
 })
 export class DashboardModule {}
