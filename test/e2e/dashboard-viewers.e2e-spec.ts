@@ -95,7 +95,7 @@ describe('dashboard viewers (a real gateway process, real PostgreSQL and Kafka)'
         const res = await fetch(
           `${gateway.url}/dashboard/snapshot?activity=${1_900_000_000 + i}&token=${DASHBOARD_TOKEN}`,
         );
-        return res.json();
+        return (await res.json()) as { error?: string };
       }),
     );
     const [pg1, k1] = [await pgCommits(), kafkaSegments()];
