@@ -38,6 +38,9 @@ pg_up() {
   if [ -z "$(as_postgres $sql "select 1 from pg_roles where rolname = '$PG_USER'")" ]; then
     as_postgres $sql "create role $PG_USER login password '$PG_PASSWORD'"
   fi
+  # Tests that need a database configured differently (its own defaults) create one, as in Docker, where
+  # the role is the superuser.
+  as_postgres $sql "alter role $PG_USER createdb"
   if [ -z "$(as_postgres $sql "select 1 from pg_database where datname = '$PG_DB'")" ]; then
     as_postgres $sql "create database $PG_DB owner $PG_USER"
   fi

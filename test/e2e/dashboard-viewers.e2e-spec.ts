@@ -88,6 +88,28 @@ describe('dashboard viewers (a real gateway process, real PostgreSQL and Kafka)'
     });
   }
 
+  it('when a caller varies `activity` over made-up ids, then neither Kafka nor PostgreSQL is asked for them', async () => {
+    const [pg0, k0] = [await pgCommits(), kafkaSegments()];
+    const answers = await Promise.all(
+      range(300).map(async (i) => {
+        const res = await fetch(
+          `${gateway.url}/dashboard/snapshot?activity=${1_900_000_000 + i}&token=${DASHBOARD_TOKEN}`,
+        );
+        return (await res.json()) as { error?: string };
+      }),
+    );
+    const [pg1, k1] = [await pgCommits(), kafkaSegments()];
+    process.stdout.write(
+      `dashboard: 300 made-up ids cost ${pg1 - pg0} PostgreSQL commits, ${k1 - k0} Kafka requests\n`,
+    );
+    // At most the catalogue's one query per interval (and this spec's own reads); no consumer-lag look-up.
+    expect(pg1 - pg0).toBeLessThanOrEqual(5);
+    expect(k1 - k0).toBeLessThanOrEqual(5);
+    expect(new Set(answers.map((a) => a.error))).toEqual(
+      new Set([expect.stringMatching(/no such activity/)]),
+    );
+  });
+
   it(`when ${VIEWERS} viewers watch one activity, then PostgreSQL and Kafka see what one viewer costs`, async () => {
     const first = await openViewer();
     viewers.push(first.viewer);

@@ -52,6 +52,14 @@ describe('buyer tokens: issuer, audience and lifetime', () => {
     expect(verifyBuyerToken(token(good), secret, policy)).toBe('alice');
   });
 
+  it('when iat is a little ahead (an issuer clock within the leeway), then the lifetime is measured from now', () => {
+    expect(verifyBuyerToken(token({ ...good, iat: now() + 30, exp: now() + 3_600 }), secret, policy)).toBe(
+      'alice',
+    );
+    const tooLong = token({ ...good, iat: now() + 30, exp: now() + 3_601 + 30 });
+    expect(code(() => verifyBuyerToken(tooLong, secret, policy))).toBe('401 UNAUTHORIZED');
+  });
+
   it('when signed by signBuyerToken with the same policy, then it is accepted', () => {
     const signed = signBuyerToken('alice', secret, 600, policy);
     expect(verifyBuyerToken(`Bearer ${signed}`, secret, policy)).toBe('alice');
@@ -64,6 +72,9 @@ describe('buyer tokens: issuer, audience and lifetime', () => {
     ['another aud', { ...good, aud: 'another-service' }],
     ['a lifetime over the maximum', { ...good, exp: good.iat + 3_601 }],
     ['no iat and an exp too far ahead', { ...good, iat: undefined, exp: now() + 7_200 }],
+    // exp - iat is within the maximum, but the token is good for 30 days from now
+    ['an iat in the future', { ...good, iat: now() + 30 * 86_400, exp: now() + 30 * 86_400 + 600 }],
+    ['an iat just past the leeway', { ...good, iat: now() + 120, exp: now() + 600 }],
   ])('when the token has %s, then it is 401 UNAUTHORIZED', (_name, claims) => {
     expect(code(() => verifyBuyerToken(token(claims), secret, policy))).toBe('401 UNAUTHORIZED');
   });

@@ -19,7 +19,10 @@ function secretKey(secret: string): KeyObject {
 export interface TokenPolicy {
   issuer?: string;
   audience?: string;
-  /** longest accepted lifetime: exp - iat, or exp - now for a token without iat */
+  /**
+   * longest accepted lifetime: exp minus the earlier of iat and now (an iat ahead of now, within the
+   * leeway verifyHs256 allows, buys no extra time; beyond it the token is refused outright)
+   */
   maxLifetimeSeconds?: number;
 }
 
@@ -74,7 +77,7 @@ function meetsPolicy(claims: Claims, policy: TokenPolicy, now: number): boolean 
     if (!(Array.isArray(aud) ? aud.includes(policy.audience) : aud === policy.audience)) return false;
   }
   if (policy.maxLifetimeSeconds !== undefined) {
-    const from = typeof claims.iat === 'number' ? claims.iat : now;
+    const from = typeof claims.iat === 'number' ? Math.min(claims.iat, now) : now;
     if ((claims.exp as number) - from > policy.maxLifetimeSeconds) return false;
   }
   return true;

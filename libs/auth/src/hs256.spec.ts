@@ -1,6 +1,6 @@
 import { sign } from 'jsonwebtoken';
 import { createSecretKey } from 'node:crypto';
-import { verifyHs256 } from './hs256';
+import { IAT_LEEWAY_SECONDS, verifyHs256 } from './hs256';
 
 const secret = 'a-test-secret-of-enough-length';
 const key = createSecretKey(Buffer.from(secret));
@@ -17,6 +17,11 @@ describe('HS256 verification (the purchase route checks every buyer token with i
     ['expired (exp is now)', sign({ sub: 'a', exp: now }, secret), 'expired'],
     ['not valid before later', sign({ sub: 'a', exp: now + 60, nbf: now + 1 }, secret), 'not valid yet'],
     ['without exp', sign({ sub: 'a' }, secret, { noTimestamp: true }), 'exp is required'],
+    [
+      'issued later than now and the leeway',
+      sign({ sub: 'a', iat: now + IAT_LEEWAY_SECONDS + 1, exp: now + 3_600 }, secret),
+      'issued in the future',
+    ],
     ['signed with another secret', sign({ sub: 'a', exp: now + 60 }, 'another-secret'), 'bad signature'],
     [
       'HS512',
@@ -34,6 +39,11 @@ describe('HS256 verification (the purchase route checks every buyer token with i
     ['a header that is not JSON', 'bm90LWpzb24.e30.sig', 'only HS256 tokens are accepted'],
   ])('when the token is %s, then it is refused (%s)', (_name, token, why) => {
     expect(verifyHs256(token, key, now)).toBe(why);
+  });
+
+  it('when iat is ahead of now by at most the leeway (an issuer whose clock is a little fast), then it is accepted', () => {
+    const token = sign({ sub: 'a', iat: now + IAT_LEEWAY_SECONDS, exp: now + 60 }, secret);
+    expect(verifyHs256(token, key, now)).toMatchObject({ sub: 'a' });
   });
 
   it('when the payload is edited after signing, then the signature no longer matches', () => {

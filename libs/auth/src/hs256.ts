@@ -3,13 +3,17 @@ import { KeyObject, createHmac, timingSafeEqual } from 'node:crypto';
 /** The header every accepted token carries: HS256 only, so `alg: none` and algorithm confusion fail. */
 const ALGORITHM = 'HS256';
 
+/** How far ahead of this clock a token's `iat` may be: the issuer's clock may run a little fast. */
+export const IAT_LEEWAY_SECONDS = 60;
+
 export type Claims = Record<string, unknown>;
 
 /**
  * Verifies a compact JWS signed with HMAC-SHA256 and returns its claims, or why it is refused.
  * Written out (some 30 lines of the RFC 7515 / 7519 rules a buyer token needs) rather than taken from a
  * general JWT library because it runs on every purchase: no streams, no exceptions for a bad token, one HMAC.
- * Times are checked as the RFC says: `exp` in the past or `nbf` in the future refuses the token.
+ * Times are checked as the RFC says: `exp` in the past or `nbf` in the future refuses the token; so does an
+ * `iat` further ahead than IAT_LEEWAY_SECONDS, which would otherwise stretch a lifetime measured from it.
  */
 export function verifyHs256(token: string, key: KeyObject, nowSeconds: number): Claims | string {
   const firstDot = token.indexOf('.');
@@ -27,6 +31,8 @@ export function verifyHs256(token: string, key: KeyObject, nowSeconds: number): 
   if (typeof claims.exp !== 'number') return 'exp is required';
   if (nowSeconds >= claims.exp) return 'expired';
   if (typeof claims.nbf === 'number' && nowSeconds < claims.nbf) return 'not valid yet';
+  if (typeof claims.iat === 'number' && claims.iat > nowSeconds + IAT_LEEWAY_SECONDS)
+    return 'issued in the future';
   return claims;
 }
 

@@ -29,6 +29,7 @@ describe('configuration', () => {
       ADMIN_TOKEN: 'y'.repeat(32),
       PAYMENT_PROVIDER_API_KEY: 'k'.repeat(32),
       PAYMENT_WEBHOOK_SECRET: 'w'.repeat(32),
+      DASHBOARD_TOKEN: 'z'.repeat(32),
     });
     expect(config.ADMIN_TOKEN).not.toBe(EXAMPLE_ADMIN_TOKEN);
   });
@@ -53,6 +54,20 @@ describe('configuration', () => {
     ).toThrow(/PAYMENT_CALLBACK_RETRY_BASE_MS/);
   });
 
+  it('when production has no DASHBOARD_TOKEN, then it refuses to start, unless the dashboard is off', () => {
+    const secrets = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      ADMIN_TOKEN: 'y'.repeat(32),
+      PAYMENT_PROVIDER_API_KEY: 'k'.repeat(32),
+      PAYMENT_WEBHOOK_SECRET: 'w'.repeat(32),
+    };
+    expect(() => parseConfig(secrets)).toThrow(/DASHBOARD_TOKEN/);
+    expect(parseConfig({ ...secrets, DASHBOARD_ENABLED: 'false' }).DASHBOARD_ENABLED).toBe(false);
+    expect(parseConfig({}).DASHBOARD_ENABLED).toBe(true); // development: open, as before
+    expect(() => parseConfig({ DASHBOARD_ENABLED: 'maybe' })).toThrow(/DASHBOARD_ENABLED/);
+  });
+
   it('when the risk limits are not set, then a burst of thousands from one address still passes', () => {
     const config = parseConfig({});
     expect(config.TRUST_PROXY).toBe(0);
@@ -65,6 +80,14 @@ describe('configuration', () => {
     expect(parseConfig({ ADMISSION_RATE_PER_SECOND: '0.5' }).ADMISSION_RATE_PER_SECOND).toBe(0.5);
     expect(() => parseConfig({ RATE_LIMIT_IP_PER_SECOND: '-1' })).toThrow(/RATE_LIMIT_IP_PER_SECOND/);
     expect(() => parseConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('when IPv6 clients are limited by prefix, then the default is a /64 and only a prefix length is accepted', () => {
+    expect(parseConfig({}).RATE_LIMIT_IPV6_PREFIX).toBe(64);
+    expect(parseConfig({ RATE_LIMIT_IPV6_PREFIX: '128' }).RATE_LIMIT_IPV6_PREFIX).toBe(128);
+    for (const wrong of ['0', '129', '64.5', 'slash-64']) {
+      expect(() => parseConfig({ RATE_LIMIT_IPV6_PREFIX: wrong })).toThrow(/RATE_LIMIT_IPV6_PREFIX/);
+    }
   });
 
   it('when brokers are a list, then they are split and trimmed', () => {

@@ -88,6 +88,8 @@ export const configSchema = z
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     RATE_LIMIT_IP_PER_SECOND: ratePerSecond.default(5_000),
     RATE_LIMIT_IP_BURST: positiveInt.max(10_000_000).default(10_000),
+    // An IPv6 client is limited by its network of this many bits (a host usually holds a whole /64).
+    RATE_LIMIT_IPV6_PREFIX: z.coerce.number().int().min(1).max(128).default(64),
     RATE_LIMIT_USER_PER_SECOND: ratePerSecond.default(2),
     RATE_LIMIT_USER_BURST: positiveInt.max(10_000).default(5),
     ADMISSION_RATE_PER_SECOND: ratePerSecond.default(2_000),
@@ -112,6 +114,11 @@ export const configSchema = z
     OPS_TOKEN: optionalToken,
     HEALTH_CHECK_TIMEOUT_MS: positiveInt.max(30_000).default(1_500),
     HEALTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    // false: the dashboard's data endpoints answer 404 (production needs this or a DASHBOARD_TOKEN).
+    DASHBOARD_ENABLED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     DASHBOARD_TOKEN: optionalToken,
     DASHBOARD_MAX_VIEWERS: positiveInt.max(100_000).default(100),
     DASHBOARD_INTERVAL_MS: positiveInt.max(60_000).default(1_000),
@@ -162,6 +169,13 @@ export const configSchema = z
       if (c[key as keyof typeof EXAMPLE_SECRETS] === example) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'the example value is refused in production' });
       }
+    }
+    if (c.DASHBOARD_ENABLED && c.DASHBOARD_TOKEN === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DASHBOARD_TOKEN'],
+        message: 'an open dashboard is refused in production: set it, or DASHBOARD_ENABLED=false',
+      });
     }
   });
 

@@ -6,6 +6,15 @@ import { MIGRATIONS } from './migrations';
 
 export const ENTITIES = [ActivityEntity, OrderEntity];
 
+/**
+ * Every connection runs READ COMMITTED, whatever the database's or the role's default: the ledger's stock
+ * check (order-writer.ts) must see, in its INSERT, the orders committed while it waited for the activity's
+ * row lock, and READ COMMITTED takes a snapshot per statement (REPEATABLE READ keeps the first, and two
+ * writers would both take the last unit). Set at connection start-up (the `options` parameter), so it
+ * costs no round trip.
+ */
+const SESSION_OPTIONS = '-c default_transaction_isolation=read\\ committed';
+
 /** Schema changes only through migrations: `synchronize` stays off everywhere. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   return {
@@ -16,7 +25,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 3_000 },
+    extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 3_000, options: SESSION_OPTIONS },
   };
 }
 

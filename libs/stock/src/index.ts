@@ -11,3 +11,4 @@ export * from './reservation-handoff';
 export * from './reservation-lua';
 export * from './stock-scripts';
 export * from './abandoned-attempts.ledger';
+export * from './activity-meta';

@@ -11,8 +11,8 @@ export const SALE_CHANNELS = {
    */
   stock: 'seckill:stock-changes',
   /**
-   * `{"id":…,"startsAt":…,"endsAt":…}` (epoch ms; plus `"purchaseToken":true,"challengeBits":…` at the
-   * creation of an activity with defences): an activity was created or updated.
+   * `{"id":…,"startsAt":…,"endsAt":…}` (epoch ms; plus `"purchaseToken":true,"challengeBits":…` for an
+   * activity with defences): an activity was created, updated or rebuilt.
    */
   activity: 'seckill:activity-changes',
   /** the blacklist's new version: reload it. */
@@ -43,14 +43,18 @@ export function formatActivityChange(change: ActivityChange): string {
 
 /**
  * Prepended to every Lua script that publishes: the channel names, and the two messages as Lua
- * functions (a window change carries no defences: those are set only at creation, from TypeScript).
+ * functions. An activity's message carries its defences as its meta holds them (`purchaseToken`,
+ * `challengeBits`), as activityChangeOf does in TypeScript: a gateway that learns of the activity from
+ * any message (an update, a rebuild) knows it needs a token.
  */
 export const SALE_CHANNELS_LUA = [
   `local STOCK_CHANNEL = '${SALE_CHANNELS.stock}'`,
   `local ACTIVITY_CHANNEL = '${SALE_CHANNELS.activity}'`,
   `local function stockChange(activityId, remaining) return activityId .. ':' .. remaining end`,
-  `local function activityChange(activityId, startsAt, endsAt)`,
-  `  return string.format('{"id":%s,"startsAt":%.0f,"endsAt":%.0f}', activityId, startsAt, endsAt)`,
+  `local function activityChange(activityId, startsAt, endsAt, purchaseToken, challengeBits)`,
+  `  local window = string.format('{"id":%s,"startsAt":%.0f,"endsAt":%.0f', activityId, startsAt, endsAt)`,
+  `  if purchaseToken ~= '1' then return window .. '}' end`,
+  `  return window .. string.format(',"purchaseToken":true,"challengeBits":%d}', tonumber(challengeBits) or 0)`,
   `end`,
   '',
 ].join('\n');

@@ -1,4 +1,5 @@
 import { RedisClient } from '@app/redis';
+import { activityChangeOf, activityMeta } from './activity-meta';
 import { isLive, parseReservation } from './reservation';
 import type { LedgerActivity, LedgerOrder } from './stock-rebuild';
 import { StockKeys, stockKeys } from './stock-keys';
@@ -33,22 +34,16 @@ export async function restoreShards(
       await STOCK_SCRIPTS.rebuildRecords.run(redis, [keys[shard].reservations, keys[shard].buyers], args);
     }
   }
-  const args = [
-    activityId,
-    activity.stock,
-    activity.startsAt.getTime(),
-    activity.endsAt.getTime(),
-    activity.perUserLimit,
-    activity.payTimeoutSeconds,
-    activity.rebuilds,
-  ];
+  // The meta as the warm-up wrote it (activityMeta), plus the rebuild count.
+  const meta = { ...activityMeta(activity), rebuilds: activity.rebuilds };
+  const pairs = Object.entries(meta).flat();
   if (shards <= 1) {
     const k = keys[0];
-    return (await STOCK_SCRIPTS.rebuildStock.run(redis, [k.meta, k.stock, k.reservations], args)) as [
-      number,
-      number,
-      number,
-    ];
+    return (await STOCK_SCRIPTS.rebuildStock.run(
+      redis,
+      [k.meta, k.stock, k.reservations],
+      [activityId, activity.stock, 0, ...pairs],
+    )) as [number, number, number];
   }
   const heldNow = await Promise.all(keys.map((k) => heldBy(redis, k)));
   const shares = splitStock(Math.max(0, activity.stock - heldNow.reduce((a, b) => a + b, 0)), shards);
@@ -58,21 +53,14 @@ export async function restoreShards(
     const out = (await STOCK_SCRIPTS.rebuildStock.run(
       redis,
       [k.meta, k.stock, k.reservations, k.transfersOut, k.transfersIn],
-      [...args, heldNow[shard] + shares[shard]],
+      [activityId, heldNow[shard] + shares[shard], 1, ...pairs],
     )) as number[];
     out.forEach((n, i) => (total[i] += n));
   }
   // The activity's own meta last: it says the activity exists, with its shards, once they are in place.
-  const [, startsAt, endsAt, perUserLimit, payTimeoutSeconds, rebuilds] = args.slice(1);
-  await redis.hset(stockKeys(activityId).meta, {
-    ...{ startsAt, endsAt, perUserLimit, payTimeoutSeconds, rebuilds },
-    ...{ stock: activity.stock, stockShards: shards },
-  });
+  await redis.hset(stockKeys(activityId).meta, { ...meta, stockShards: shards });
   await redis.publish(SALE_CHANNELS.stock, `${activityId}:${total[0]}`);
-  await redis.publish(
-    SALE_CHANNELS.activity,
-    formatActivityChange({ id: activityId, startsAt: Number(startsAt), endsAt: Number(endsAt) }),
-  );
+  await redis.publish(SALE_CHANNELS.activity, formatActivityChange(activityChangeOf(activity)));
   return total;
 }
 

@@ -1,5 +1,6 @@
 import type { RedisClient } from '@app/redis';
 import { DataSource, QueryRunner } from 'typeorm';
+import { ActivityRecord } from './activity-meta';
 import { ACTIVE_ACTIVITIES_KEY } from './stock-keys';
 import { readRemaining, releaseReservations } from './stock-release';
 import { restoreShards } from './shard-rebuild';
@@ -14,13 +15,8 @@ export interface RebuildOutcome {
   rebuilds: number;
 }
 
-export interface LedgerActivity {
-  stock: number;
-  stockShards: number;
-  startsAt: Date;
-  endsAt: Date;
-  perUserLimit: number;
-  payTimeoutSeconds: number;
+/** The activity's row as the rebuild reads it: what Redis holds a copy of, and the rebuild count. */
+export interface LedgerActivity extends ActivityRecord {
   rebuilds: number;
 }
 
@@ -33,7 +29,8 @@ export interface LedgerOrder {
 }
 
 /**
- * Rebuilds an activity's Redis state from PostgreSQL, the ledger: meta, buyers and reservation records
+ * Rebuilds an activity's Redis state from PostgreSQL, the ledger: meta (every field the warm-up wrote,
+ * bot defences included: activity-meta.ts), buyers and reservation records
  * from the orders (live → O, cancelled → X), then remaining = stock − live orders − requests in flight.
  *
  * Order of operations (docs/architecture.md, "PostgreSQL is the ledger"): the activity row is locked first
@@ -61,8 +58,9 @@ export async function rebuildActivity(
       runner,
       `UPDATE activities SET rebuilds = rebuilds + 1
         WHERE id = $1 AND ends_at + make_interval(secs => pay_timeout_seconds) > now()
-       RETURNING stock, stock_shards AS "stockShards", starts_at AS "startsAt", ends_at AS "endsAt", per_user_limit AS "perUserLimit",
-                 pay_timeout_seconds AS "payTimeoutSeconds", rebuilds`,
+       RETURNING id, stock, stock_shards AS "stockShards", starts_at AS "startsAt", ends_at AS "endsAt",
+                 per_user_limit AS "perUserLimit", pay_timeout_seconds AS "payTimeoutSeconds",
+                 purchase_token AS "purchaseToken", challenge_bits AS "challengeBits", rebuilds`,
       [activityId],
     );
     if (!activity) {

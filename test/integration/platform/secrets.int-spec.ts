@@ -49,6 +49,7 @@ describe('secrets come from configuration, and production refuses the examples',
     ],
     ['the example JWT_SECRET', { JWT_SECRET: EXAMPLE_JWT_SECRET, ADMIN_TOKEN: ownSecret() }, /JWT_SECRET/],
     ['the example ADMIN_TOKEN', { JWT_SECRET: ownSecret(), ADMIN_TOKEN: EXAMPLE_ADMIN_TOKEN }, /ADMIN_TOKEN/],
+    ['an open dashboard', { JWT_SECRET: ownSecret(), ADMIN_TOKEN: ownSecret() }, /DASHBOARD_TOKEN/],
   ])(
     'when production starts with %s, then it exits non-zero with one line naming it',
     async (_name, secrets, named) => {
@@ -76,6 +77,7 @@ describe('secrets come from configuration, and production refuses the examples',
       JWT_SECRET: jwtSecret,
       ADMIN_TOKEN: ownSecret(),
       ...paymentSecrets(),
+      DASHBOARD_TOKEN: ownSecret(),
     });
     const url = `http://127.0.0.1:${port}`;
     let exitCode: number | NodeJS.Signals | null | undefined;

@@ -88,6 +88,38 @@ describe('risk limits at the gateway (one gateway in process; real Redis, Postgr
     await clients.expectReconciled(activityId);
   });
 
+  it('when one client rotates through the addresses of its IPv6 /64, then they count as one address and it gets 429', async () => {
+    const activityId = await gateway.createActivity({ stock: 100 });
+    const rotating = range(30).map((i) => `2001:db8:64:1:${(i + 1).toString(16)}::${i + 7}`);
+    const replies = await Promise.all(
+      rotating.map((ip, i) => gateway.purchase(activityId, `rotating-${i}`, { ip })),
+    );
+
+    // Burst 20 for the whole /64 (one more may pass if the requests straddle a refill).
+    const limited = replies.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(9);
+    expect(limited[0].body).toMatchObject({ code: 'RATE_LIMITED', details: { limit: 'ip' } });
+    const neighbour = await gateway.purchase(activityId, 'next-network', { ip: '2001:db8:64:2::1' });
+    expect(neighbour.status).toBe(202);
+    await clients.expectReconciled(activityId);
+  });
+
+  it('when an IPv6 address is blacklisted in a long spelling, then its short spelling is blocked', async () => {
+    const activityId = await gateway.createActivity({ stock: 5 });
+    const added = await gateway.admin('POST', '/api/admin/blacklist', {
+      kind: 'ip',
+      value: '2001:0db8:0000:0000:0000:0000:0000:0bad',
+    });
+    expect(added).toMatchObject({ status: 201, body: { value: '2001:db8::bad' } });
+    try {
+      const res = await gateway.purchase(activityId, 'short-spelling', { ip: '2001:db8::bad' });
+      expect(res).toMatchObject({ status: 403, body: { code: 'BLOCKED' } });
+    } finally {
+      await gateway.admin('DELETE', '/api/admin/blacklist/ip/2001:db8:0:0:0:0:0:bad');
+    }
+    expect((await gateway.purchase(activityId, 'unblocked', { ip: '2001:db8::bad' })).status).toBe(202);
+  });
+
   it('when more buyers arrive than the admission bucket holds, then the excess gets 429 at once and is admitted at the bucket rate', async () => {
     const activityId = await gateway.createActivity({ stock: 2 });
     const first = await Promise.all(
@@ -149,16 +181,21 @@ describe('risk limits at the gateway (one gateway in process; real Redis, Postgr
     const activityId = await gateway.createActivity({ stock: 5 });
     const userId = `unannounced-${randomUUID().slice(0, 8)}`;
     expect((await gateway.purchase(activityId, 'first')).status).toBe(202);
-    // Written as the admin endpoints and scripts do, minus the PUBLISH: no instance hears of it.
+    // Written as the admin endpoint does (PostgreSQL, then Redis's copy at its version), minus the
+    // PUBLISH: no instance hears of it.
+    const [[{ version }]] = await clients.db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO blacklist (kind, value) VALUES ('user', $1)`, [userId]);
+      return tx.query('UPDATE blacklist_version SET version = version + 1 RETURNING version');
+    });
     await clients.redis
       .multi()
       .hset(BLACKLIST_KEYS.entries, `user:${userId}`, JSON.stringify({ reason: '', addedAt: '' }))
-      .incr(BLACKLIST_KEYS.version)
+      .set(BLACKLIST_KEYS.version, version)
       .exec();
     await eventually(async () => expect((await gateway.purchase(activityId, userId)).status).toBe(403), {
       timeoutMs: 2_000,
     });
-    await clients.redis.hdel(BLACKLIST_KEYS.entries, `user:${userId}`);
+    expect((await gateway.admin('DELETE', `/api/admin/blacklist/user/${userId}`)).status).toBe(204);
 
     await clients.redis.hset(stockKeys(activityId).meta, 'endsAt', Date.now() - 1);
     await eventually(

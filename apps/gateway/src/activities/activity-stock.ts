@@ -3,6 +3,8 @@ import { RedisService } from '@app/redis';
 import {
   ACTIVE_ACTIVITIES_KEY,
   SALE_CHANNELS,
+  activityChangeOf,
+  activityMeta,
   allShardKeys,
   formatActivityChange,
   splitStock,
@@ -10,7 +12,8 @@ import {
 } from '@app/stock';
 
 /**
- * Warm-up: copies what the reservation script needs into Redis, so a purchase never reads PostgreSQL.
+ * Warm-up: copies what the reservation script and the gateways need into Redis (activityMeta, the same
+ * fields a rebuild from the ledger writes back), so a purchase never reads PostgreSQL.
  * The stock is set only if absent: warming twice must never refill a sale in progress.
  * Every gateway instance learns the new window at once (activity channel, in the same MULTI).
  * The activity set is written first, on its own: on a cluster it lives in another slot than the MULTI's
@@ -21,18 +24,7 @@ import {
  */
 export async function warmActivity(redis: RedisService, activity: ActivityEntity): Promise<void> {
   const k = stockKeys(activity.id);
-  const window = { startsAt: activity.startsAt.getTime(), endsAt: activity.endsAt.getTime() };
-  const defences = activity.purchaseToken
-    ? { purchaseToken: true, challengeBits: activity.challengeBits }
-    : {};
-  const meta = {
-    ...window,
-    perUserLimit: activity.perUserLimit,
-    payTimeoutSeconds: activity.payTimeoutSeconds,
-    stock: activity.stock,
-    purchaseToken: activity.purchaseToken ? 1 : 0,
-    challengeBits: activity.challengeBits,
-  };
+  const meta = activityMeta(activity);
   await redis.client.sadd(ACTIVE_ACTIVITIES_KEY, activity.id);
   const shards = activity.stockShards ?? 1;
   if (shards > 1) {
@@ -44,6 +36,6 @@ export async function warmActivity(redis: RedisService, activity: ActivityEntity
   }
   const multi = redis.client.multi().hset(k.meta, shards > 1 ? { ...meta, stockShards: shards } : meta);
   await (shards > 1 ? multi : multi.set(k.stock, activity.stock, 'NX'))
-    .publish(SALE_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window, ...defences }))
+    .publish(SALE_CHANNELS.activity, formatActivityChange(activityChangeOf(activity)))
     .exec();
 }

@@ -4,8 +4,9 @@
 -- Returns {'OK', remaining, startsAt, endsAt} as Redis now holds them, or {'NOT_WARMED', -1, 0, 0}.
 -- Convergent, so it may run again, late or out of order: stock only grows, and Redis adds exactly what
 -- its copy of the total lacks (meta.stock → total); the window only shrinks (the minimum is kept).
--- Publishes the new remaining stock (a top-up clears every gateway's sold-out flag) and the window.
-local meta = redis.call('HMGET', KEYS[1], 'stock', 'startsAt', 'endsAt')
+-- Publishes the new remaining stock (a top-up clears every gateway's sold-out flag) and the window, with
+-- the activity's defences as its meta holds them.
+local meta = redis.call('HMGET', KEYS[1], 'stock', 'startsAt', 'endsAt', 'purchaseToken', 'challengeBits')
 if not meta[1] then return {'NOT_WARMED', -1, 0, 0} end
 
 local missing = tonumber(ARGV[2]) - tonumber(meta[1])
@@ -21,5 +22,5 @@ end
 local startsAt = math.min(tonumber(meta[2]), tonumber(ARGV[3]))
 local endsAt = math.min(tonumber(meta[3]), tonumber(ARGV[4]))
 redis.call('HSET', KEYS[1], 'startsAt', string.format('%.0f', startsAt), 'endsAt', string.format('%.0f', endsAt))
-redis.call('PUBLISH', ACTIVITY_CHANNEL, activityChange(ARGV[1], startsAt, endsAt))
+redis.call('PUBLISH', ACTIVITY_CHANNEL, activityChange(ARGV[1], startsAt, endsAt, meta[4], meta[5]))
 return {'OK', remaining, startsAt, endsAt}

@@ -11,8 +11,9 @@ import {
 } from './blacklist.dto';
 
 /**
- * Blacklist management. A change is in Redis when the call returns, and every gateway instance refuses
- * (403 BLOCKED) the user or IP within milliseconds (pub/sub), at worst after RISK_REFRESH_INTERVAL_MS.
+ * Blacklist management. A change is in PostgreSQL (the record) and in Redis's copy when the call returns,
+ * and every gateway instance refuses (403 BLOCKED) the user or IP within milliseconds (pub/sub), at worst
+ * after RISK_REFRESH_INTERVAL_MS. The list is PostgreSQL's.
  */
 @Controller('api/admin/blacklist')
 @UseGuards(AdminGuard)

@@ -8,6 +8,10 @@ describe('blacklist entries at the admin boundary', () => {
       reason: '',
     });
     expect(blacklistTargetSchema.parse({ kind: 'ip', value: '2001:DB8::1' }).value).toBe('2001:db8::1');
+    expect(addToBlacklistSchema.parse({ kind: 'ip', value: '0:0:0:0:0:0:0:1' }).value).toBe('::1');
+    expect(blacklistTargetSchema.parse({ kind: 'ip', value: '2001:db8:0:0:0:0:0:1' }).value).toBe(
+      '2001:db8::1',
+    );
   });
 
   it('when a user id is given, then it is kept as is, with its reason', () => {

@@ -20,6 +20,7 @@ export class DashboardAccess {
   }
 
   check(queryToken: string | undefined, authorization: string | undefined): void {
+    if (!this.config.DASHBOARD_ENABLED) throw new AppError('NOT_FOUND', 404, 'the dashboard is off');
     if (!this.expected) return;
     const given = queryToken ?? /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
     if (given === undefined || !timingSafeEqual(digest(given), this.expected)) {

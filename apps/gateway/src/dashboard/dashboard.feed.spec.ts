@@ -1,18 +1,25 @@
 import { AppConfig } from '@app/config';
-import { DashboardFeed, SNAPSHOT_UNAVAILABLE } from './dashboard.feed';
+import { DashboardCatalogue } from './dashboard-catalogue';
+import { DashboardFeed, NOT_SHOWN, SNAPSHOT_UNAVAILABLE } from './dashboard.feed';
 import { DashboardService, DashboardSnapshot } from './dashboard.service';
 
+/** By default the dashboard shows 7 (the latest) and 5, both open; any other id is unknown or over. */
 function feed(
   snapshot: jest.Mock,
   {
     intervalMs = 60_000,
     points = 600,
-    newest = 7,
-  }: { intervalMs?: number; points?: number; newest?: number | null } = {},
+    shown = { latest: 7 as number | undefined, ids: new Set([5, 7]) },
+  }: { intervalMs?: number; points?: number; shown?: { latest?: number; ids: Set<number> } } = {},
 ) {
   const config = { DASHBOARD_INTERVAL_MS: intervalMs, DASHBOARD_HISTORY_POINTS: points } as AppConfig;
-  const service = { snapshot, newestActivity: jest.fn(async () => newest) };
-  return new DashboardFeed(service as unknown as DashboardService, config);
+  const catalogue = { shown: jest.fn(async () => shown) };
+  const f = new DashboardFeed(
+    { snapshot } as unknown as DashboardService,
+    config,
+    catalogue as unknown as DashboardCatalogue,
+  );
+  return { f, catalogue };
 }
 
 let clock = 0;
@@ -24,28 +31,36 @@ describe('dashboard feed', () => {
   beforeEach(() => snapshotOf.mockClear());
 
   it('when 200 viewers ask within one interval, then one snapshot is taken per activity', async () => {
-    const f = feed(snapshotOf);
+    const { f } = feed(snapshotOf);
+    await Promise.all(Array.from({ length: 200 }, () => f.latest(5)));
     await Promise.all(Array.from({ length: 200 }, () => f.latest(7)));
-    await Promise.all(Array.from({ length: 200 }, () => f.latest(8)));
-    expect(snapshotOf.mock.calls).toEqual([[7], [8]]);
+    expect(snapshotOf.mock.calls).toEqual([[5], [7]]);
   });
 
-  it('when a viewer asks for no activity, then it shares the newest activity’s snapshot and history', async () => {
-    const f = feed(snapshotOf, { newest: 7 });
-    await f.latest(7);
-    await f.latest();
+  it('when a viewer asks for no activity, then it shares the latest activity’s snapshot and history', async () => {
+    const { f } = feed(snapshotOf);
+    await Promise.all([f.latest(), f.latest(7), f.latest()]);
     expect(snapshotOf.mock.calls).toEqual([[7]]);
     expect(f.recorded(7)).toHaveLength(1);
   });
 
-  it('when there is no activity yet, then the snapshot says so and nothing is recorded', async () => {
-    const f = feed(snapshotOf, { newest: null });
+  it('when a caller varies the activity over unknown or finished ids, then nothing is looked up for them', async () => {
+    const { f, catalogue } = feed(snapshotOf);
+    const answers = await Promise.all(Array.from({ length: 1_000 }, (_, i) => f.latest(1_000 + i)));
+    expect(snapshotOf).not.toHaveBeenCalled();
+    expect(catalogue.shown).toHaveBeenCalledTimes(1_000); // its own cache makes that one query per interval
+    expect(new Set(answers)).toEqual(new Set([NOT_SHOWN]));
+  });
+
+  it('when there is no activity yet, then the default view is one snapshot of nothing, and nothing is recorded', async () => {
+    const { f } = feed(snapshotOf, { shown: { latest: undefined, ids: new Set() } });
     await expect(f.latest()).resolves.toMatchObject({ activity: null });
+    await f.latest();
     expect(snapshotOf.mock.calls).toEqual([[undefined]]);
   });
 
   it('when snapshots go on past the history size, then only the last ones are kept, oldest first', async () => {
-    const f = feed(snapshotOf, { intervalMs: 1, points: 3 });
+    const { f } = feed(snapshotOf, { intervalMs: 1, points: 3 });
     for (let i = 0; i < 5; i++) {
       await f.latest(7);
       await new Promise((resolve) => setTimeout(resolve, 2));
@@ -57,12 +72,12 @@ describe('dashboard feed', () => {
   });
 
   it('when nothing was recorded of an activity, then its history is empty and asking takes no snapshot', () => {
-    expect(feed(snapshotOf).recorded(42)).toEqual([]);
+    expect(feed(snapshotOf).f.recorded(42)).toEqual([]);
     expect(snapshotOf).not.toHaveBeenCalled();
   });
 
   it('when the snapshot fails, then viewers get a fixed text and never the cause, and nothing is recorded', async () => {
-    const f = feed(
+    const { f } = feed(
       jest.fn(async () => Promise.reject(new Error('password authentication failed for "seckill"'))),
     );
     await expect(f.latest(7)).resolves.toEqual(SNAPSHOT_UNAVAILABLE);

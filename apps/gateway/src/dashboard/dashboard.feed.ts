@@ -1,10 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { DashboardCatalogue } from './dashboard-catalogue';
 import { DashboardService, DashboardSnapshot } from './dashboard.service';
 
+/** A text for the viewer instead of a snapshot (the page shows `error`). */
+export interface ViewerNotice {
+  readonly error: string;
+}
+
 /** What a viewer is sent when a snapshot failed: the cause is logged, never shown. */
-export const SNAPSHOT_UNAVAILABLE = { error: 'the snapshot is unavailable for now; retrying' } as const;
-export type FeedValue = DashboardSnapshot | typeof SNAPSHOT_UNAVAILABLE;
+export const SNAPSHOT_UNAVAILABLE: ViewerNotice = { error: 'the snapshot is unavailable for now; retrying' };
+/** What a viewer of an activity the dashboard does not show (unknown, or over) is sent, for nothing. */
+export const NOT_SHOWN: ViewerNotice = { error: 'no such activity on the dashboard (unknown, or over)' };
+export type FeedValue = DashboardSnapshot | ViewerNotice;
 /** Activities with a series kept at most: odd ids cannot grow memory. */
 const MAX_SERIES = 20;
 
@@ -19,25 +27,27 @@ interface Series {
 /**
  * One snapshot per activity per DASHBOARD_INTERVAL_MS, shared by every viewer: a snapshot costs a few
  * PostgreSQL queries and Kafka admin requests on the infrastructure the sale runs on, so their rate must
- * not grow with the number of open pages. Concurrent callers share the snapshot in flight. Each activity's
- * last snapshots are kept, so that a page opened late can draw what it missed.
+ * not grow with the number of open pages, nor with the ids callers make up (DashboardCatalogue).
+ * Concurrent callers share the snapshot in flight. Each activity's last snapshots are kept, so that a page
+ * opened late can draw what it missed.
  */
 @Injectable()
 export class DashboardFeed {
   private readonly logger = new Logger(DashboardFeed.name);
   private readonly series = new Map<string, Series>();
-  private newestId?: { at: number; value: Promise<number | null> };
 
   constructor(
     private readonly dashboard: DashboardService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly catalogue: DashboardCatalogue,
   ) {}
 
-  /** The activity's snapshot of this interval; without an id, the most recent activity's. */
+  /** The activity's snapshot of this interval (the latest activity's by default), kept under its real id. */
   async latest(activityId?: number): Promise<FeedValue> {
-    if (activityId !== undefined) return this.take(activityId);
-    const newest = await this.newest();
-    return newest === null ? this.take(undefined) : this.take(newest);
+    const shown = await this.catalogue.shown().catch(() => null);
+    if (!shown) return SNAPSHOT_UNAVAILABLE;
+    if (activityId !== undefined && !shown.ids.has(activityId)) return NOT_SHOWN;
+    return this.take(activityId ?? shown.latest);
   }
 
   /** What was recorded of the activity, oldest first (never takes a snapshot). */
@@ -64,16 +74,6 @@ export class DashboardFeed {
     );
     this.keep(key, series);
     return series.value;
-  }
-
-  /** The most recent activity's id, looked up at most once an interval. */
-  private newest(): Promise<number | null> {
-    const now = performance.now();
-    if (!this.newestId || now - this.newestId.at >= this.config.DASHBOARD_INTERVAL_MS) {
-      const value = this.dashboard.newestActivity().catch(() => null);
-      this.newestId = { at: now, value };
-    }
-    return this.newestId.value;
   }
 
   private record(series: Series, snapshot: DashboardSnapshot): void {

@@ -4,6 +4,7 @@ import { StockModule } from '@app/stock';
 import { DatabaseModule } from '@app/database';
 import { SaleWatchMetrics } from './sale-watch.metrics';
 import { DashboardAccess } from './dashboard-access';
+import { DashboardCatalogue } from './dashboard-catalogue';
 import { DashboardController } from './dashboard.controller';
 import { ConsumerLags } from './consumer-lags';
 import { DashboardFeed } from './dashboard.feed';
@@ -18,6 +19,7 @@ import { DashboardService } from './dashboard.service';
     DashboardService,
     DashboardFeed,
     DashboardRecorder,
+    DashboardCatalogue,
     DashboardAccess,
     SaleWatchMetrics,
   ],

@@ -59,12 +59,6 @@ export class DashboardService {
     };
   }
 
-  /** The most recently created activity's id, if any. */
-  async newestActivity(): Promise<number | null> {
-    const [row] = await this.db.query('SELECT id FROM activities ORDER BY id DESC LIMIT 1');
-    return row ? row.id : null;
-  }
-
   /** The most recent activities whose sale is open, `limit` at most. */
   async openActivities(limit: number): Promise<number[]> {
     const rows: { id: number }[] = await this.db.query(OPEN_ACTIVITIES, [limit]);

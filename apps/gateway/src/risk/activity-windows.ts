@@ -71,7 +71,8 @@ export class ActivityWindows {
   /** A change pushed on the activity channel: it is the newest state, applied as is. */
   applyChange(activityId: number, window: ActivityWindow): void {
     this.changes.bump(activityId);
-    // Defences are set once, at creation: an update's message need not repeat them.
+    // Every message carries the defences its meta holds; defences never change after the creation, so
+    // those already known are kept should a message lack them (a meta written before they were copied).
     const defences = window.defences ?? this.entries.get(activityId)?.defences;
     this.remember(activityId, defences ? { ...window, defences } : window);
   }

@@ -1,39 +1,121 @@
 import { Injectable } from '@nestjs/common';
-import type { ChainableCommander } from 'ioredis';
-import { RedisService } from '@app/redis';
-import { Blacklist, BlacklistEntry, BlacklistKind, BlacklistSnapshot } from './blacklist';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { join } from 'node:path';
+import { DataSource, EntityManager } from 'typeorm';
+import { unavailable } from '@app/common';
+import { LuaScript, RedisService } from '@app/redis';
 import { SALE_CHANNELS } from '@app/stock';
+import { Blacklist, BlacklistEntry, BlacklistKind, BlacklistSnapshot } from './blacklist';
 
 /**
- * The blacklist in Redis: one hash (`<kind>:<value>` → `{reason, addedAt}`) and a version counter.
- * Global, not per activity, and never read on the purchase path, so its keys carry no activity tag; the
- * version's tag `{seckill:blacklist}` puts it in the entries' slot, so that one MULTI holds both on a cluster.
- * Every change bumps the version and publishes on the blacklist channel in the same MULTI; each gateway
- * then reloads the snapshot into its in-process Blacklist.
+ * Redis's copy of the blacklist: one hash (`<kind>:<value>` → `{reason, addedAt}`) and the version it is
+ * at. Global, not per activity, and never read on the purchase path, so its keys carry no activity tag;
+ * the version's tag `{seckill:blacklist}` puts it in the entries' slot, so one script holds both on a cluster.
  */
-export const BLACKLIST_KEYS = { entries: 'seckill:blacklist', version: '{seckill:blacklist}:version' };
+export const BLACKLIST_KEYS = { entries: 'seckill:blacklist', version: '{seckill:blacklist}:ledger-version' };
 
+const mirrorScript = new LuaScript(
+  join(__dirname, 'blacklist-mirror.lua'),
+  `local BLACKLIST_CHANNEL = '${SALE_CHANNELS.blacklist}'\n`,
+);
+
+interface Row {
+  version: string;
+  kind: BlacklistKind | null;
+  value: string | null;
+  reason: string | null;
+  addedAt: Date | null;
+}
+
+/**
+ * The blacklist: PostgreSQL holds it (tables `blacklist`, `blacklist_version`), Redis carries it to the
+ * gateways. A change is written to PostgreSQL with the next version, then the whole snapshot is copied to
+ * Redis, which tells every gateway (blacklist channel); each reloads its in-process Blacklist from Redis.
+ * Versions come from PostgreSQL, so a Redis that lost its data cannot send them backwards: its copy is
+ * older than what a gateway holds (or missing), and the gateway ignores it, reads PostgreSQL instead and
+ * writes the copy back. A gateway reads PostgreSQL at boot too: Redis may be empty, or older.
+ */
 @Injectable()
 export class BlacklistStore {
   constructor(
     private readonly redis: RedisService,
+    @InjectDataSource() private readonly db: DataSource,
     private readonly blacklist: Blacklist,
   ) {}
 
   /** Adds (or replaces the reason of) an entry; this instance applies it before answering. */
   async add(kind: BlacklistKind, value: string, reason: string): Promise<BlacklistEntry> {
     const entry: BlacklistEntry = { kind, value, reason, addedAt: new Date().toISOString() };
-    await this.change((m) => m.hset(BLACKLIST_KEYS.entries, field(kind, value), stored(entry)));
+    await this.change((tx) =>
+      tx.query(
+        `INSERT INTO blacklist (kind, value, reason, added_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (kind, value) DO UPDATE SET reason = EXCLUDED.reason, added_at = EXCLUDED.added_at`,
+        [kind, value, reason, entry.addedAt],
+      ),
+    );
     return entry;
   }
 
   /** @returns false when there was no such entry */
   async remove(kind: BlacklistKind, value: string): Promise<boolean> {
-    const [removed] = await this.change((m) => m.hdel(BLACKLIST_KEYS.entries, field(kind, value)));
-    return removed === 1;
+    let removed = false;
+    await this.change(async (tx) => {
+      const sql = 'DELETE FROM blacklist WHERE kind = $1 AND value = $2 RETURNING kind';
+      removed = (await tx.queryRunner!.query(sql, [kind, value], true)).records.length > 0;
+    });
+    return removed;
   }
 
+  /** The blacklist as PostgreSQL holds it, at its version (one statement: one snapshot). */
   async snapshot(): Promise<BlacklistSnapshot> {
+    const rows: Row[] = await this.db.query(
+      `SELECT v.version, b.kind, b.value, b.reason, b.added_at AS "addedAt"
+         FROM blacklist_version v LEFT JOIN blacklist b ON true ORDER BY b.added_at, b.kind, b.value`,
+    );
+    const entries = rows
+      .filter((r) => r.kind !== null)
+      .map((r) => ({ kind: r.kind!, value: r.value!, reason: r.reason!, addedAt: r.addedAt!.toISOString() }));
+    return { version: Number(rows[0].version), entries };
+  }
+
+  /**
+   * Brings this instance's copy up to date: from Redis when its copy is as new as the one held, else (at
+   * boot, or when Redis lost the blacklist) from PostgreSQL, putting Redis's copy back too.
+   */
+  async reload(): Promise<void> {
+    const copy = await this.copyInRedis();
+    const held = this.blacklist.version;
+    if (held >= 0 && copy && copy.version >= held) return this.blacklist.replace(copy);
+    const snapshot = await this.snapshot();
+    this.blacklist.replace(snapshot);
+    await this.mirror(snapshot);
+  }
+
+  private async change(write: (tx: EntityManager) => Promise<unknown>): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await write(tx);
+      await tx.query('UPDATE blacklist_version SET version = version + 1');
+    });
+    const snapshot = await this.snapshot();
+    this.blacklist.replace(snapshot);
+    try {
+      await this.mirror(snapshot);
+    } catch {
+      throw unavailable('the blacklist was saved but not sent to the gateways; repeat the same request');
+    }
+  }
+
+  private mirror(snapshot: BlacklistSnapshot): Promise<unknown> {
+    const pairs = snapshot.entries.flatMap((e) => [field(e.kind, e.value), stored(e)]);
+    return mirrorScript.run(
+      this.redis.client,
+      [BLACKLIST_KEYS.entries, BLACKLIST_KEYS.version],
+      [snapshot.version, ...pairs],
+    );
+  }
+
+  /** Redis's copy, or null when Redis has none (lost, or never written). */
+  private async copyInRedis(): Promise<BlacklistSnapshot | null> {
     const replies = await this.redis.client
       .multi()
       .get(BLACKLIST_KEYS.version)
@@ -43,25 +125,11 @@ export class BlacklistStore {
       [null, string | null],
       [null, Record<string, string>],
     ];
+    if (version === null) return null;
     const entries = Object.entries(hash)
       .map(([f, json]) => parseEntry(f, json))
-      .filter((e): e is BlacklistEntry => e !== null)
-      .sort((a, b) => a.addedAt.localeCompare(b.addedAt));
-    return { version: Number(version ?? 0), entries };
-  }
-
-  /** Reads the snapshot into this instance's in-process copy. */
-  async reload(): Promise<void> {
-    this.blacklist.replace(await this.snapshot());
-  }
-
-  private async change(write: (m: ChainableCommander) => unknown): Promise<unknown[]> {
-    const multi = this.redis.client.multi();
-    write(multi);
-    multi.incr(BLACKLIST_KEYS.version).publish(SALE_CHANNELS.blacklist, 'changed');
-    const results = checked(await multi.exec()).map(([, value]) => value);
-    await this.reload();
-    return results;
+      .filter((e): e is BlacklistEntry => e !== null);
+    return { version: Number(version), entries };
   }
 }
 

@@ -10,7 +10,7 @@ export interface BlacklistEntry {
   addedAt: string;
 }
 
-/** The whole blacklist at one version (the version grows with every change, see BlacklistStore). */
+/** The whole blacklist at one version (PostgreSQL's: it grows with every change, see BlacklistStore). */
 export interface BlacklistSnapshot {
   version: number;
   entries: BlacklistEntry[];
@@ -18,14 +18,14 @@ export interface BlacklistSnapshot {
 
 /**
  * The hot, in-process copy of the blacklist: the purchase path asks it, never Redis. Replaced whole
- * from a Redis snapshot whenever the blacklist channel announces a change (and on the periodic refresh);
- * a snapshot older than the one held is ignored, so a slow read cannot undo a newer change.
+ * from a snapshot (BlacklistStore) whenever the blacklist channel announces a change (and on the periodic
+ * refresh); a snapshot older than the one held is ignored, so a slow read cannot undo a newer change.
  */
 @Injectable()
 export class Blacklist {
   private users = new Set<string>();
   private ips = new Set<string>();
-  private version = -1;
+  private held = -1;
 
   /** Which of the two (if any) is blacklisted; the user is checked first. */
   blocked(userId: string, ip: string): BlacklistKind | null {
@@ -34,12 +34,17 @@ export class Blacklist {
     return null;
   }
 
+  /** The version of the snapshot held; -1 before the first. */
+  get version(): number {
+    return this.held;
+  }
+
   replace(snapshot: BlacklistSnapshot): void {
-    if (snapshot.version < this.version) return;
+    if (snapshot.version < this.held) return;
     const values = (kind: BlacklistKind) =>
       new Set(snapshot.entries.filter((e) => e.kind === kind).map((e) => e.value));
     this.users = values('user');
     this.ips = values('ip');
-    this.version = snapshot.version;
+    this.held = snapshot.version;
   }
 }

@@ -1,7 +1,7 @@
-import { isIP } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 
 /**
- * The buyer's IP, as the per-IP limit and the IP blacklist see it.
+ * The buyer's IP, as the per-IP limit and the IP blacklist see it: one canonical spelling (normalizeIp).
  *
  * `X-Forwarded-For` is written by whoever sent the request, so it is ignored unless the gateway runs
  * behind proxies it trusts (TRUST_PROXY = how many). Each trusted proxy appends the address it received
@@ -24,10 +24,77 @@ export function clientIp(
   return normalizeIp(candidate) ?? socket;
 }
 
-/** One spelling per address: IPv4-mapped IPv6 (`::ffff:1.2.3.4`) as IPv4, IPv6 in lower case. */
+const MAPPED = '::ffff:';
+
+/**
+ * One spelling per address, so that an address is one key whichever way it is written: IPv4 as is,
+ * IPv4-mapped IPv6 (`::ffff:1.2.3.4`, `::ffff:102:304`) as IPv4, any other IPv6 in the RFC 5952 form
+ * (lower case, no leading zeros, the longest run of zero groups as `::`), without a zone index.
+ * IPv4 (and IPv4 mapped, as a dual-stack socket reports it) is the common case and costs one check.
+ */
 export function normalizeIp(value: string): string | null {
-  const v = value.trim().toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v);
-  if (mapped) return mapped[1];
-  return isIP(v) ? v : null;
+  const v = value.trim();
+  if (!v.includes(':')) return isIPv4(v) ? v : null;
+  if (v.startsWith(MAPPED) && isIPv4(v.slice(MAPPED.length))) return v.slice(MAPPED.length);
+  const groups = ipv6Groups(v);
+  if (!groups) return null;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
+  }
+  return formatIpv6(groups);
+}
+
+/**
+ * The key an address is rate-limited by: an IPv4 address itself; an IPv6 address's network of
+ * `ipv6Prefix` bits (RATE_LIMIT_IPV6_PREFIX), written `<network>/<bits>` — a host usually gets a whole /64
+ * and may rotate through it at no cost, so counting single IPv6 addresses limits nothing.
+ * `ip` is a normalizeIp result (or "unknown").
+ */
+export function ipLimitKey(ip: string, ipv6Prefix: number): string {
+  if (ipv6Prefix >= 128 || !ip.includes(':')) return ip;
+  const groups = ipv6Groups(ip);
+  if (!groups) return ip;
+  const network = groups.map((g, i) => {
+    const bits = Math.min(16, Math.max(0, ipv6Prefix - i * 16));
+    return g & ((0xffff << (16 - bits)) & 0xffff);
+  });
+  return `${formatIpv6(network)}/${ipv6Prefix}`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (zone index dropped), or null when it is not one. */
+function ipv6Groups(value: string): number[] | null {
+  const zone = value.indexOf('%');
+  const v = zone === -1 ? value : value.slice(0, zone);
+  if (!isIPv6(v)) return null;
+  const [head, tail] = v.split('::') as [string, string | undefined];
+  const parse = (part: string | undefined) => (part ? part.split(':').flatMap(group) : []);
+  const left = parse(head);
+  const right = parse(tail);
+  const zeros = tail === undefined ? [] : new Array<number>(8 - left.length - right.length).fill(0);
+  return [...left, ...zeros, ...right];
+}
+
+/** One group, or the two groups of a dotted IPv4 tail. */
+function group(part: string): number[] {
+  if (!part.includes('.')) return [parseInt(part, 16)];
+  const [a, b, c, d] = part.split('.').map(Number);
+  return [(a << 8) | b, (c << 8) | d];
+}
+
+/** RFC 5952: hex without leading zeros, the longest run (of two or more) of zero groups as `::`. */
+function formatIpv6(groups: number[]): string {
+  let [best, bestLength] = [-1, 1];
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < 8 && groups[end] === 0) end++;
+    if (end - i > bestLength) [best, bestLength] = [i, end - i];
+    i = end;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best === -1) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLength).join(':')}`;
 }

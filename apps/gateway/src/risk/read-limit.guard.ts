@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
 import { clientIp } from './client-ip';
-import { GcraLimiter } from './gcra';
+import { IpRateLimit } from './ip-rate-limit';
 
 /**
  * The per-IP limit (RATE_LIMIT_IP_*) in front of the public reads that cost Redis or PostgreSQL
@@ -12,13 +12,10 @@ import { GcraLimiter } from './gcra';
  */
 @Injectable()
 export class ReadLimitGuard implements CanActivate {
-  private readonly limits: GcraLimiter;
+  private readonly limits: IpRateLimit;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.limits = new GcraLimiter({
-      perSecond: config.RATE_LIMIT_IP_PER_SECOND,
-      burst: config.RATE_LIMIT_IP_BURST,
-    });
+    this.limits = new IpRateLimit(config);
   }
 
   canActivate(context: ExecutionContext): boolean {

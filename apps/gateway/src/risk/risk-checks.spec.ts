@@ -16,6 +16,7 @@ function chain(ipLimit = { perSecond: 1, burst: 2 }, lookups = { perSecond: 0, b
   const config = {
     RATE_LIMIT_IP_PER_SECOND: ipLimit.perSecond,
     RATE_LIMIT_IP_BURST: ipLimit.burst,
+    RATE_LIMIT_IPV6_PREFIX: 64,
     RATE_LIMIT_LOOKUP_PER_SECOND: lookups.perSecond,
     RATE_LIMIT_LOOKUP_BURST: lookups.burst,
   } as AppConfig;

@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ActivityWindow, ActivityWindows, judgeWindow } from './activity-windows';
 import { Blacklist } from './blacklist';
 import { GcraLimiter } from './gcra';
+import { IpRateLimit } from './ip-rate-limit';
 import { MEMORY_REFUSALS, Refusal, refuse } from '../seckill/refusal';
 import { SoldOutFlags } from './sold-out-flags';
 
@@ -23,6 +24,7 @@ export interface PurchaseAttempt {
  *   2. sold-out flag       in-process, synced by pub/sub          SOLD_OUT (409)
  *   3. blacklist           in-process copy, synced by pub/sub     BLOCKED (403)
  *   4. per-IP rate limit   in-process GCRA, per gateway instance  RATE_LIMITED (429)
+ *                          (an IPv6 client by its /64: ip-rate-limit.ts)
  *   5. per-user rate limit reserve.lua, GCRA per activity         RATE_LIMITED (429)
  *   6. admission bucket    reserve.lua, token bucket per activity RATE_LIMITED (429)
  *
@@ -33,7 +35,7 @@ export interface PurchaseAttempt {
  */
 @Injectable()
 export class RiskChecks {
-  private readonly ipLimits: GcraLimiter;
+  private readonly ipLimits: IpRateLimit;
   private readonly lookups: GcraLimiter;
 
   constructor(
@@ -42,10 +44,7 @@ export class RiskChecks {
     private readonly soldOut: SoldOutFlags,
     private readonly blacklist: Blacklist,
   ) {
-    this.ipLimits = new GcraLimiter({
-      perSecond: config.RATE_LIMIT_IP_PER_SECOND,
-      burst: config.RATE_LIMIT_IP_BURST,
-    });
+    this.ipLimits = new IpRateLimit(config);
     this.lookups = new GcraLimiter(
       { perSecond: config.RATE_LIMIT_LOOKUP_PER_SECOND, burst: config.RATE_LIMIT_LOOKUP_BURST },
       1,

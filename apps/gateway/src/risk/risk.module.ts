@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DatabaseModule } from '@app/database';
 import { RedisModule } from '@app/redis';
 import { StockModule } from '@app/stock';
 import { ActivityWindows } from './activity-windows';
@@ -12,7 +13,7 @@ import { SoldOutFlags } from './sold-out-flags';
 
 /** The gateway's risk control: in-process checks and the copies they read, kept in sync across instances. */
 @Module({
-  imports: [RedisModule, StockModule],
+  imports: [RedisModule, StockModule, DatabaseModule],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     ActivityWindows,
