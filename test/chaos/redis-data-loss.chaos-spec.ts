@@ -1,5 +1,12 @@
 import { stockKeys } from '@app/stock';
-import { PROXIES, copyAof, healInfrastructure, restartFromAof, server, toxiproxy } from '../support/chaos-faults';
+import {
+  PROXIES,
+  copyAof,
+  healInfrastructure,
+  restartFromAof,
+  server,
+  toxiproxy,
+} from '../support/chaos-faults';
 import { reservedAt } from '../support/chaos-history';
 import { ChaosStack, runChaos } from '../support/chaos-stack';
 import { TestClients } from '../support/clients';
@@ -98,7 +105,10 @@ describe('chaos: Redis loses its data in the middle of a sale (PostgreSQL is the
       redisImpaired: true,
       patienceMs: 8_000,
       inject: async ({ id }) => {
-        const toxic = await toxiproxy().addToxic(PROXIES.redis, { type: 'timeout', attributes: { timeout: 0 } });
+        const toxic = await toxiproxy().addToxic(PROXIES.redis, {
+          type: 'timeout',
+          attributes: { timeout: 0 },
+        });
         let copy: string;
         try {
           // Scripts run, replies never come: 503s whose reservations stand until the gateway can abandon them.

@@ -96,7 +96,9 @@ describe('cluster: a sale on a Redis Cluster and three Kafka brokers, two instan
     const orderServices = services.filter((s) => s.name === 'order-service');
     await createActivity(gateway.url, { stock: 10, payTimeoutSeconds: 300 });
     const rebuilds = async () => {
-      const texts = await Promise.all(orderServices.map(async (s) => (await fetch(`${s.url}/metrics`)).text()));
+      const texts = await Promise.all(
+        orderServices.map(async (s) => (await fetch(`${s.url}/metrics`)).text()),
+      );
       return texts.reduce((sum, text) => sum + metricValue(text, 'redis_rebuilds_total'), 0);
     };
     const before = await rebuilds();

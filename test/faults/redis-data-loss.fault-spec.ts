@@ -36,6 +36,26 @@ describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is t
     await clients?.close();
   });
 
+  /** A whole copy of the AOF as it is now (rewritten first): what an older AOF will bring back. */
+  async function keepAof(): Promise<string> {
+    await clients.redis.bgrewriteaof();
+    await eventually(async () =>
+      expect((await clients.redis.info('persistence')).includes('aof_rewrite_in_progress:0')).toBe(true),
+    );
+    const older = `${AOF}.older`;
+    rmSync(older, { recursive: true, force: true });
+    cpSync(AOF, older, { recursive: true });
+    return older;
+  }
+
+  /** Redis stopped and started again from the older copy: every write since it is gone. */
+  function restartFrom(older: string): void {
+    infra('stop', 'redis');
+    rmSync(AOF, { recursive: true, force: true });
+    cpSync(older, AOF, { recursive: true });
+    infra('start', 'redis');
+  }
+
   const liveOrders = async (activityId: number) =>
     (await clients.orders(activityId)).filter((o) => o.status !== 'CANCELLED');
 
@@ -59,22 +79,13 @@ describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is t
     await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(150), {
       timeoutMs: 30_000,
     });
-    await clients.redis.bgrewriteaof();
-    await eventually(async () =>
-      expect((await clients.redis.info('persistence')).includes('aof_rewrite_in_progress:0')).toBe(true),
-    );
-    const older = `${AOF}.older`;
-    rmSync(older, { recursive: true, force: true });
-    cpSync(AOF, older, { recursive: true });
+    const older = await keepAof();
     const second = await wave(gateway.url, activity.id, `aof-second-${activity.id}`, 100);
     await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(250), {
       timeoutMs: 30_000,
     });
 
-    infra('stop', 'redis');
-    rmSync(AOF, { recursive: true, force: true });
-    cpSync(older, AOF, { recursive: true });
-    infra('start', 'redis');
+    restartFrom(older);
     const restarted = Date.now();
     // The older AOF believes 150 sold; the ledger knows 250.
     await eventually(async () => expect(await clients.remaining(activity.id)).toBe(50), {
@@ -106,23 +117,14 @@ describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is t
     await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(50), {
       timeoutMs: 30_000,
     });
-    await clients.redis.bgrewriteaof();
-    await eventually(async () =>
-      expect((await clients.redis.info('persistence')).includes('aof_rewrite_in_progress:0')).toBe(true),
-    );
-    const older = `${AOF}.older`;
-    rmSync(older, { recursive: true, force: true });
-    cpSync(AOF, older, { recursive: true });
+    const older = await keepAof();
 
     const index = services.findIndex((s) => s.name === 'order-service');
     await services[index].kill();
     // Their requests wait in Kafka; their reservations are in the AOF that is about to be lost.
     const second = await wave(gateway.url, activity.id, `down-second-${activity.id}`, 50);
     expect(second).toHaveLength(50);
-    infra('stop', 'redis');
-    rmSync(AOF, { recursive: true, force: true });
-    cpSync(older, AOF, { recursive: true });
-    infra('start', 'redis');
+    restartFrom(older);
     const restarted = Date.now();
     services[index] = await ServiceProcess.start('order-service');
 
@@ -132,7 +134,8 @@ describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is t
     expect(figures.oversold).toBe(0);
     expect(figures.failed).toBeLessThanOrEqual(second.length);
     record({
-      fault: 'Redis restarted from an older AOF while the order-service was down (50 requests waiting in Kafka)',
+      fault:
+        'Redis restarted from an older AOF while the order-service was down (50 requests waiting in Kafka)',
       buyerSaw: `202 for ${accepted.length}; at its start the order-service rebuilt from PostgreSQL; ${figures.failed} ended FAILED on /result, none silent`,
       accepted: accepted.length,
       duplicated: 0,

@@ -20,6 +20,18 @@ export class ReplyDroppingProxy {
     return proxy;
   }
 
+  /**
+   * A proxy in front of the Redis of REDIS_URL, which REDIS_URL then names: every service this process
+   * configures afterwards reaches Redis through it.
+   */
+  static async inFrontOfRedis(): Promise<ReplyDroppingProxy> {
+    const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const proxy = await ReplyDroppingProxy.start(Number(redisUrl.port || 6379));
+    redisUrl.port = String(proxy.port);
+    process.env.REDIS_URL = redisUrl.toString();
+    return proxy;
+  }
+
   get port(): number {
     return (this.server.address() as AddressInfo).port;
   }

@@ -30,7 +30,8 @@ async function main(argv: string[]): Promise<number> {
     await redis.connect();
     db = await createDataSource(config).initialize();
     const outcome = await rebuildActivity(db, redis, activityId);
-    if (!outcome) throw new UsageError(`activity ${activityId} does not exist or is finished (its pay window is over)`);
+    if (!outcome)
+      throw new UsageError(`activity ${activityId} does not exist or is finished (its pay window is over)`);
     console.log(
       `activity ${activityId} rebuilt: remaining ${outcome.remaining} ` +
         `(${outcome.liveOrders} live orders and ${outcome.inFlight} requests in flight hold ${outcome.held}); ` +

@@ -16,10 +16,7 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
   let clients: TestClients;
 
   beforeAll(async () => {
-    const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    proxy = await ReplyDroppingProxy.start(Number(redisUrl.port || 6379));
-    redisUrl.port = String(proxy.port);
-    process.env.REDIS_URL = redisUrl.toString(); // before the gateway reads its configuration
+    proxy = await ReplyDroppingProxy.inFrontOfRedis(); // before the services read their configuration
     gateway = await InProcessService.start();
     clients = await TestClients.connect();
   });

@@ -77,7 +77,13 @@ describe('retirement of a finished activity and the recovery of its reservations
     await eventually(async () => expect(await keysOf(id)).toEqual([]), { timeoutMs: 25_000 });
     await eventually(async () => expect(await inActiveSet(id)).toBe(false));
 
-    const replay = { orderId: bought.body.orderId!, activityId: id, userId: buyer, quantity: 1, reservedAt: 0 };
+    const replay = {
+      orderId: bought.body.orderId!,
+      activityId: id,
+      userId: buyer,
+      quantity: 1,
+      reservedAt: 0,
+    };
     await orderService.get(OrderIntakeService).accept([replay]);
 
     expect(await keysOf(id)).toEqual([]);

@@ -4,24 +4,16 @@ import { Repository } from 'typeorm';
 import { ActivityEntity } from '@app/database';
 import { notFound, unavailable } from '@app/common';
 import { RedisService } from '@app/redis';
-import { StockStore } from '@app/stock';
+import { ActivityRecord, StockStore } from '@app/stock';
 import { warmActivity } from './activity-stock';
 import { updateActivity } from './activity-update';
 import { CreateActivityDto } from './create-activity.dto';
 import { UpdateActivityDto } from './update-activity.dto';
 
-export interface ActivityView {
-  id: number;
+/** The activity as the admin API shows it: what Redis holds a copy of, its name and its stock left. */
+export interface ActivityView extends ActivityRecord {
   name: string;
-  stock: number;
   remainingStock: number;
-  startsAt: Date;
-  endsAt: Date;
-  perUserLimit: number;
-  payTimeoutSeconds: number;
-  purchaseToken: boolean;
-  challengeBits: number;
-  stockShards: number;
 }
 
 @Injectable()

@@ -96,7 +96,10 @@ export class OrderWriter {
 
   /** Which of these requests' attempts a gateway answered 503 and recorded as abandoned. */
   abandoned(requests: OrderRequestMessage[]): Promise<Set<string>> {
-    return abandonedAmong(this.db, requests.map((r) => r.orderId));
+    return abandonedAmong(
+      this.db,
+      requests.map((r) => r.orderId),
+    );
   }
 
   private async existing(ids: string[]): Promise<WrittenOrder[]> {

@@ -98,7 +98,9 @@ export class RedisRebuild extends PeriodicService {
     // still sends what goes to one node in one write).
     // A sharded activity needs every shard's meta too: each shard lives on its own master.
     const metas = ({ id, shards }: { id: number; shards: number }) =>
-      shards > 1 ? [stockKeys(id).meta, ...allShardKeys(id, shards).map((k) => k.meta)] : [stockKeys(id).meta];
+      shards > 1
+        ? [stockKeys(id).meta, ...allShardKeys(id, shards).map((k) => k.meta)]
+        : [stockKeys(id).meta];
     const present = await Promise.all(
       open.map((a) =>
         Promise.all(metas(a).map((key) => this.redis.client.exists(key))).then(
