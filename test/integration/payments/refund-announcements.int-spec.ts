@@ -13,8 +13,7 @@ describe('payments: PAYMENT_REFUNDED announced by a backstop (real PostgreSQL an
   afterAll(() => stack?.close());
 
   const announcedAt = async (paymentId: string) =>
-    (await stack.db.query('SELECT refund_announced_at AS at FROM payments WHERE id = $1', [paymentId]))[0]
-      .at;
+    (await stack.db.query('SELECT refund_announced_at AS at FROM payments WHERE id = $1', [paymentId]))[0].at;
 
   it('when the service died between the refund and its event, then the backstop announces it, once', async () => {
     const order = await stack.fixtures.order(activityId, {
