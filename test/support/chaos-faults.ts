@@ -117,8 +117,6 @@ export async function healInfrastructure(): Promise<void> {
  * host's whose time synchronisation failed; its timers (the monotonic clock) run true.
  */
 export function skewedClock(offset: string): Record<string, string> {
-  const lib = execFileSync('bash', [join(__dirname, '../../scripts/infra.sh'), 'faketime'], {
-    encoding: 'utf8',
-  });
+  const lib = execFileSync('bash', [join(__dirname, '../../scripts/infra.sh'), 'faketime'], { encoding: 'utf8' });
   return { LD_PRELOAD: lib.trim(), FAKETIME: offset, DONT_FAKE_MONOTONIC: '1' };
 }
