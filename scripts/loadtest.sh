@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load tests and the benchmark, against the local stack on 127.0.0.1, with wrk as the load generator.
 #   scripts/loadtest.sh smoke|spike|soak|pay-mix [-e NAME=value ...]   see loadtest/bench/loadtest.ts
-#   scripts/loadtest.sh bench [--update-docs] [--cpu-prof] [--only expiry-wave]   see loadtest/bench/run.ts
+#   scripts/loadtest.sh bench [--update-docs] [--cpu-prof] [--only expiry-wave|payments]   see loadtest/bench/run.ts
 # Installs what is missing (node_modules, wrk; for the bench autocannon into .local/tools, for the
 # comparison of load generators), builds, brings the infrastructure up (INFRA_PROFILE as scripts/infra.sh)
 # and migrates. Services the run starts are stopped at its end; the infrastructure is left running.
@@ -28,6 +28,9 @@ if [ -n "${INFRA_PORT_OFFSET:-}" ]; then
   export GATEWAY_PORT=${GATEWAY_PORT:-$((3000 + offset))} ORDER_SERVICE_PORT=${ORDER_SERVICE_PORT:-$((3001 + offset))}
   export CANCEL_SERVICE_PORT=${CANCEL_SERVICE_PORT:-$((3002 + offset))}
   export BENCH_BARE_PORT=${BENCH_BARE_PORT:-$((3090 + offset))} BENCH_NAIVE_PORT=${BENCH_NAIVE_PORT:-$((3091 + offset))}
+  export PAYMENT_PROVIDER_PORT=${PAYMENT_PROVIDER_PORT:-$((3003 + offset))}
+  export PAYMENT_PROVIDER_URL=${PAYMENT_PROVIDER_URL:-http://127.0.0.1:$PAYMENT_PROVIDER_PORT}
+  export PAYMENT_CALLBACK_URL=${PAYMENT_CALLBACK_URL:-http://127.0.0.1:$ORDER_SERVICE_PORT/api/payments/callbacks}
 fi
 
 if [ "$scenario" = bench ]; then

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `npm run test:chaos`: spikes of thousands of buyers while a service or a dependency is killed (-9), frozen
 # (SIGSTOP), cut off mid-reply or slowed (toxiproxy), or Redis loses its data; each whole history is judged.
+# Some winners pay through the payment provider meanwhile (its callbacks duplicated and delayed; some pay
+# twice or late, so refunds happen): the money (reconcile's invariant 7, against the provider's statement)
+# must hold after every case too.
 # Its own infrastructure (INFRA_PROFILE=chaos: ports + 20000, data in .local/chaos) and its own toxiproxy,
 # stopped at the end. The gateway reaches Redis and every service reaches Kafka through toxiproxy; the
 # broker advertises the proxy's port, so reconnections go through it too.
@@ -54,8 +57,9 @@ node -e '
   const { existsSync, readFileSync } = require("node:fs");
   const rows = existsSync(".local/chaos-results.jsonl")
     ? readFileSync(".local/chaos-results.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
-  const cols = ["fault", "ok", "answers", "orders", "lost", "duplicated", "oversold", "takenDespite503", "failed", "stuck", "recoveryMs"];
-  const cell = (r, c) => c === "answers" ? Object.entries(r.answers).map(([k, n]) => `${n}×${k}`).join(" ") : String(r[c]);
+  const cols = ["fault", "ok", "answers", "orders", "lost", "duplicated", "oversold", "takenDespite503", "failed", "stuck", "payments", "recoveryMs"];
+  const counts = (o) => Object.entries(o ?? {}).map(([k, n]) => `${n}×${k}`).join(" ");
+  const cell = (r, c) => c === "answers" || c === "payments" ? counts(r[c]) : String(r[c]);
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
   const line = (cells) => cells.map((s, i) => s.padEnd(width[i])).join(" | ");
   console.log(line(cols));

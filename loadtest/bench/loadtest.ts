@@ -46,15 +46,20 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const api = new SeckillApi(config);
   let stack: Stack | undefined;
-  if ((await healthy(api.gateway)) && (await healthy(api.orderService)))
-    console.log(`loadtest: reusing the services on ${api.gateway}, ${api.orderService}`);
+  const running = await Promise.all([api.gateway, api.orderService, api.provider].map(healthy));
+  if (running.every(Boolean))
+    console.log(`loadtest: reusing the services on ${api.gateway}, ${api.orderService}, ${api.provider}`);
+  else if (running.some(Boolean))
+    throw new Error(
+      `some of ${api.gateway}, ${api.orderService}, ${api.provider} (the payment provider) answer and some do not: start all or none`,
+    );
   else {
     const ports = {
       gateway: config.GATEWAY_PORT,
       orderService: config.ORDER_SERVICE_PORT,
       cancelService: config.CANCEL_SERVICE_PORT,
     };
-    stack = await startStack({ label: 'loadtest', ports });
+    stack = await startStack({ label: 'loadtest', ports, providerPort: config.PAYMENT_PROVIDER_PORT });
     console.log(`loadtest: started the services on ${api.gateway} (stopped at the end)`);
   }
   const redis = new Redis(config.REDIS_URL);

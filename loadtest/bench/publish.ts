@@ -21,11 +21,15 @@ export function publish(results: BenchResults, spike: SaleRun, docs: boolean): v
   if (!docs) return;
   copyFileSync(join(RESULTS, 'latest-peak-shaving.svg'), join(ROOT, 'docs/benchmarks-peak-shaving.svg'));
   updateDocs(join(ROOT, 'docs/benchmarks.md'), markdown(results, 'benchmarks-peak-shaving.svg'));
-  // Align the generated tables as the rest of the repository is formatted.
+  formatBenchmarksDoc();
+  console.log('bench: updated docs/benchmarks.md and docs/benchmarks-peak-shaving.svg');
+}
+
+/** Aligns the generated tables of docs/benchmarks.md as the rest of the repository is formatted. */
+export function formatBenchmarksDoc(): void {
   spawnSync(
     process.execPath,
     [require.resolve('prettier/bin/prettier.cjs'), '--write', 'docs/benchmarks.md'],
     { cwd: ROOT },
   );
-  console.log('bench: updated docs/benchmarks.md and docs/benchmarks-peak-shaving.svg');
 }

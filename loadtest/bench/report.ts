@@ -87,14 +87,15 @@ export function markdown(r: BenchResults, chartHref: string): string {
   ].join('\n');
 }
 
-const BEGIN = '<!-- bench:begin -->';
-const END = '<!-- bench:end -->';
-
-/** Replaces the example run between the markers of docs/benchmarks.md (`npm run bench -- --update-docs`). */
-export function updateDocs(path: string, example: string): void {
+/**
+ * Replaces what stands between `<!-- {section}:begin -->` and `<!-- {section}:end -->` in docs/benchmarks.md:
+ * the example run (`npm run bench -- --update-docs`), or a part's own section (`--only payments`).
+ */
+export function updateDocs(path: string, example: string, section = 'bench'): void {
+  const [begin, end] = [`<!-- ${section}:begin -->`, `<!-- ${section}:end -->`];
   const doc = readFileSync(path, 'utf8');
-  const [before, rest] = doc.split(BEGIN);
-  const after = rest?.split(END)[1];
-  if (after === undefined) throw new Error(`${path} lacks the ${BEGIN} … ${END} markers`);
-  writeFileSync(path, `${before}${BEGIN}\n${example}${END}${after}`);
+  const [before, rest] = doc.split(begin);
+  const after = rest?.split(end)[1];
+  if (after === undefined) throw new Error(`${path} lacks the ${begin} … ${end} markers`);
+  writeFileSync(path, `${before}${begin}\n${example}${end}${after}`);
 }

@@ -1,7 +1,9 @@
 // `npm run bench`: the purchase path beside its baselines, in one run on one machine (docs/benchmarks.md).
 // Writes bench-results/latest.{json,md} and latest-peak-shaving.svg; `--update-docs` also refreshes the
 // example in docs/benchmarks.md; `--cpu-prof` runs the gateway under node --cpu-prof and prints its top
-// self-time functions; `--only expiry-wave` runs the wave of expiries alone (bench-results/expiry-wave.json).
+// self-time functions; `--only expiry-wave` runs the wave of expiries alone (bench-results/expiry-wave.json);
+// `--only payments` the payment saga alone (bench-results/payments.{json,md}; with `--update-docs` its
+// section of docs/benchmarks.md).
 // Exits non-zero only when an invariant broke (oversell, reconcile): the targets are reported, never asserted.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +15,10 @@ import { describeMachine } from './machine';
 import { micro } from './micro';
 import { runNaive } from './naive';
 import { startNetwork } from './network';
-import { RESULTS } from './paths';
-import { publish } from './publish';
+import { RESULTS, ROOT } from './paths';
+import { PaymentsShape, paymentsMarkdown, runPayments } from './payments';
+import { formatBenchmarksDoc, publish } from './publish';
+import { updateDocs } from './report';
 import { Measurements, assemble } from './results';
 import { SaleRun, SaleShape, runSale } from './sale';
 import { startStack } from './services';
@@ -32,6 +36,12 @@ const WAVE = {
   orders: env('BENCH_WAVE_ORDERS', 50_000),
   payTimeoutSeconds: env('BENCH_WAVE_PAY_TIMEOUT_S', 20),
   waitS: env('BENCH_WAVE_WAIT_S', 120),
+};
+const PAYMENTS: PaymentsShape = {
+  paid: env('BENCH_PAY_ORDERS', 2_000),
+  late: env('BENCH_PAY_LATE', 1_000),
+  latePayTimeoutSeconds: env('BENCH_PAY_LATE_TIMEOUT_S', 10),
+  duplicateCallbacks: process.env.BENCH_PAY_DUPLICATES !== 'off',
 };
 const flag = (name: string) => process.argv.includes(name);
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -67,12 +77,42 @@ async function expiryWaveOnly(config: AppConfig): Promise<number> {
   return !wave.verdict || wave.verdict.ok ? 0 : 1;
 }
 
+async function paymentsOnly(config: AppConfig): Promise<number> {
+  const stack = await startStack({
+    label: 'payments',
+    ports: ports(config),
+    providerPort: config.PAYMENT_PROVIDER_PORT,
+  });
+  let run;
+  try {
+    run = await runPayments(
+      config,
+      { gateway: stack.gateway, orderService: stack.orderService, provider: stack.provider! },
+      PAYMENTS,
+    );
+  } finally {
+    await stack.stop();
+  }
+  const md = paymentsMarkdown(run);
+  writeFileSync(join(RESULTS, 'payments.json'), `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(join(RESULTS, 'payments.md'), md);
+  console.log(`\n${md}\nbench: wrote bench-results/payments.json, payments.md`);
+  if (flag('--update-docs')) {
+    updateDocs(join(ROOT, 'docs/benchmarks.md'), md, 'bench-payments');
+    formatBenchmarksDoc();
+    console.log('bench: updated the payments section of docs/benchmarks.md');
+  }
+  const held = [run.verdicts.paid, run.verdicts.late].every((v) => v?.ok);
+  return run.complete && held ? 0 : 1;
+}
+
 async function main(): Promise<number> {
   const config = loadConfig();
   mkdirSync(RESULTS, { recursive: true });
   if (flag('--cpu-prof')) rmSync(PROF_DIR, { recursive: true, force: true });
   if (only === 'expiry-wave') return expiryWaveOnly(config);
-  if (only) throw new Error(`--only knows expiry-wave, not "${only}"`);
+  if (only === 'payments') return paymentsOnly(config);
+  if (only) throw new Error(`--only knows expiry-wave and payments, not "${only}"`);
   const machine = await describeMachine(config.REDIS_URL, config.DATABASE_URL);
   const shape = (name: string, over: Partial<SaleShape> = {}): SaleShape => ({ name, ...SHAPE, ...over });
 

@@ -10,11 +10,15 @@ export interface StackSpec {
   env?: Record<string, string>;
   /** the gateway runs under node --cpu-prof, profiles in bench-results/prof */
   cpuProfile?: boolean;
+  /** the payment provider too, on this port (the order-service is told of it, and it of the callbacks) */
+  providerPort?: number;
 }
 
 export interface Stack {
   gateway: string;
   orderService: string;
+  /** the payment provider's URL, when the spec asked for one */
+  provider?: string;
   processes: ServiceProcess[];
   stop(): Promise<void>;
 }
@@ -33,6 +37,13 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
     CANCEL_SERVICE_PORT: String(ports.cancelService),
     RATE_LIMIT_IP_PER_SECOND: '1000000',
     RATE_LIMIT_IP_BURST: '10000000',
+    ...(spec.providerPort
+      ? {
+          PAYMENT_PROVIDER_PORT: String(spec.providerPort),
+          PAYMENT_PROVIDER_URL: `http://127.0.0.1:${spec.providerPort}`,
+          PAYMENT_CALLBACK_URL: `http://127.0.0.1:${ports.orderService}/api/payments/callbacks`,
+        }
+      : {}),
     ...spec.env,
   };
   const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -48,6 +59,7 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
     for (const p of processes.reverse()) await p.stop();
   };
   try {
+    if (spec.providerPort) processes.push(await service('payment-provider', spec.providerPort));
     processes.push(await service('order-service', ports.orderService));
     processes.push(await service('cancel-service', ports.cancelService));
     processes.push(await service('gateway', ports.gateway, profile));
@@ -55,5 +67,11 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { gateway: url(ports.gateway), orderService: url(ports.orderService), processes, stop };
+  return {
+    gateway: url(ports.gateway),
+    orderService: url(ports.orderService),
+    provider: spec.providerPort ? url(spec.providerPort) : undefined,
+    processes,
+    stop,
+  };
 }

@@ -60,6 +60,7 @@ const REGISTERED = [
   'payment_refunds_requested_total',
   'payment_refunds_total',
   'payment_refund_seconds',
+  'payment_refunded_announced_late_total',
 ];
 const BUILT_IN = ['up']; // set by Prometheus on every target
 const HISTOGRAM_SUFFIX = /_(bucket|sum|count)$/;

@@ -1,9 +1,10 @@
 import { isLive, parseReservation, stockKeys } from '@app/stock';
-import { checkInvariants } from '@app/reconcile';
+import { StatementSource, checkInvariants } from '@app/reconcile';
 import { purchaseResult } from './api';
 import { TestClients } from './clients';
 import { eventually } from './eventually';
 import { promised, reservedAt, tally, toldNothingTakenUntil } from './chaos-history';
+import { PayersTally } from './chaos-payers';
 import { SpikeResult } from './chaos-spike';
 
 /** What one fault did to one spike: the row of the chaos table. */
@@ -29,6 +30,10 @@ export interface ChaosFigures {
   failed: number;
   /** reservations left R or T */
   stuck: number;
+  /** what the paying winners did at the provider (on time, twice, late, gave up) */
+  payers: PayersTally;
+  /** the shop's payments of the activity by status, as last read (CAPTURED, REFUNDED, …) */
+  payments: Record<string, number>;
   /** ms from the fault's end until every guarantee held again (-1: not within 30 s of the spike) */
   recoveryMs: number;
   breaches: string[];
@@ -97,6 +102,18 @@ interface JudgeInput {
   redisImpaired: boolean;
   /** the most PENDING + PAID units PostgreSQL held at any sample during the run */
   maxSold: number;
+  payers: PayersTally;
+  /** the provider's statement: invariant 7 (money) is judged against it after every case */
+  statement: StatementSource;
+}
+
+async function paymentsByStatus(clients: TestClients, activityId: number): Promise<Record<string, number>> {
+  const rows: { status: string; n: number }[] = await clients.db.query(
+    `SELECT p.status, count(*)::int AS n FROM payments p JOIN orders o ON o.id::text = p.order_id
+      WHERE o.activity_id = $1 GROUP BY p.status ORDER BY p.status`,
+    [activityId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
 /** The figures and breaches of one reading of Redis and PostgreSQL. */
@@ -124,7 +141,12 @@ async function verdict(clients: TestClients, input: JudgeInput, promises: Map<st
   const stuck = await stuckReservations(clients, activity.id);
   const unavailable = spike.attempts.filter((a) => a.status === 503).length;
   const remaining = await clients.redis.get(stockKeys(activity.id).stock);
-  const report = await checkInvariants({ redis: clients.redis, db: clients.db, activityId: activity.id });
+  const report = await checkInvariants({
+    redis: clients.redis,
+    db: clients.db,
+    activityId: activity.id,
+    statement: input.statement,
+  });
   const breaches = [
     lost.length && `${lost.length} promised orders never written${sample(lost)}`,
     !allowFailed &&
@@ -149,6 +171,7 @@ async function verdict(clients: TestClients, input: JudgeInput, promises: Map<st
     takenDespite503: taken.length,
     failed: failed.length,
     stuck,
+    payments: await paymentsByStatus(clients, activity.id),
     breaches,
   };
 }
@@ -175,6 +198,7 @@ export async function judge(clients: TestClients, input: JudgeInput): Promise<Ch
     buyers: input.spike.buyers.length,
     answers: tally(input.spike.attempts),
     accepted: new Set(input.spike.attempts.filter((a) => a.status === 202).map((a) => a.orderId)).size,
+    payers: input.payers,
     ...last,
     recoveryMs: settledAt ? settledAt - input.spike.clearedAt : -1,
     breaches,

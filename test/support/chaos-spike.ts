@@ -38,6 +38,8 @@ export interface SpikeOptions {
   patienceMs?: number;
   /** injects the fault, resolves once it is cleared */
   fault: () => Promise<void>;
+  /** told of each 202 as it arrives (a winner who goes on to pay) */
+  onAccepted?: (userId: string, orderId: string) => void;
 }
 
 // A buyer as a real client would be: gives up waiting after a while, retries with the same key on
@@ -62,6 +64,7 @@ async function buyer(
   into: Attempt[],
   answered: () => void,
   patienceMs: number,
+  onAccepted?: SpikeOptions['onAccepted'],
 ): Promise<void> {
   const key = `chaos-${userId}`;
   for (let n = 1; n <= MAX_ATTEMPTS; n++) {
@@ -86,6 +89,7 @@ async function buyer(
     );
     into.push({ userId, n, ...seen, startedAt, ms: Date.now() - startedAt });
     answered();
+    if (seen.status === 202 && seen.orderId) onAccepted?.(userId, seen.orderId);
     if (isDecision(seen.status)) return;
     if (n < MAX_ATTEMPTS) await pause(RETRY_AFTER_MS);
   }
@@ -121,7 +125,15 @@ export async function spike(options: SpikeOptions): Promise<SpikeResult> {
     const due = startedAt + (i * 1000) / arrivalsPerSecond;
     if (due - Date.now() >= 10) await pause(due - Date.now());
     running.push(
-      buyer(gateway, activityId, buyers[i], attempts, answered, options.patienceMs ?? CLIENT_TIMEOUT_MS),
+      buyer(
+        gateway,
+        activityId,
+        buyers[i],
+        attempts,
+        answered,
+        options.patienceMs ?? CLIENT_TIMEOUT_MS,
+        options.onAccepted,
+      ),
     );
   }
   startFault();

@@ -3,17 +3,32 @@ import { join } from 'node:path';
 import { createActivity, purchase } from './api';
 import { gatewayRedisUrl } from './chaos-faults';
 import { ChaosFigures, judge } from './chaos-judge';
+import {
+  CHAOS_PROVIDER_ENV,
+  CHAOS_PROVIDER_SWITCHES,
+  ChaosPayers,
+  chaosProviderConfig,
+} from './chaos-payers';
 import { spike } from './chaos-spike';
 import { TestClients, range } from './clients';
 import { record } from './faults';
-import { ServiceName, ServiceProcess } from './service-process';
+import { SeckillApi } from './seckill-api';
+import { fetchTransport } from './http-transport';
+import { ServiceName, ServiceProcess, TEST_PAYMENT_ENV } from './service-process';
+import { providerStatement } from '@app/reconcile';
 
-const SERVICES: ServiceName[] = ['gateway', 'order-service', 'cancel-service'];
+const SERVICES: ServiceName[] = ['payment-provider', 'gateway', 'order-service', 'cancel-service'];
 const WARM_UP = 200;
-const envOf = (name: ServiceName): Record<string, string> =>
-  name === 'gateway' ? { REDIS_URL: gatewayRedisUrl() } : {};
+const envOf = (name: ServiceName): Record<string, string> => ({
+  ...TEST_PAYMENT_ENV,
+  ...(name === 'gateway' ? { REDIS_URL: gatewayRedisUrl() } : {}),
+  ...(name === 'payment-provider' ? CHAOS_PROVIDER_ENV : {}),
+});
 
-/** The three services of the chaos profile, each restartable after a crash. */
+/**
+ * The services of the chaos profile, each restartable after a crash, and the payment provider the winners
+ * pay at (never the fault itself: its callbacks come twice and late, in every case).
+ */
 export class ChaosStack {
   private constructor(private readonly services: Map<ServiceName, ServiceProcess>) {}
 
@@ -22,6 +37,8 @@ export class ChaosStack {
   static async start(clients: TestClients): Promise<ChaosStack> {
     const started = await Promise.all(SERVICES.map((name) => ServiceProcess.start(name, envOf(name))));
     const stack = new ChaosStack(new Map(started.map((s) => [s.name, s])));
+    const provider = new SeckillApi(chaosProviderConfig(), { transport: fetchTransport });
+    await provider.providerSwitches(CHAOS_PROVIDER_SWITCHES);
     const activity = await createActivity(stack.gateway, { name: 'chaos warm-up', stock: WARM_UP });
     const replies = await Promise.all(
       range(WARM_UP).map((i) => purchase(stack.gateway, activity.id, `warm-${activity.id}-${i}`)),
@@ -140,6 +157,7 @@ export async function runChaos(
     payTimeoutSeconds: fault.payTimeoutSeconds ?? PAY_TIMEOUT_SECONDS,
   });
   const sold = watchSold(clients, activity.id);
+  const payers = new ChaosPayers(fault.payTimeoutSeconds ?? PAY_TIMEOUT_SECONDS);
   const history = await spike({
     gateway: stack.gateway,
     activityId: activity.id,
@@ -148,7 +166,9 @@ export async function runChaos(
     patienceMs: fault.patienceMs,
     faultAfterAccepted: Math.ceil(CHAOS_STOCK * (fault.at ?? 0.2)),
     fault: () => fault.inject(activity),
+    onAccepted: payers.onAccepted,
   });
+  const paid = await payers.settle();
   const figures = await judge(clients, {
     fault: fault.name,
     gateway: stack.gateway,
@@ -157,11 +177,15 @@ export async function runChaos(
     allowFailed: fault.allowFailed ?? false,
     redisImpaired: fault.redisImpaired ?? false,
     maxSold: await sold.stop(),
+    payers: paid,
+    statement: providerStatement(chaosProviderConfig()),
   });
   mkdirSync(join(root, '.local/chaos-histories'), { recursive: true });
   const slug = fault.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   writeFileSync(join(root, `.local/chaos-histories/${slug}.json`), JSON.stringify({ activity, ...history }));
   record(figures, 'chaos-results.jsonl');
   expect(figures.breaches).toEqual([]);
+  // The money was put to the test: some winners completed a payment at the provider.
+  expect(paid.onTime + paid.twice + paid.late).toBeGreaterThan(0);
   return figures;
 }

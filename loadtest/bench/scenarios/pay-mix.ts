@@ -1,14 +1,17 @@
 import { stockKeys } from '@app/stock';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from '../../../test/support/eventually';
+import { StartedPayment } from '../../../test/support/seckill-api';
 import { buyerTokens, runWrk } from '../wrk';
 import { Scenario, buyerIndex, orderWritten, winners } from './scenario';
 import { Threshold, answerThresholds, atLeast, exactly } from './thresholds';
 
 /**
  * Pay mix — BUYERS (400) compete for STOCK items (200) with a PAY_TIMEOUT-second window (15). Of the
- * winners, 6 in 10 pay at once (200), 2 in 10 pay after the window (409 ORDER_NOT_PAYABLE: the cancel
- * won), 2 in 10 never pay. The unpaid orders' stock comes back, and a second wave of buyers buys it.
+ * winners, every payer goes through the payment provider (start the payment at the order-service, complete
+ * it at the provider, the signed callback does the rest): 6 in 10 pay at once (their orders PAID), 2 in 10
+ * start in time but complete after the window (the cancel won: their money is refunded, once), 2 in 10
+ * never pay. The unpaid orders' stock comes back, and a second wave of buyers buys it.
  */
 export const payMix: Scenario = async ({ config, api, redis, runId, knob }) => {
   const buyers = knob('BUYERS', 400);
@@ -31,39 +34,64 @@ export const payMix: Scenario = async ({ config, api, redis, runId, knob }) => {
     ...answerThresholds(first, ['QUEUED', 'SOLD_OUT'], { p95Ms: 2000 }),
     exactly('first wave: items sold', first.outcomes.QUEUED ?? 0, Math.min(stock, buyers)),
   ];
-  const late: { orderId: string; userId: string; expiresAt: number }[] = [];
+  const late: { orderId: string; userId: string; payment: StartedPayment }[] = [];
   let paid = 0;
   let payers = 0;
   let unpaid = 0;
+  let notStarted = 0;
   // All at once, as buyers would: one after the other, the last would pay after their window.
   await Promise.all(
     (await winners(redis, activityId)).map(async ({ userId, orderId }) => {
       if (!(await orderWritten(api, orderId, userId))) return;
       const kind = buyerIndex(userId) % 10;
-      if (kind < 6) {
-        payers++;
-        const reply = await api.pay(orderId, userId);
-        if (reply.status === 200 && (await api.order(orderId, userId)).body.status === 'PAID') paid++;
+      if (kind >= 8) {
+        unpaid++;
         return;
       }
-      unpaid++;
-      if (kind < 8)
-        late.push({
-          orderId,
-          userId,
-          expiresAt: Date.parse((await api.order(orderId, userId)).body.expiresAt),
-        });
+      const started = await api.startPayment(orderId, userId);
+      if (started.status !== 201) {
+        notStarted++;
+        return;
+      }
+      if (kind >= 6) {
+        unpaid++;
+        late.push({ orderId, userId, payment: started.body });
+        return;
+      }
+      payers++;
+      if ((await api.completePayment(started.body)).status !== 200) return;
+      const isPaid = await eventually(
+        `order ${orderId} PAID by its callback`,
+        async () => (await api.order(orderId, userId)).body.status === 'PAID',
+        { timeoutMs: 30_000, intervalMs: 100 },
+      ).catch(() => false);
+      if (isPaid) paid++;
     }),
   );
-  checks.push(exactly('paying in time is 200, then PAID', paid, payers));
-  const lastExpiry = late.reduce((a, l) => Math.max(a, l.expiresAt), 0);
-  if (lastExpiry) await sleep(Math.max(0, lastExpiry + 1_000 - Date.now())); // past every window: only the cancel may win
-  let refused = 0;
-  for (const { orderId, userId } of late) {
-    const reply = await api.pay(orderId, userId);
-    if (reply.status === 409 && reply.body.code === 'ORDER_NOT_PAYABLE') refused++;
-  }
-  checks.push(exactly('paying late is 409 ORDER_NOT_PAYABLE', refused, late.length));
+  checks.push(exactly('every payment started at the provider (201)', notStarted, 0));
+  checks.push(exactly('paying in time through the provider: the order PAID by its callback', paid, payers));
+  const lastPayBy = late.reduce((a, l) => Math.max(a, Date.parse(l.payment.payBy)), 0);
+  if (lastPayBy) await sleep(Math.max(0, lastPayBy + 1_000 - Date.now())); // past every window: only the cancel may win
+  // The bank says yes to the late ones: the provider takes their money, the shop must give it back.
+  await Promise.all(late.map((l) => api.completePayment(l.payment)));
+  const refunded = await eventually(
+    'every late payment refunded',
+    async () => {
+      const views = await Promise.all(late.map((l) => api.order(l.orderId, l.userId)));
+      const done = views.filter(
+        (v) => v.body.status === 'CANCELLED' && v.body.payments?.[0]?.status === 'REFUNDED',
+      ).length;
+      return done === late.length && done;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  ).catch(() => 0);
+  checks.push(exactly('paying late: the order stays CANCELLED, the payment REFUNDED', refunded, late.length));
+  const statement = new Map((await api.statement()).map((line) => [line.id, line]));
+  const refundedOnce = late.filter(({ payment }) => {
+    const line = statement.get(payment.paymentId);
+    return line?.refunds.length === 1 && line.refunds[0].amount === line.capturedAmount;
+  }).length;
+  checks.push(exactly('late payments refunded once, in full, at the provider', refundedOnce, late.length));
   const released = await eventually(
     'the unpaid orders’ stock back in Redis',
     async () => {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { StockStore } from '@app/stock';
 import { ConsumerLags, TimeoutLag } from './consumer-lags';
+import { PAYMENT_GROUPS, PaymentCounts, PaymentGroup, paymentCounts } from './payment-counts';
 import { purchaseAnswers } from './purchase-answers';
 
 /** What the dashboard shows at one instant; rates are derived in the browser from successive snapshots. */
@@ -14,6 +15,8 @@ export interface DashboardSnapshot {
   purchases: Record<string, number>;
   /** orders of the activity by status: count */
   orders: { PENDING: number; PAID: number; CANCELLED: number };
+  /** the activity's payments: captured at the provider, late (refunded by the saga), refunds pending, done */
+  payments: PaymentCounts;
   /** messages not yet committed: order requests (order-service), timeouts (cancel-service) due or not */
   lag: { orderRequests: number; timeouts: TimeoutLag };
 }
@@ -45,9 +48,10 @@ export class DashboardService {
         : 'SELECT id, name, stock FROM activities ORDER BY id DESC LIMIT 1',
       activityId ? [activityId] : [],
     );
-    const [remaining, orders, { purchases, lag }] = await Promise.all([
+    const [remaining, orders, payments, { purchases, lag }] = await Promise.all([
       row ? this.stock.remaining(row.id) : null,
       row ? this.ordersByStatus(row.id) : { PENDING: 0, PAID: 0, CANCELLED: 0 },
+      row ? this.paymentsOf(row.id) : paymentCounts([]),
       this.sharedParts(),
     ]);
     return {
@@ -55,6 +59,7 @@ export class DashboardService {
       activity: row ? { id: row.id, name: row.name, stock: row.stock, remaining: remaining ?? 0 } : null,
       purchases,
       orders,
+      payments,
       lag,
     };
   }
@@ -73,6 +78,11 @@ export class DashboardService {
     );
     this.shared = { at: now, value };
     return value;
+  }
+
+  private async paymentsOf(activityId: number): Promise<PaymentCounts> {
+    const groups: PaymentGroup[] = await this.db.query(PAYMENT_GROUPS, [activityId]);
+    return paymentCounts(groups);
   }
 
   private async ordersByStatus(activityId: number): Promise<DashboardSnapshot['orders']> {

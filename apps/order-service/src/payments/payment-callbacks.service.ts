@@ -8,7 +8,7 @@ import { OrderEventsPublisher } from '../orders/order-events.publisher';
 import { ORDER_COLUMNS, OrderRow, toOrderView } from '../orders/order.view';
 import { PaidAnnouncements } from '../orders/paid-announcements';
 import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
-import { PaymentEventsPublisher } from './payment-events.publisher';
+import { RefundAnnouncements } from './refund-announcements';
 import { RefundRequests } from './refund-requests';
 
 const callbacks = counter('payment_callbacks_total', 'Provider callbacks applied, by outcome', ['outcome']);
@@ -38,8 +38,8 @@ export class PaymentCallbacksService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly orderEvents: OrderEventsPublisher,
     private readonly announced: PaidAnnouncements,
-    private readonly paymentEvents: PaymentEventsPublisher,
     private readonly refunds: RefundRequests,
+    private readonly refundsAnnounced: RefundAnnouncements,
   ) {}
 
   async apply(event: PaymentCallback): Promise<CallbackOutcome> {
@@ -59,7 +59,7 @@ export class PaymentCallbacksService {
         });
         await this.refunds.send([outcome.payment], () => true);
       } else if (outcome.kind === 'refunded') {
-        await this.paymentEvents.refunded(outcome.payment);
+        await this.refundsAnnounced.announce(outcome.payment);
       }
     } catch (err) {
       this.logger.error({

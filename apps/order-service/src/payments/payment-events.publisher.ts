@@ -28,10 +28,13 @@ export class PaymentEventsPublisher {
     ]);
   }
 
-  async refunded(payment: PaymentRow, now = Date.now()): Promise<void> {
-    await this.producer.send(TOPICS.orderEvents, [
-      keyedMessage(payment.order_id, this.event('PAYMENT_REFUNDED', payment, now)),
-    ]);
+  /** PAYMENT_REFUNDED of each of `payments`, in one request. */
+  async refunded(payments: PaymentRow[], now = Date.now()): Promise<void> {
+    if (payments.length === 0) return;
+    await this.producer.send(
+      TOPICS.orderEvents,
+      payments.map((p) => keyedMessage(p.order_id, this.event('PAYMENT_REFUNDED', p, now))),
+    );
   }
 
   private facts(p: PaymentRow) {

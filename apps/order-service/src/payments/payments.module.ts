@@ -7,6 +7,7 @@ import { PaymentEventsPublisher } from './payment-events.publisher';
 import { PaymentProviderClient } from './payment-provider.client';
 import { PaymentStartService } from './payment-start.service';
 import { PaymentsController } from './payments.controller';
+import { RefundAnnouncements } from './refund-announcements';
 import { RefundRequests } from './refund-requests';
 import { RefundsConsumer } from './refunds.consumer';
 
@@ -20,6 +21,7 @@ import { RefundsConsumer } from './refunds.consumer';
     PaymentEventsPublisher,
     PaymentProviderClient,
     RefundRequests,
+    RefundAnnouncements,
     RefundsConsumer,
   ],
 })

@@ -7,8 +7,8 @@ import { queryRows } from '@app/database';
 import { DeadLetterPublisher, KafkaConsumerFactory } from '@app/kafka';
 import { counter, histogram } from '@app/observability';
 import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
-import { PaymentEventsPublisher } from './payment-events.publisher';
 import { PaymentProviderClient } from './payment-provider.client';
+import { RefundAnnouncements } from './refund-announcements';
 
 const refunds = counter('payment_refunds_total', 'Refund commands handled, by outcome', ['outcome']);
 const refundSeconds = histogram(
@@ -33,7 +33,7 @@ export class RefundsConsumer implements OnApplicationBootstrap {
     factory: KafkaConsumerFactory,
     @InjectDataSource() private readonly db: DataSource,
     private readonly provider: PaymentProviderClient,
-    private readonly events: PaymentEventsPublisher,
+    private readonly announcements: RefundAnnouncements,
     private readonly deadLetters: DeadLetterPublisher,
   ) {
     this.consumer = factory.create({ groupId: 'order-service.refunds', maxWaitTimeInMs: 100 });
@@ -85,10 +85,11 @@ export class RefundsConsumer implements OnApplicationBootstrap {
     if (!refunded) return;
     refunds.inc({ outcome: 'refunded' });
     refundSeconds.observe((Date.now() - refunded.refund_requested_at.getTime()) / 1000);
-    await this.events
-      .refunded(refunded)
+    // Committed: if the event is lost here, RefundAnnouncements sends it later.
+    await this.announcements
+      .announce(refunded)
       .catch((err: Error) =>
-        this.logger.error({ msg: 'PAYMENT_REFUNDED not sent', paymentId, err: err.message }),
+        this.logger.error({ msg: 'PAYMENT_REFUNDED not sent yet', paymentId, err: err.message }),
       );
   }
 }

@@ -7,6 +7,7 @@ import { ActivityStockShards1764400000000 } from './1764400000000-activity-stock
 import { RecoveryLedger1764500000000 } from './1764500000000-recovery-ledger';
 import { Payments1764600000000 } from './1764600000000-payments';
 import { Blacklist1764650000000 } from './1764650000000-blacklist';
+import { RefundAnnounced1764660000000 } from './1764660000000-refund-announced';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RecoveryLedger1764500000000,
   Payments1764600000000,
   Blacklist1764650000000,
+  RefundAnnounced1764660000000,
 ];
