@@ -1,3 +1,4 @@
+import { waitingRoomMeta } from '@app/contracts';
 import { ActivityEntity } from '@app/database';
 import { RedisService } from '@app/redis';
 import {
@@ -12,7 +13,8 @@ import {
 /**
  * Warm-up: copies what the reservation script needs into Redis, so a purchase never reads PostgreSQL.
  * The stock is set only if absent: warming twice must never refill a sale in progress.
- * Every gateway instance learns the new window at once (activity channel, in the same MULTI).
+ * Every gateway instance learns the new window at once (activity channel, in the same MULTI), with its
+ * defences and waiting room, which are set at creation only.
  * The activity set is written first, on its own: on a cluster it lives in another slot than the MULTI's
  * keys, and recovery finding an activity with nothing to recover is harmless.
  * A sharded activity (decision 12) first gets each shard's own copy of the meta and its part of the
@@ -32,7 +34,9 @@ export async function warmActivity(redis: RedisService, activity: ActivityEntity
     stock: activity.stock,
     purchaseToken: activity.purchaseToken ? 1 : 0,
     challengeBits: activity.challengeBits,
+    ...(activity.waitingRoom ? waitingRoomMeta(activity.waitingRoom) : {}),
   };
+  const room = activity.waitingRoom ? { waitingRoom: activity.waitingRoom } : {};
   await redis.client.sadd(ACTIVE_ACTIVITIES_KEY, activity.id);
   const shards = activity.stockShards ?? 1;
   if (shards > 1) {
@@ -44,6 +48,6 @@ export async function warmActivity(redis: RedisService, activity: ActivityEntity
   }
   const multi = redis.client.multi().hset(k.meta, shards > 1 ? { ...meta, stockShards: shards } : meta);
   await (shards > 1 ? multi : multi.set(k.stock, activity.stock, 'NX'))
-    .publish(SALE_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window, ...defences }))
+    .publish(SALE_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window, ...defences, ...room }))
     .exec();
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { WAITING_ROOM_FIELDS, WaitingRoomRules, parseWaitingRoomMeta } from '@app/contracts';
 import { RedisService } from '@app/redis';
 import { stockKeys } from '@app/stock';
 import { ChangeCounter } from './change-counter';
@@ -8,6 +9,8 @@ export interface ActivityWindow {
   endsAt: number;
   /** the activity's bot defences, when it has any (set at creation, never changed) */
   defences?: PurchaseDefences;
+  /** the activity's waiting room, when it has one (set at creation, never changed) */
+  room?: WaitingRoomRules;
 }
 export interface PurchaseDefences {
   /** purchases need a purchase token */
@@ -16,7 +19,13 @@ export interface PurchaseDefences {
   challengeBits: number;
 }
 /** The meta fields a window is read from (HMGET order of parseWindow). */
-export const WINDOW_FIELDS = ['startsAt', 'endsAt', 'purchaseToken', 'challengeBits'] as const;
+export const WINDOW_FIELDS = [
+  'startsAt',
+  'endsAt',
+  'purchaseToken',
+  'challengeBits',
+  ...WAITING_ROOM_FIELDS,
+] as const;
 export type WindowVerdict = 'OPEN' | 'NOT_FOUND' | 'NOT_STARTED' | 'ENDED';
 
 /** The same rule as reserve.lua: open from startsAt (inclusive) to endsAt (exclusive). */
@@ -71,9 +80,11 @@ export class ActivityWindows {
   /** A change pushed on the activity channel: it is the newest state, applied as is. */
   applyChange(activityId: number, window: ActivityWindow): void {
     this.changes.bump(activityId);
-    // Defences are set once, at creation: an update's message need not repeat them.
-    const defences = window.defences ?? this.entries.get(activityId)?.defences;
-    this.remember(activityId, defences ? { ...window, defences } : window);
+    // Defences and the room are set once, at creation: an update's message need not repeat them.
+    const known = this.entries.get(activityId);
+    const defences = window.defences ?? known?.defences;
+    const room = window.room ?? known?.room;
+    this.remember(activityId, { ...window, ...(defences && { defences }), ...(room && { room }) });
   }
 
   /** A read of Redis (first use or refresh), applied unless a pushed change overtook it. */
@@ -109,9 +120,11 @@ export class ActivityWindows {
 }
 
 /** Redis meta's WINDOW_FIELDS (HMGET answer) as a window, or null when the activity is unknown. */
-export function parseWindow([startsAt, endsAt, token, bits]: (string | null)[]): ActivityWindow | null {
+export function parseWindow([startsAt, endsAt, token, bits, ...room]: (string | null)[]): ActivityWindow | null {
   if (startsAt === null || endsAt === null) return null;
   const window: ActivityWindow = { startsAt: Number(startsAt), endsAt: Number(endsAt) };
   if (token === '1') window.defences = { token: true, challengeBits: Number(bits ?? 0) };
+  const rules = parseWaitingRoomMeta(room);
+  if (rules) window.room = rules;
   return window;
 }

@@ -1,3 +1,4 @@
+import type { WaitingRoomRules } from '@app/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** A flash sale: `stock` items sold between `startsAt` and `endsAt`. Redis holds the live remaining stock. */
@@ -38,6 +39,10 @@ export class ActivityEntity {
   /** Sub-stocks the stock is split into in Redis (hot-item stock shards); 1 = unsharded. */
   @Column({ name: 'stock_shards', type: 'integer', default: 1 })
   stockShards: number;
+
+  /** The waiting room in front of the sale (apps/gateway/src/waiting-room); null = none. */
+  @Column({ name: 'waiting_room', type: 'jsonb', nullable: true })
+  waitingRoom: WaitingRoomRules | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

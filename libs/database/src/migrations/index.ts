@@ -6,6 +6,7 @@ import { PaidAnnounced1764300000000 } from './1764300000000-paid-announced';
 import { ActivityStockShards1764400000000 } from './1764400000000-activity-stock-shards';
 import { RecoveryLedger1764500000000 } from './1764500000000-recovery-ledger';
 import { Payments1764600000000 } from './1764600000000-payments';
+import { ActivityWaitingRoom1764700000000 } from './1764700000000-activity-waiting-room';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ActivityStockShards1764400000000,
   RecoveryLedger1764500000000,
   Payments1764600000000,
+  ActivityWaitingRoom1764700000000,
 ];

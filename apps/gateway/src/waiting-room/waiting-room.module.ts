@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { RedisModule } from '@app/redis';
+import { DefencesModule } from '../defences/defences.module';
+import { AdmissionTokens } from './admission-tokens';
+import { RoomTickets } from './room-tickets';
+import { Rooms } from './rooms';
+import { WaitingRoomController } from './waiting-room.controller';
+import { WaitingRoom } from './waiting-room.service';
+
+/** The waiting room in front of a sale, opt-in per activity: a fair place in line, admission at a rate. */
+@Module({
+  imports: [RedisModule, DefencesModule],
+  controllers: [WaitingRoomController],
+  providers: [Rooms, RoomTickets, WaitingRoom, AdmissionTokens],
+  exports: [AdmissionTokens, Rooms],
+})
+export class WaitingRoomModule {}
