@@ -1,3 +1,4 @@
+import type { WaitingRoomRules } from '@app/contracts';
 import { signBuyerToken, tokenPolicy } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { HttpRequest, HttpTransport, pooledTransport } from './http-transport';
@@ -50,6 +51,8 @@ export interface ActivityInput {
   purchaseToken?: boolean;
   challengeBits?: number;
   stockShards?: number;
+  /** a waiting room (apps/gateway/src/waiting-room); fields left out take their defaults */
+  waitingRoom?: Partial<WaitingRoomRules>;
 }
 
 /** The specs' pay window: short, so that a spec can watch a timeout. */
@@ -66,6 +69,7 @@ export function activityBody(input: ActivityInput): Record<string, unknown> {
     endsAt: (input.endsAt ?? new Date(Date.now() + 3_600_000)).toISOString(),
     ...(input.purchaseToken ? { purchaseToken: true, challengeBits: input.challengeBits ?? 0 } : {}),
     ...(input.stockShards ? { stockShards: input.stockShards } : {}),
+    ...(input.waitingRoom ? { waitingRoom: input.waitingRoom } : {}),
   };
 }
 
