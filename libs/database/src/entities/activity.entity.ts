@@ -1,4 +1,3 @@
-import type { WaitingRoomRules } from '@app/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** A flash sale: `stock` items sold between `startsAt` and `endsAt`. Redis holds the live remaining stock. */
@@ -40,9 +39,17 @@ export class ActivityEntity {
   @Column({ name: 'stock_shards', type: 'integer', default: 1 })
   stockShards: number;
 
-  /** The waiting room in front of the sale (apps/gateway/src/waiting-room); null = none. */
+  /**
+   * The waiting room in front of the sale (apps/gateway/src/waiting-room); null = none. Its shape is
+   * @app/contracts' WaitingRoomRules (this lib stands below contracts, so it is spelled out here).
+   */
   @Column({ name: 'waiting_room', type: 'jsonb', nullable: true })
-  waitingRoom: WaitingRoomRules | null;
+  waitingRoom: {
+    opensBeforeSeconds: number;
+    admitPerSecond: number;
+    maxAdmitted: number;
+    admissionWindowSeconds: number;
+  } | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
