@@ -55,6 +55,18 @@ export interface ActivityInput {
   waitingRoom?: Partial<WaitingRoomRules>;
 }
 
+/** The waiting room's answer to a join or a poll (docs/openapi.yaml, QueueAnswer), or an error's code. */
+export interface QueueReply {
+  state?: 'WAITING' | 'ADMITTED' | 'SOLD_OUT' | 'EXPIRED';
+  position?: number | null;
+  etaSeconds?: number;
+  pollAfterSeconds?: number;
+  remainingStock?: number;
+  ticket?: string;
+  admissionToken?: string;
+  code?: string;
+}
+
 /** The specs' pay window: short, so that a spec can watch a timeout. */
 export const TEST_PAY_TIMEOUT_SECONDS = 60;
 
@@ -142,6 +154,23 @@ export class SeckillApi {
     return this.call(`${this.gateway}/api/seckill/${activityId}/result`, {
       method: 'GET',
       headers: { authorization: this.bearer(userId) },
+    });
+  }
+
+  /** Joins the activity's waiting room (the same place on every join): `ticket` is for the polls. */
+  joinQueue(activityId: number, userId: string): Promise<Reply<QueueReply>> {
+    return this.call(`${this.gateway}/api/seckill/${activityId}/queue`, {
+      method: 'POST',
+      headers: { authorization: this.bearer(userId), 'content-type': 'application/json' },
+      body: '{}',
+    });
+  }
+
+  /** Polls the buyer's place in the waiting room with the join's ticket. */
+  pollQueue(activityId: number, userId: string, ticket: string): Promise<Reply<QueueReply>> {
+    return this.call(`${this.gateway}/api/seckill/${activityId}/queue`, {
+      method: 'GET',
+      headers: { authorization: this.bearer(userId), 'queue-ticket': ticket },
     });
   }
 
