@@ -1,6 +1,7 @@
+import { WaitingRoomRules, waitingRoomMeta } from '@app/contracts';
 import type { RedisClient } from '@app/redis';
 import { DataSource, QueryRunner } from 'typeorm';
-import { ACTIVE_ACTIVITIES_KEY } from './stock-keys';
+import { ACTIVE_ACTIVITIES_KEY, stockKeys } from './stock-keys';
 import { readRemaining, releaseReservations } from './stock-release';
 import { restoreShards } from './shard-rebuild';
 
@@ -22,6 +23,7 @@ export interface LedgerActivity {
   perUserLimit: number;
   payTimeoutSeconds: number;
   rebuilds: number;
+  waitingRoom: WaitingRoomRules | null;
 }
 
 export interface LedgerOrder {
@@ -62,7 +64,7 @@ export async function rebuildActivity(
       `UPDATE activities SET rebuilds = rebuilds + 1
         WHERE id = $1 AND ends_at + make_interval(secs => pay_timeout_seconds) > now()
        RETURNING stock, stock_shards AS "stockShards", starts_at AS "startsAt", ends_at AS "endsAt", per_user_limit AS "perUserLimit",
-                 pay_timeout_seconds AS "payTimeoutSeconds", rebuilds`,
+                 pay_timeout_seconds AS "payTimeoutSeconds", rebuilds, waiting_room AS "waitingRoom"`,
       [activityId],
     );
     if (!activity) {
@@ -89,6 +91,9 @@ export async function rebuildActivity(
       await releaseReservations(redis, activityId, [ref], ['O'], 'X', stockShards);
     const remainingNow =
       cancelledSince.length > 0 ? ((await readRemaining(redis, activityId, stockShards)) ?? 0) : remaining;
+    // A waiting room is part of how the activity sells: its rules go back with the meta.
+    if (activity.waitingRoom)
+      await redis.hset(stockKeys(activityId).meta, waitingRoomMeta(activity.waitingRoom));
     // Not in the script: the set of activities has no hash tag, so it lives in another cluster slot.
     await redis.sadd(ACTIVE_ACTIVITIES_KEY, activityId);
     await runner.commitTransaction();

@@ -1,4 +1,6 @@
+import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
+import { rebuildActivity } from '@app/stock';
 import { signTicket, ticketKey } from '../../../apps/gateway/src/defences/signed-ticket';
 import { TestClients, range } from '../../support/clients';
 import { eventually } from '../../support/eventually';
@@ -101,6 +103,41 @@ describe('the waiting room line (in process; real Redis, PostgreSQL, Kafka)', ()
     // The first in line is admitted whichever gateway is asked.
     await pollUntil(b, id, buyers[0], before.get(buyers[0])!.ticket, 'ADMITTED');
   }, 60_000);
+
+  it('when Redis loses the room mid-queue, then an old ticket is answered QUEUE_RESET, never with the place of another buyer', async () => {
+    const id = await a.createActivity({ stock: 10, waitingRoom: room });
+    const [first, second] = [buyer('w0'), buyer('w1')];
+    const { ticket } = (await joinQueue(a, id, first)).body;
+    expect((await pollQueue(b, id, first, ticket)).body.position).toBe(1);
+    const k = `seckill:{${id}}:room`;
+    await clients.redis.del(k, `${k}:places`, `${k}:admitted`, `${k}:grants`); // what a wipe does to it
+    const newcomer = await joinQueue(b, id, second);
+    expect(newcomer.body.position).toBe(1); // the line starts again…
+    // …and place 1 is not told to two buyers: every gateway refuses the old ticket (a copy that has not
+    // seen the new line yet, within one tick).
+    for (const gateway of [a, b]) {
+      await eventually(
+        async () => {
+          const stale = await pollQueue(gateway, id, first, ticket!);
+          expect([stale.status, stale.body.code]).toEqual([409, 'QUEUE_RESET']);
+        },
+        { timeoutMs: 2_000, intervalMs: 20 },
+      );
+    }
+    const again = await joinQueue(a, id, first);
+    expect(again.status).toBe(201);
+    expect(again.body.position).toBe(2);
+  });
+
+  it('when the activity is rebuilt from the ledger, then its room comes back with it', async () => {
+    const id = await a.createActivity({ stock: 10, waitingRoom: room });
+    const meta = `seckill:{${id}}:meta`;
+    const fields = ['roomOpensBeforeSeconds', 'roomAdmitPerSecond', 'roomMaxAdmitted', 'roomWindowSeconds'];
+    const before = await clients.redis.hmget(meta, ...fields);
+    await clients.redis.hdel(meta, ...fields);
+    await rebuildActivity(a.get(DataSource), clients.redis, id);
+    expect(await clients.redis.hmget(meta, ...fields)).toEqual(before);
+  });
 
   describe('bad input: a clear 4xx with a code, and nothing changes', () => {
     let id = 0;

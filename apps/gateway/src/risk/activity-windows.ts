@@ -80,16 +80,24 @@ export class ActivityWindows {
   /** A change pushed on the activity channel: it is the newest state, applied as is. */
   applyChange(activityId: number, window: ActivityWindow): void {
     this.changes.bump(activityId);
-    // Defences and the room are set once, at creation: an update's message need not repeat them.
-    const known = this.entries.get(activityId);
-    const defences = window.defences ?? known?.defences;
-    const room = window.room ?? known?.room;
-    this.remember(activityId, { ...window, ...(defences && { defences }), ...(room && { room }) });
+    this.remember(activityId, this.withKnown(activityId, window));
   }
 
   /** A read of Redis (first use or refresh), applied unless a pushed change overtook it. */
   applyRead(activityId: number, window: ActivityWindow | null, stamp: number): void {
-    if (this.changes.unchangedSince(activityId, stamp)) this.remember(activityId, window);
+    if (this.changes.unchangedSince(activityId, stamp))
+      this.remember(activityId, window && this.withKnown(activityId, window));
+  }
+
+  /**
+   * Defences and the room are set once, at creation, and never taken away: an update's message need not
+   * repeat them, and a meta read while a rebuild is writing it back must not drop them.
+   */
+  private withKnown(activityId: number, window: ActivityWindow): ActivityWindow {
+    const known = this.entries.get(activityId);
+    const defences = window.defences ?? known?.defences;
+    const room = window.room ?? known?.room;
+    return { ...window, ...(defences && { defences }), ...(room && { room }) };
   }
 
   /** What the periodic refresh re-reads: activities not over yet (an end only ever moves earlier). */
@@ -120,7 +128,9 @@ export class ActivityWindows {
 }
 
 /** Redis meta's WINDOW_FIELDS (HMGET answer) as a window, or null when the activity is unknown. */
-export function parseWindow([startsAt, endsAt, token, bits, ...room]: (string | null)[]): ActivityWindow | null {
+export function parseWindow([startsAt, endsAt, token, bits, ...room]: (
+  string | null
+)[]): ActivityWindow | null {
   if (startsAt === null || endsAt === null) return null;
   const window: ActivityWindow = { startsAt: Number(startsAt), endsAt: Number(endsAt) };
   if (token === '1') window.defences = { token: true, challengeBits: Number(bits ?? 0) };

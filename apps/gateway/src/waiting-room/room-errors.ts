@@ -39,6 +39,13 @@ export const roomNotOpen = (opensAt: number) =>
     opensAt: new Date(opensAt).toISOString(),
   });
 
+export const queueReset = () =>
+  new AppError(
+    'QUEUE_RESET',
+    409,
+    'the waiting room lost its line (Redis was reset); join again for a new place',
+  );
+
 export const notJoined = () =>
   new AppError(
     'QUEUE_TICKET_REQUIRED',

@@ -22,6 +22,12 @@ export interface Admission {
   nonce: string;
 }
 
+/** A place in line as a queue ticket carries it: the arrival number in the room whose seed it names. */
+export interface Place {
+  arrival: number;
+  seed: number;
+}
+
 export type AdmissionVerdict = 'OK' | 'INVALID' | 'OTHER_BUYER' | 'OTHER_ACTIVITY' | 'EXPIRED';
 
 /**
@@ -43,17 +49,19 @@ export class RoomTickets {
     this.admissionKey = createSecretKey(ticketKey(config.JWT_SECRET, 'admission-token'));
   }
 
-  queueTicket(activityId: number, userId: string, arrival: number, expiresAt: number): string {
-    return signTicket(this.queueKey, { activityId, userId, expiresAt, extra: String(arrival) });
+  /** `seed`: the room's, which names this room's life (a Redis wipe starts another, with another seed). */
+  queueTicket(activityId: number, userId: string, place: Place, expiresAt: number): string {
+    const extra = `${place.arrival}:${place.seed}`;
+    return signTicket(this.queueKey, { activityId, userId, expiresAt, extra });
   }
 
-  /** The arrival number, or why the ticket is refused. */
-  readQueueTicket(ticket: string, activityId: number, userId: string, now: number): number | TicketVerdict {
+  /** The place the ticket names, or why it is refused. */
+  readQueueTicket(ticket: string, activityId: number, userId: string, now: number): Place | TicketVerdict {
     const opened: Ticket | null = openTicket(this.queueKey, ticket);
     const verdict = judgeTicket(opened, activityId, userId, now);
     if (verdict !== 'OK') return verdict;
-    const arrival = Number(opened!.extra);
-    return Number.isSafeInteger(arrival) && arrival > 0 ? arrival : 'INVALID';
+    const [arrival, seed] = opened!.extra.split(':').map(Number);
+    return Number.isSafeInteger(arrival) && arrival > 0 && seed > 0 ? { arrival, seed } : 'INVALID';
   }
 
   admissionToken(activityId: number, userId: string, position: number, expiresAt: number): string {

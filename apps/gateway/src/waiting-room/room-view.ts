@@ -54,6 +54,8 @@ export class RoomView {
   offsetMs = 0;
   /** ordered by last place; only those not yet lapsed */
   grants: Grant[] = [];
+  /** when this copy was last read from Redis (this gateway's clock) */
+  readAt = 0;
   /** admissions per second, as seen over the last reads (the dashboard's rate) */
   admitRate = 0;
   private lastRead?: { at: number; serving: number };
@@ -75,6 +77,7 @@ export class RoomView {
       this.admitRate = this.admitRate * 0.8 + Math.max(0, rate) * 0.2;
     }
     this.lastRead = { at: now, serving: read.serving };
+    this.readAt = now;
     Object.assign(this, {
       serving: Math.max(this.serving, read.serving),
       preQueue: read.preQueue,

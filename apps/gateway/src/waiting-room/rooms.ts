@@ -54,6 +54,15 @@ export class Rooms implements OnApplicationBootstrap, OnModuleDestroy {
     return load;
   }
 
+  /**
+   * The copy read again now, unless it was read within the last tick: for a ticket naming a room the copy
+   * does not know yet (joined on another gateway before this copy's first tick saw the room's seed).
+   */
+  async reread(view: RoomView): Promise<void> {
+    if (Date.now() - view.readAt < this.config.WAITING_ROOM_TICK_MS) return;
+    await this.refresh(view);
+  }
+
   held(): RoomView[] {
     return [...this.views.values()];
   }

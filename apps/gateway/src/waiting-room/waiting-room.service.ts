@@ -6,10 +6,10 @@ import { ActivityWindow } from '../risk/activity-windows';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
 import { refusalError } from '../seckill/refusal';
-import { badTicket, noWaitingRoom, notJoined, roomNotOpen } from './room-errors';
+import { badTicket, noWaitingRoom, notJoined, queueReset, roomNotOpen } from './room-errors';
 import { joinRoom } from './room-scripts';
 import { RoomTickets } from './room-tickets';
-import { PlaceAnswer } from './room-view';
+import { PlaceAnswer, RoomView } from './room-view';
 import { Rooms } from './rooms';
 
 export interface Visitor {
@@ -53,27 +53,35 @@ export class WaitingRoom {
     if (bits > 0) this.purchaseTickets.checkProof(v, proof, bits, now);
     const joined = await joinRoom(this.redis.client, v.activityId, v.userId, window.startsAt);
     const view = await this.rooms.view(v.activityId, window);
-    if (joined.preQueue >= 0 && view.preQueue < 0)
-      Object.assign(view, { preQueue: joined.preQueue, seed: joined.seed });
-    if (view.seed === 0) view.seed = joined.seed;
-    const ticket = this.tickets.queueTicket(v.activityId, v.userId, joined.arrival, window.endsAt);
-    return { ...this.answer(v, window, joined.arrival, Date.now()), ticket, fresh: joined.fresh };
+    // The join's answer is newer than the copy: the room's seed, and the pre-queue closed at the start.
+    view.seed = joined.seed;
+    if (joined.preQueue >= 0 && view.preQueue < 0) view.preQueue = joined.preQueue;
+    const ticket = this.tickets.queueTicket(v.activityId, v.userId, joined, window.endsAt);
+    return { ...this.answer(v, window, view, joined.arrival, Date.now()), ticket, fresh: joined.fresh };
   }
 
   async poll(v: Visitor, ticket: string | undefined): Promise<QueueAnswer> {
     const now = Date.now();
     const window = await this.open(v, now);
     if (!ticket) throw notJoined();
-    const arrival = this.tickets.readQueueTicket(ticket, v.activityId, v.userId, now);
-    if (typeof arrival === 'string') throw badTicket(arrival as Exclude<typeof arrival, 'OK'>);
-    const view = this.rooms.view(v.activityId, window);
-    if (view instanceof Promise) await view;
-    return this.answer(v, window, arrival, now);
+    const place = this.tickets.readQueueTicket(ticket, v.activityId, v.userId, now);
+    if (typeof place === 'string') throw badTicket(place as Exclude<typeof place, 'OK'>);
+    let view = this.rooms.view(v.activityId, window);
+    if (view instanceof Promise) view = await view;
+    if (place.seed !== view.seed) await this.rooms.reread(view);
+    // Another seed: the ticket is from a room Redis no longer holds (wiped); its arrival number may be
+    // someone else's now, so it is refused rather than answered.
+    if (place.seed !== view.seed) throw queueReset();
+    return this.answer(v, window, view, place.arrival, now);
   }
 
-  private answer(v: Visitor, window: ActivityWindow, arrival: number, now: number): QueueAnswer {
-    const view = this.rooms.view(v.activityId, window);
-    if (view instanceof Promise) throw new Error('room copy not loaded'); // loaded by the caller
+  private answer(
+    v: Visitor,
+    window: ActivityWindow,
+    view: RoomView,
+    arrival: number,
+    now: number,
+  ): QueueAnswer {
     const { admittedUntil, ...place } = view.judge(arrival, this.soldOut.isSoldOut(v.activityId), now);
     if (place.state !== 'ADMITTED' || admittedUntil === undefined) return place;
     const expiresAt = Math.min(admittedUntil, window.endsAt);
