@@ -181,6 +181,10 @@ describe('the waiting room at the purchase (in process; real Redis, PostgreSQL, 
     const doneAt = Date.now();
     await pollUntil(a, id, third, tickets[third], 'ADMITTED', 3_000);
     expect(Date.now() - doneAt).toBeLessThan(3_000); // well inside the 5 s window: freed, not lapsed
+    // Seen on /metrics: the room's figures, from the gateway's copy.
+    const figure = (name: string) => a.metric('seckill_waiting_room', { activity: String(id), figure: name });
+    await eventually(async () => expect(await figure('serving')).toBe(3));
+    expect(await figure('waiting')).toBe(0);
   }, 30_000);
 
   it('when a buyer polls many times, then no poll costs a Redis call of its own', async () => {

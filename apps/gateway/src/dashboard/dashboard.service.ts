@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { StockStore } from '@app/stock';
 import { ConsumerLags, TimeoutLag } from './consumer-lags';
 import { purchaseAnswers } from './purchase-answers';
+import { Rooms } from '../waiting-room/rooms';
 
 /** What the dashboard shows at one instant; rates are derived in the browser from successive snapshots. */
 export interface DashboardSnapshot {
@@ -16,6 +17,8 @@ export interface DashboardSnapshot {
   orders: { PENDING: number; PAID: number; CANCELLED: number };
   /** messages not yet committed: order requests (order-service), timeouts (cancel-service) due or not */
   lag: { orderRequests: number; timeouts: TimeoutLag };
+  /** the activity's waiting room as this gateway's copy holds it (null: no room, or none held here) */
+  room: { waiting: number; admitted: number; serving: number; admitRate: number } | null;
 }
 
 type Shared = Pick<DashboardSnapshot, 'purchases' | 'lag'>;
@@ -34,6 +37,7 @@ export class DashboardService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly stock: StockStore,
     private readonly lags: ConsumerLags,
+    private readonly rooms: Rooms,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +60,15 @@ export class DashboardService {
       purchases,
       orders,
       lag,
+      room: row ? this.room(row.id) : null,
     };
+  }
+
+  private room(activityId: number): DashboardSnapshot['room'] {
+    const room = this.rooms.held().find((r) => r.activityId === activityId);
+    if (!room) return null;
+    const { serving, admitted } = room;
+    return { waiting: Math.max(0, room.joined - serving), admitted, serving, admitRate: room.admitRate };
   }
 
   /** The most recently created activity's id, if any. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { scrapeGauge } from '@app/observability';
 import { RedisService } from '@app/redis';
 import { ActivityWindow } from '../risk/activity-windows';
 import { advanceRoom, placeDone } from './room-scripts';
@@ -23,7 +24,27 @@ export class Rooms implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: RedisService,
-  ) {}
+  ) {
+    scrapeGauge(
+      'seckill_waiting_room',
+      "A waiting room as this gateway's copy last read it: waiting (joined, not yet admitted), admitted (and not done), serving (the last place admitted), admit_rate (places admitted per second)",
+      ['activity', 'figure'],
+      () => Promise.resolve(this.figures()),
+    );
+  }
+
+  private figures() {
+    return this.held().flatMap((room) => {
+      const activity = String(room.activityId);
+      const figures: [string, number][] = [
+        ['waiting', Math.max(0, room.joined - room.serving)],
+        ['admitted', room.admitted],
+        ['serving', room.serving],
+        ['admit_rate', Math.round(room.admitRate * 10) / 10],
+      ];
+      return figures.map(([figure, value]) => ({ labels: { activity, figure }, value }));
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), this.config.WAITING_ROOM_TICK_MS);
