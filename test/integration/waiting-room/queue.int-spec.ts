@@ -104,6 +104,29 @@ describe('the waiting room line (in process; real Redis, PostgreSQL, Kafka)', ()
     await pollUntil(b, id, buyers[0], before.get(buyers[0])!.ticket, 'ADMITTED');
   }, 60_000);
 
+  it('when a poll comes by the hot route (node:http), then it gets the answers the framework route gives', async () => {
+    const id = await a.createActivity({ stock: 10, waitingRoom: room });
+    const u = buyer('hot');
+    const { ticket } = (await joinQueue(a, id, u)).body;
+    const port = Number(process.env.E2E_PORT_BASE ?? 5600) + 42;
+    await a.app.listen(port, '127.0.0.1');
+    const get = async (headers: Record<string, string>) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/seckill/${id}/queue`, { headers });
+      return { status: res.status, body: (await res.json()) as { code?: string; position?: number } };
+    };
+    // The same answer either way (an admission token is fresh on every poll: compared apart).
+    const { admissionToken: _injected, ...viaInject } = (await pollQueue(a, id, u, ticket)).body;
+    const hot = await get({ ...a.buyerHeaders(u), 'queue-ticket': ticket! });
+    const { admissionToken, ...viaHotRoute } = hot.body as typeof viaInject & { admissionToken?: string };
+    expect(hot.status).toBe(200);
+    expect(viaHotRoute).toEqual(viaInject);
+    expect(typeof admissionToken).toBe(typeof _injected);
+    expect((await get({ 'queue-ticket': ticket! })).status).toBe(401);
+    const other = await get({ ...a.buyerHeaders(buyer('other')), 'queue-ticket': ticket! });
+    expect([other.status, other.body.code]).toEqual([403, 'QUEUE_TICKET_INVALID']);
+    expect((await get(a.buyerHeaders(u))).body.code).toBe('QUEUE_TICKET_REQUIRED');
+  });
+
   it('when Redis loses the room mid-queue, then an old ticket is answered QUEUE_RESET, never with the place of another buyer', async () => {
     const id = await a.createActivity({ stock: 10, waitingRoom: room });
     const [first, second] = [buyer('w0'), buyer('w1')];

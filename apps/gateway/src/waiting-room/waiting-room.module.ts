@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { RedisModule } from '@app/redis';
 import { DefencesModule } from '../defences/defences.module';
 import { AdmissionTokens } from './admission-tokens';
+import { QueuePollHotRoute } from './queue-poll.hot-route';
 import { RoomTickets } from './room-tickets';
 import { Rooms } from './rooms';
 import { WaitingRoomController } from './waiting-room.controller';
@@ -11,7 +12,7 @@ import { WaitingRoom } from './waiting-room.service';
 @Module({
   imports: [RedisModule, DefencesModule],
   controllers: [WaitingRoomController],
-  providers: [Rooms, RoomTickets, WaitingRoom, AdmissionTokens],
+  providers: [Rooms, RoomTickets, WaitingRoom, AdmissionTokens, QueuePollHotRoute],
   exports: [AdmissionTokens, Rooms],
 })
 export class WaitingRoomModule {}
