@@ -48,6 +48,9 @@ export async function warmActivity(redis: RedisService, activity: ActivityEntity
   }
   const multi = redis.client.multi().hset(k.meta, shards > 1 ? { ...meta, stockShards: shards } : meta);
   await (shards > 1 ? multi : multi.set(k.stock, activity.stock, 'NX'))
-    .publish(SALE_CHANNELS.activity, formatActivityChange({ id: activity.id, ...window, ...defences, ...room }))
+    .publish(
+      SALE_CHANNELS.activity,
+      formatActivityChange({ id: activity.id, ...window, ...defences, ...room }),
+    )
     .exec();
 }
