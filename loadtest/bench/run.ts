@@ -3,13 +3,15 @@
 // example in docs/benchmarks.md; `--cpu-prof` runs the gateway under node --cpu-prof and prints its top
 // self-time functions; `--only expiry-wave` runs the wave of expiries alone (bench-results/expiry-wave.json);
 // `--only payments` the payment saga alone (bench-results/payments.{json,md}; with `--update-docs` its
-// section of docs/benchmarks.md).
+// section of docs/benchmarks.md); `--only waiting-room` the waiting room's fairness and costs
+// (bench-results/waiting-room.json).
 // Exits non-zero only when an invariant broke (oversell, reconcile): the targets are reported, never asserted.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig, loadConfig } from '@app/config';
 import { summariseLatestProfile } from './cpu-profile';
 import { runExpiryWave } from './expiry-wave';
+import { runWaitingRoom } from './waiting-room';
 import { measureBare } from './bare';
 import { describeMachine } from './machine';
 import { micro } from './micro';
@@ -106,13 +108,41 @@ async function paymentsOnly(config: AppConfig): Promise<number> {
   return run.complete && held ? 0 : 1;
 }
 
+// The issue's crowd is 10,000 people (100 bots × 20 connections) for 1,000 items; this 2-core machine runs it
+// scaled down by BENCH_ROOM_PEOPLE (the same shares: 1 % bots, items a tenth of the people).
+const ROOM_PEOPLE = env('BENCH_ROOM_PEOPLE', 2_000);
+const ROOM = {
+  people: ROOM_PEOPLE,
+  bots: env('BENCH_ROOM_BOTS', Math.max(1, Math.round(ROOM_PEOPLE / 100))),
+  connectionsPerBot: env('BENCH_ROOM_BOT_CONNECTIONS', 20),
+  items: env('BENCH_ROOM_ITEMS', Math.round(ROOM_PEOPLE / 10)),
+  admitPerSecond: env('BENCH_ROOM_ADMIT_PER_SECOND', Math.max(10, Math.round(ROOM_PEOPLE / 20))),
+  maxAdmitted: env('BENCH_ROOM_MAX_ADMITTED', Math.max(10, Math.round(ROOM_PEOPLE / 20))),
+  waiting: env('BENCH_ROOM_WAITING', 100_000),
+  costRequests: env('BENCH_ROOM_COST_REQUESTS', 20_000),
+};
+
+async function waitingRoomOnly(config: AppConfig): Promise<number> {
+  const stack = await startStack({ label: 'room', ports: ports(config), cpuProfile: flag('--cpu-prof') });
+  try {
+    const gatewayPid = stack.processes[stack.processes.length - 1].pid;
+    const room = await runWaitingRoom(config, stack.gateway, gatewayPid, ROOM);
+    writeFileSync(join(RESULTS, 'waiting-room.json'), `${JSON.stringify(room, null, 2)}\n`);
+    console.log(`${JSON.stringify(room, null, 2)}\nbench: wrote bench-results/waiting-room.json`);
+    return 0;
+  } finally {
+    await stack.stop();
+  }
+}
+
 async function main(): Promise<number> {
   const config = loadConfig();
   mkdirSync(RESULTS, { recursive: true });
   if (flag('--cpu-prof')) rmSync(PROF_DIR, { recursive: true, force: true });
   if (only === 'expiry-wave') return expiryWaveOnly(config);
   if (only === 'payments') return paymentsOnly(config);
-  if (only) throw new Error(`--only knows expiry-wave and payments, not "${only}"`);
+  if (only === 'waiting-room') return waitingRoomOnly(config);
+  if (only) throw new Error(`--only knows expiry-wave, payments and waiting-room, not "${only}"`);
   const machine = await describeMachine(config.REDIS_URL, config.DATABASE_URL);
   const shape = (name: string, over: Partial<SaleShape> = {}): SaleShape => ({ name, ...SHAPE, ...over });
 

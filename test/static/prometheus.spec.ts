@@ -50,6 +50,7 @@ const REGISTERED = [
   'kafka_dead_letters_total',
   'kafka_consumer_group_lag', // gateway, at scrape time
   'order_timeout_lag', // gateway, at scrape time: due vs scheduled
+  'seckill_waiting_room', // gateway, at scrape time: its copies of the waiting rooms
   'orders_release_pending',
   'orders_overdue',
   'provider_operations_total', // payment-provider

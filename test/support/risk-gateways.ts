@@ -74,6 +74,11 @@ export class InProcessService {
     });
   }
 
+  /** The buyer's Authorization header. */
+  buyerHeaders(userId: string): Record<string, string> {
+    return { authorization: `Bearer ${signBuyerToken(userId, config().JWT_SECRET)}` };
+  }
+
   purchase(
     activityId: number,
     userId: string,

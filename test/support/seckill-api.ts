@@ -1,3 +1,4 @@
+import type { WaitingRoomRules } from '@app/contracts';
 import { signBuyerToken, tokenPolicy } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { HttpRequest, HttpTransport, pooledTransport } from './http-transport';
@@ -50,6 +51,20 @@ export interface ActivityInput {
   purchaseToken?: boolean;
   challengeBits?: number;
   stockShards?: number;
+  /** a waiting room (apps/gateway/src/waiting-room); fields left out take their defaults */
+  waitingRoom?: Partial<WaitingRoomRules>;
+}
+
+/** The waiting room's answer to a join or a poll (docs/openapi.yaml, QueueAnswer), or an error's code. */
+export interface QueueReply {
+  state?: 'WAITING' | 'ADMITTED' | 'SOLD_OUT' | 'EXPIRED';
+  position?: number | null;
+  etaSeconds?: number;
+  pollAfterSeconds?: number;
+  remainingStock?: number;
+  ticket?: string;
+  admissionToken?: string;
+  code?: string;
 }
 
 /** The specs' pay window: short, so that a spec can watch a timeout. */
@@ -66,6 +81,7 @@ export function activityBody(input: ActivityInput): Record<string, unknown> {
     endsAt: (input.endsAt ?? new Date(Date.now() + 3_600_000)).toISOString(),
     ...(input.purchaseToken ? { purchaseToken: true, challengeBits: input.challengeBits ?? 0 } : {}),
     ...(input.stockShards ? { stockShards: input.stockShards } : {}),
+    ...(input.waitingRoom ? { waitingRoom: input.waitingRoom } : {}),
   };
 }
 
@@ -138,6 +154,23 @@ export class SeckillApi {
     return this.call(`${this.gateway}/api/seckill/${activityId}/result`, {
       method: 'GET',
       headers: { authorization: this.bearer(userId) },
+    });
+  }
+
+  /** Joins the activity's waiting room (the same place on every join): `ticket` is for the polls. */
+  joinQueue(activityId: number, userId: string): Promise<Reply<QueueReply>> {
+    return this.call(`${this.gateway}/api/seckill/${activityId}/queue`, {
+      method: 'POST',
+      headers: { authorization: this.bearer(userId), 'content-type': 'application/json' },
+      body: '{}',
+    });
+  }
+
+  /** Polls the buyer's place in the waiting room with the join's ticket. */
+  pollQueue(activityId: number, userId: string, ticket: string): Promise<Reply<QueueReply>> {
+    return this.call(`${this.gateway}/api/seckill/${activityId}/queue`, {
+      method: 'GET',
+      headers: { authorization: this.bearer(userId), 'queue-ticket': ticket },
     });
   }
 

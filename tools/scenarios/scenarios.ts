@@ -10,11 +10,13 @@ import { payVsCancel } from './pay-vs-cancel.scenario';
 import { peakShaving } from './peak-shaving.scenario';
 import { Scenario } from './scenario';
 import { timeout } from './timeout.scenario';
+import { waitingRoom } from './waiting-room.scenario';
 
 /** In the order of the walkthrough (docs/walkthrough.md); `all` runs them in this order (not the cluster's). */
 export const SCENARIOS: readonly Scenario[] = [
   oversell,
   bots,
+  waitingRoom,
   crashAfterReserve,
   duplicateMessage,
   payVsCancel,

@@ -36,6 +36,14 @@ export function verifyHs256(token: string, key: KeyObject, nowSeconds: number): 
   return claims;
 }
 
+/** Signs claims as a compact JWS (HS256): the gateway's own short-lived tokens, checked by `verifyHs256`. */
+export function signHs256(claims: Claims, key: KeyObject): string {
+  const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
+}
+
+const HEADER = Buffer.from(JSON.stringify({ alg: ALGORITHM, typ: 'JWT' })).toString('base64url');
+
 /** A base64url segment holding a JSON object, or null. */
 function decodeJson(segment: string): Claims | null {
   try {

@@ -1,3 +1,4 @@
 export * from './buyer-token';
 export * from './buyer.guard';
 export * from './admin.guard';
+export { Claims, signHs256, verifyHs256 } from './hs256';

@@ -105,6 +105,8 @@ export const configSchema = z
     ACTIVITY_RETENTION_INTERVAL_MS: positiveInt.max(3_600_000).default(60_000),
     PURCHASE_TOKEN_TTL_SECONDS: positiveInt.max(3_600).default(30),
     CHALLENGE_TTL_SECONDS: positiveInt.max(3_600).default(120),
+    // How often each gateway advances the waiting rooms it serves (and re-reads their "now serving").
+    WAITING_ROOM_TICK_MS: positiveInt.min(20).max(5_000).default(250),
 
     JWT_SECRET: z.string().min(16).default(EXAMPLE_JWT_SECRET),
     ADMIN_TOKEN: z.string().min(16).default(EXAMPLE_ADMIN_TOKEN),

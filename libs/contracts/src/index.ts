@@ -3,3 +3,4 @@ export * from './messages';
 export * from './payments';
 export * from './payment-signature';
 export * from './user-id';
+export * from './waiting-room';

@@ -1,3 +1,4 @@
+import { WaitingRoomRules, waitingRoomMeta } from '@app/contracts';
 import { ActivityChange } from './sale-channels';
 
 /** The fields of an activity's PostgreSQL row that Redis holds a copy of. */
@@ -11,6 +12,7 @@ export interface ActivityRecord {
   purchaseToken: boolean;
   challengeBits: number;
   stockShards: number;
+  waitingRoom: WaitingRoomRules | null;
 }
 
 /**
@@ -28,11 +30,14 @@ export function activityMeta(a: ActivityRecord): Record<string, number> {
     stock: a.stock,
     purchaseToken: a.purchaseToken ? 1 : 0,
     challengeBits: a.challengeBits,
+    ...(a.waitingRoom ? waitingRoomMeta(a.waitingRoom) : {}),
   };
 }
 
-/** The activity channel's message for the whole activity: its window and, when it has them, its defences. */
+/** The activity channel's message for the whole activity: its window and, when it has them, its defences and room. */
 export function activityChangeOf(a: ActivityRecord): ActivityChange {
   const change: ActivityChange = { id: a.id, startsAt: a.startsAt.getTime(), endsAt: a.endsAt.getTime() };
-  return a.purchaseToken ? { ...change, purchaseToken: true, challengeBits: a.challengeBits } : change;
+  if (a.purchaseToken) Object.assign(change, { purchaseToken: true, challengeBits: a.challengeBits });
+  if (a.waitingRoom) change.waitingRoom = a.waitingRoom;
+  return change;
 }

@@ -1,3 +1,5 @@
+import { WaitingRoomRules, parseWaitingRoomRules } from '@app/contracts';
+
 /**
  * The sale's pub/sub protocol: channels that keep every gateway instance's in-process copies in step
  * (the gateway's RiskEvents subscribes). Publishers put the message in the same step as the change
@@ -12,7 +14,8 @@ export const SALE_CHANNELS = {
   stock: 'seckill:stock-changes',
   /**
    * `{"id":…,"startsAt":…,"endsAt":…}` (epoch ms; plus `"purchaseToken":true,"challengeBits":…` for an
-   * activity with defences): an activity was created, updated or rebuilt.
+   * activity with defences, `"waitingRoom":{…}` for one with a waiting room): an activity was created,
+   * updated or rebuilt.
    */
   activity: 'seckill:activity-changes',
   /** the blacklist's new version: reload it. */
@@ -35,6 +38,7 @@ export interface ActivityChange {
   endsAt: number;
   purchaseToken?: boolean;
   challengeBits?: number;
+  waitingRoom?: WaitingRoomRules;
 }
 
 export function formatActivityChange(change: ActivityChange): string {
@@ -61,7 +65,7 @@ export const SALE_CHANNELS_LUA = [
 
 export function parseActivityChange(message: string): ActivityChange | null {
   try {
-    const { id, startsAt, endsAt, purchaseToken, challengeBits } = JSON.parse(
+    const { id, startsAt, endsAt, purchaseToken, challengeBits, waitingRoom } = JSON.parse(
       message,
     ) as Partial<ActivityChange>;
     const numbers = [id, startsAt, endsAt].every((n) => typeof n === 'number' && Number.isFinite(n));
@@ -70,6 +74,8 @@ export function parseActivityChange(message: string): ActivityChange | null {
     if (purchaseToken === true) {
       Object.assign(change, { purchaseToken, challengeBits: Number(challengeBits) || 0 });
     }
+    const room = parseWaitingRoomRules(waitingRoom);
+    if (room) change.waitingRoom = room;
     return change;
   } catch {
     return null;

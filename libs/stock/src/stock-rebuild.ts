@@ -60,7 +60,8 @@ export async function rebuildActivity(
         WHERE id = $1 AND ends_at + make_interval(secs => pay_timeout_seconds) > now()
        RETURNING id, stock, stock_shards AS "stockShards", starts_at AS "startsAt", ends_at AS "endsAt",
                  per_user_limit AS "perUserLimit", pay_timeout_seconds AS "payTimeoutSeconds",
-                 purchase_token AS "purchaseToken", challenge_bits AS "challengeBits", rebuilds`,
+                 purchase_token AS "purchaseToken", challenge_bits AS "challengeBits", rebuilds,
+                 waiting_room AS "waitingRoom"`,
       [activityId],
     );
     if (!activity) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { WaitingRoomRules } from '@app/contracts';
 import { ActivityEntity } from '@app/database';
 import { notFound, unavailable } from '@app/common';
 import { RedisService } from '@app/redis';
@@ -61,7 +62,7 @@ export class ActivitiesService {
     const { purchaseToken, challengeBits, stockShards } = a;
     return {
       ...{ id, name, stock, remainingStock, startsAt, endsAt, perUserLimit, payTimeoutSeconds },
-      ...{ purchaseToken, challengeBits, stockShards },
+      ...{ purchaseToken, challengeBits, stockShards, waitingRoom: a.waitingRoom ?? null },
     };
   }
 }

@@ -1,3 +1,4 @@
+import { waitingRoomMeta } from '@app/contracts';
 import { ActivityEntity } from '@app/database';
 import { RedisService } from '@app/redis';
 import {
@@ -15,7 +16,8 @@ import {
  * Warm-up: copies what the reservation script and the gateways need into Redis (activityMeta, the same
  * fields a rebuild from the ledger writes back), so a purchase never reads PostgreSQL.
  * The stock is set only if absent: warming twice must never refill a sale in progress.
- * Every gateway instance learns the new window at once (activity channel, in the same MULTI).
+ * Every gateway instance learns the new window at once (activity channel, in the same MULTI), with its
+ * defences and waiting room, which are set at creation only.
  * The activity set is written first, on its own: on a cluster it lives in another slot than the MULTI's
  * keys, and recovery finding an activity with nothing to recover is harmless.
  * A sharded activity (decision 12) first gets each shard's own copy of the meta and its part of the

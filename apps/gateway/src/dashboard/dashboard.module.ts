@@ -10,9 +10,10 @@ import { ConsumerLags } from './consumer-lags';
 import { DashboardFeed } from './dashboard.feed';
 import { DashboardRecorder } from './dashboard.recorder';
 import { DashboardService } from './dashboard.service';
+import { WaitingRoomModule } from '../waiting-room/waiting-room.module';
 
 @Module({
-  imports: [KafkaModule, StockModule, DatabaseModule],
+  imports: [KafkaModule, StockModule, DatabaseModule, WaitingRoomModule],
   controllers: [DashboardController],
   providers: [
     ConsumerLags,

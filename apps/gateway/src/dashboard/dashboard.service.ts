@@ -6,6 +6,7 @@ import { StockStore } from '@app/stock';
 import { ConsumerLags, TimeoutLag } from './consumer-lags';
 import { PAYMENT_GROUPS, PaymentCounts, PaymentGroup, paymentCounts } from './payment-counts';
 import { purchaseAnswers } from './purchase-answers';
+import { Rooms } from '../waiting-room/rooms';
 
 /** What the dashboard shows at one instant; rates are derived in the browser from successive snapshots. */
 export interface DashboardSnapshot {
@@ -19,6 +20,8 @@ export interface DashboardSnapshot {
   payments: PaymentCounts;
   /** messages not yet committed: order requests (order-service), timeouts (cancel-service) due or not */
   lag: { orderRequests: number; timeouts: TimeoutLag };
+  /** the activity's waiting room as this gateway's copy holds it (null: no room, or none held here) */
+  room: { waiting: number; admitted: number; serving: number; admitRate: number } | null;
 }
 
 type Shared = Pick<DashboardSnapshot, 'purchases' | 'lag'>;
@@ -37,6 +40,7 @@ export class DashboardService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly stock: StockStore,
     private readonly lags: ConsumerLags,
+    private readonly rooms: Rooms,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -61,7 +65,15 @@ export class DashboardService {
       orders,
       payments,
       lag,
+      room: row ? this.room(row.id) : null,
     };
+  }
+
+  private room(activityId: number): DashboardSnapshot['room'] {
+    const room = this.rooms.held().find((r) => r.activityId === activityId);
+    if (!room) return null;
+    const { serving, admitted } = room;
+    return { waiting: Math.max(0, room.joined - serving), admitted, serving, admitRate: room.admitRate };
   }
 
   /** The most recent activities whose sale is open, `limit` at most. */

@@ -10,6 +10,6 @@ import { TicketKeys } from './ticket-keys';
   imports: [RiskModule],
   controllers: [DefencesController],
   providers: [TicketKeys, PurchaseTickets, PurchaseTokens],
-  exports: [TicketKeys, PurchaseTokens, RiskModule],
+  exports: [TicketKeys, PurchaseTickets, PurchaseTokens, RiskModule],
 })
 export class DefencesModule {}

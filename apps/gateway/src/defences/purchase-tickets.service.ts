@@ -56,7 +56,8 @@ export class PurchaseTickets {
     return { token, expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  private checkProof(a: Asker, proof: { challenge?: string; solution?: string }, bits: number, now: number) {
+  /** The proof-of-work asked before a token (and before a waiting room's join); throws when it fails. */
+  checkProof(a: Asker, proof: { challenge?: string; solution?: string }, bits: number, now: number) {
     if (!proof.challenge || !proof.solution) throw challengeRequired(bits);
     const ticket = openTicket(this.keys.challenge, proof.challenge);
     const verdict = judgeTicket(ticket, a.activityId, a.userId, now);

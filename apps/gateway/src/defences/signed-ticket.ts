@@ -19,7 +19,10 @@ export interface Ticket {
 export type TicketVerdict = 'OK' | 'INVALID' | 'OTHER_BUYER' | 'OTHER_ACTIVITY' | 'EXPIRED';
 
 /** A key per purpose, derived from JWT_SECRET: every gateway shares it, and a purchase token is not a challenge. */
-export function ticketKey(secret: string, purpose: 'purchase-token' | 'challenge'): Buffer {
+export function ticketKey(
+  secret: string,
+  purpose: 'purchase-token' | 'challenge' | 'queue-ticket' | 'admission-token',
+): Buffer {
   return createHmac('sha256', secret).update(`seckill ${purpose}`).digest();
 }
 

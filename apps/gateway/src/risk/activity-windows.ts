@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { WAITING_ROOM_FIELDS, WaitingRoomRules, parseWaitingRoomMeta } from '@app/contracts';
 import { RedisService } from '@app/redis';
 import { stockKeys } from '@app/stock';
 import { ChangeCounter } from './change-counter';
@@ -8,6 +9,8 @@ export interface ActivityWindow {
   endsAt: number;
   /** the activity's bot defences, when it has any (set at creation, never changed) */
   defences?: PurchaseDefences;
+  /** the activity's waiting room, when it has one (set at creation, never changed) */
+  room?: WaitingRoomRules;
 }
 export interface PurchaseDefences {
   /** purchases need a purchase token */
@@ -16,7 +19,13 @@ export interface PurchaseDefences {
   challengeBits: number;
 }
 /** The meta fields a window is read from (HMGET order of parseWindow). */
-export const WINDOW_FIELDS = ['startsAt', 'endsAt', 'purchaseToken', 'challengeBits'] as const;
+export const WINDOW_FIELDS = [
+  'startsAt',
+  'endsAt',
+  'purchaseToken',
+  'challengeBits',
+  ...WAITING_ROOM_FIELDS,
+] as const;
 export type WindowVerdict = 'OPEN' | 'NOT_FOUND' | 'NOT_STARTED' | 'ENDED';
 
 /** The same rule as reserve.lua: open from startsAt (inclusive) to endsAt (exclusive). */
@@ -71,15 +80,24 @@ export class ActivityWindows {
   /** A change pushed on the activity channel: it is the newest state, applied as is. */
   applyChange(activityId: number, window: ActivityWindow): void {
     this.changes.bump(activityId);
-    // Every message carries the defences its meta holds; defences never change after the creation, so
-    // those already known are kept should a message lack them (a meta written before they were copied).
-    const defences = window.defences ?? this.entries.get(activityId)?.defences;
-    this.remember(activityId, defences ? { ...window, defences } : window);
+    this.remember(activityId, this.withKnown(activityId, window));
   }
 
   /** A read of Redis (first use or refresh), applied unless a pushed change overtook it. */
   applyRead(activityId: number, window: ActivityWindow | null, stamp: number): void {
-    if (this.changes.unchangedSince(activityId, stamp)) this.remember(activityId, window);
+    if (this.changes.unchangedSince(activityId, stamp))
+      this.remember(activityId, window && this.withKnown(activityId, window));
+  }
+
+  /**
+   * Defences and the room are set once, at creation, and never taken away: an update's message need not
+   * repeat them, and a meta read while a rebuild is writing it back must not drop them.
+   */
+  private withKnown(activityId: number, window: ActivityWindow): ActivityWindow {
+    const known = this.entries.get(activityId);
+    const defences = window.defences ?? known?.defences;
+    const room = window.room ?? known?.room;
+    return { ...window, ...(defences && { defences }), ...(room && { room }) };
   }
 
   /** What the periodic refresh re-reads: activities not over yet (an end only ever moves earlier). */
@@ -110,9 +128,13 @@ export class ActivityWindows {
 }
 
 /** Redis meta's WINDOW_FIELDS (HMGET answer) as a window, or null when the activity is unknown. */
-export function parseWindow([startsAt, endsAt, token, bits]: (string | null)[]): ActivityWindow | null {
+export function parseWindow([startsAt, endsAt, token, bits, ...room]: (
+  string | null
+)[]): ActivityWindow | null {
   if (startsAt === null || endsAt === null) return null;
   const window: ActivityWindow = { startsAt: Number(startsAt), endsAt: Number(endsAt) };
   if (token === '1') window.defences = { token: true, challengeBits: Number(bits ?? 0) };
+  const rules = parseWaitingRoomMeta(room);
+  if (rules) window.room = rules;
   return window;
 }

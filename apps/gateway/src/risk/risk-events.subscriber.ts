@@ -66,8 +66,9 @@ export class RiskEvents implements OnModuleInit, OnApplicationShutdown {
 }
 
 function windowOf(change: ActivityChange): ActivityWindow {
-  const { startsAt, endsAt, purchaseToken, challengeBits } = change;
-  return purchaseToken
-    ? { startsAt, endsAt, defences: { token: true, challengeBits: challengeBits ?? 0 } }
-    : { startsAt, endsAt };
+  const { startsAt, endsAt, purchaseToken, challengeBits, waitingRoom } = change;
+  const window: ActivityWindow = { startsAt, endsAt };
+  if (purchaseToken) window.defences = { token: true, challengeBits: challengeBits ?? 0 };
+  if (waitingRoom) window.room = waitingRoom;
+  return window;
 }

@@ -5,6 +5,7 @@ import { toErrorResponse, unavailable } from '@app/common';
 import { UnparsedBody } from '@app/http';
 import { counter } from '@app/observability';
 import { PurchaseTokens } from '../defences/purchase-tokens';
+import { AdmissionTokens } from '../waiting-room/admission-tokens';
 import { clientIp } from '../risk/client-ip';
 import { Refusal, refusalAnswer } from './refusal';
 import { readPurchase } from './purchase.request';
@@ -29,6 +30,8 @@ export interface PurchaseHttpRequest {
   idempotencyKey: string | string[] | undefined;
   /** the hidden purchase path's `Purchase-Token` header, for activities that ask for one */
   purchaseToken: string | string[] | undefined;
+  /** the waiting room's `Admission-Token` header, for activities with a room */
+  admissionToken: string | string[] | undefined;
   socketAddress: string | undefined;
   forwardedFor: string | string[] | undefined;
   correlationId: string;
@@ -54,6 +57,7 @@ export class PurchaseEndpoint {
   constructor(
     private readonly seckill: SeckillService,
     private readonly purchaseTokens: PurchaseTokens,
+    private readonly admissions: AdmissionTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.policy = tokenPolicy(config);
@@ -88,13 +92,24 @@ export class PurchaseEndpoint {
     });
     if (token instanceof Promise) token = await token;
     if (token) return this.refused(token);
+    const ip = clientIp(req.socketAddress, req.forwardedFor, this.config.TRUST_PROXY);
+    let admitted = this.admissions.check({
+      activityId: input.activityId,
+      buyerId,
+      admissionToken: req.admissionToken,
+      idempotencyKey: input.idempotencyKey,
+      ip: () => ip,
+    });
+    if (admitted instanceof Promise) admitted = await admitted;
+    if (admitted && 'reason' in admitted) return this.refused(admitted);
     const outcome = await this.seckill.purchase({
       ...input,
       userId: buyerId,
-      ip: clientIp(req.socketAddress, req.forwardedFor, this.config.TRUST_PROXY),
+      ip,
       correlationId: req.correlationId,
     });
     if (outcome.kind === 'queued') {
+      if (admitted) this.admissions.done(input.activityId, admitted);
       return { status: 202, json: `{"orderId":"${outcome.orderId}","status":"QUEUED"}` };
     }
     if (outcome.kind === 'unavailable') return UNAVAILABLE;
@@ -103,7 +118,11 @@ export class PurchaseEndpoint {
 
   private refused(refusal: Refusal): PurchaseAnswer {
     this.count(
-      refusal.reason === 'PURCHASE_TOKEN' ? `PURCHASE_TOKEN_${refusal.token}` : refusal.reason,
+      refusal.reason === 'PURCHASE_TOKEN'
+        ? `PURCHASE_TOKEN_${refusal.token}`
+        : refusal.reason === 'ADMISSION'
+          ? `ADMISSION_${refusal.admission}`
+          : refusal.reason,
       refusal.decidedBy,
     );
     return this.answerOf(refusal);

@@ -13,6 +13,7 @@ import {
 } from '@app/http';
 import { CORRELATION_HEADER } from '@app/observability';
 import { PURCHASE_TOKEN_HEADER } from '../defences/purchase-tokens';
+import { ADMISSION_TOKEN_HEADER } from '../waiting-room/admission-tokens';
 import { PurchaseAnswer, PurchaseEndpoint } from './purchase.endpoint';
 import { PURCHASE_PATH } from './purchase.route';
 
@@ -79,6 +80,7 @@ export class PurchaseHotRoute implements HotRoute, OnModuleInit {
             body,
             idempotencyKey: headers['idempotency-key'],
             purchaseToken: headers[PURCHASE_TOKEN_HEADER],
+            admissionToken: headers[ADMISSION_TOKEN_HEADER],
             socketAddress: req.socket.remoteAddress,
             forwardedFor: headers['x-forwarded-for'],
             correlationId,

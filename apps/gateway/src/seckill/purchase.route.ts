@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PURCHASE_TOKEN_HEADER } from '../defences/purchase-tokens';
+import { ADMISSION_TOKEN_HEADER } from '../waiting-room/admission-tokens';
 import { PurchaseAnswer, PurchaseEndpoint } from './purchase.endpoint';
 
 type BuyerRequest = FastifyRequest<{ Params: { activityId: string } }> & { buyerId?: string };
@@ -40,6 +41,7 @@ export class PurchaseRoute implements OnModuleInit {
             body: req.body,
             idempotencyKey: req.headers['idempotency-key'],
             purchaseToken: req.headers[PURCHASE_TOKEN_HEADER],
+            admissionToken: req.headers[ADMISSION_TOKEN_HEADER],
             socketAddress: req.ip,
             forwardedFor: req.headers['x-forwarded-for'],
             correlationId: req.id,

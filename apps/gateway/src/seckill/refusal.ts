@@ -1,5 +1,6 @@
 import { AppError, ErrorBody } from '@app/common';
 import { TokenVerdict, tokenAnswer } from '../defences/defence-errors';
+import { AdmissionRefusal, admissionAnswer } from '../waiting-room/room-errors';
 import type { ReserveOutcome } from './reservation.script';
 
 /** Why a purchase was refused, finer than the public code (metrics and logs use it). */
@@ -15,6 +16,7 @@ export type RefusalReason =
   | 'ADMISSION_LIMITED'
   | 'LOOKUP_LIMITED'
   | 'PURCHASE_TOKEN'
+  | 'ADMISSION'
   | 'ALREADY_PURCHASED'
   | 'OVER_LIMIT'
   | 'IDEMPOTENCY_KEY_REUSED';
@@ -36,6 +38,8 @@ export interface Refusal {
   readonly retryAfterMs?: number;
   /** PURCHASE_TOKEN: what was wrong with it */
   readonly token?: TokenVerdict;
+  /** ADMISSION: what was wrong with the waiting room's admission token */
+  readonly admission?: AdmissionRefusal;
 }
 
 export function refuse(
@@ -101,6 +105,8 @@ export function refusalAnswer(r: Refusal): RefusalAnswer {
       );
     case 'PURCHASE_TOKEN':
       return tokenAnswer(r.token!);
+    case 'ADMISSION':
+      return admissionAnswer(r.admission!);
     case 'ALREADY_PURCHASED':
       return {
         status: 409,

@@ -5,6 +5,7 @@ import { RedisModule } from '@app/redis';
 import { StockModule } from '@app/stock';
 import { DefencesModule } from '../defences/defences.module';
 import { RiskModule } from '../risk/risk.module';
+import { WaitingRoomModule } from '../waiting-room/waiting-room.module';
 import { AbandonedAttempts } from './abandoned-attempts';
 import { OrderRequestRelay } from './order-request.relay';
 import { PurchaseEndpoint } from './purchase.endpoint';
@@ -16,7 +17,15 @@ import { SeckillService } from './seckill.service';
 import { ShardedReservation } from './sharded-reservation';
 
 @Module({
-  imports: [DatabaseModule, KafkaModule, RedisModule, StockModule, RiskModule, DefencesModule],
+  imports: [
+    DatabaseModule,
+    KafkaModule,
+    RedisModule,
+    StockModule,
+    RiskModule,
+    DefencesModule,
+    WaitingRoomModule,
+  ],
   controllers: [SeckillController],
   providers: [
     SeckillService,

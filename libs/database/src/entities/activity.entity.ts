@@ -39,6 +39,18 @@ export class ActivityEntity {
   @Column({ name: 'stock_shards', type: 'integer', default: 1 })
   stockShards: number;
 
+  /**
+   * The waiting room in front of the sale (apps/gateway/src/waiting-room); null = none. Its shape is
+   * @app/contracts' WaitingRoomRules (this lib stands below contracts, so it is spelled out here).
+   */
+  @Column({ name: 'waiting_room', type: 'jsonb', nullable: true })
+  waitingRoom: {
+    opensBeforeSeconds: number;
+    admitPerSecond: number;
+    maxAdmitted: number;
+    admissionWindowSeconds: number;
+  } | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

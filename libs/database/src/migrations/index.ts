@@ -8,6 +8,7 @@ import { RecoveryLedger1764500000000 } from './1764500000000-recovery-ledger';
 import { Payments1764600000000 } from './1764600000000-payments';
 import { Blacklist1764650000000 } from './1764650000000-blacklist';
 import { RefundAnnounced1764660000000 } from './1764660000000-refund-announced';
+import { ActivityWaitingRoom1764670000000 } from './1764670000000-activity-waiting-room';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Payments1764600000000,
   Blacklist1764650000000,
   RefundAnnounced1764660000000,
+  ActivityWaitingRoom1764670000000,
 ];

@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { TokenPolicy, readBuyerToken, tokenPolicy } from '@app/auth';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { toErrorResponse } from '@app/common';
+import { correlationIdFor, hotRoutesOf, HotRoute, observeHttp } from '@app/http';
+import { CORRELATION_HEADER } from '@app/observability';
+import { clientIp } from '../risk/client-ip';
+import { QUEUE_TICKET_HEADER } from './waiting-room.controller';
+import { WaitingRoom } from './waiting-room.service';
+
+const PATH = /^\/api\/seckill\/([1-9]\d{0,9})\/queue$/;
+const POLL_ROUTE = '/api/seckill/:activityId/queue';
+const MAX_ID = 2_147_483_647;
+
+/**
+ * The poll as a waiting crowd sends it — GET on the plain path, every second or two per buyer — served by
+ * node:http ahead of Fastify, as the purchase is (PurchaseHotRoute): the framework's per-request cost
+ * would be most of a poll's, which is otherwise a signature check and a look at the room's copy. Anything
+ * else (a query string, another method) goes to WaitingRoomController, which gives the same answers.
+ */
+@Injectable()
+export class QueuePollHotRoute implements HotRoute, OnModuleInit {
+  private readonly logger = new Logger(QueuePollHotRoute.name);
+  private readonly policy: TokenPolicy;
+  private enabled = false;
+
+  constructor(
+    private readonly adapter: HttpAdapterHost,
+    private readonly room: WaitingRoom,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.policy = tokenPolicy(config);
+  }
+
+  onModuleInit(): void {
+    const fastify = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
+    const hotRoutes = fastify && hotRoutesOf(fastify);
+    if (!hotRoutes) return;
+    hotRoutes.add(this);
+    this.enabled = true;
+  }
+
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'GET' || !this.enabled) return false;
+    const path = PATH.exec(req.url ?? '');
+    const activityId = Number(path?.[1]);
+    if (!path || activityId > MAX_ID) return false; // Fastify's route answers the id's 400
+
+    const started = performance.now();
+    const { headers } = req;
+    const correlationId = correlationIdFor(headers[CORRELATION_HEADER]);
+    const reply = (status: number, json: string) => {
+      res
+        .writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(json),
+          [CORRELATION_HEADER]: correlationId,
+        })
+        .end(json);
+      observeHttp('GET', POLL_ROUTE, status, (performance.now() - started) / 1000);
+    };
+    const buyer = readBuyerToken(headers.authorization, this.config.JWT_SECRET, this.policy);
+    if (typeof buyer !== 'string') {
+      reply(401, JSON.stringify({ code: 'UNAUTHORIZED', message: buyer.refused }));
+      return true;
+    }
+    const ticket = headers[QUEUE_TICKET_HEADER];
+    const ip = clientIp(req.socket.remoteAddress, headers['x-forwarded-for'], this.config.TRUST_PROXY);
+    this.room
+      .poll(
+        { activityId: Number(path[1]), userId: buyer, ip },
+        typeof ticket === 'string' ? ticket : undefined,
+      )
+      .then(
+        (answer) => reply(200, JSON.stringify(answer)),
+        (err: unknown) => {
+          const { status, body, internal } = toErrorResponse(err);
+          if (internal)
+            this.logger.error({ msg: 'unhandled error', correlationId, err: (err as Error)?.message });
+          reply(status, JSON.stringify(body));
+        },
+      );
+    return true;
+  }
+}

@@ -1,0 +1,57 @@
+import { InProcessService, Reply } from './risk-gateways';
+import { eventually } from './eventually';
+
+/** The queue's answer (docs/openapi.yaml, QueueAnswer). */
+export interface QueueAnswer {
+  state: 'WAITING' | 'ADMITTED' | 'SOLD_OUT' | 'EXPIRED';
+  position: number | null;
+  etaSeconds: number;
+  pollAfterSeconds: number;
+  remainingStock: number;
+  ticket?: string;
+  admissionToken?: string;
+  admittedUntil?: string;
+  code?: string;
+}
+
+const bearer = (gateway: InProcessService, userId: string) => gateway.buyerHeaders(userId);
+
+/** POST …/queue as the buyer. */
+export const joinQueue = (
+  gateway: InProcessService,
+  activityId: number | string,
+  userId: string,
+  payload: Record<string, unknown> = {},
+): Promise<Reply<QueueAnswer>> =>
+  gateway.call('POST', `/api/seckill/${activityId}/queue`, { payload, headers: bearer(gateway, userId) });
+
+/** GET …/queue as the buyer, with the join's ticket (none: left out). */
+export const pollQueue = (
+  gateway: InProcessService,
+  activityId: number | string,
+  userId: string,
+  ticket?: string,
+): Promise<Reply<QueueAnswer>> =>
+  gateway.call('GET', `/api/seckill/${activityId}/queue`, {
+    headers: { ...bearer(gateway, userId), ...(ticket === undefined ? {} : { 'queue-ticket': ticket }) },
+  });
+
+/** Polls until the buyer's place is in `state`; returns that answer. */
+export function pollUntil(
+  gateway: InProcessService,
+  activityId: number,
+  userId: string,
+  ticket: string,
+  state: QueueAnswer['state'],
+  timeoutMs = 10_000,
+): Promise<QueueAnswer> {
+  return eventually(
+    `buyer ${userId} is ${state}`,
+    async () => {
+      const { status, body } = await pollQueue(gateway, activityId, userId, ticket);
+      if (status !== 200 || body.state !== state) throw new Error(`${status} ${JSON.stringify(body)}`);
+      return body;
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
+}
