@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { WaitingRoomRules } from '@app/contracts';
 import { ActivityEntity } from '@app/database';
 import { notFound, unavailable } from '@app/common';
 import { RedisService } from '@app/redis';

@@ -1,4 +1,3 @@
-import { waitingRoomMeta } from '@app/contracts';
 import { ActivityEntity } from '@app/database';
 import { RedisService } from '@app/redis';
 import {
