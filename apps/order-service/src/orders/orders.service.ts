@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { queryRows } from '@app/database';
 import { AppError, notFound } from '@app/common';
 import { counter } from '@app/observability';
-import { OrderEventsPublisher } from './order-events.publisher';
 import { ORDER_COLUMNS, OrderRow, OrderView, toOrderView } from './order.view';
 import { PaidAnnouncements } from './paid-announcements';
 import { PAYMENT_COLUMNS, PaymentRow, toPaymentView } from '../payments/payment.row';
@@ -17,7 +16,6 @@ export class OrdersService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly events: OrderEventsPublisher,
     private readonly announced: PaidAnnouncements,
   ) {}
 
@@ -73,8 +71,7 @@ export class OrdersService {
 
   private async announce(order: OrderView): Promise<void> {
     try {
-      await this.events.paid([order]);
-      await this.announced.mark([order.id]);
+      await this.announced.announce([order]);
     } catch (err) {
       this.logger.error({ msg: 'ORDER_PAID not sent yet', orderId: order.id, err: (err as Error).message });
     }

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { PaymentCallback, RefundReason } from '@app/contracts';
 import { TransactionQuery, inTransaction } from '@app/database';
 import { counter } from '@app/observability';
-import { OrderEventsPublisher } from '../orders/order-events.publisher';
 import { ORDER_COLUMNS, OrderRow, toOrderView } from '../orders/order.view';
 import { PaidAnnouncements } from '../orders/paid-announcements';
 import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
@@ -36,7 +35,6 @@ export class PaymentCallbacksService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly orderEvents: OrderEventsPublisher,
     private readonly announced: PaidAnnouncements,
     private readonly refunds: RefundRequests,
     private readonly refundsAnnounced: RefundAnnouncements,
@@ -48,9 +46,7 @@ export class PaymentCallbacksService {
     // Committed: what follows only announces it, and each step has its backstop if it fails here.
     try {
       if (outcome.kind === 'paid') {
-        const order = toOrderView(outcome.order);
-        await this.orderEvents.paid([order]);
-        await this.announced.mark([order.id]);
+        await this.announced.announce([toOrderView(outcome.order)]);
       } else if (outcome.kind === 'refund') {
         this.logger.warn({
           msg: 'captured payment to refund',
@@ -59,7 +55,7 @@ export class PaymentCallbacksService {
         });
         await this.refunds.send([outcome.payment], () => true);
       } else if (outcome.kind === 'refunded') {
-        await this.refundsAnnounced.announce(outcome.payment);
+        await this.refundsAnnounced.announce([outcome.payment]);
       }
     } catch (err) {
       this.logger.error({
