@@ -68,7 +68,7 @@ async function halfTransfer(ctx: ScenarioContext): Promise<void> {
   const { api, redis, out } = ctx;
   const activityId = await api.createActivity({ name: 'half transfer', stock: 9, stockShards: SHARDS });
   const from = { donor: 1, home: 0, shards: SHARDS };
-  const { moved } = await takeOut(redis, activityId, from, 1, Date.now(), randomUUID());
+  const { moved } = await takeOut(redis, activityId, from, 1, randomUUID());
   const cut = await shardStocks(ctx, activityId, SHARDS);
   out.say(
     `only the donor step ran: ${moved} units out of shard 1, none into shard 0 — shards ${cut.join(' / ')}`,

@@ -23,11 +23,10 @@ export async function moveLeftovers(
   activityId: number,
   from: { donor: number; home: number; shards: number },
   needed: number,
-  now: number,
 ): Promise<Moved> {
   const { home, shards } = from;
   const id = randomUUID();
-  const { moved, donorRemaining, rebuilds } = await takeOut(redis, activityId, from, needed, now, id);
+  const { moved, donorRemaining, rebuilds } = await takeOut(redis, activityId, from, needed, id);
   if (moved === 0) return { moved, donorRemaining };
   const applied = await applyTransfer(redis, activityId, { id, home, moved, rebuilds }, shards);
   if (applied !== 'STALE') await redis.hdel(shardKeys(activityId, from.donor, shards).transfersOut, id);
@@ -43,14 +42,13 @@ export async function takeOut(
   activityId: number,
   { donor, home, shards }: { donor: number; home: number; shards: number },
   needed: number,
-  now: number,
   transferId: string,
 ): Promise<Moved & { rebuilds: number }> {
   const k = shardKeys(activityId, donor, shards);
   const [moved, donorRemaining, rebuilds] = (await STOCK_SCRIPTS.transferOut.run(
     redis,
     [k.stock, k.transfersOut, k.meta],
-    [transferId, home, needed, now],
+    [transferId, home, needed],
   )) as number[];
   return { moved, donorRemaining, rebuilds };
 }

@@ -3,8 +3,8 @@
 -- then the units are in transit, counted by the record — a crash in between loses nothing for good, as
 -- recovery applies every recorded transfer (shard-transfers.ts).
 -- KEYS[1] stock  KEYS[2] transfers-out  KEYS[3] meta (of this shard)
--- ARGV[1] transferId  ARGV[2] home shard  ARGV[3] units the home shard needs  ARGV[4] now (epoch ms; unused: the
---      transfer is stamped with Redis's clock, by which recovery judges its age)
+-- ARGV[1] transferId  ARGV[2] home shard  ARGV[3] units the home shard needs
+-- The transfer is stamped with Redis's clock, by which recovery judges its age.
 -- Takes the need, or half of what is left if that is more (so that a hot sale's tail moves stock a few
 -- times, not once per buyer), never more than is left.
 -- Returns {moved, remaining, rebuilds}: rebuilds is this shard's rebuild count, which the transfer carries

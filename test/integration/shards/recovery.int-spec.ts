@@ -56,8 +56,8 @@ describe('stock shards under crashes, duplicates and a rebuild', () => {
   const recover = () => orderService.get(ReservationRecoveryService).recover(Date.now() + 60_000);
   /** Only the donor half of a transfer from shard `donor` to `home`, as a gateway killed in between leaves it. */
   const donorHalf = (id: number, donor: number, home: number, shards: number, transferId: string) =>
-    // now: the periodic recovery leaves it alone for RESERVATION_RECOVERY_AFTER_MS
-    takeOut(clients.redis, id, { donor, home, shards }, 1, Date.now(), transferId);
+    // Stamped now by Redis's clock: the periodic recovery leaves it alone for RESERVATION_RECOVERY_AFTER_MS.
+    takeOut(clients.redis, id, { donor, home, shards }, 1, transferId);
 
   it('when a gateway dies between the two steps of a transfer, then the units are in transit, nothing is lost, and recovery applies them once', async () => {
     const id = await gateway.createActivity({ stock: 9, stockShards: 3 });

@@ -1,9 +1,7 @@
 import { Injectable, Inject } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { secretMatcher } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError, unavailable } from '@app/common';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * Who may read the dashboard's data, and how many may stream it at once. The read token is optional
@@ -12,18 +10,18 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  */
 @Injectable()
 export class DashboardAccess {
-  private readonly expected?: Buffer;
+  private readonly isToken?: (token: string) => boolean;
   private viewers = 0;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.expected = config.DASHBOARD_TOKEN ? digest(config.DASHBOARD_TOKEN) : undefined;
+    this.isToken = config.DASHBOARD_TOKEN ? secretMatcher(config.DASHBOARD_TOKEN) : undefined;
   }
 
   check(queryToken: string | undefined, authorization: string | undefined): void {
     if (!this.config.DASHBOARD_ENABLED) throw new AppError('NOT_FOUND', 404, 'the dashboard is off');
-    if (!this.expected) return;
+    if (!this.isToken) return;
     const given = queryToken ?? /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
-    if (given === undefined || !timingSafeEqual(digest(given), this.expected)) {
+    if (given === undefined || !this.isToken(given)) {
       throw new AppError('FORBIDDEN', 403, 'the dashboard token is required');
     }
   }

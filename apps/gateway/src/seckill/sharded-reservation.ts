@@ -70,7 +70,7 @@ export class ShardedReservation {
     for (let tries = 0; outcome.code === 'SOLD_OUT' && step < shards && tries < 4 * shards; tries++) {
       const needed = r.quantity - Math.max(0, outcome.remaining);
       const from = { donor: (home + step) % shards, home, shards };
-      const { moved } = await moveLeftovers(this.redis.client, r.activityId, from, needed, r.now);
+      const { moved } = await moveLeftovers(this.redis.client, r.activityId, from, needed);
       if (moved === 0) step++;
       else outcome = await this.script.reserve(r, shards, true);
     }
