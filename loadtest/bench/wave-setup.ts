@@ -3,8 +3,7 @@ import Redis from 'ioredis';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { AppConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
-import { STOCK_SCRIPTS } from '@app/stock';
-import { reserveKeys } from '../../apps/gateway/src/seckill/reservation.script';
+import { STOCK_SCRIPTS, reserveKeys } from '@app/stock';
 
 /** The gateway's reservation script with the gateway's keys (limits off), reservedAt within one second. */
 export async function reserveAll(

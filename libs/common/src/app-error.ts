@@ -11,6 +11,14 @@ export class AppError extends Error {
   ) {
     super(message);
   }
+
+  /** An answer given as a value (a purchase's refusal, libs/contracts) thrown, for the routes that throw. */
+  static of(answer: {
+    status: number;
+    body: { code: string; message: string; details?: unknown };
+  }): AppError {
+    return new AppError(answer.body.code, answer.status, answer.body.message, answer.body.details);
+  }
 }
 
 export const validationFailed = (message: string, details?: unknown) =>

@@ -4,3 +4,5 @@ export * from './payments';
 export * from './payment-signature';
 export * from './user-id';
 export * from './waiting-room';
+export * from './purchase';
+export * from './refusals';

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { MAX_ACTIVITY_ID, MAX_QUANTITY } from './purchase';
 import { USER_ID_PATTERN } from './user-id';
 
 // Bounds are those of where the values go: PostgreSQL `integer` ids, JavaScript Dates (±8.64e15 ms),
 // and the buyer id rule of the HTTP edge. A value outside them can match no reservation and no row:
 // refused here, with the field named in the dead-letter reason, rather than deeper in a batch.
 const orderId = z.string().uuid();
-const activityId = z.number().int().positive().max(2_147_483_647);
+const activityId = z.number().int().positive().max(MAX_ACTIVITY_ID);
 const userId = z.string().regex(USER_ID_PATTERN);
-const quantity = z.number().int().positive().max(1_000);
+const quantity = z.number().int().positive().max(MAX_QUANTITY);
 const epochMs = z.number().int().nonnegative().max(8_640_000_000_000_000);
 
 /** An admitted purchase: its stock is already reserved in Redis under `orderId`. */

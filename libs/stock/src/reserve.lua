@@ -12,12 +12,12 @@
 --      ARGV[9] admission rate (per second, 0 = off)  ARGV[10] admission burst (capacity is at least the stock)
 --      ARGV[11] max clock skew (ms): the window, the per-user limit and the admission bucket judge with
 --      ARGV[4] moved to within this distance of Redis's own clock (TIME); 0 = ARGV[4] as is
--- Returns {code, orderId, remaining, retryAfterMs}. Codes:
+-- Returns {code, orderId, remaining, retryAfterMs}. Codes (a refusal by its name in libs/contracts/src/refusals.ts):
 --   OK                 reserved; orderId is ARGV[1] (also when this very order id was reserved by an earlier
 --                      run of this call whose reply was lost: a retry of the same attempt is answered alike)
 --   ABANDONED          this order id was given up by the gateway (StockStore.abandon) before it ran: nothing
 --   DUPLICATE          same idempotency key and quantity as an earlier live attempt; orderId is that one's
---   KEY_REUSED         same idempotency key, different quantity
+--   IDEMPOTENCY_KEY_REUSED  same idempotency key, different quantity
 --   RATE_LIMITED_USER | ADMISSION_LIMITED   refused by a limit; retryAfterMs says when a retry could pass
 --   NOT_FOUND | NOT_STARTED | ENDED | OVER_LIMIT | SOLD_OUT (remaining is the stock left)
 --   ALREADY_PURCHASED  the buyer holds a live reservation; orderId is that one's
@@ -89,7 +89,7 @@ if idempotencyField then
   if seen then
     local firstId, firstQuantity = string.match(seen, '^([^|]+)|(%d+)$')
     if live(firstId) then
-      if tonumber(firstQuantity) ~= quantity then return {'KEY_REUSED', firstId, -1, 0} end
+      if tonumber(firstQuantity) ~= quantity then return {'IDEMPOTENCY_KEY_REUSED', firstId, -1, 0} end
       promise(firstId)
       return {'DUPLICATE', firstId, -1, 0}
     end

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { RedisModule } from '@app/redis';
 import { ReservationHandoff } from './reservation-handoff';
+import { ShardCounts } from './shard-counts';
 import { StockStore } from './stock.store';
 
 @Module({
   imports: [RedisModule],
-  providers: [StockStore, ReservationHandoff],
-  exports: [StockStore, ReservationHandoff],
+  providers: [StockStore, ReservationHandoff, ShardCounts],
+  exports: [StockStore, ReservationHandoff, ShardCounts],
 })
 export class StockModule {}

@@ -2,16 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { RedisService } from '@app/redis';
 import { Reservation, ReservationState, parseReservation } from './reservation';
 import { Released, ReservationRef, readRemaining, readShards, releaseReservations } from './stock-release';
+import { ShardCounts } from './shard-counts';
 import { buyerKeys } from './stock-shards';
 import { STOCK_SCRIPTS } from './stock-scripts';
 
 /** Reads and releases stock and reservations; shared by the gateway, order-service and cancel-service. */
 @Injectable()
 export class StockStore {
-  /** An activity's shard count never changes once created: read from Redis once per process. */
-  private readonly shardCounts = new Map<number, number>();
-
-  constructor(private readonly redis: RedisService) {}
+  constructor(
+    private readonly redis: RedisService,
+    private readonly counts: ShardCounts = new ShardCounts(),
+  ) {}
 
   /**
    * The activity's number of stock shards (1 when unsharded). Not remembered while Redis has no meta for
@@ -19,10 +20,10 @@ export class StockStore {
    * caller finds nothing rather than the wrong thing, and asks again after the rebuild.
    */
   async shards(activityId: number): Promise<number> {
-    const known = this.shardCounts.get(activityId);
+    const known = this.counts.known(activityId);
     if (known !== undefined) return known;
     const read = await readShards(this.redis.client, activityId);
-    if (read !== null) this.shardCounts.set(activityId, read);
+    if (read !== null) this.counts.learn(activityId, read);
     return read ?? 1;
   }
 

@@ -2,8 +2,7 @@ import Redis from 'ioredis';
 import { randomInt, randomUUID } from 'node:crypto';
 import { loadConfig } from '@app/config';
 import { RedisService } from '@app/redis';
-import { stockKeys } from '@app/stock';
-import { ReservationScript } from '../../../apps/gateway/src/seckill/reservation.script';
+import { ReservationScript, stockKeys } from '@app/stock';
 
 const HOUR = 3_600_000;
 

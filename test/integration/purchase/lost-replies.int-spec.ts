@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StockStore, stockKeys } from '@app/stock';
-import { ReservationScript } from '../../../apps/gateway/src/seckill/reservation.script';
+import { ReservationScript, StockStore, stockKeys } from '@app/stock';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
 import { ReplyDroppingProxy } from '../../support/reply-dropping-proxy';

@@ -1,9 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@app/http';
 import { loadConfig } from '@app/config';
-import { StockStore } from '@app/stock';
+import { ReservationScript, StockStore } from '@app/stock';
 import { newOrderId } from '../../../apps/gateway/src/seckill/order-id';
-import { ReservationScript } from '../../../apps/gateway/src/seckill/reservation.script';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { ReservationRecoveryService } from '../../../apps/order-service/src/recovery/reservation-recovery.service';
 import { TestClients } from '../../support/clients';

@@ -2,11 +2,11 @@ import Redis from 'ioredis';
 import { loadConfig } from '@app/config';
 import { RedisService } from '@app/redis';
 import { SoldOutFlags } from '../../../apps/gateway/src/risk/sold-out-flags';
-import { ReservationScript } from '../../../apps/gateway/src/seckill/reservation.script';
 import { range } from '../../support/clients';
 import { eventually } from '../../support/eventually';
 import { PrivateRedis } from '../../support/private-redis';
 import { InProcessService } from '../../support/risk-gateways';
+import { ReservationScript } from '@app/stock';
 
 /**
  * What a purchase costs Redis, read from INFO commandstats before and after.

@@ -2,8 +2,14 @@ import Redis from 'ioredis';
 import { randomInt, randomUUID } from 'node:crypto';
 import { AppConfig, loadConfig } from '@app/config';
 import { RedisService } from '@app/redis';
-import { RESERVATION_STATES, SALE_CHANNELS, StockStore, stockKeys } from '@app/stock';
-import { ReservationScript, ReserveOutcome } from '../../../apps/gateway/src/seckill/reservation.script';
+import {
+  RESERVATION_STATES,
+  ReservationScript,
+  ReserveReply,
+  SALE_CHANNELS,
+  StockStore,
+  stockKeys,
+} from '@app/stock';
 import { eventually } from '../../support/eventually';
 
 /**
@@ -58,7 +64,7 @@ describe('reservation script: per-user limit and admission bucket (real Redis, i
       CLOCK_SKEW_MAX_MS: 0,
       ...limits,
     });
-    return (activityId: number, userId: string, now: number, quantity = 1): Promise<ReserveOutcome> =>
+    return (activityId: number, userId: string, now: number, quantity = 1): Promise<ReserveReply> =>
       reservations.reserve({ activityId, userId, now, quantity, orderId: randomUUID() });
   }
 
@@ -165,9 +171,19 @@ describe('reservation script: per-user limit and admission bucket (real Redis, i
       await eventually(() => expect(messages).toContain(`${id}:0`));
 
       const store = new StockStore({ client: redis } as RedisService);
-      await store.release(id, { orderId: first.orderId, userId: 'a' }, [RESERVATION_STATES.RESERVED], RESERVATION_STATES.RELEASED);
+      await store.release(
+        id,
+        { orderId: first.orderId, userId: 'a' },
+        [RESERVATION_STATES.RESERVED],
+        RESERVATION_STATES.RELEASED,
+      );
       await eventually(() => expect(messages).toContain(`${id}:1`));
-      await store.release(id, { orderId: last.orderId, userId: 'b' }, [RESERVATION_STATES.RESERVED], RESERVATION_STATES.RELEASED);
+      await store.release(
+        id,
+        { orderId: last.orderId, userId: 'b' },
+        [RESERVATION_STATES.RESERVED],
+        RESERVATION_STATES.RELEASED,
+      );
       // Messages on a channel keep their order: once this marker arrives, anything the 1 → 2 release
       // could have published would have arrived before it.
       await redis.publish(SALE_CHANNELS.stock, `${id}:marker`);

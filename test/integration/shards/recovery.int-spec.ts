@@ -4,6 +4,7 @@ import { loadConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
 import { createService } from '@app/http';
 import {
+  ReservationScript,
   STOCK_SCRIPTS,
   allShardKeys,
   buyerKeys,
@@ -13,7 +14,6 @@ import {
   takeOut,
 } from '@app/stock';
 import { newOrderId } from '../../../apps/gateway/src/seckill/order-id';
-import { ReservationScript } from '../../../apps/gateway/src/seckill/reservation.script';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { ReservationRecoveryService } from '../../../apps/order-service/src/recovery/reservation-recovery.service';
 import { checkInvariants } from '@app/reconcile';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_STOCK_SHARDS } from '@app/stock';
+import { ACTIVITY_ID_PATTERN, MAX_ACTIVITY_ID } from '@app/contracts';
 
 const instant = z
   .string()
@@ -55,6 +56,6 @@ export type CreateActivityDto = z.infer<typeof createActivitySchema>;
 /** Route ids: digits only, within PostgreSQL's integer range. */
 export const activityIdSchema = z
   .string()
-  .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
+  .regex(ACTIVITY_ID_PATTERN, 'must be a positive integer')
   .transform(Number)
-  .refine((n) => n <= 2_147_483_647, 'must be a positive integer');
+  .refine((n) => n <= MAX_ACTIVITY_ID, 'must be a positive integer');

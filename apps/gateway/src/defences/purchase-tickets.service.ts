@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, notFound } from '@app/common';
+import { refusalAnswer } from '@app/contracts';
 import { ActivityWindow } from '../risk/activity-windows';
-import { refusalError } from '../seckill/refusal';
 import { RiskChecks } from '../risk/risk-checks';
 import { challengeFailed, challengeRequired } from './defence-errors';
 import { isSolution } from './proof-of-work';
@@ -70,8 +70,8 @@ export class PurchaseTickets {
   }
 
   private async open(a: Asker, now: number, fromStart: boolean): Promise<ActivityWindow> {
-    const window = await this.risk.window(a.activityId, now, () => a.ip);
-    if (window && 'reason' in window) throw refusalError(window);
+    const window = await this.risk.window(a.activityId, now, a.ip);
+    if (window && 'reason' in window) throw AppError.of(refusalAnswer(window));
     if (!window) throw notFound(`activity ${a.activityId}`);
     if (fromStart && now < window.startsAt) {
       throw new AppError('NOT_STARTED', 409, 'the sale has not started yet');

@@ -5,8 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PeriodicService } from '@app/common';
 import { LuaScript, RedisService } from '@app/redis';
-import { keysUnder, shardTag } from '@app/stock';
-import { riskKeys } from '../risk/risk-keys';
+import { keysUnder, riskKeys, shardTag } from '@app/stock';
 
 /** Finished activities looked at per run, oldest first (the rest wait for the next run). */
 const BATCH = 500;

@@ -4,17 +4,8 @@ import { ActivityWindow, ActivityWindows, judgeWindow } from './activity-windows
 import { Blacklist } from './blacklist';
 import { GcraLimiter } from './gcra';
 import { IpRateLimit } from './ip-rate-limit';
-import { MEMORY_REFUSALS, Refusal, refuse } from '../seckill/refusal';
+import { MEMORY_REFUSALS, Purchase, Refusal, refuse } from '@app/contracts';
 import { SoldOutFlags } from './sold-out-flags';
-
-export interface PurchaseAttempt {
-  activityId: number;
-  userId: string;
-  ip: string;
-  now: number;
-  /** carries an Idempotency-Key: a retry must get its first answer, which only Redis knows */
-  idempotent: boolean;
-}
 
 /**
  * The in-process half of the risk chain, cheapest first; the rest (per-user limit, admission bucket)
@@ -52,62 +43,56 @@ export class RiskChecks {
   }
 
   /**
-   * The refusal of the first check that fails, or undefined: admitted to the reservation script. Touches
-   * Redis only on the first purchase of an activity this instance has never seen (to learn its window),
-   * behind the limits that guard such reads, and returns a promise only then.
+   * The refusal of the first check that fails, or undefined: admitted to the reservation script. In
+   * process only: the activity's window is the caller's (cachedWindow, or `window` on first sight).
    */
-  screen(a: PurchaseAttempt): Refusal | undefined | Promise<Refusal | undefined> {
-    const lookup = this.windows.needsRead(a.activityId);
-    if (lookup) {
-      const limited = this.beforeLookup(a);
-      if (limited) return limited;
-    }
-    const window = this.windows.get(a.activityId);
-    if (window instanceof Promise) return window.then((w) => this.judge(a, w, lookup));
-    return this.judge(a, window, lookup);
-  }
-
-  private judge(a: PurchaseAttempt, window: ActivityWindow | null, limited: boolean): Refusal | undefined {
-    const verdict = judgeWindow(window, a.now);
-    if (verdict === 'NOT_FOUND') return refuse(verdict, 'memory', { activityId: a.activityId });
+  screen(p: Purchase, window: ActivityWindow | null): Refusal | undefined {
+    const verdict = judgeWindow(window, p.now);
+    if (verdict === 'NOT_FOUND') return refuse(verdict, 'memory', { activityId: p.activityId });
     if (verdict !== 'OPEN') return MEMORY_REFUSALS[verdict];
     // A retry with an Idempotency-Key goes on to Redis: it must get its first answer (202 and the same
     // order id), not SOLD_OUT. It still meets every other check, so the key buys a bot nothing.
-    if (!a.idempotent && this.soldOut.isSoldOut(a.activityId)) return MEMORY_REFUSALS.SOLD_OUT;
-    const blocked = this.blacklist.blocked(a.userId, a.ip);
+    if (p.idempotencyKey === undefined && this.soldOut.isSoldOut(p.activityId))
+      return MEMORY_REFUSALS.SOLD_OUT;
+    const blocked = this.blacklist.blocked(p.userId, p.ip);
     if (blocked) return blocked === 'user' ? MEMORY_REFUSALS.BLOCKED_USER : MEMORY_REFUSALS.BLOCKED_IP;
-    return limited ? undefined : this.limitIp(a);
+    return this.limitIp(p.ip, p.now);
   }
 
   /**
    * An activity this instance has not cached costs a Redis read: the caller's per-IP limit and a limit on
    * such reads across all callers come first (rotating ids, or addresses, cannot drive unbounded reads).
    */
-  private beforeLookup(a: Pick<PurchaseAttempt, 'ip' | 'now'>): Refusal | undefined {
-    const limited = this.limitIp(a);
+  private beforeLookup(ip: string, now: number): Refusal | undefined {
+    const limited = this.limitIp(ip, now);
     if (limited) return limited;
-    const wait = this.lookups.take('lookup', a.now);
+    const wait = this.lookups.take('lookup', now);
     return wait > 0 ? refuse('LOOKUP_LIMITED', 'memory', { retryAfterMs: wait }) : undefined;
   }
 
-  private limitIp(a: Pick<PurchaseAttempt, 'ip' | 'now'>): Refusal | undefined {
-    const wait = this.ipLimits.take(a.ip, a.now);
+  private limitIp(ip: string, now: number): Refusal | undefined {
+    const wait = this.ipLimits.take(ip, now);
     return wait > 0 ? refuse('RATE_LIMITED_IP', 'memory', { retryAfterMs: wait }) : undefined;
   }
 
   /**
-   * The activity's window for a check that runs before `screen` (the purchase token), or the refusal of
-   * the limits `screen` would put in front of reading it: cached, or read behind those limits.
+   * The activity's window when this instance has it in memory (null: known not to exist) — every purchase
+   * but an instance's first of an activity, answered without awaiting; undefined: ask `window`.
    */
-  window(
-    activityId: number,
-    now: number,
-    ip: () => string,
-  ): ActivityWindow | null | Refusal | Promise<ActivityWindow | null> {
+  cachedWindow(activityId: number): ActivityWindow | null | undefined {
+    return this.windows.cached(activityId);
+  }
+
+  /**
+   * The activity's window, read from Redis if need be (concurrent first purchases share one read), or the
+   * refusal of the limits that guard such reads: the caller's per-IP limit, then a limit on reads across
+   * all callers.
+   */
+  async window(activityId: number, now: number, ip: string): Promise<ActivityWindow | null | Refusal> {
     const cached = this.windows.cached(activityId);
     if (cached !== undefined) return cached;
     if (this.windows.needsRead(activityId)) {
-      const limited = this.beforeLookup({ ip: ip(), now });
+      const limited = this.beforeLookup(ip, now);
       if (limited) return limited;
     }
     return this.windows.get(activityId);

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, MAX_QUANTITY } from '@app/contracts';
 
-export const purchaseSchema = z.object({ quantity: z.number().int().min(1).max(1_000).default(1) }).strict();
+export const purchaseSchema = z
+  .object({ quantity: z.number().int().min(1).max(MAX_QUANTITY).default(1) })
+  .strict();
 export type PurchaseDto = z.infer<typeof purchaseSchema>;
 
 /** `Idempotency-Key`: a client-chosen id for one purchase attempt; a retry with it gets the same answer. */
 export const idempotencyKeySchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+  .regex(IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE)
   .optional();

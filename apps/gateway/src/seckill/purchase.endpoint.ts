@@ -1,13 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TokenPolicy, readBuyerToken, tokenPolicy } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { toErrorResponse, unavailable } from '@app/common';
+import { Purchase, Refusal, refusalAnswer } from '@app/contracts';
 import { UnparsedBody } from '@app/http';
 import { counter } from '@app/observability';
 import { PurchaseTokens } from '../defences/purchase-tokens';
 import { AdmissionTokens } from '../waiting-room/admission-tokens';
+import { ActivityWindow } from '../risk/activity-windows';
+import { CLOCK, Clock } from '../risk/clock';
 import { clientIp } from '../risk/client-ip';
-import { Refusal, refusalAnswer } from './refusal';
+import { RiskChecks } from '../risk/risk-checks';
 import { readPurchase } from './purchase.request';
 import { SeckillService } from './seckill.service';
 
@@ -24,6 +27,7 @@ export interface PurchaseAnswer {
   retryAfterS?: number;
 }
 
+/** The purchase's parts as the HTTP request carries them, unread: what either route hands to `answer`. */
 export interface PurchaseHttpRequest {
   activityId: string;
   body: unknown;
@@ -44,11 +48,15 @@ const UNAVAILABLE = {
 
 /**
  * `POST /api/seckill/:activityId` from HTTP in to HTTP out, whichever server carried it (PurchaseRoute on
- * Fastify, PurchaseHotRoute on node:http): the token, the request's parts, the purchase, the answer.
- * Refusals — most answers of a sale — are values whose JSON is made once, and no step throws.
+ * Fastify, PurchaseHotRoute on node:http): the token, the request's parts read into one Purchase, the
+ * activity's window, the purchase token and the admission, the purchase, the answer. Only two steps may
+ * wait: the window's read on this instance's first purchase of an activity, and the reservation; every
+ * check between them answers synchronously. Refusals — most answers of a sale — are values whose JSON is
+ * made once, and no step throws.
  */
 @Injectable()
 export class PurchaseEndpoint {
+  private readonly logger = new Logger(PurchaseEndpoint.name);
   /** A refusal that carries nothing but its reason (frozen, shared) has one answer: serialised once. */
   private readonly answers = new Map<Refusal, PurchaseAnswer>();
   private readonly counters = new Map<string, ReturnType<typeof refusals.labels>>();
@@ -56,9 +64,11 @@ export class PurchaseEndpoint {
 
   constructor(
     private readonly seckill: SeckillService,
+    private readonly risk: RiskChecks,
     private readonly purchaseTokens: PurchaseTokens,
     private readonly admissions: AdmissionTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.policy = tokenPolicy(config);
   }
@@ -82,49 +92,52 @@ export class PurchaseEndpoint {
       this.count(input.invalid.code, 'request');
       return { status: 400, json: JSON.stringify(input.invalid) };
     }
-    let token = this.purchaseTokens.check({
+    const p: Purchase = {
       activityId: input.activityId,
-      buyerId,
-      purchaseToken: req.purchaseToken,
-      idempotencyKey: input.idempotencyKey,
-      socketAddress: req.socketAddress,
-      forwardedFor: req.forwardedFor,
-    });
-    if (token instanceof Promise) token = await token;
-    if (token) return this.refused(token);
-    const ip = clientIp(req.socketAddress, req.forwardedFor, this.config.TRUST_PROXY);
-    let admitted = this.admissions.check({
-      activityId: input.activityId,
-      buyerId,
-      admissionToken: req.admissionToken,
-      idempotencyKey: input.idempotencyKey,
-      ip: () => ip,
-    });
-    if (admitted instanceof Promise) admitted = await admitted;
-    if (admitted && 'reason' in admitted) return this.refused(admitted);
-    const outcome = await this.seckill.purchase({
-      ...input,
       userId: buyerId,
-      ip,
+      quantity: input.quantity,
+      idempotencyKey: input.idempotencyKey,
+      ip: clientIp(req.socketAddress, req.forwardedFor, this.config.TRUST_PROXY),
       correlationId: req.correlationId,
-    });
+      now: this.clock.now(),
+      orderId: '',
+    };
+    let window = this.risk.cachedWindow(p.activityId);
+    if (window === undefined) {
+      const read = await this.firstWindow(p);
+      if (read === undefined) return UNAVAILABLE;
+      if (read && 'reason' in read) return this.refused(read);
+      window = read;
+    }
+    const token = this.purchaseTokens.check(p, req.purchaseToken, window);
+    if (token) return this.refused(token);
+    const admitted = this.admissions.check(p, req.admissionToken, window);
+    if (admitted && 'reason' in admitted) return this.refused(admitted);
+    const outcome = await this.seckill.purchase(p, window);
     if (outcome.kind === 'queued') {
-      if (admitted) this.admissions.done(input.activityId, admitted);
+      if (admitted) this.admissions.done(p.activityId, admitted);
       return { status: 202, json: `{"orderId":"${outcome.orderId}","status":"QUEUED"}` };
     }
     if (outcome.kind === 'unavailable') return UNAVAILABLE;
     return this.refused(outcome.refusal);
   }
 
+  /** This instance's first purchase of the activity: its window read behind the limits; undefined: Redis failed (503). */
+  private async firstWindow(p: Purchase): Promise<ActivityWindow | null | Refusal | undefined> {
+    try {
+      return await this.risk.window(p.activityId, p.now, p.ip);
+    } catch (err) {
+      this.logger.warn({
+        msg: 'reading the sale window failed',
+        correlationId: p.correlationId,
+        err: err instanceof Error ? err.message : String(err),
+      });
+      return undefined;
+    }
+  }
+
   private refused(refusal: Refusal): PurchaseAnswer {
-    this.count(
-      refusal.reason === 'PURCHASE_TOKEN'
-        ? `PURCHASE_TOKEN_${refusal.token}`
-        : refusal.reason === 'ADMISSION'
-          ? `ADMISSION_${refusal.admission}`
-          : refusal.reason,
-      refusal.decidedBy,
-    );
+    this.count(refusal.reason, refusal.decidedBy);
     return this.answerOf(refusal);
   }
 

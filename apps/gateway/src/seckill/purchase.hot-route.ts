@@ -11,13 +11,15 @@ import {
   jsonBodyParser,
   observeHttp,
 } from '@app/http';
+import { ACTIVITY_ID_PATTERN } from '@app/contracts';
 import { CORRELATION_HEADER } from '@app/observability';
 import { PURCHASE_TOKEN_HEADER } from '../defences/purchase-tokens';
 import { ADMISSION_TOKEN_HEADER } from '../waiting-room/admission-tokens';
 import { PurchaseAnswer, PurchaseEndpoint } from './purchase.endpoint';
 import { PURCHASE_PATH } from './purchase.route';
 
-const PATH = /^\/api\/seckill\/([1-9]\d{0,9})$/;
+/** The plain path, its id by the purchase's rule (the id's range is checked by readPurchase, as on Fastify). */
+const PATH = new RegExp(`^/api/seckill/(${ACTIVITY_ID_PATTERN.source.slice(1, -1)})$`);
 const JSON_CONTENT = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
 /** `{"quantity": 1000}` with room to spare; anything longer is left to Fastify's body limit. */
 const MAX_BODY = 1_024;

@@ -1,28 +1,21 @@
 import { AppError, ErrorBody, parseWith } from '@app/common';
+import { IDEMPOTENCY_KEY_PATTERN, MAX_QUANTITY, Purchase, isActivityId } from '@app/contracts';
 import { activityIdSchema } from '../activities/create-activity.dto';
 import { idempotencyKeySchema, purchaseSchema } from './purchase.dto';
 
-/** A purchase as the HTTP request states it, once its parts are valid. */
-export interface PurchaseInput {
-  activityId: number;
-  quantity: number;
-  idempotencyKey?: string;
-}
+/** The purchase as the HTTP request states it, once its parts are valid: a Purchase's first fields. */
+export type PurchaseInput = Pick<Purchase, 'activityId' | 'quantity' | 'idempotencyKey'>;
 
 /** 400 VALIDATION_FAILED naming each wrong field, as every other route answers (parseWith). */
 export interface InvalidPurchase {
   invalid: ErrorBody;
 }
 
-const ACTIVITY_ID = /^[1-9]\d{0,9}$/;
-const MAX_ACTIVITY_ID = 2_147_483_647;
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
-const MAX_QUANTITY = 1_000;
-
 /**
  * Reads the purchase route's path, body and Idempotency-Key. What a buyer's client sends (a numeric id,
  * `{"quantity": n}` or no body, a plain key) is recognised by hand, without building a zod result on every
- * purchase; anything else goes through the zod schemas, which decide, so the two paths cannot disagree.
+ * purchase; anything else goes through the zod schemas, which decide. Both use the same rules
+ * (libs/contracts' purchase.ts), so the two paths cannot disagree.
  */
 export function readPurchase(
   activityIdParam: string,
@@ -32,10 +25,9 @@ export function readPurchase(
   const quantity = quantityOf(body);
   if (
     quantity !== undefined &&
-    ACTIVITY_ID.test(activityIdParam) &&
-    Number(activityIdParam) <= MAX_ACTIVITY_ID &&
+    isActivityId(activityIdParam) &&
     (idempotencyKey === undefined ||
-      (typeof idempotencyKey === 'string' && IDEMPOTENCY_KEY.test(idempotencyKey)))
+      (typeof idempotencyKey === 'string' && IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)))
   ) {
     return { activityId: Number(activityIdParam), quantity, idempotencyKey };
   }

@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@app/database';
 import { KafkaModule } from '@app/kafka';
 import { RedisModule } from '@app/redis';
-import { StockModule } from '@app/stock';
+import { APP_CONFIG } from '@app/config';
+import { RESERVE_LIMITS, ReservationScript, Reservations, StockModule } from '@app/stock';
 import { DefencesModule } from '../defences/defences.module';
 import { RiskModule } from '../risk/risk.module';
 import { WaitingRoomModule } from '../waiting-room/waiting-room.module';
@@ -11,10 +12,8 @@ import { OrderRequestRelay } from './order-request.relay';
 import { PurchaseEndpoint } from './purchase.endpoint';
 import { PurchaseHotRoute } from './purchase.hot-route';
 import { PurchaseRoute } from './purchase.route';
-import { ReservationScript } from './reservation.script';
 import { SeckillController } from './seckill.controller';
 import { SeckillService } from './seckill.service';
-import { ShardedReservation } from './sharded-reservation';
 
 @Module({
   imports: [
@@ -30,7 +29,8 @@ import { ShardedReservation } from './sharded-reservation';
   providers: [
     SeckillService,
     ReservationScript,
-    ShardedReservation,
+    Reservations,
+    { provide: RESERVE_LIMITS, useExisting: APP_CONFIG },
     OrderRequestRelay,
     AbandonedAttempts,
     PurchaseEndpoint,

@@ -1,16 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { unavailable } from '@app/common';
+import { Purchase, PurchaseOutcome, isRefusalReason, orderRequestOf, refuse } from '@app/contracts';
 import { counter } from '@app/observability';
-import { StockStore, buyerOutcome } from '@app/stock';
-import { CLOCK, Clock } from '../risk/clock';
-import { Refusal, scriptRefusal } from './refusal';
+import { Reservations, ReserveCode, ReserveReply, StockStore, buyerOutcome } from '@app/stock';
+import { ActivityWindow } from '../risk/activity-windows';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
 import { AbandonedAttempts } from './abandoned-attempts';
 import { newOrderId } from './order-id';
 import { OrderRequestRelay } from './order-request.relay';
-import { ReservationScript, ReserveCode } from './reservation.script';
-import { ShardedReservation } from './sharded-reservation';
 
 const purchases = counter('seckill_purchases_total', 'Purchase attempts by outcome', ['outcome']);
 /** One child per outcome, made once: labelling a counter on every purchase costs a lookup by string. */
@@ -21,18 +19,6 @@ const countOutcome = (outcome: ReserveCode | 'UNAVAILABLE') => {
   child.inc();
 };
 
-export interface PurchaseRequest {
-  activityId: number;
-  userId: string;
-  /** the client's address, as resolved by clientIp() */
-  ip: string;
-  quantity: number;
-  idempotencyKey?: string;
-  correlationId: string;
-}
-/** What a purchase came to: admitted (202), refused (4xx), or a dependency down (503, nothing taken). */
-export type PurchaseOutcome =
-  { kind: 'queued'; orderId: string } | { kind: 'refused'; refusal: Refusal } | { kind: 'unavailable' };
 export type PurchaseResult =
   { status: 'QUEUED' | 'CREATED' | 'FAILED'; orderId: string } | { status: 'NONE' };
 
@@ -43,72 +29,56 @@ export class SeckillService {
   private readonly logger = new Logger(SeckillService.name);
 
   constructor(
-    private readonly reservations: ReservationScript,
-    private readonly sharded: ShardedReservation,
+    private readonly reservations: Reservations,
     private readonly relay: OrderRequestRelay,
     private readonly stock: StockStore,
     private readonly risk: RiskChecks,
     private readonly soldOut: SoldOutFlags,
     private readonly abandoned: AbandonedAttempts,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
-   * Screen in process (no Redis), decide in one Redis round trip, answer. The reservation the script
-   * writes is the outbox: once it exists the order will (the relay publishes it now, recovery later if
-   * that fails), so the answer does not wait for Kafka.
+   * Screen in process (no Redis, against the activity's window the caller holds), decide in one Redis
+   * round trip, answer. The reservation the script writes is the outbox: once it exists the order will
+   * (the relay publishes it now, recovery later if that fails), so the answer does not wait for Kafka.
    */
-  async purchase(req: PurchaseRequest): Promise<PurchaseOutcome> {
-    const { activityId, userId, ip, quantity, idempotencyKey } = req;
-    const now = this.clock.now();
-    let screened = this.risk.screen({
-      activityId,
-      userId,
-      ip,
-      now,
-      idempotent: idempotencyKey !== undefined,
-    });
-    if (screened instanceof Promise) {
-      try {
-        screened = await screened;
-      } catch (err) {
-        return this.unavailable('reading the sale window failed', err);
-      }
-    }
+  async purchase(p: Purchase, window: ActivityWindow | null): Promise<PurchaseOutcome> {
+    const screened = this.risk.screen(p, window);
     if (screened) return { kind: 'refused', refusal: screened };
 
-    const orderId = newOrderId(now);
-    const stamp = this.soldOut.stamp(activityId);
-    const attempt = { activityId, orderId, userId, quantity, now, idempotencyKey };
-    let outcome;
+    p.orderId = newOrderId(p.now);
+    const stamp = this.soldOut.stamp(p.activityId);
+    let reply: ReserveReply;
     try {
-      // Unsharded (the usual case): one call, as before shards existed. A sharded activity this instance
-      // has not met yet answers SHARDED from its own keys, once.
-      const shards = this.sharded.shardsOf(activityId);
-      outcome = shards
-        ? await this.sharded.reserve(attempt, shards)
-        : await this.reservations.reserve(attempt);
-      if (outcome.code === 'SHARDED') outcome = await this.sharded.reserve(attempt, outcome.remaining);
+      reply = await this.reservations.reserve(p);
     } catch (err) {
       // The script may have run and its reply been lost: the 503 must stay true, so the attempt is abandoned
       // (recorded in PostgreSQL before the answer, undone in Redis).
-      await this.abandoned.add({ activityId, orderId, userId, at: now });
+      await this.abandon(p);
       return this.unavailable('the reservation script failed', err);
     }
-    countOutcome(outcome.code);
+    countOutcome(reply.code);
     // The answer shows the stock left: 0 sets this instance's sold-out flag (unless a newer change came in).
-    if (outcome.remaining >= 0) this.soldOut.applyRead(activityId, outcome.remaining, stamp);
-    switch (outcome.code) {
+    if (reply.remaining >= 0) this.soldOut.applyRead(p.activityId, reply.remaining, stamp);
+    switch (reply.code) {
       case 'OK':
-        this.relay.relay({ orderId, activityId, userId, quantity, reservedAt: now }, req.correlationId);
-        return { kind: 'queued', orderId };
+        this.relay.relay(orderRequestOf(p), p.correlationId);
+        return { kind: 'queued', orderId: p.orderId };
       case 'DUPLICATE':
-        return { kind: 'queued', orderId: outcome.orderId };
+        return { kind: 'queued', orderId: reply.orderId };
       case 'ABANDONED':
       case 'SHARDED':
         return UNAVAILABLE; // cannot happen for a fresh order id, nor twice; kept total for the type's sake
       default:
-        return { kind: 'refused', refusal: scriptRefusal(activityId, outcome) };
+        if (!isRefusalReason(reply.code)) return this.unknownCode(p, reply.code);
+        return {
+          kind: 'refused',
+          refusal: refuse(reply.code, 'redis', {
+            activityId: p.activityId,
+            orderId: reply.orderId,
+            retryAfterMs: reply.retryAfterMs,
+          }),
+        };
     }
   }
 
@@ -126,6 +96,21 @@ export class SeckillService {
       });
       throw unavailable();
     }
+  }
+
+  /**
+   * A code reserve.lua returned that the refusal table (libs/contracts) does not name: the script and the
+   * table disagree, a defect. Never guessed at (it is not NOT_FOUND): counted under its own name, logged,
+   * the attempt abandoned as a lost reply would be, and thrown (500).
+   */
+  private async unknownCode(p: Purchase, code: string): Promise<never> {
+    this.logger.error({ msg: 'reserve.lua answered an unknown code', code, correlationId: p.correlationId });
+    await this.abandon(p);
+    throw new Error(`reserve.lua answered ${code}, a code the refusal table does not know`);
+  }
+
+  private abandon(p: Purchase): Promise<void> {
+    return this.abandoned.add({ activityId: p.activityId, orderId: p.orderId, userId: p.userId, at: p.now });
   }
 
   private unavailable(msg: string, err: unknown): PurchaseOutcome {

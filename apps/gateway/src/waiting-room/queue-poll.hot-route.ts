@@ -6,12 +6,13 @@ import { TokenPolicy, readBuyerToken, tokenPolicy } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { toErrorResponse } from '@app/common';
 import { correlationIdFor, hotRoutesOf, HotRoute, observeHttp } from '@app/http';
+import { ACTIVITY_ID_PATTERN } from '@app/contracts';
 import { CORRELATION_HEADER } from '@app/observability';
 import { clientIp } from '../risk/client-ip';
 import { QUEUE_TICKET_HEADER } from './waiting-room.controller';
 import { WaitingRoom } from './waiting-room.service';
 
-const PATH = /^\/api\/seckill\/([1-9]\d{0,9})\/queue$/;
+const PATH = new RegExp(`^/api/seckill/(${ACTIVITY_ID_PATTERN.source.slice(1, -1)})/queue$`);
 const POLL_ROUTE = '/api/seckill/:activityId/queue';
 const MAX_ID = 2_147_483_647;
 

@@ -55,15 +55,21 @@ export class Rooms implements OnApplicationBootstrap, OnModuleDestroy {
     clearInterval(this.timer);
   }
 
-  /** The room's copy: at once when held, else after one read (concurrent callers share it). */
-  view(activityId: number, window: ActivityWindow): RoomView | Promise<RoomView> {
+  /** The room's copy when this instance holds it (answered without awaiting); undefined: ask `view`. */
+  heldView(activityId: number, window: ActivityWindow): RoomView | undefined {
     const held = this.views.get(activityId);
     if (held) {
       // An admin may end the sale early: the copy follows the window.
       held.startsAt = window.startsAt;
       held.endsAt = window.endsAt;
-      return held;
     }
+    return held;
+  }
+
+  /** The room's copy: held, else after one read (concurrent callers share it). */
+  view(activityId: number, window: ActivityWindow): Promise<RoomView> {
+    const held = this.heldView(activityId, window);
+    if (held) return Promise.resolve(held);
     let load = this.loading.get(activityId);
     if (!load) {
       const view = new RoomView(activityId, window.startsAt, window.endsAt, window.room!);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, notFound } from '@app/common';
+import { refusalAnswer } from '@app/contracts';
 import { RedisService } from '@app/redis';
 import { PurchaseTickets } from '../defences/purchase-tickets.service';
 import { ActivityWindow } from '../risk/activity-windows';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
-import { refusalError } from '../seckill/refusal';
 import { badTicket, noWaitingRoom, notJoined, queueReset, roomNotOpen } from './room-errors';
 import { joinRoom } from './room-scripts';
 import { RoomTickets } from './room-tickets';
@@ -66,8 +66,7 @@ export class WaitingRoom {
     if (!ticket) throw notJoined();
     const place = this.tickets.readQueueTicket(ticket, v.activityId, v.userId, now);
     if (typeof place === 'string') throw badTicket(place as Exclude<typeof place, 'OK'>);
-    let view = this.rooms.view(v.activityId, window);
-    if (view instanceof Promise) view = await view;
+    const view = this.rooms.heldView(v.activityId, window) ?? (await this.rooms.view(v.activityId, window));
     if (place.seed !== view.seed) await this.rooms.reread(view);
     // Another seed: the ticket is from a room Redis no longer holds (wiped); its arrival number may be
     // someone else's now, so it is refused rather than answered.
@@ -94,8 +93,8 @@ export class WaitingRoom {
 
   /** The activity's window when it has an open room; else the 4xx that says why not. */
   private async open(v: Visitor, now: number): Promise<ActivityWindow> {
-    const window = await this.risk.window(v.activityId, now, () => v.ip);
-    if (window && 'reason' in window) throw refusalError(window);
+    const window = await this.risk.window(v.activityId, now, v.ip);
+    if (window && 'reason' in window) throw AppError.of(refusalAnswer(window));
     if (!window) throw notFound(`activity ${v.activityId}`);
     if (!window.room) throw noWaitingRoom();
     if (now >= window.endsAt) throw new AppError('ENDED', 409, 'the sale has ended');

@@ -9,7 +9,7 @@ export interface RiskKeys {
   userRate: string;
 }
 
-/** `tag`: the activity's id, or the hash tag of one of its stock shards (libs/stock shardTag). */
+/** `tag`: the activity's id, or the hash tag of one of its stock shards (shardTag, stock-shards.ts). */
 export function riskKeys(tag: number | string, userId: string): RiskKeys {
   const prefix = `seckill:{${tag}}`;
   return { admission: `${prefix}:admission`, userRate: `${prefix}:rate:user:${userId}` };

@@ -1,34 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import type { Purchase, RefusalReason } from '@app/contracts';
 import { RedisService } from '@app/redis';
-import { STOCK_SCRIPTS, keysUnder, shardOf, shardTag } from '@app/stock';
-import { riskKeys } from '../risk/risk-keys';
+import { riskKeys } from './risk-keys';
+import { shardOf, shardTag } from './stock-shards';
+import { keysUnder } from './stock-keys';
+import { STOCK_SCRIPTS } from './stock-scripts';
 
-export type ReserveCode =
-  | 'OK'
-  | 'ABANDONED'
-  | 'DUPLICATE'
-  | 'KEY_REUSED'
-  | 'NOT_FOUND'
-  | 'NOT_STARTED'
-  | 'ENDED'
-  | 'RATE_LIMITED_USER'
-  | 'ADMISSION_LIMITED'
-  | 'OVER_LIMIT'
-  | 'ALREADY_PURCHASED'
-  | 'SOLD_OUT'
-  | 'SHARDED';
+/**
+ * What reserve.lua answers (see its header): OK, DUPLICATE, ABANDONED and SHARDED, or a refusal by its
+ * name in libs/contracts' refusal table (IDEMPOTENCY_KEY_REUSED, SOLD_OUT…) — one name from Lua to the API.
+ */
+export type ReserveCode = 'OK' | 'DUPLICATE' | 'ABANDONED' | 'SHARDED' | RefusalReason;
 
-export interface ReserveRequest {
-  activityId: number;
-  orderId: string;
-  userId: string;
-  quantity: number;
-  now: number;
-  idempotencyKey?: string;
-}
+/** The parts of a purchase the reservation reads. */
+export type ReserveInput = Pick<
+  Purchase,
+  'activityId' | 'orderId' | 'userId' | 'quantity' | 'now' | 'idempotencyKey'
+>;
 
-export interface ReserveOutcome {
+/** reserve.lua's reply `{code, orderId, remaining, retryAfterMs}`, as it comes. */
+export interface ReserveReply {
   code: ReserveCode;
   orderId: string;
   /** stock left after this call (OK, SOLD_OUT; a shard's own, for a sharded activity), else -1; SHARDED: shards */
@@ -36,6 +27,16 @@ export interface ReserveOutcome {
   /** for the limits: ms until a retry could pass */
   retryAfterMs: number;
 }
+
+/** The limits reserve.lua applies, by their configuration names (the gateway gives its AppConfig). */
+export interface ReserveLimits {
+  RATE_LIMIT_USER_PER_SECOND: number;
+  RATE_LIMIT_USER_BURST: number;
+  ADMISSION_RATE_PER_SECOND: number;
+  ADMISSION_BURST: number;
+  CLOCK_SKEW_MAX_MS: number;
+}
+export const RESERVE_LIMITS = Symbol('RESERVE_LIMITS');
 
 /**
  * KEYS of reserve.lua for one buyer of one activity, in its order (see the script's header): the
@@ -67,7 +68,7 @@ export class ReservationScript {
 
   constructor(
     private readonly redis: RedisService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(RESERVE_LIMITS) config: ReserveLimits,
   ) {
     this.limits = [
       config.RATE_LIMIT_USER_PER_SECOND,
@@ -83,7 +84,7 @@ export class ReservationScript {
    * `again`: a second try of the same attempt after leftovers were moved in, which the buyer's own rate
    * limit already judged.
    */
-  async reserve(r: ReserveRequest, shards = 1, again = false): Promise<ReserveOutcome> {
+  async reserve(r: ReserveInput, shards = 1, again = false): Promise<ReserveReply> {
     const [code, orderId, remaining, retryAfterMs] = (await STOCK_SCRIPTS.reserve.run(
       this.redis.client,
       reserveKeys(r.activityId, r.userId, shards),

@@ -1,39 +1,47 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '@app/redis';
-import { moveLeftovers, readRemaining, shardOf, transfersPending } from '@app/stock';
-import { ReservationScript, ReserveOutcome, ReserveRequest } from './reservation.script';
+import { ReservationScript, ReserveInput, ReserveReply } from './reservation-script';
+import { ShardCounts } from './shard-counts';
+import { moveLeftovers, transfersPending } from './shard-transfers';
+import { readRemaining } from './stock-release';
+import { shardOf } from './stock-shards';
 
 /** Rounds over the donors at most, while the shards together still hold enough (a bound against livelock). */
 const MAX_ROUNDS = 5;
 
 /**
- * A purchase of an activity with stock shards (docs/architecture.md, decision 12, "home shard + leftovers
- * moved"). The buyer reserves in their home shard only, so the per-user limit and the one-live-order rule
- * stay inside one reserve.lua call. When the home shard is out, leftovers are moved in from the other
- * shards in turn (each donor until it is empty) and the reservation is tried again: SOLD_OUT only once
- * a last look finds every shard empty and nothing in transit.
+ * The reservation of a purchase, whatever the activity's stock layout: one reserve.lua call for an
+ * unsharded activity (the usual case); for one with stock shards (docs/architecture.md, decision 12, "home
+ * shard + leftovers moved"), the buyer reserves in their home shard only, so the per-user limit and the
+ * one-live-order rule stay inside one reserve.lua call. When the home shard is out, leftovers are moved in
+ * from the other shards in turn (each donor until it is empty) and the reservation is tried again:
+ * SOLD_OUT only once a last look finds every shard empty and nothing in transit.
  */
 @Injectable()
-export class ShardedReservation {
-  /** Shard counts learnt from reserve.lua's SHARDED answers; never changes once an activity exists. */
-  private readonly known = new Map<number, number>();
-
+export class Reservations {
   constructor(
     private readonly script: ReservationScript,
     private readonly redis: RedisService,
+    private readonly counts: ShardCounts,
   ) {}
 
-  /** The activity's shards, when this instance has learnt that it has several (a Map lookup, no Redis). */
-  shardsOf(activityId: number): number | undefined {
-    return this.known.get(activityId);
+  /**
+   * A sharded activity this instance has not met yet answers SHARDED from its own keys, once; from then
+   * on its count is known (ShardCounts) and the buyer's home shard is asked directly.
+   */
+  async reserve(r: ReserveInput): Promise<ReserveReply> {
+    const shards = this.counts.known(r.activityId);
+    if (shards !== undefined && shards > 1) return this.sharded(r, shards);
+    const reply = await this.script.reserve(r);
+    return reply.code === 'SHARDED' ? this.sharded(r, reply.remaining) : reply;
   }
 
   /**
-   * `remaining` in the outcome: the home shard's when positive, 0 only when every shard was found empty
+   * `remaining` in the reply: the home shard's when positive, 0 only when every shard was found empty
    * (the caller then sets this instance's sold-out flag), otherwise -1 (unknown: no flag changes).
    */
-  async reserve(r: ReserveRequest, shards: number): Promise<ReserveOutcome> {
-    this.known.set(r.activityId, shards);
+  private async sharded(r: ReserveInput, shards: number): Promise<ReserveReply> {
+    this.counts.learn(r.activityId, shards);
     const client = this.redis.client;
     let outcome = await this.script.reserve(r, shards);
     for (let round = 1; outcome.code === 'SOLD_OUT'; round++) {
@@ -58,11 +66,7 @@ export class ShardedReservation {
   }
 
   /** Each other shard in turn moves leftovers home, asked again while it gives something; home is tried after each move. */
-  private async fromDonors(
-    r: ReserveRequest,
-    shards: number,
-    first: ReserveOutcome,
-  ): Promise<ReserveOutcome> {
+  private async fromDonors(r: ReserveInput, shards: number, first: ReserveReply): Promise<ReserveReply> {
     const home = shardOf(r.userId, shards);
     let outcome = first;
     let step = 1;

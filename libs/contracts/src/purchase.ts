@@ -1,0 +1,52 @@
+import type { OrderRequestMessage } from './messages';
+import type { Refusal } from './refusals';
+
+// The purchase route's rules, one source for the gateway's hot route and its zod schemas (DTOs) alike.
+/** Route ids: digits only (no sign, no leading zero), within PostgreSQL's integer range (MAX_ACTIVITY_ID). */
+export const ACTIVITY_ID_PATTERN = /^[1-9]\d{0,9}$/;
+export const MAX_ACTIVITY_ID = 2_147_483_647;
+/** `Idempotency-Key`: a client-chosen id for one purchase attempt. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const IDEMPOTENCY_KEY_RULE = 'must be 1-64 letters, digits, _ or -';
+/** Units one purchase may ask for (the activity's per-user limit may be lower). */
+export const MAX_QUANTITY = 1_000;
+
+/** True for a route id within the rules above (a string the hot route matched, or a path parameter). */
+export function isActivityId(id: string): boolean {
+  return ACTIVITY_ID_PATTERN.test(id) && Number(id) <= MAX_ACTIVITY_ID;
+}
+
+/**
+ * One purchase, the one shape it has from the HTTP edge to the Kafka message: made once per request by
+ * the gateway's PurchaseEndpoint from the request's valid parts, read by every check, the reservation
+ * script's codec (libs/stock) and, once reserved, `orderRequestOf`.
+ */
+export interface Purchase {
+  activityId: number;
+  /** the buyer: the token's `sub` */
+  userId: string;
+  quantity: number;
+  idempotencyKey?: string;
+  /** the client's address, as the gateway resolves it (X-Forwarded-For only behind a trusted proxy) */
+  ip: string;
+  correlationId: string;
+  /** the instant every check and the reservation judge it at (epoch ms, the gateway's clock) */
+  now: number;
+  /** '' until the in-process checks let it through; then the order id it is reserved under, end to end */
+  orderId: string;
+}
+
+/** The Kafka message of a reserved purchase: built here and nowhere else. */
+export function orderRequestOf(p: Purchase): OrderRequestMessage {
+  return {
+    orderId: p.orderId,
+    activityId: p.activityId,
+    userId: p.userId,
+    quantity: p.quantity,
+    reservedAt: p.now,
+  };
+}
+
+/** What a purchase came to: admitted (202), refused (4xx: see refusals.ts), or a dependency down (503, nothing taken). */
+export type PurchaseOutcome =
+  { kind: 'queued'; orderId: string } | { kind: 'refused'; refusal: Refusal } | { kind: 'unavailable' };
