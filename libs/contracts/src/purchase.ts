@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { OrderRequestMessage } from './messages';
 import type { Refusal } from './refusals';
 
@@ -10,6 +11,13 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const IDEMPOTENCY_KEY_RULE = 'must be 1-64 letters, digits, _ or -';
 /** Units one purchase may ask for (the activity's per-user limit may be lower). */
 export const MAX_QUANTITY = 1_000;
+
+/** A route's `:activityId` (or `:id`) as zod reads it for the Nest routes: the same rule, as a number. */
+export const activityIdSchema = z
+  .string()
+  .regex(ACTIVITY_ID_PATTERN, 'must be a positive integer')
+  .transform(Number)
+  .refine((n) => n <= MAX_ACTIVITY_ID, 'must be a positive integer');
 
 /** True for a route id within the rules above (a string the hot route matched, or a path parameter). */
 export function isActivityId(id: string): boolean {

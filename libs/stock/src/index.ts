@@ -12,7 +12,5 @@ export * from './reservation-lua';
 export * from './stock-scripts';
 export * from './abandoned-attempts.ledger';
 export * from './activity-meta';
-export * from './risk-keys';
-export * from './shard-counts';
 export * from './reservation-script';
 export * from './reservations';

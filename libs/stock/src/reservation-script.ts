@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Purchase, RefusalReason } from '@app/contracts';
 import { RedisService } from '@app/redis';
-import { riskKeys } from './risk-keys';
 import { shardOf, shardTag } from './stock-shards';
-import { keysUnder } from './stock-keys';
+import { keysUnder, riskKeys } from './stock-keys';
 import { STOCK_SCRIPTS } from './stock-scripts';
 
 /**

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '@app/redis';
 import { ReservationScript, ReserveInput, ReserveReply } from './reservation-script';
-import { ShardCounts } from './shard-counts';
 import { moveLeftovers, transfersPending } from './shard-transfers';
 import { readRemaining } from './stock-release';
-import { shardOf } from './stock-shards';
+import { ShardCounts, shardOf } from './stock-shards';
 
 /** Rounds over the donors at most, while the shards together still hold enough (a bound against livelock). */
 const MAX_ROUNDS = 5;

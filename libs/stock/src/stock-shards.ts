@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import calculateSlot from 'cluster-key-slot';
 import { StockKeys, keysUnder } from './stock-keys';
 
@@ -69,4 +70,23 @@ export function buyerKeys(activityId: number, userId: string, shards: number): S
 export function splitStock(total: number, shards: number): number[] {
   const n = Math.max(1, shards);
   return Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
+}
+
+/**
+ * The stock shard count of each activity this process has met (1: unsharded), its one cache: read from
+ * Redis meta by StockStore, or learnt from reserve.lua's SHARDED answer by Reservations. A count never
+ * changes once an activity exists, so it is never forgotten.
+ */
+@Injectable()
+export class ShardCounts {
+  private readonly counts = new Map<number, number>();
+
+  /** The count, if known (a Map lookup, no Redis). */
+  known(activityId: number): number | undefined {
+    return this.counts.get(activityId);
+  }
+
+  learn(activityId: number, shards: number): void {
+    this.counts.set(activityId, shards);
+  }
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RedisModule } from '@app/redis';
 import { ReservationHandoff } from './reservation-handoff';
-import { ShardCounts } from './shard-counts';
+import { ShardCounts } from './stock-shards';
 import { StockStore } from './stock.store';
 
 @Module({

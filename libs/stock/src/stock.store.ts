@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RedisService } from '@app/redis';
 import { Reservation, ReservationState, parseReservation } from './reservation';
 import { Released, ReservationRef, readRemaining, readShards, releaseReservations } from './stock-release';
-import { ShardCounts } from './shard-counts';
-import { buyerKeys } from './stock-shards';
+import { ShardCounts, buyerKeys } from './stock-shards';
 import { STOCK_SCRIPTS } from './stock-scripts';
 
 /** Reads and releases stock and reservations; shared by the gateway, order-service and cancel-service. */

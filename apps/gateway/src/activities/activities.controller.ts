@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '@app/auth';
 import { ZodValidationPipe } from '@app/common';
+import { activityIdSchema } from '@app/contracts';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
 import { ActivitiesService, ActivityView } from './activities.service';
-import { CreateActivityDto, activityIdSchema, createActivitySchema } from './create-activity.dto';
+import { CreateActivityDto, createActivitySchema } from './create-activity.dto';
 import { UpdateActivityDto, updateActivitySchema } from './update-activity.dto';
 
 @Controller('api/activities')

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { MAX_STOCK_SHARDS } from '@app/stock';
-import { ACTIVITY_ID_PATTERN, MAX_ACTIVITY_ID } from '@app/contracts';
 
 const instant = z
   .string()
@@ -52,10 +51,3 @@ export const createActivitySchema = z
   });
 
 export type CreateActivityDto = z.infer<typeof createActivitySchema>;
-
-/** Route ids: digits only, within PostgreSQL's integer range. */
-export const activityIdSchema = z
-  .string()
-  .regex(ACTIVITY_ID_PATTERN, 'must be a positive integer')
-  .transform(Number)
-  .refine((n) => n <= MAX_ACTIVITY_ID, 'must be a positive integer');

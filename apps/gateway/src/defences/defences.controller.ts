@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { BuyerGuard, BuyerId } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ZodValidationPipe } from '@app/common';
-import { activityIdSchema } from '../activities/create-activity.dto';
+import { activityIdSchema } from '@app/contracts';
 import { clientIp } from '../risk/client-ip';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
 import { Challenge, PurchaseTickets, PurchaseToken } from './purchase-tickets.service';

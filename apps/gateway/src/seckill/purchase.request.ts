@@ -1,6 +1,11 @@
 import { AppError, ErrorBody, parseWith } from '@app/common';
-import { IDEMPOTENCY_KEY_PATTERN, MAX_QUANTITY, Purchase, isActivityId } from '@app/contracts';
-import { activityIdSchema } from '../activities/create-activity.dto';
+import {
+  IDEMPOTENCY_KEY_PATTERN,
+  MAX_QUANTITY,
+  Purchase,
+  activityIdSchema,
+  isActivityId,
+} from '@app/contracts';
 import { idempotencyKeySchema, purchaseSchema } from './purchase.dto';
 
 /** The purchase as the HTTP request states it, once its parts are valid: a Purchase's first fields. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { BuyerGuard, BuyerId } from '@app/auth';
 import { ZodValidationPipe } from '@app/common';
-import { activityIdSchema } from '../activities/create-activity.dto';
+import { activityIdSchema } from '@app/contracts';
 import { PurchaseResult, SeckillService } from './seckill.service';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
 
