@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PeriodicService } from '@app/common';
+import { Purchase } from '@app/contracts';
 import { counter } from '@app/observability';
 import { StockStore, recordAbandoned } from '@app/stock';
 
@@ -11,7 +12,8 @@ const abandoned = counter(
   ['found'],
 );
 
-export interface Attempt {
+/** An abandoned attempt as PostgreSQL's abandoned_attempts records it (recordAbandoned). */
+interface Attempt {
   activityId: number;
   orderId: string;
   userId: string;
@@ -58,7 +60,8 @@ export class AbandonedAttempts extends PeriodicService {
   }
 
   /** Resolves once the attempt is recorded in PostgreSQL, or after RECORD_WITHIN_MS (then retried). */
-  async add(attempt: Attempt): Promise<void> {
+  async add(p: Purchase): Promise<void> {
+    const attempt: Attempt = { activityId: p.activityId, orderId: p.orderId, userId: p.userId, at: p.now };
     if (this.pending.size >= MAX_PENDING) {
       this.logger.error({ msg: 'too many attempts to abandon; this one is left to reconcile', ...attempt });
       return;

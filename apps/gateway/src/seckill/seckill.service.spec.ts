@@ -3,7 +3,7 @@ import { Reservations, ReserveReply, StockStore } from '@app/stock';
 import { ActivityWindow } from '../risk/activity-windows';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
-import { AbandonedAttempts, Attempt } from './abandoned-attempts';
+import { AbandonedAttempts } from './abandoned-attempts';
 import { OrderRequestRelay } from './order-request.relay';
 import { SeckillService } from './seckill.service';
 
@@ -12,7 +12,7 @@ const WINDOW: ActivityWindow = { startsAt: 0, endsAt: 10_000 };
 /** The purchase's orchestration with fakes at its ports: the risk chain, the script, the relay. */
 function purchaseWith(screen: Refusal | undefined, reserve: () => Promise<ReserveReply>) {
   const relayed: unknown[] = [];
-  const abandoned: Attempt[] = [];
+  const abandoned: Purchase[] = [];
   const soldOut = new SoldOutFlags();
   const service = new SeckillService(
     { reserve } as unknown as Reservations,
@@ -20,7 +20,7 @@ function purchaseWith(screen: Refusal | undefined, reserve: () => Promise<Reserv
     {} as StockStore,
     { screen: () => screen } as unknown as RiskChecks,
     soldOut,
-    { add: (a: Attempt) => abandoned.push(a) } as unknown as AbandonedAttempts,
+    { add: (p: Purchase) => abandoned.push(p) } as unknown as AbandonedAttempts,
   );
   const request: Purchase = {
     activityId: 1,
@@ -70,7 +70,7 @@ describe('a purchase, orchestrated', () => {
     );
     await expect(service.purchase(...request())).resolves.toEqual({ kind: 'unavailable' });
     expect(relayed).toEqual([]);
-    expect(abandoned).toEqual([expect.objectContaining({ activityId: 1, userId: 'alice', at: 1_000 })]);
+    expect(abandoned).toEqual([expect.objectContaining({ activityId: 1, userId: 'alice', now: 1_000 })]);
   });
 
   it('when the script answers DUPLICATE, then QUEUED with the first attempt’s order and nothing relayed again', async () => {

@@ -54,7 +54,7 @@ export class SeckillService {
     } catch (err) {
       // The script may have run and its reply been lost: the 503 must stay true, so the attempt is abandoned
       // (recorded in PostgreSQL before the answer, undone in Redis).
-      await this.abandon(p);
+      await this.abandoned.add(p);
       return this.unavailable('the reservation script failed', err);
     }
     countOutcome(reply.code);
@@ -105,12 +105,8 @@ export class SeckillService {
    */
   private async unknownCode(p: Purchase, code: string): Promise<never> {
     this.logger.error({ msg: 'reserve.lua answered an unknown code', code, correlationId: p.correlationId });
-    await this.abandon(p);
+    await this.abandoned.add(p);
     throw new Error(`reserve.lua answered ${code}, a code the refusal table does not know`);
-  }
-
-  private abandon(p: Purchase): Promise<void> {
-    return this.abandoned.add({ activityId: p.activityId, orderId: p.orderId, userId: p.userId, at: p.now });
   }
 
   private unavailable(msg: string, err: unknown): PurchaseOutcome {
