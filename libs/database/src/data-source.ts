@@ -1,10 +1,9 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { ActivityEntity } from './entities/activity.entity';
-import { OrderEntity } from './entities/order.entity';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [ActivityEntity, OrderEntity];
+export const ENTITIES = [ActivityEntity];
 
 /**
  * Every connection runs READ COMMITTED, whatever the database's or the role's default: the ledger's stock

@@ -1,3 +1,4 @@
+import { ordersTable, runnerQuery } from '@app/database';
 import type { RedisClient } from '@app/redis';
 import { DataSource, QueryRunner } from 'typeorm';
 import { ActivityRecord } from './activity-meta';
@@ -68,21 +69,23 @@ export async function rebuildActivity(
       await runner.rollbackTransaction();
       return null;
     }
-    const orders = await rows<LedgerOrder>(
-      runner,
-      `SELECT id, user_id AS "userId", quantity, status IN ('PENDING', 'PAID') AS live, created_at AS "createdAt"
-         FROM orders WHERE activity_id = $1 ORDER BY created_at`,
-      [activityId],
+    const orders: LedgerOrder[] = (await ordersTable.ofActivity(runnerQuery(runner), activityId)).map(
+      (o) => ({
+        id: o.id,
+        userId: o.userId,
+        quantity: o.quantity,
+        live: o.status === 'PENDING' || o.status === 'PAID',
+        createdAt: o.createdAt,
+      }),
     );
     const [remaining, held, inFlight] = await restoreShards(redis, activityId, activity, orders);
     // Cancellations do not take the row lock: one that committed after the orders were read, and whose
     // release ran before its record was put back (and found nothing), is released here (O → X, once).
     const restored = orders.filter((o) => o.live).map((o) => o.id);
-    const cancelledSince = await rows<{ orderId: string; userId: string }>(
-      runner,
-      `SELECT id AS "orderId", user_id AS "userId" FROM orders WHERE id = ANY($1::uuid[]) AND status = 'CANCELLED'`,
-      [restored],
-    );
+    const cancelledSince = (await ordersTable.cancelledAmong(runnerQuery(runner), restored)).map((o) => ({
+      orderId: o.id,
+      userId: o.userId,
+    }));
     const { stockShards } = activity;
     for (const ref of cancelledSince)
       await releaseReservations(redis, activityId, [ref], ['O'], 'X', stockShards);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { loadConfig } from '@app/config';
-import { ActivityEntity, OrderEntity, OrderStatus } from '@app/database';
+import { ActivityEntity, OrderStatus } from '@app/database';
+import { insertOrder } from '../../support/order-rows';
 import { rebuildActivity, stockKeys } from '@app/stock';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
@@ -28,7 +29,7 @@ describe('rebuilding an activity in Redis from PostgreSQL', () => {
   }
   async function order(activityId: number, userId: string, status: OrderStatus, quantity = 1) {
     const id = randomUUID();
-    await clients.db.getRepository(OrderEntity).insert({
+    await insertOrder(clients.db, {
       id,
       activityId,
       userId,

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { ordersTable, paymentsTable } from '@app/database';
 import { StockStore } from '@app/stock';
 import { ConsumerLags, TimeoutLag } from './consumer-lags';
-import { PAYMENT_GROUPS, PaymentCounts, PaymentGroup, paymentCounts } from './payment-counts';
+import { PaymentCounts, paymentCounts } from './payment-counts';
 import { purchaseAnswers } from './purchase-answers';
 import { Rooms } from '../waiting-room/rooms';
 
@@ -93,15 +94,11 @@ export class DashboardService {
   }
 
   private async paymentsOf(activityId: number): Promise<PaymentCounts> {
-    const groups: PaymentGroup[] = await this.db.query(PAYMENT_GROUPS, [activityId]);
-    return paymentCounts(groups);
+    return paymentCounts(await paymentsTable.countsOfActivity(this.db, activityId));
   }
 
   private async ordersByStatus(activityId: number): Promise<DashboardSnapshot['orders']> {
-    const rows: { status: keyof DashboardSnapshot['orders']; count: string }[] = await this.db.query(
-      'SELECT status, count(*) AS count FROM orders WHERE activity_id = $1 GROUP BY status',
-      [activityId],
-    );
+    const rows = await ordersTable.countByStatus(this.db, activityId);
     const orders = { PENDING: 0, PAID: 0, CANCELLED: 0 };
     for (const r of rows) orders[r.status] = Number(r.count);
     return orders;
