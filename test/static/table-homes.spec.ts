@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 // joins two tables lives in the home of the table it is about (e.g. payments joined to their orders).
 // The specs, the demo and the scenario tools read the ledger with SQL of their own: they check it.
 const HOMES: Record<string, string> = {
+  activities: 'activities.table.ts',
   orders: 'orders.table.ts',
   payments: 'payments.table.ts',
   payment_events: 'payments.table.ts',

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { OrderStatus, ordersTable } from '@app/database';
+import { OrderStatus, activitiesTable, ordersTable } from '@app/database';
 
 export interface ActivityRow {
   id: number;
@@ -36,10 +36,7 @@ export class UnknownActivityError extends Error {
 }
 
 export async function findActivity(db: DataSource, activityId: number): Promise<ActivityRow> {
-  const rows: ActivityRow[] = await db.query(
-    `SELECT id, name, stock, per_user_limit AS "perUserLimit", rebuilds FROM activities WHERE id = $1`,
-    [activityId],
-  );
+  const rows: ActivityRow[] = await activitiesTable.byId(db, activityId);
   if (rows.length === 0) throw new UnknownActivityError(activityId);
   return rows[0];
 }

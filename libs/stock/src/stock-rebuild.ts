@@ -1,6 +1,6 @@
-import { ordersTable, runnerQuery } from '@app/database';
+import { activitiesTable, ordersTable, runnerQuery } from '@app/database';
 import type { RedisClient } from '@app/redis';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ActivityRecord } from './activity-meta';
 import { ACTIVE_ACTIVITIES_KEY } from './stock-keys';
 import { readRemaining, releaseReservations } from './stock-release';
@@ -55,16 +55,7 @@ export async function rebuildActivity(
   await runner.connect();
   try {
     await runner.startTransaction();
-    const [activity] = await rows<LedgerActivity>(
-      runner,
-      `UPDATE activities SET rebuilds = rebuilds + 1
-        WHERE id = $1 AND ends_at + make_interval(secs => pay_timeout_seconds) > now()
-       RETURNING id, stock, stock_shards AS "stockShards", starts_at AS "startsAt", ends_at AS "endsAt",
-                 per_user_limit AS "perUserLimit", pay_timeout_seconds AS "payTimeoutSeconds",
-                 purchase_token AS "purchaseToken", challenge_bits AS "challengeBits", rebuilds,
-                 waiting_room AS "waitingRoom"`,
-      [activityId],
-    );
+    const [activity]: LedgerActivity[] = await activitiesTable.countRebuild(runnerQuery(runner), activityId);
     if (!activity) {
       await runner.rollbackTransaction();
       return null;
@@ -109,8 +100,4 @@ export async function rebuildActivity(
   } finally {
     await runner.release();
   }
-}
-
-async function rows<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
-  return (await runner.query(sql, params, true)).records as T[];
 }

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
-import { ActivityEntity, OrderStatus, createDataSource, ordersTable } from '@app/database';
+import { Activity, OrderStatus, activitiesTable, createDataSource, ordersTable } from '@app/database';
 import { OrderFixture, insertOrder } from '../../support/order-rows';
 
 describe('PostgreSQL through TypeORM (real PostgreSQL)', () => {
   let db: DataSource;
-  let activity: ActivityEntity;
+  let activity: Activity;
 
   beforeAll(async () => {
     db = await createDataSource(loadConfig()).initialize();
     await db.runMigrations();
-    activity = await db.getRepository(ActivityEntity).save({
+    activity = await activitiesTable.insert(db, {
       name: 'integration test',
       stock: 10,
       startsAt: new Date(),
@@ -23,7 +23,7 @@ describe('PostgreSQL through TypeORM (real PostgreSQL)', () => {
 
   afterAll(async () => {
     await db.query('DELETE FROM orders WHERE activity_id = $1', [activity.id]);
-    await db.getRepository(ActivityEntity).delete({ id: activity.id });
+    await db.query('DELETE FROM activities WHERE id = $1', [activity.id]);
     await db.destroy();
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ActivityEntity, OrderStatus } from '@app/database';
+import { OrderStatus, activitiesTable } from '@app/database';
 import { insertOrder } from '../../support/order-rows';
 import { TestClients } from '../../support/clients';
 import { tallyOrders } from '../../support/faults';
@@ -11,7 +11,7 @@ describe('the fault suite’s count of orders against the 202s', () => {
 
   beforeAll(async () => {
     clients = await TestClients.connect();
-    const activity = await clients.db.getRepository(ActivityEntity).save({
+    const activity = await activitiesTable.insert(clients.db, {
       name: 'fault checks spec',
       stock: 10,
       startsAt: new Date(Date.now() - 60_000),

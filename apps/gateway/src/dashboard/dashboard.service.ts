@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ordersTable, paymentsTable } from '@app/database';
+import { activitiesTable, ordersTable, paymentsTable } from '@app/database';
 import { StockStore } from '@app/stock';
 import { ConsumerLags, TimeoutLag } from './consumer-lags';
 import { PaymentCounts, paymentCounts } from './payment-counts';
@@ -27,11 +27,6 @@ export interface DashboardSnapshot {
 
 type Shared = Pick<DashboardSnapshot, 'purchases' | 'lag'>;
 
-/** Activities whose sale is on (or a minute from its start or end): the ones worth recording unwatched. */
-const OPEN_ACTIVITIES = `SELECT id FROM activities
-  WHERE starts_at <= now() + interval '1 minute' AND ends_at >= now() - interval '1 minute'
-  ORDER BY id DESC LIMIT $1`;
-
 @Injectable()
 export class DashboardService {
   /** The parts of a snapshot that no activity owns, shared by the snapshots of one interval. */
@@ -47,12 +42,7 @@ export class DashboardService {
 
   /** The activity to show: the one asked for, else the most recent. */
   async snapshot(activityId?: number): Promise<DashboardSnapshot> {
-    const [row] = await this.db.query(
-      activityId
-        ? 'SELECT id, name, stock FROM activities WHERE id = $1'
-        : 'SELECT id, name, stock FROM activities ORDER BY id DESC LIMIT 1',
-      activityId ? [activityId] : [],
-    );
+    const [row] = await activitiesTable.byIdOrLatest(this.db, activityId);
     const [remaining, orders, payments, { purchases, lag }] = await Promise.all([
       row ? this.stock.remaining(row.id) : null,
       row ? this.ordersByStatus(row.id) : { PENDING: 0, PAID: 0, CANCELLED: 0 },
@@ -79,7 +69,8 @@ export class DashboardService {
 
   /** The most recent activities whose sale is open, `limit` at most. */
   async openActivities(limit: number): Promise<number[]> {
-    const rows: { id: number }[] = await this.db.query(OPEN_ACTIVITIES, [limit]);
+    // Whose sale is on (or a minute from its start or end): the ones worth recording unwatched.
+    const rows = await activitiesTable.onSale(this.db, limit);
     return rows.map((r) => r.id);
   }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { OrderRequestMessage } from '@app/contracts';
-import { Order, ordersTable, runnerQuery } from '@app/database';
+import { Order, activitiesTable, ordersTable, runnerQuery } from '@app/database';
 import { abandonedAmong } from '@app/stock';
 
 /** An order as written (new, or by an earlier delivery): what the intake needs of it. */
@@ -10,12 +10,6 @@ export type WrittenOrder = Pick<Order, 'id' | 'activityId' | 'userId' | 'quantit
 
 /** Under the activity's lock, after a rebuild: which of these requests Redis still holds as taken. */
 export type StillTaken = (requests: OrderRequestMessage[]) => Promise<OrderRequestMessage[]>;
-
-interface LockedActivity {
-  stock: number;
-  payTimeoutSeconds: number;
-  rebuilds: number;
-}
 
 /**
  * Writes one activity's slice of a batch in one transaction, checked against the ledger: the activity
@@ -44,12 +38,7 @@ export class OrderWriter {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const [activity] = await rows<LockedActivity>(
-        runner,
-        `SELECT stock, pay_timeout_seconds AS "payTimeoutSeconds", rebuilds FROM activities
-          WHERE id = $1 FOR UPDATE`,
-        [activityId],
-      );
+      const [activity] = await activitiesTable.lock(runnerQuery(runner), activityId);
       // Rebuilt since the take: only what the rebuilt Redis still holds may become an order.
       const admissible = activity && activity.rebuilds !== takenUnder ? await stillTaken(requests) : requests;
       if (activity && admissible.length > 0) {
@@ -88,8 +77,4 @@ export class OrderWriter {
   private existing(ids: string[]): Promise<WrittenOrder[]> {
     return ordersTable.byIds(this.db, ids);
   }
-}
-
-async function rows<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
-  return (await runner.query(sql, params, true)).records as T[];
 }

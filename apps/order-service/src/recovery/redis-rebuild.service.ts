@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { queryRows, redisServersTable } from '@app/database';
+import { activitiesTable, redisServersTable } from '@app/database';
 import { PeriodicService } from '@app/common';
 import { counter } from '@app/observability';
 import { RedisServer, RedisService, redisServers } from '@app/redis';
@@ -86,10 +86,7 @@ export class RedisRebuild extends PeriodicService {
 
   /** One pass: which open activities Redis lacks, or holds on a server the ledger does not know. */
   async check(): Promise<number[]> {
-    const open = await queryRows<{ id: number; shards: number }>(
-      this.db,
-      `SELECT id, stock_shards AS shards FROM activities WHERE ends_at + make_interval(secs => pay_timeout_seconds) > now() ORDER BY id`,
-    );
+    const open = await activitiesTable.open(this.db);
     const servers = await redisServers(this.redis.client);
     const unknown = await this.unknownAmong(servers);
     // A key no server is known to hold (the client's slot map is behind a failover) counts as behind too.

@@ -49,12 +49,12 @@ export const ordersTable = {
     stock: number,
     payTimeoutSeconds: number,
   ): Promise<void> {
-    const [ids, users, quantities] = [
+    const columns = [
       requests.map((r) => r.id),
       requests.map((r) => r.userId),
       requests.map((r) => r.quantity),
     ];
-    await rowsOf(q, INSERT_WITHIN_STOCK, [activityId, ids, users, quantities, stock, payTimeoutSeconds]);
+    await rowsOf(q, INSERT_WITHIN_STOCK, [activityId, ...columns, stock, payTimeoutSeconds]);
   },
 
   byIds: (q: Sql, ids: string[]) =>
