@@ -5,7 +5,8 @@ import { join, relative } from 'node:path';
 // libs whose SQL reads or writes it, so its columns are named once (the column list and its row mapper) and
 // every guard on it (conditional UPDATE, FOR UPDATE, ON CONFLICT) is read in one place. A statement that
 // joins two tables lives in the home of the table it is about (e.g. payments joined to their orders).
-// The specs, the demo and the scenario tools read the ledger with SQL of their own: they check it.
+// The specs, the load tests, the demo and the scenario tools keep SQL of their own: they set up, measure or
+// check the ledger independently of the services.
 const HOMES: Record<string, string> = {
   activities: 'activities.table.ts',
   orders: 'orders.table.ts',
