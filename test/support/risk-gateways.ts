@@ -4,12 +4,12 @@ import { signBuyerToken } from '@app/auth';
 import { AppConfig, loadConfig } from '@app/config';
 import { ServiceModule, createService } from '@app/http';
 import { ActivitiesModule } from '../../apps/gateway/src/activities/activities.module';
-import { AdminModule } from '../../apps/gateway/src/admin/admin.module';
+import { BlacklistAdminModule } from '../../apps/gateway/src/risk/blacklist-admin.module';
 import { SeckillModule } from '../../apps/gateway/src/seckill/seckill.module';
 import { ActivityInput, activityBody } from './api';
 
 /** The gateway's purchase path and admin API (its other modules, such as the dashboard, play no part here). */
-@Module({ imports: [ServiceModule.forRoot('gateway'), ActivitiesModule, AdminModule, SeckillModule] })
+@Module({ imports: [ServiceModule.forRoot('gateway'), ActivitiesModule, BlacklistAdminModule, SeckillModule] })
 class RiskGatewayModule {}
 
 /**

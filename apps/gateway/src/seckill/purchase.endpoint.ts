@@ -7,7 +7,7 @@ import { counter } from '@app/observability';
 import { PurchaseTokens } from '../defences/purchase-tokens';
 import { AdmissionTokens } from '../waiting-room/admission-tokens';
 import { clientIp } from '../risk/client-ip';
-import { Refusal, refusalAnswer } from './refusal';
+import { Refusal, refusalAnswer } from '../purchase-core/refusal';
 import { readPurchase } from './purchase.request';
 import { SeckillService } from './seckill.service';
 

@@ -3,7 +3,7 @@ import { unavailable } from '@app/common';
 import { counter } from '@app/observability';
 import { StockStore, buyerOutcome } from '@app/stock';
 import { CLOCK, Clock } from '../risk/clock';
-import { Refusal, scriptRefusal } from './refusal';
+import { Refusal, scriptRefusal } from '../purchase-core/refusal';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
 import { AbandonedAttempts } from './abandoned-attempts';

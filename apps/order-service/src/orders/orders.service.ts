@@ -6,7 +6,7 @@ import { AppError, notFound } from '@app/common';
 import { counter } from '@app/observability';
 import { ORDER_COLUMNS, OrderRow, OrderView, toOrderView } from './order.view';
 import { PaidAnnouncements } from './paid-announcements';
-import { PAYMENT_COLUMNS, PaymentRow, toPaymentView } from '../payments/payment.row';
+import { PAYMENT_COLUMNS, PaymentRow, toPaymentView } from './payment.row';
 
 const payments = counter('order_payments_total', 'Payment attempts by outcome', ['outcome']);
 

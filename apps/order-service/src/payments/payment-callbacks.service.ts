@@ -6,7 +6,7 @@ import { TransactionQuery, inTransaction } from '@app/database';
 import { counter } from '@app/observability';
 import { ORDER_COLUMNS, OrderRow, toOrderView } from '../orders/order.view';
 import { PaidAnnouncements } from '../orders/paid-announcements';
-import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
+import { PAYMENT_COLUMNS, PaymentRow } from '../orders/payment.row';
 import { RefundAnnouncements } from './refund-announcements';
 import { RefundRequests } from './refund-requests';
 

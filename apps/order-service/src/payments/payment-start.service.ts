@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
 import { counter } from '@app/observability';
 import { OrdersService } from '../orders/orders.service';
-import { PaymentStatus } from './payment.row';
+import { PaymentStatus } from '../orders/payment.row';
 import { PaymentProviderClient } from './payment-provider.client';
 
 const started = counter('payment_starts_total', 'Payments started at the provider, by outcome', ['outcome']);

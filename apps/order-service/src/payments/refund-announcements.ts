@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { queryRows } from '@app/database';
 import { counter } from '@app/observability';
 import { AnnouncementBackstop } from '../orders/announcement-backstop';
-import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
+import { PAYMENT_COLUMNS, PaymentRow } from '../orders/payment.row';
 import { PaymentEventsPublisher } from './payment-events.publisher';
 
 const backstopped = counter(

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { PeriodicService } from '@app/common';
 import { queryRows } from '@app/database';
 import { counter } from '@app/observability';
-import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
+import { PAYMENT_COLUMNS, PaymentRow } from '../orders/payment.row';
 import { PaymentEventsPublisher } from './payment-events.publisher';
 
 const requested = counter('payment_refunds_requested_total', 'Refund commands sent, by why', ['why']);

@@ -6,7 +6,7 @@ import { TOPICS, decodeMessage, refundCommandSchema } from '@app/contracts';
 import { queryRows } from '@app/database';
 import { DeadLetterPublisher, KafkaConsumerFactory } from '@app/kafka';
 import { counter, histogram } from '@app/observability';
-import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
+import { PAYMENT_COLUMNS, PaymentRow } from '../orders/payment.row';
 import { PaymentProviderClient } from './payment-provider.client';
 import { RefundAnnouncements } from './refund-announcements';
 
