@@ -98,8 +98,7 @@ describe('the waiting room at the purchase (in process; real Redis, PostgreSQL, 
     });
 
     it('when the purchase comes by the hot route (node:http), then the token is required there too', async () => {
-      const port = Number(process.env.E2E_PORT_BASE ?? 5600) + 41;
-      await a.app.listen(port, '127.0.0.1');
+      const port = await a.port();
       const u = buyer('hot');
       const send = (token?: string) =>
         fetch(`http://127.0.0.1:${port}/api/seckill/${id}`, {
