@@ -114,7 +114,8 @@ describe('the waiting room line (in process; real Redis, PostgreSQL, Kafka)', ()
       return { status: res.status, body: (await res.json()) as { code?: string; position?: number } };
     };
     // The same answer either way (an admission token is fresh on every poll: compared apart).
-    const { admissionToken: _injected, ...viaInject } = (await pollQueue(a, id, u, ticket)).body;
+    const { admissionToken: _injected, ...viaInject } = (await pollQueue(a, id, u, ticket, { socket: false }))
+      .body;
     const hot = await get({ ...a.buyerHeaders(u), 'queue-ticket': ticket! });
     const { admissionToken, ...viaHotRoute } = hot.body as typeof viaInject & { admissionToken?: string };
     expect(hot.status).toBe(200);
