@@ -1,27 +1,6 @@
 import { AppError } from '@app/common';
-import { TicketVerdict } from './signed-ticket';
 
-/** Why a purchase token was refused: none sent, used before, or what judging the ticket found. */
-export type TokenVerdict = 'MISSING' | 'USED' | Exclude<TicketVerdict, 'OK'>;
-
-const TOKEN_ANSWERS: Record<TokenVerdict, { code: string; message: string }> = {
-  MISSING: {
-    code: 'PURCHASE_TOKEN_REQUIRED',
-    message: 'this sale needs a purchase token (POST …/token first)',
-  },
-  USED: { code: 'PURCHASE_TOKEN_INVALID', message: 'the purchase token was already used; ask for a new one' },
-  INVALID: { code: 'PURCHASE_TOKEN_INVALID', message: 'the purchase token is not valid' },
-  OTHER_BUYER: { code: 'PURCHASE_TOKEN_INVALID', message: 'the purchase token was issued to another buyer' },
-  OTHER_ACTIVITY: {
-    code: 'PURCHASE_TOKEN_INVALID',
-    message: 'the purchase token was issued for another activity',
-  },
-  EXPIRED: { code: 'PURCHASE_TOKEN_EXPIRED', message: 'the purchase token has expired; ask for a new one' },
-};
-
-/** The public answers of the bot defences (see docs/openapi.yaml). All 403: retrying the same is useless. */
-export const tokenAnswer = (verdict: TokenVerdict) => ({ status: 403, body: TOKEN_ANSWERS[verdict] });
-
+/** The errors of the bot defences' own routes (the purchase's token refusals: purchase-core/paper-answers.ts). */
 export const challengeRequired = (bits: number) =>
   new AppError(
     'CHALLENGE_REQUIRED',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, notFound } from '@app/common';
 import { ActivityWindow } from '../risk/activity-windows';
-import { refusalError } from '../seckill/refusal';
+import { refusalError } from '../purchase-core/refusal';
 import { RiskChecks } from '../risk/risk-checks';
 import { challengeFailed, challengeRequired } from './defence-errors';
 import { isSolution } from './proof-of-work';

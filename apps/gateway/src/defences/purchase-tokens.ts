@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ActivityWindow } from '../risk/activity-windows';
 import { clientIp } from '../risk/client-ip';
-import { Refusal } from '../seckill/refusal';
+import { Refusal } from '../purchase-core/refusal';
 import { RiskChecks } from '../risk/risk-checks';
-import { TokenVerdict } from './defence-errors';
+import { TokenVerdict } from '../purchase-core/paper-answers';
 import { judgeTicket, openTicket } from './signed-ticket';
 import { TicketKeys } from './ticket-keys';
 

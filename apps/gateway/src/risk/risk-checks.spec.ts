@@ -2,7 +2,7 @@ import { AppConfig } from '@app/config';
 import { RedisService } from '@app/redis';
 import { ActivityWindows } from './activity-windows';
 import { Blacklist } from './blacklist';
-import { Refusal, refusalAnswer } from '../seckill/refusal';
+import { Refusal, refusalAnswer } from '../purchase-core/refusal';
 import { PurchaseAttempt, RiskChecks } from './risk-checks';
 import { SoldOutFlags } from './sold-out-flags';
 

@@ -4,7 +4,7 @@ import { ActivityWindow, ActivityWindows, judgeWindow } from './activity-windows
 import { Blacklist } from './blacklist';
 import { GcraLimiter } from './gcra';
 import { IpRateLimit } from './ip-rate-limit';
-import { MEMORY_REFUSALS, Refusal, refuse } from '../seckill/refusal';
+import { MEMORY_REFUSALS, Refusal, refuse } from '../purchase-core/refusal';
 import { SoldOutFlags } from './sold-out-flags';
 
 export interface PurchaseAttempt {

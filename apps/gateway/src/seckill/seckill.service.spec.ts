@@ -1,5 +1,5 @@
 import { StockStore } from '@app/stock';
-import { Refusal, refuse } from './refusal';
+import { Refusal, refuse } from '../purchase-core/refusal';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
 import { AbandonedAttempts, Attempt } from './abandoned-attempts';

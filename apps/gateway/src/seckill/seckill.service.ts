@@ -3,7 +3,7 @@ import { unavailable } from '@app/common';
 import { counter } from '@app/observability';
 import { StockStore, buyerOutcome } from '@app/stock';
 import { CLOCK, Clock } from '../risk/clock';
-import { Refusal, scriptRefusal } from './refusal';
+import { Refusal, scriptRefusal } from '../purchase-core/refusal';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
 import { AbandonedAttempts } from './abandoned-attempts';
@@ -72,7 +72,7 @@ export class SeckillService {
       try {
         screened = await screened;
       } catch (err) {
-        return this.unavailable('reading the sale window failed', err);
+        return this.unavailable('reading the sale window failed', err, req.correlationId);
       }
     }
     if (screened) return { kind: 'refused', refusal: screened };
@@ -93,7 +93,7 @@ export class SeckillService {
       // The script may have run and its reply been lost: the 503 must stay true, so the attempt is abandoned
       // (recorded in PostgreSQL before the answer, undone in Redis).
       await this.abandoned.add({ activityId, orderId, userId, at: now });
-      return this.unavailable('the reservation script failed', err);
+      return this.unavailable('the reservation script failed', err, req.correlationId);
     }
     countOutcome(outcome.code);
     // The answer shows the stock left: 0 sets this instance's sold-out flag (unless a newer change came in).
@@ -128,9 +128,10 @@ export class SeckillService {
     }
   }
 
-  private unavailable(msg: string, err: unknown): PurchaseOutcome {
+  /** `correlationId` named on the line: the hot route opens no correlation scope (JsonLogger). */
+  private unavailable(msg: string, err: unknown, correlationId: string): PurchaseOutcome {
     countOutcome('UNAVAILABLE');
-    this.logger.warn({ msg, err: err instanceof Error ? err.message : String(err) });
+    this.logger.warn({ msg, correlationId, err: err instanceof Error ? err.message : String(err) });
     return UNAVAILABLE;
   }
 }

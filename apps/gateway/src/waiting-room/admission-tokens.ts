@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ActivityWindow } from '../risk/activity-windows';
 import { RiskChecks } from '../risk/risk-checks';
-import { Refusal } from '../seckill/refusal';
-import { AdmissionRefusal } from './room-errors';
+import { Refusal } from '../purchase-core/refusal';
+import { AdmissionRefusal } from '../purchase-core/paper-answers';
 import { RoomTickets } from './room-tickets';
 import { Rooms } from './rooms';
 

@@ -1,37 +1,7 @@
 import { AppError } from '@app/common';
-import { TicketVerdict } from '../defences/signed-ticket';
-import { AdmissionVerdict } from './room-tickets';
+import { TicketVerdict } from '../purchase-core/paper-answers';
 
-/** Why a purchase of a room's activity was refused for its admission: none sent, used, or the token's verdict. */
-export type AdmissionRefusal = 'MISSING' | 'USED' | Exclude<AdmissionVerdict, 'OK'>;
-
-const ADMISSION_ANSWERS: Record<AdmissionRefusal, { code: string; message: string }> = {
-  MISSING: {
-    code: 'ADMISSION_TOKEN_REQUIRED',
-    message: 'this sale has a waiting room: join it (POST …/queue) and buy with the admission token it gives',
-  },
-  USED: {
-    code: 'ADMISSION_TOKEN_INVALID',
-    message: 'the admission token was already used; poll for a new one',
-  },
-  INVALID: { code: 'ADMISSION_TOKEN_INVALID', message: 'the admission token is not valid' },
-  OTHER_BUYER: {
-    code: 'ADMISSION_TOKEN_INVALID',
-    message: 'the admission token was issued to another buyer',
-  },
-  OTHER_ACTIVITY: {
-    code: 'ADMISSION_TOKEN_INVALID',
-    message: 'the admission token was issued for another activity',
-  },
-  EXPIRED: {
-    code: 'ADMISSION_TOKEN_EXPIRED',
-    message: 'the admission has lapsed; the slot went to the next in line',
-  },
-};
-
-/** The public answers of a purchase refused for its admission (docs/openapi.yaml). All 403. */
-export const admissionAnswer = (r: AdmissionRefusal) => ({ status: 403, body: ADMISSION_ANSWERS[r] });
-
+/** The errors of the waiting room's own routes (the purchase's admission refusals: purchase-core/paper-answers.ts). */
 export const noWaitingRoom = () => new AppError('NO_WAITING_ROOM', 409, 'this sale has no waiting room');
 
 export const roomNotOpen = (opensAt: number) =>

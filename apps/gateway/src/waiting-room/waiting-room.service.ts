@@ -5,7 +5,7 @@ import { PurchaseTickets } from '../defences/purchase-tickets.service';
 import { ActivityWindow } from '../risk/activity-windows';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
-import { refusalError } from '../seckill/refusal';
+import { refusalError } from '../purchase-core/refusal';
 import { badTicket, noWaitingRoom, notJoined, queueReset, roomNotOpen } from './room-errors';
 import { joinRoom } from './room-scripts';
 import { RoomTickets } from './room-tickets';

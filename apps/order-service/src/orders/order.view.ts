@@ -1,5 +1,5 @@
 import { Order, OrderLine, OrderStatus } from '@app/database';
-import type { PaymentView } from '../payments/payment.row';
+import type { PaymentView } from './payment.row';
 
 /** The public shape of an order (GET /api/orders/:id and the pay answer). */
 export interface OrderView extends OrderLine {

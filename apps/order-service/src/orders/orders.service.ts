@@ -6,7 +6,7 @@ import { AppError, notFound } from '@app/common';
 import { counter } from '@app/observability';
 import { OrderView, toOrderView } from './order.view';
 import { PaidAnnouncements } from './paid-announcements';
-import { toPaymentView } from '../payments/payment.row';
+import { toPaymentView } from './payment.row';
 
 const payments = counter('order_payments_total', 'Payment attempts by outcome', ['outcome']);
 

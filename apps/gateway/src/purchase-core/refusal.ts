@@ -1,7 +1,6 @@
 import { AppError, ErrorBody } from '@app/common';
-import { TokenVerdict, tokenAnswer } from '../defences/defence-errors';
-import { AdmissionRefusal, admissionAnswer } from '../waiting-room/room-errors';
-import type { ReserveOutcome } from './reservation.script';
+import { AdmissionRefusal, TokenVerdict, admissionAnswer, tokenAnswer } from './paper-answers';
+import type { ReserveOutcome } from '../seckill/reservation.script';
 
 /** Why a purchase was refused, finer than the public code (metrics and logs use it). */
 export type RefusalReason =
