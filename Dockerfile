@@ -18,24 +18,25 @@ COPY tools ./tools
 COPY test/support ./test/support
 RUN npm run build && npm prune --omit=dev
 
-FROM node:24-bookworm-slim AS tools
-ENV NODE_ENV=production
-WORKDIR /app
-COPY --from=tools-build /app/package.json ./
-COPY --from=tools-build /app/node_modules ./node_modules
-COPY --from=tools-build /app/dist ./dist
-USER node
-CMD ["node", "dist/tools/demo/main.js", "--no-stack"]
-
 FROM build AS production-build
 RUN npm prune --omit=dev
 
-FROM node:24-bookworm-slim
+# What both images run on: Node, production mode, not root. Each adds its own build's three folders.
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
+USER node
+
+FROM runtime AS tools
+COPY --from=tools-build /app/package.json ./
+COPY --from=tools-build /app/node_modules ./node_modules
+COPY --from=tools-build /app/dist ./dist
+CMD ["node", "dist/tools/demo/main.js", "--no-stack"]
+
+# The production image (the last stage: what `docker build` gives by default).
+FROM runtime
 COPY --from=production-build /app/package.json ./
 COPY --from=production-build /app/node_modules ./node_modules
 COPY --from=production-build /app/dist ./dist
-USER node
 # Overridden per service: dist/apps/{gateway,order-service,cancel-service,payment-provider}/src/main.js
 CMD ["node", "dist/apps/gateway/src/main.js"]

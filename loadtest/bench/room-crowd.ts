@@ -20,6 +20,19 @@ export interface CrowdOutcome {
   durationS: number;
 }
 
+/** One crowd's run: against which gateway and activity, in which shape, from when (epoch ms). */
+export interface CrowdRun {
+  api: SeckillApi;
+  activityId: number;
+  shape: CrowdShape;
+  startsAt: number;
+}
+
+const crowdOf = (activityId: number, shape: CrowdShape) => ({
+  people: names('person', activityId, shape.people),
+  bots: names('bot', activityId, shape.bots),
+});
+
 const HUMAN_MS = [300, 1_500]; // a person's reaction, from the answer that lets them buy to the click
 const humanDelay = () => HUMAN_MS[0] + Math.random() * (HUMAN_MS[1] - HUMAN_MS[0]);
 const DEADLINE_MS = 120_000;
@@ -29,14 +42,8 @@ const DEADLINE_MS = 120_000;
  * order; bots over every connection at once), then people poll as told (`pollAfterSeconds`) and buy with a
  * human delay once admitted; bots poll on every connection as fast as answered and buy at once.
  */
-export async function crowdWithRoom(
-  api: SeckillApi,
-  activityId: number,
-  shape: CrowdShape,
-  startsAt: number,
-) {
-  const people = names('person', activityId, shape.people);
-  const bots = names('bot', activityId, shape.bots);
+export async function crowdWithRoom({ api, activityId, shape, startsAt }: CrowdRun) {
+  const { people, bots } = crowdOf(activityId, shape);
   const tickets = new Map<string, string>();
   await inBatches(people, 100, async (p) =>
     tickets.set(p, (await api.joinQueue(activityId, p)).body.ticket!),
@@ -90,14 +97,8 @@ export async function crowdWithRoom(
  * The same crowd against the plain sale: at the start, each person sends one purchase after a human delay
  * (retrying on 429 as told); each bot fires over every connection as fast as answered until it holds one.
  */
-export async function crowdWithoutRoom(
-  api: SeckillApi,
-  activityId: number,
-  shape: CrowdShape,
-  startsAt: number,
-) {
-  const people = names('person', activityId, shape.people);
-  const bots = names('bot', activityId, shape.bots);
+export async function crowdWithoutRoom({ api, activityId, shape, startsAt }: CrowdRun) {
+  const { people, bots } = crowdOf(activityId, shape);
   while (Date.now() < startsAt) await sleep(Math.min(100, startsAt - Date.now()));
   const started = Date.now();
   const won = new Set<string>();

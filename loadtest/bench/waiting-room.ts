@@ -62,10 +62,15 @@ export async function runWaitingRoom(
     console.log(
       `bench: waiting room: ${shape.people} people + ${shape.bots} bots × ${shape.connectionsPerBot} connections for ${shape.items} items`,
     );
-    const withRoom = await crowdWithRoom(api, roomed, shape, startsAt.getTime());
+    const withRoom = await crowdWithRoom({ api, activityId: roomed, shape, startsAt: startsAt.getTime() });
     startsAt = startsIn();
     const plain = await api.createActivity({ name: 'bench no room', stock: shape.items, startsAt });
-    const withoutRoom = await crowdWithoutRoom(api, plain, shape, startsAt.getTime());
+    const withoutRoom = await crowdWithoutRoom({
+      api,
+      activityId: plain,
+      shape,
+      startsAt: startsAt.getTime(),
+    });
 
     console.log('bench: waiting room: CPU per poll and per refusal');
     const { ticket } = (await api.joinQueue(roomed, 'bench-poller')).body;

@@ -94,8 +94,10 @@ describe('Dockerfile', () => {
   const named = (name: string) => stages.find((s) => s.split('\n')[0].endsWith(` AS ${name}`)) ?? '';
 
   it('when built, then the production image holds the compiled services and ops CLIs, and no tools', () => {
-    const production = stages.at(-1) ?? '';
-    expect(production).toMatch(/^FROM node:\S+\n/); // the last stage: what `docker build` gives by default
+    const production = stages.at(-1) ?? ''; // the last stage: what `docker build` gives by default
+    expect(production).toMatch(/^FROM runtime\n/);
+    expect(named('runtime')).toMatch(/^FROM node:\S+ AS runtime\nENV NODE_ENV=production\n/);
+    expect(named('runtime')).toMatch(/^USER node$/m);
     expect(production).toMatch(/COPY --from=production-build \/app\/dist/);
     expect(named('production-build')).toMatch(/^FROM build AS production-build/);
     const build = named('build');
@@ -118,12 +120,11 @@ describe('Dockerfile', () => {
     const { engines } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const [, lts] = /^>=(\d+)$/.exec(engines.node) ?? [];
     expect(Number(lts)).toBeGreaterThanOrEqual(24);
-    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]).filter((b) => b !== 'build');
-    expect(bases).toEqual([
-      `node:${lts}-bookworm-slim`,
-      `node:${lts}-bookworm-slim`,
-      `node:${lts}-bookworm-slim`,
-    ]);
+    const stageNames = new Set([...dockerfile.matchAll(/^FROM \S+ AS (\S+)/gm)].map((m) => m[1]));
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)]
+      .map((m) => m[1])
+      .filter((b) => !stageNames.has(b));
+    expect(bases).toEqual([`node:${lts}-bookworm-slim`, `node:${lts}-bookworm-slim`]);
   });
 });
 

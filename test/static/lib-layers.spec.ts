@@ -9,9 +9,9 @@ const ALLOWED: Record<string, string[]> = {
   contracts: [],
   observability: ['config'],
   redis: ['config', 'observability'],
-  database: ['config', 'observability'],
+  database: ['config', 'contracts', 'observability'],
   kafka: ['config', 'contracts', 'observability'],
-  stock: ['contracts', 'redis'],
+  stock: ['contracts', 'database', 'redis'],
   auth: ['common', 'config', 'contracts'],
   http: ['common', 'config', 'observability'],
   // config and contracts: the payment provider's statement (invariant 7), read where it is judged.

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
-import { ActivityEntity, OrderEntity, OrderStatus, createDataSource } from '@app/database';
+import { OrderStatus, activitiesTable, createDataSource } from '@app/database';
+import { insertOrder } from './order-rows';
 import { ReservationState, stockKeys } from '@app/stock';
 
 /**
@@ -48,7 +49,7 @@ export class ReconcileFixtures {
   ): Promise<string> {
     const id = randomUUID();
     const now = new Date();
-    await this.db.getRepository(OrderEntity).insert({
+    await insertOrder(this.db, {
       id,
       activityId,
       userId,
@@ -69,7 +70,7 @@ export class ReconcileFixtures {
    * dave's reservation undone (never an order). Remaining 10 − 3 = 7.
    */
   async seedConsistentSale() {
-    const activity = await this.db.getRepository(ActivityEntity).save({
+    const activity = await activitiesTable.insert(this.db, {
       name: 'reconcile spec',
       stock: 10,
       startsAt: new Date(Date.now() - 60_000),
@@ -89,8 +90,8 @@ export class ReconcileFixtures {
 
   async close(): Promise<void> {
     for (const id of this.activityIds) {
-      await this.db.getRepository(OrderEntity).delete({ activityId: id });
-      await this.db.getRepository(ActivityEntity).delete({ id });
+      await this.db.query('DELETE FROM orders WHERE activity_id = $1', [id]);
+      await this.db.query('DELETE FROM activities WHERE id = $1', [id]);
       await this.redis.del(...Object.values(stockKeys(id)));
     }
     await this.db.destroy();

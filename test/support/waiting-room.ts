@@ -25,15 +25,20 @@ export const joinQueue = (
 ): Promise<Reply<QueueAnswer>> =>
   gateway.call('POST', `/api/seckill/${activityId}/queue`, { payload, headers: bearer(gateway, userId) });
 
-/** GET …/queue as the buyer, with the join's ticket (none: left out). */
+/**
+ * GET …/queue as the buyer, with the join's ticket (none: left out): over a socket, so the hot route
+ * (QueuePollHotRoute) answers as it does real traffic; `socket: false` sends it to the Fastify route.
+ */
 export const pollQueue = (
   gateway: InProcessService,
   activityId: number | string,
   userId: string,
   ticket?: string,
+  { socket = true }: { socket?: boolean } = {},
 ): Promise<Reply<QueueAnswer>> =>
   gateway.call('GET', `/api/seckill/${activityId}/queue`, {
     headers: { ...bearer(gateway, userId), ...(ticket === undefined ? {} : { 'queue-ticket': ticket }) },
+    socket,
   });
 
 /** Polls until the buyer's place is in `state`; returns that answer. */

@@ -4,11 +4,8 @@
 // by itself when Redis lost an activity or restarted. Exit codes: 0 rebuilt, 2 usage error or unknown
 // or finished activity, 3 Redis or PostgreSQL unreachable.
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '@app/config';
-import { createRedisClient } from '@app/redis';
-import { createDataSource } from '@app/database';
 import { rebuildActivity } from '@app/stock';
+import { withStores } from './stores';
 
 const USAGE = 'usage: npm run rebuild -- <activityId>';
 
@@ -19,16 +16,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`one activity id (a positive integer) is expected\n${USAGE}`);
   }
   const activityId = Number(argv[0]);
-  const config = loadConfig();
-  const redis = createRedisClient(config, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  let db: DataSource | undefined;
-  try {
-    await redis.connect();
-    db = await createDataSource(config).initialize();
+  return withStores(async ({ redis, db }) => {
     const outcome = await rebuildActivity(db, redis, activityId);
     if (!outcome)
       throw new UsageError(`activity ${activityId} does not exist or is finished (its pay window is over)`);
@@ -38,10 +26,7 @@ async function main(argv: string[]): Promise<number> {
         `rebuild #${outcome.rebuilds}`,
     );
     return 0;
-  } finally {
-    await db?.destroy();
-    await redis.quit().catch(() => redis.disconnect());
-  }
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -1,22 +1,8 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { forbidden } from '@app/common';
-import { bearer } from './buyer-token';
-import { secretMatcher } from './secret-match';
+import { forbidden, unauthorized } from '@app/common';
+import { bearerSecretGuard } from './bearer-secret.guard';
 
-/** Admin endpoints: the bearer must be ADMIN_TOKEN (compared in constant time). */
-@Injectable()
-export class AdminGuard implements CanActivate {
-  private readonly isAdminToken: (token: string) => boolean;
-
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.isAdminToken = secretMatcher(config.ADMIN_TOKEN);
-  }
-
-  canActivate(context: ExecutionContext): boolean {
-    const token = bearer(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization);
-    if (!this.isAdminToken(token)) throw forbidden('the admin token is required');
-    return true;
-  }
-}
+/** Admin endpoints: the bearer must be ADMIN_TOKEN (401 without a bearer, 403 with another one). */
+export const AdminGuard = bearerSecretGuard(
+  (config) => config.ADMIN_TOKEN,
+  (token) => (token === undefined ? unauthorized() : forbidden('the admin token is required')),
+);

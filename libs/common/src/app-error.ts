@@ -1,6 +1,7 @@
 /**
  * A failure the caller can act on: a stable `code` (part of the public API) and its HTTP status.
- * Thrown anywhere; mapped to `{ code, message }` in one place (HttpErrorFilter).
+ * Thrown anywhere; mapped to its answer in one place (toErrorResponse, error-response.ts), whichever
+ * server sends it.
  */
 export class AppError extends Error {
   constructor(

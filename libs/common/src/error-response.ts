@@ -1,10 +1,30 @@
-import { HttpException } from '@nestjs/common';
+import { HttpException, Logger } from '@nestjs/common';
 import { AppError } from './app-error';
+
+/*
+ * The one place failures become HTTP: a status and a public body `{ code, message, details? }`. Whichever
+ * server answers — the Nest filter (HttpErrorFilter), Fastify's router and Node's parser (wire-errors),
+ * the hot routes on node:http (the purchase, the queue poll) — it asks here. A purchase's refusals are
+ * values with a table of their own answers (libs/contracts/src/refusals.ts), in this shape.
+ */
 
 export interface ErrorBody {
   code: string;
   message: string;
   details?: unknown;
+}
+
+/** A failed or refused request's answer: its HTTP status and public body. */
+export interface ErrorAnswer {
+  status: number;
+  body: ErrorBody;
+}
+
+/** An answer as a value, for the paths that do not throw (no Error, no stack trace made). */
+export function errorAnswer(status: number, code: string, message: string, details?: unknown): ErrorAnswer {
+  const body: ErrorBody = { code, message };
+  if (details !== undefined) body.details = details;
+  return { status, body };
 }
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -27,7 +47,7 @@ const CODE_BY_STATUS: Record<number, string> = {
  * Maps anything thrown to a status and a public body. Client errors keep their message;
  * anything else becomes a 500 whose body reveals nothing (`internal` tells the caller to log it).
  */
-export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; internal: boolean } {
+export function toErrorResponse(err: unknown): ErrorAnswer & { internal: boolean } {
   if (err instanceof AppError) {
     const body: ErrorBody = { code: err.code, message: err.message };
     if (err.details !== undefined) body.details = err.details;
@@ -45,4 +65,17 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     return { status, body: { code, message }, internal: false };
   }
   return { status: 500, body: { code: 'INTERNAL', message: 'internal error' }, internal: true };
+}
+
+/**
+ * What was thrown, as its answer; the unexpected is logged (with its stack, and the request's `fields`:
+ * the hot routes name its correlation id, having no correlation scope) and never shown to the client.
+ */
+export function answerThrown(err: unknown, logger: Logger, fields: Record<string, unknown>): ErrorAnswer {
+  const { status, body, internal } = toErrorResponse(err);
+  if (internal) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    logger.error({ msg: 'unhandled error', ...fields, err: error.message }, error.stack);
+  }
+  return { status, body };
 }

@@ -1,10 +1,6 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { ActivityEntity } from './entities/activity.entity';
-import { OrderEntity } from './entities/order.entity';
 import { MIGRATIONS } from './migrations';
-
-export const ENTITIES = [ActivityEntity, OrderEntity];
 
 /**
  * Every connection runs READ COMMITTED, whatever the database's or the role's default: the ledger's stock
@@ -15,12 +11,15 @@ export const ENTITIES = [ActivityEntity, OrderEntity];
  */
 const SESSION_OPTIONS = '-c default_transaction_isolation=read\\ committed';
 
-/** Schema changes only through migrations: `synchronize` stays off everywhere. */
+/**
+ * TypeORM owns the pool, the migrations and the transactions; the SQL lives in one module per table
+ * (./tables), so there are no entities. Schema changes only through migrations: `synchronize` stays off.
+ */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.DATABASE_URL,
-    entities: ENTITIES,
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

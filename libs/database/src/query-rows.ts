@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 
 /**
  * Runs one SQL statement and returns its rows, whatever the command: TypeORM's `DataSource.query`
@@ -25,10 +25,7 @@ export async function inTransaction<R>(
   await runner.connect();
   await runner.startTransaction();
   try {
-    const result = await work(
-      async <T>(sql: string, params: unknown[] = []) =>
-        (await runner.query(sql, params, true)).records as T[],
-    );
+    const result = await work(runnerQuery(runner));
     await runner.commitTransaction();
     return result;
   } catch (err) {
@@ -37,4 +34,18 @@ export async function inTransaction<R>(
   } finally {
     await runner.release();
   }
+}
+
+/** Where a table module's statement runs: on the pool (a statement of its own) or in an open transaction. */
+export type Sql = DataSource | TransactionQuery;
+
+/** One statement's rows on `on` (see queryRows). */
+export function rowsOf<T>(on: Sql, sql: string, params: unknown[] = []): Promise<T[]> {
+  return typeof on === 'function' ? on<T>(sql, params) : queryRows<T>(on, sql, params);
+}
+
+/** The statements of an open QueryRunner transaction, as a TransactionQuery. */
+export function runnerQuery(runner: QueryRunner): TransactionQuery {
+  return async <T>(sql: string, params: unknown[] = []) =>
+    (await runner.query(sql, params, true)).records as T[];
 }

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toErrorResponse } from '@app/common';
+import { answerThrown } from '@app/common';
 
-/** The one place where errors become HTTP responses. */
+/** Nest's end of the one mapping of errors to HTTP (answerThrown, libs/common/src/error-response.ts). */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
@@ -11,14 +11,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
-    const { status, body, internal } = toErrorResponse(exception);
-    if (internal) {
-      const err = exception instanceof Error ? exception : new Error(String(exception));
-      this.logger.error(
-        { msg: 'unhandled error', method: request.method, url: request.url, err: err.message },
-        err.stack,
-      );
-    }
+    const { status, body } = answerThrown(exception, this.logger, {
+      method: request.method,
+      url: request.url,
+    });
     void reply.status(status).send(body);
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { ErrorBody, toErrorResponse } from '@app/common';
+import { errorAnswer, toErrorResponse } from '@app/common';
 
 /** Node's own default, pinned here so the limit is part of the documented contract (431 beyond it). */
 export const MAX_HEADER_BYTES = 16_384;
@@ -27,12 +27,12 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
  */
 export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
-  const [status, error]: [number, ErrorBody] =
+  const { status, body: error } =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, { code: 'HEADERS_TOO_LARGE', message: `request headers exceed ${MAX_HEADER_BYTES} bytes` }]
+      ? errorAnswer(431, 'HEADERS_TOO_LARGE', `request headers exceed ${MAX_HEADER_BYTES} bytes`)
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, { code: 'REQUEST_TIMEOUT', message: 'the request was not received in time' }]
-        : [400, { code: 'BAD_REQUEST', message: 'malformed HTTP request' }];
+        ? errorAnswer(408, 'REQUEST_TIMEOUT', 'the request was not received in time')
+        : errorAnswer(400, 'BAD_REQUEST', 'malformed HTTP request');
   const body = JSON.stringify(error);
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +

@@ -28,6 +28,13 @@ describe('JsonLogger', () => {
     expect(lines[0]).toMatchObject({ level: 'warn', correlationId: 'abc-123', msg: 'slow' });
   });
 
+  it('when a line outside any correlation scope names its correlation id, then the line keeps it', () => {
+    // the hot routes (node:http, no scope per request) name the request's id on the lines they write
+    const { logger, lines } = capture();
+    logger.error({ msg: 'unhandled error', correlationId: 'trace-7' }, 'PurchaseHotRoute');
+    expect(lines[0]).toMatchObject({ correlationId: 'trace-7', msg: 'unhandled error' });
+  });
+
   it('when below the configured level, then nothing is written', () => {
     const { logger, lines } = capture('info');
     logger.debug('noise', 'X');

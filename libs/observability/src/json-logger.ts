@@ -42,14 +42,16 @@ export class JsonLogger implements LoggerService {
         : typeof message === 'object' && message !== null
           ? message
           : { msg: String(message) };
-    // The envelope comes last: a field named `level` or `time` must not disguise the line.
+    // The envelope comes last: a field named `level` or `time` must not disguise the line. The correlation
+    // id is the scope's (a request on Fastify, a consumed message), else the one the line names: the hot
+    // routes, served ahead of Fastify, open no scope per request and name the request's id instead.
     const line = {
       ...fields,
       time: new Date().toISOString(),
       level,
       service: this.service,
       context,
-      correlationId: currentCorrelationId(),
+      correlationId: currentCorrelationId() ?? (fields as { correlationId?: unknown }).correlationId,
       ...(stack ? { stack } : {}),
     };
     this.write(JSON.stringify(line));

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { activitiesTable } from '@app/database';
 import { Check, INVARIANT } from './check';
 import { CheckContext } from './check-context';
 import { checkMoney } from './check-money';
@@ -15,12 +16,7 @@ import { Snapshot } from './snapshot';
 export async function isRetired(db: DataSource, s: Snapshot): Promise<boolean> {
   const empty = (v: Snapshot['before']) => v.remaining === null && v.reservations.size === 0;
   if (!empty(s.before) || !empty(s.after)) return false;
-  const [row] = await db.query(
-    `SELECT ends_at + pay_timeout_seconds * interval '1 second' < now() AS settled
-       FROM activities WHERE id = $1`,
-    [s.activity.id],
-  );
-  return row?.settled === true;
+  return activitiesTable.isSettled(db, s.activity.id);
 }
 
 /** The seven invariants of a retired activity, from PostgreSQL (and the provider's statement) only. */

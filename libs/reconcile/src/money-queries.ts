@@ -1,13 +1,7 @@
 import { DataSource } from 'typeorm';
+import { PaymentLine, paymentsTable } from '@app/database';
 
-/** One payment the shop recorded for an order of the activity (payments joined to orders). */
-export interface PaymentLine {
-  id: string;
-  orderId: string;
-  amount: number;
-  status: 'CREATED' | 'CAPTURED' | 'FAILED' | 'REFUND_PENDING' | 'REFUNDED';
-  refundRequestedAt: Date | null;
-}
+export type { PaymentLine };
 
 /**
  * One payment as the provider's statement has it (the provider's word, not the shop's): what it
@@ -24,10 +18,5 @@ export interface ProviderLine {
 export type StatementSource = () => Promise<{ lines?: ProviderLine[]; unavailable?: string }>;
 
 export function findPayments(db: DataSource, activityId: number): Promise<PaymentLine[]> {
-  return db.query(
-    `SELECT p.id, p.order_id AS "orderId", p.amount, p.status, p.refund_requested_at AS "refundRequestedAt"
-       FROM payments p JOIN orders o ON p.order_id = o.id::text
-      WHERE o.activity_id = $1`,
-    [activityId],
-  );
+  return paymentsTable.ofActivity(db, activityId);
 }

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { OrderStatus } from '@app/database';
+import { OrderStatus, activitiesTable, ordersTable } from '@app/database';
 
 export interface ActivityRow {
   id: number;
@@ -9,7 +9,7 @@ export interface ActivityRow {
   rebuilds: number;
 }
 
-/** Only the columns the invariants need: a large sale's orders are read in one query, without entities. */
+/** What the invariants need of an order (a large sale's orders are read in one query). */
 export interface OrderRow {
   id: string;
   userId: string;
@@ -36,21 +36,13 @@ export class UnknownActivityError extends Error {
 }
 
 export async function findActivity(db: DataSource, activityId: number): Promise<ActivityRow> {
-  const rows: ActivityRow[] = await db.query(
-    `SELECT id, name, stock, per_user_limit AS "perUserLimit", rebuilds FROM activities WHERE id = $1`,
-    [activityId],
-  );
+  const rows: ActivityRow[] = await activitiesTable.byId(db, activityId);
   if (rows.length === 0) throw new UnknownActivityError(activityId);
   return rows[0];
 }
 
 export function findOrders(db: DataSource, activityId: number): Promise<OrderRow[]> {
-  return db.query(
-    `SELECT id, user_id AS "userId", quantity, status, expires_at AS "expiresAt", paid_at AS "paidAt",
-            cancelled_at AS "cancelledAt", stock_released_at AS "stockReleasedAt", payment_id AS "paymentId"
-       FROM orders WHERE activity_id = $1`,
-    [activityId],
-  );
+  return ordersTable.ofActivity(db, activityId);
 }
 
 /**
@@ -61,10 +53,5 @@ export function findUsersWithSeveralLiveOrders(
   db: DataSource,
   activityId: number,
 ): Promise<SeveralLiveOrders[]> {
-  return db.query(
-    `SELECT user_id AS "userId", count(*)::int AS count
-       FROM orders WHERE activity_id = $1 AND status IN ('PENDING', 'PAID')
-      GROUP BY user_id HAVING count(*) > 1`,
-    [activityId],
-  );
+  return ordersTable.severalLive(db, activityId);
 }

@@ -1,10 +1,7 @@
 import { DataSource } from 'typeorm';
+import { AbandonedAttempt, abandonedAttemptsTable } from '@app/database';
 
-export interface AbandonedAttempt {
-  orderId: string;
-  activityId: number;
-  userId: string;
-}
+export type { AbandonedAttempt };
 
 /**
  * The durable half of an abandon (abandon.lua is the other): a gateway that lost the reservation script's
@@ -12,20 +9,12 @@ export interface AbandonedAttempt {
  * itself (a restart from an older AOF, a failover) and bring the reservation back; the order intake then
  * finds the attempt here and abandons it again instead of ordering it.
  */
-export async function recordAbandoned(db: DataSource, a: AbandonedAttempt): Promise<void> {
-  await db.query(
-    `INSERT INTO abandoned_attempts (order_id, activity_id, user_id) VALUES ($1, $2, $3)
-     ON CONFLICT (order_id) DO NOTHING`,
-    [a.orderId, a.activityId, a.userId],
-  );
+export function recordAbandoned(db: DataSource, a: AbandonedAttempt): Promise<void> {
+  return abandonedAttemptsTable.record(db, a);
 }
 
 /** Which of these order ids were answered 503 and abandoned. */
 export async function abandonedAmong(db: DataSource, orderIds: string[]): Promise<Set<string>> {
   if (orderIds.length === 0) return new Set();
-  const rows: { order_id: string }[] = await db.query(
-    'SELECT order_id FROM abandoned_attempts WHERE order_id = ANY($1::uuid[])',
-    [orderIds],
-  );
-  return new Set(rows.map((r) => r.order_id));
+  return abandonedAttemptsTable.among(db, orderIds);
 }

@@ -1,5 +1,6 @@
+import { activitiesTable, ordersTable, runnerQuery } from '@app/database';
 import type { RedisClient } from '@app/redis';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ActivityRecord } from './activity-meta';
 import { ACTIVE_ACTIVITIES_KEY } from './stock-keys';
 import { readRemaining, releaseReservations } from './stock-release';
@@ -54,35 +55,28 @@ export async function rebuildActivity(
   await runner.connect();
   try {
     await runner.startTransaction();
-    const [activity] = await rows<LedgerActivity>(
-      runner,
-      `UPDATE activities SET rebuilds = rebuilds + 1
-        WHERE id = $1 AND ends_at + make_interval(secs => pay_timeout_seconds) > now()
-       RETURNING id, stock, stock_shards AS "stockShards", starts_at AS "startsAt", ends_at AS "endsAt",
-                 per_user_limit AS "perUserLimit", pay_timeout_seconds AS "payTimeoutSeconds",
-                 purchase_token AS "purchaseToken", challenge_bits AS "challengeBits", rebuilds,
-                 waiting_room AS "waitingRoom"`,
-      [activityId],
-    );
+    const [activity]: LedgerActivity[] = await activitiesTable.countRebuild(runnerQuery(runner), activityId);
     if (!activity) {
       await runner.rollbackTransaction();
       return null;
     }
-    const orders = await rows<LedgerOrder>(
-      runner,
-      `SELECT id, user_id AS "userId", quantity, status IN ('PENDING', 'PAID') AS live, created_at AS "createdAt"
-         FROM orders WHERE activity_id = $1 ORDER BY created_at`,
-      [activityId],
+    const orders: LedgerOrder[] = (await ordersTable.ofActivity(runnerQuery(runner), activityId)).map(
+      (o) => ({
+        id: o.id,
+        userId: o.userId,
+        quantity: o.quantity,
+        live: o.status === 'PENDING' || o.status === 'PAID',
+        createdAt: o.createdAt,
+      }),
     );
     const [remaining, held, inFlight] = await restoreShards(redis, activityId, activity, orders);
     // Cancellations do not take the row lock: one that committed after the orders were read, and whose
     // release ran before its record was put back (and found nothing), is released here (O → X, once).
     const restored = orders.filter((o) => o.live).map((o) => o.id);
-    const cancelledSince = await rows<{ orderId: string; userId: string }>(
-      runner,
-      `SELECT id AS "orderId", user_id AS "userId" FROM orders WHERE id = ANY($1::uuid[]) AND status = 'CANCELLED'`,
-      [restored],
-    );
+    const cancelledSince = (await ordersTable.cancelledAmong(runnerQuery(runner), restored)).map((o) => ({
+      orderId: o.id,
+      userId: o.userId,
+    }));
     const { stockShards } = activity;
     for (const ref of cancelledSince)
       await releaseReservations(redis, activityId, [ref], ['O'], 'X', stockShards);
@@ -106,8 +100,4 @@ export async function rebuildActivity(
   } finally {
     await runner.release();
   }
-}
-
-async function rows<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
-  return (await runner.query(sql, params, true)).records as T[];
 }

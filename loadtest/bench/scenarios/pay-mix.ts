@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from '../../../test/support/eventually';
 import { StartedPayment } from '../../../test/support/seckill-api';
 import { buyerTokens, runWrk } from '../wrk';
-import { Scenario, buyerIndex, orderWritten, winners } from './scenario';
+import { Scenario, buyerIndex, eachWrittenWinner } from './scenario';
 import { Threshold, answerThresholds, atLeast, exactly } from './thresholds';
 
 /**
@@ -39,35 +39,31 @@ export const payMix: Scenario = async ({ config, api, redis, runId, knob }) => {
   let payers = 0;
   let unpaid = 0;
   let notStarted = 0;
-  // All at once, as buyers would: one after the other, the last would pay after their window.
-  await Promise.all(
-    (await winners(redis, activityId)).map(async ({ userId, orderId }) => {
-      if (!(await orderWritten(api, orderId, userId))) return;
-      const kind = buyerIndex(userId) % 10;
-      if (kind >= 8) {
-        unpaid++;
-        return;
-      }
-      const started = await api.startPayment(orderId, userId);
-      if (started.status !== 201) {
-        notStarted++;
-        return;
-      }
-      if (kind >= 6) {
-        unpaid++;
-        late.push({ orderId, userId, payment: started.body });
-        return;
-      }
-      payers++;
-      if ((await api.completePayment(started.body)).status !== 200) return;
-      const isPaid = await eventually(
-        `order ${orderId} PAID by its callback`,
-        async () => (await api.order(orderId, userId)).body.status === 'PAID',
-        { timeoutMs: 30_000, intervalMs: 100 },
-      ).catch(() => false);
-      if (isPaid) paid++;
-    }),
-  );
+  await eachWrittenWinner(api, redis, activityId, async ({ userId, orderId }) => {
+    const kind = buyerIndex(userId) % 10;
+    if (kind >= 8) {
+      unpaid++;
+      return;
+    }
+    const started = await api.startPayment(orderId, userId);
+    if (started.status !== 201) {
+      notStarted++;
+      return;
+    }
+    if (kind >= 6) {
+      unpaid++;
+      late.push({ orderId, userId, payment: started.body });
+      return;
+    }
+    payers++;
+    if ((await api.completePayment(started.body)).status !== 200) return;
+    const isPaid = await eventually(
+      `order ${orderId} PAID by its callback`,
+      async () => (await api.order(orderId, userId)).body.status === 'PAID',
+      { timeoutMs: 30_000, intervalMs: 100 },
+    ).catch(() => false);
+    if (isPaid) paid++;
+  });
   checks.push(exactly('every payment started at the provider (201)', notStarted, 0));
   checks.push(exactly('paying in time through the provider: the order PAID by its callback', paid, payers));
   const lastPayBy = late.reduce((a, l) => Math.max(a, Date.parse(l.payment.payBy)), 0);

@@ -25,16 +25,13 @@ export interface ScenarioOutcome {
 export type Scenario = (ctx: ScenarioContext) => Promise<ScenarioOutcome>;
 
 /** Who won, from Redis' buyers hash (the load generator cannot tell which buyer got which answer). */
-export async function winners(
-  redis: Redis,
-  activityId: number,
-): Promise<{ userId: string; orderId: string }[]> {
+async function winners(redis: Redis, activityId: number): Promise<{ userId: string; orderId: string }[]> {
   const buyers = await redis.hgetall(stockKeys(activityId).buyers);
   return Object.entries(buyers).map(([userId, orderId]) => ({ userId, orderId }));
 }
 
 /** Waits until the order row exists (the order-service wrote it); false if it never does. */
-export async function orderWritten(api: SeckillApi, orderId: string, userId: string): Promise<boolean> {
+async function orderWritten(api: SeckillApi, orderId: string, userId: string): Promise<boolean> {
   return eventually(
     `order ${orderId} written`,
     async () => (await api.order(orderId, userId)).status === 200,
@@ -46,6 +43,27 @@ export async function orderWritten(api: SeckillApi, orderId: string, userId: str
     () => true,
     () => false,
   );
+}
+
+/**
+ * Runs `act` for every winner whose order the order-service wrote, all at once as buyers would (one after
+ * the other, the last would pay after their window); resolves to how many orders were written.
+ */
+export async function eachWrittenWinner(
+  api: SeckillApi,
+  redis: Redis,
+  activityId: number,
+  act: (winner: { userId: string; orderId: string }) => Promise<void>,
+): Promise<number> {
+  let written = 0;
+  await Promise.all(
+    (await winners(redis, activityId)).map(async (winner) => {
+      if (!(await orderWritten(api, winner.orderId, winner.userId))) return;
+      written++;
+      await act(winner);
+    }),
+  );
+  return written;
 }
 
 /** The buyer number at the end of a bench user id (`<runId>-<n>`). */

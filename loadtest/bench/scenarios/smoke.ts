@@ -1,5 +1,5 @@
 import { buyerTokens, runWrk } from '../wrk';
-import { Scenario, buyerIndex, orderWritten, winners } from './scenario';
+import { Scenario, buyerIndex, eachWrittenWinner } from './scenario';
 import { answerThresholds, exactly } from './thresholds';
 
 const BUYERS = 60;
@@ -31,20 +31,14 @@ export const smoke: Scenario = async ({ config, api, redis, runId }) => {
       BUYERS + 1 - STOCK,
     ),
   ];
-  let written = 0;
   let paid = 0;
   let payers = 0;
-  // All at once, as buyers would: one after the other, the last would pay after their window.
-  await Promise.all(
-    (await winners(redis, activityId)).map(async ({ userId, orderId }) => {
-      if (!(await orderWritten(api, orderId, userId))) return;
-      written++;
-      if (buyerIndex(userId) % 2 === 1) return; // odd buyers never pay: the timeout cancels their order
-      payers++;
-      const reply = await api.pay(orderId, userId);
-      if (reply.status === 200 && (await api.order(orderId, userId)).body.status === 'PAID') paid++;
-    }),
-  );
+  const written = await eachWrittenWinner(api, redis, activityId, async ({ userId, orderId }) => {
+    if (buyerIndex(userId) % 2 === 1) return; // odd buyers never pay: the timeout cancels their order
+    payers++;
+    const reply = await api.pay(orderId, userId);
+    if (reply.status === 200 && (await api.order(orderId, userId)).body.status === 'PAID') paid++;
+  });
   checks.push(
     exactly('every order is written', written, STOCK),
     exactly('paying in time is 200, then PAID', paid, payers),

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
-import { ActivityEntity } from '@app/database';
+import { activitiesTable } from '@app/database';
 import { createService } from '@app/http';
 import { CORRELATION_HEADER } from '@app/observability';
 import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
@@ -33,7 +33,7 @@ describe('the order-service intake and recovery', () => {
 
   /** An open activity with one reservation per buyer in Redis, as the gateway leaves them. */
   async function reserved(users: string[], endsAt = new Date(Date.now() + 600_000)) {
-    const activity = await clients.db.getRepository(ActivityEntity).save({
+    const activity = await activitiesTable.insert(clients.db, {
       name: 'intake spec',
       stock: 10,
       startsAt: new Date(Date.now() - 60_000),

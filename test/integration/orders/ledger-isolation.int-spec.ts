@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
-import { ActivityEntity, createDataSource } from '@app/database';
+import { activitiesTable, createDataSource } from '@app/database';
 import { OrderWriter } from '../../../apps/order-service/src/order-requests/order-writer';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
@@ -58,7 +58,7 @@ describe('the ledger on a database whose default isolation is repeatable read', 
   });
 
   it('when two order writers race for the last unit, then exactly one order is written', async () => {
-    const { id } = await db.getRepository(ActivityEntity).save({
+    const { id } = await activitiesTable.insert(db, {
       name: 'isolation spec',
       stock: 1,
       startsAt: new Date(Date.now() - 60_000),

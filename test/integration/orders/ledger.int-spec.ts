@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OrderRequestMessage } from '@app/contracts';
-import { ActivityEntity } from '@app/database';
+import { activitiesTable } from '@app/database';
 import { OrderWriter } from '../../../apps/order-service/src/order-requests/order-writer';
 import { TestClients, range } from '../../support/clients';
 
@@ -16,7 +16,7 @@ describe('order writes checked against the stock in PostgreSQL', () => {
   afterAll(() => clients?.close());
 
   async function activity(stock: number): Promise<number> {
-    const saved = await clients.db.getRepository(ActivityEntity).save({
+    const saved = await activitiesTable.insert(clients.db, {
       name: 'ledger spec',
       stock,
       startsAt: new Date(Date.now() - 60_000),

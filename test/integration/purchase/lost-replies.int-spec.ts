@@ -49,6 +49,30 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
     await expect(clients.remaining(activityId)).resolves.toBe(2);
   });
 
+  it("when the reply is lost on the hot route, then the gateway logs it with the purchase's correlation id", async () => {
+    const activityId = await gateway.createActivity({ stock: 3 });
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      proxy.dropNextReplyTo('evalsha');
+      const lost = await gateway.purchase(activityId, 'traced-buyer', {
+        headers: { 'x-correlation-id': 'lost-reply-trace' },
+      });
+      expect([lost.status, lost.headers['x-correlation-id']]).toEqual([503, 'lost-reply-trace']);
+    } finally {
+      write.mockRestore();
+    }
+    const failed = written
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('the reservation script failed'))
+      .map((line) => JSON.parse(line) as { correlationId?: string });
+    expect(failed).toEqual([expect.objectContaining({ correlationId: 'lost-reply-trace' })]);
+    await eventually(async () => (await clients.remaining(activityId)) === 3);
+  });
+
   it('when a purchase attempt is retried under the same order id, then the script answers it as the first time and reserves once', async () => {
     const activityId = await gateway.createActivity({ stock: 3 });
     const script = gateway.get(ReservationScript);

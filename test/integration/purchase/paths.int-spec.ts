@@ -1,6 +1,5 @@
 import { sign } from 'jsonwebtoken';
 import { request } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { signBuyerToken } from '@app/auth';
 import { loadConfig } from '@app/config';
 import { PurchaseHotRoute } from '../../../apps/gateway/src/seckill/purchase.hot-route';
@@ -10,7 +9,18 @@ interface Answer {
   status: number;
   body: { code?: string; message?: string; status?: string };
   correlationId: unknown;
+  headers: Record<string, unknown>;
 }
+
+/**
+ * The response headers that may differ between two answers to the same request: the time it was sent,
+ * and the correlation id (new per request unless the caller sends one; its echo is compared on its own).
+ * Every other header must be the same on both paths: a header or hook added to Fastify that should reach
+ * the purchase fails here until the hot route sends it too.
+ */
+const MAY_DIFFER = ['date', 'x-correlation-id'];
+const comparable = (headers: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !MAY_DIFFER.includes(name)));
 
 /**
  * Sends one purchase over a real socket. `chunked` sends the same bytes with Transfer-Encoding: chunked,
@@ -26,6 +36,7 @@ function post(port: number, path: string, headers: Record<string, string>, body:
           status: res.statusCode!,
           body: JSON.parse(Buffer.concat(chunks).toString() || '{}'),
           correlationId: res.headers['x-correlation-id'],
+          headers: res.headers,
         }),
       );
     });
@@ -58,8 +69,7 @@ describe('the purchase on node:http and on Fastify: one answer whichever way a r
       claimed.push(taken);
       return taken;
     });
-    await gateway.app.listen(0, '127.0.0.1');
-    port = (gateway.app.getHttpServer().address() as AddressInfo).port;
+    port = await gateway.port();
     soldOut = await gateway.createActivity({ stock: 1 });
     expect((await gateway.purchase(soldOut, 'paths-first-buyer')).status).toBe(202);
   });
@@ -122,9 +132,10 @@ describe('the purchase on node:http and on Fastify: one answer whichever way a r
     const framework = await post(port, path, headers, body, true);
     expect(claimed).toEqual([true, false]);
     expect(hot.status).toBeGreaterThanOrEqual(400);
-    expect({ status: hot.status, body: hot.body }).toEqual({
+    expect({ status: hot.status, body: hot.body, headers: comparable(hot.headers) }).toEqual({
       status: framework.status,
       body: framework.body,
+      headers: comparable(framework.headers),
     });
     expect([typeof hot.correlationId, typeof framework.correlationId]).toEqual(['string', 'string']);
   });
@@ -136,6 +147,7 @@ describe('the purchase on node:http and on Fastify: one answer whichever way a r
     const framework = await post(port, `/api/seckill/${activityId}`, headers('p-fw'), '{"quantity":1}', true);
     expect([hot.status, framework.status]).toEqual([202, 202]);
     expect([hot.body.status, framework.body.status]).toEqual(['QUEUED', 'QUEUED']);
+    expect(comparable(hot.headers)).toEqual(comparable(framework.headers));
   });
 
   it('when a caller sends a plain correlation id, then the hot path echoes it, as the framework does', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ActivityEntity, OrderEntity, OrderStatus } from '@app/database';
+import { OrderStatus, activitiesTable } from '@app/database';
+import { insertOrder } from '../../support/order-rows';
 import { TestClients } from '../../support/clients';
 import { tallyOrders } from '../../support/faults';
 
@@ -10,7 +11,7 @@ describe('the fault suite’s count of orders against the 202s', () => {
 
   beforeAll(async () => {
     clients = await TestClients.connect();
-    const activity = await clients.db.getRepository(ActivityEntity).save({
+    const activity = await activitiesTable.insert(clients.db, {
       name: 'fault checks spec',
       stock: 10,
       startsAt: new Date(Date.now() - 60_000),
@@ -24,7 +25,7 @@ describe('the fault suite’s count of orders against the 202s', () => {
 
   async function order(userId: string, status: OrderStatus): Promise<string> {
     const id = randomUUID();
-    await clients.db.getRepository(OrderEntity).insert({
+    await insertOrder(clients.db, {
       id,
       activityId,
       userId,

@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { OrderEntity } from '@app/database';
+import { setOrderTime } from '../../support/order-rows';
 import { stockKeys } from '@app/stock';
-import {
-  INVARIANT,
-  InvariantReport,
-  checkInvariants,
-  evaluateSnapshot,
-  readSnapshot,
-} from '@app/reconcile';
+import { INVARIANT, InvariantReport, checkInvariants, evaluateSnapshot, readSnapshot } from '@app/reconcile';
 import { ReconcileFixtures } from '../../support/reconcile-fixtures';
 
 describe('reconcile: invariants 1–6 of one activity (real Redis and PostgreSQL)', () => {
@@ -134,9 +128,7 @@ describe('reconcile: invariants 1–6 of one activity (real Redis and PostgreSQL
 
   it('when a PENDING order is long past expires_at, then no overdue order fails and the sale is not quiet', async () => {
     const sale = await seedConsistentSale();
-    await db
-      .getRepository(OrderEntity)
-      .update({ id: sale.orders.alice }, { expiresAt: new Date(Date.now() - 60_000) });
+    await setOrderTime(db, sale.orders.alice, 'expires_at', new Date(Date.now() - 60_000));
     const report = await check(sale.id);
     expect(failed(report)).toEqual([INVARIANT.conservation, INVARIANT.noOverdueOrder]);
     expect(report.quiet).toBe(false);

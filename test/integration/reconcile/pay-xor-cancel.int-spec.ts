@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { OrderEntity } from '@app/database';
+import { setOrderTime } from '../../support/order-rows';
 import { stockKeys } from '@app/stock';
 import { INVARIANT, InvariantReport, checkInvariants } from '@app/reconcile';
 import { ReconcileFixtures } from '../../support/reconcile-fixtures';
@@ -29,7 +29,7 @@ describe('reconcile: pay xor cancel and FAILED purchases (real Redis and Postgre
     // What a release run on a PAID order leaves: the reservation X, the unit back, the release recorded.
     await reserve(sale.id, sale.orders.bob, 'bob', 1, 'X');
     await redis.set(stockKeys(sale.id).stock, 8);
-    await db.getRepository(OrderEntity).update({ id: sale.orders.bob }, { stockReleasedAt: new Date() });
+    await setOrderTime(db, sale.orders.bob, 'stock_released_at', new Date());
     const report = await check(sale.id);
     expect(failed(report)).toContain(INVARIANT.payXorCancel);
     expect(report.checks[4].detail).toContain(`1 paid yet cancelled or released (e.g. ${sale.orders.bob})`);
@@ -37,7 +37,7 @@ describe('reconcile: pay xor cancel and FAILED purchases (real Redis and Postgre
 
   it('when a row says both paid and cancelled, then pay xor cancel fails', async () => {
     const sale = await seedConsistentSale();
-    await db.getRepository(OrderEntity).update({ id: sale.orders.carol }, { paidAt: new Date() });
+    await setOrderTime(db, sale.orders.carol, 'paid_at', new Date());
     const report = await check(sale.id);
     expect(failed(report)).toEqual([INVARIANT.payXorCancel]);
     expect(report.checks[4].detail).toContain(`1 paid yet cancelled or released (e.g. ${sale.orders.carol})`);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { loadConfig } from '@app/config';
-import { ActivityEntity, OrderEntity, OrderStatus } from '@app/database';
+import { OrderStatus, activitiesTable } from '@app/database';
+import { insertOrder } from '../../support/order-rows';
 import { rebuildActivity, stockKeys } from '@app/stock';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
@@ -16,7 +17,7 @@ describe('rebuilding an activity in Redis from PostgreSQL', () => {
   afterAll(() => clients?.close());
 
   async function activity(stock: number): Promise<number> {
-    const saved = await clients.db.getRepository(ActivityEntity).save({
+    const saved = await activitiesTable.insert(clients.db, {
       name: 'rebuild spec',
       stock,
       startsAt: new Date(Date.now() - 60_000),
@@ -28,7 +29,7 @@ describe('rebuilding an activity in Redis from PostgreSQL', () => {
   }
   async function order(activityId: number, userId: string, status: OrderStatus, quantity = 1) {
     const id = randomUUID();
-    await clients.db.getRepository(OrderEntity).insert({
+    await insertOrder(clients.db, {
       id,
       activityId,
       userId,
@@ -102,7 +103,7 @@ describe('rebuilding an activity in Redis from PostgreSQL', () => {
       await eventually(async () => {
         const [waiting] = await clients.db.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE state = 'idle in transaction' AND query LIKE 'SELECT id, user_id%FROM orders WHERE activity_id%'`,
+            WHERE state = 'idle in transaction' AND query LIKE '%FROM orders WHERE activity_id = $1 ORDER BY created_at'`,
         );
         expect(waiting.n).toBe(1);
       });

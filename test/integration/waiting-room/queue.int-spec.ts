@@ -108,14 +108,14 @@ describe('the waiting room line (in process; real Redis, PostgreSQL, Kafka)', ()
     const id = await a.createActivity({ stock: 10, waitingRoom: room });
     const u = buyer('hot');
     const { ticket } = (await joinQueue(a, id, u)).body;
-    const port = Number(process.env.E2E_PORT_BASE ?? 5600) + 42;
-    await a.app.listen(port, '127.0.0.1');
+    const port = await a.port();
     const get = async (headers: Record<string, string>) => {
       const res = await fetch(`http://127.0.0.1:${port}/api/seckill/${id}/queue`, { headers });
       return { status: res.status, body: (await res.json()) as { code?: string; position?: number } };
     };
     // The same answer either way (an admission token is fresh on every poll: compared apart).
-    const { admissionToken: _injected, ...viaInject } = (await pollQueue(a, id, u, ticket)).body;
+    const { admissionToken: _injected, ...viaInject } = (await pollQueue(a, id, u, ticket, { socket: false }))
+      .body;
     const hot = await get({ ...a.buyerHeaders(u), 'queue-ticket': ticket! });
     const { admissionToken, ...viaHotRoute } = hot.body as typeof viaInject & { admissionToken?: string };
     expect(hot.status).toBe(200);

@@ -4,11 +4,11 @@ import { StockModule } from '@app/stock';
 import { DatabaseModule } from '@app/database';
 import { CancellationRepository } from './cancellation.repository';
 import { CancellationService } from './cancellation.service';
-import { OrderEventsPublisher } from './order-events.publisher';
+import { CancellationEventsPublisher } from './cancellation-events.publisher';
 
 @Module({
   imports: [KafkaModule, StockModule, DatabaseModule],
-  providers: [CancellationRepository, CancellationService, OrderEventsPublisher],
+  providers: [CancellationRepository, CancellationService, CancellationEventsPublisher],
   exports: [CancellationService],
 })
 export class CancellationModule {}

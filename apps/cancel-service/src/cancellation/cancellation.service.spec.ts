@@ -3,7 +3,7 @@ import { OrderStatus } from '@app/database';
 import { StockStore } from '@app/stock';
 import { CancellationRepository, CancelledOrder, OrderSnapshot } from './cancellation.repository';
 import { CancellationService, SWEEP_LIMIT } from './cancellation.service';
-import { OrderEventsPublisher } from './order-events.publisher';
+import { CancellationEventsPublisher } from './cancellation-events.publisher';
 
 type Row = Omit<OrderSnapshot, 'id' | 'activityId' | 'userId' | 'quantity'> & { activityId?: number };
 
@@ -50,7 +50,7 @@ function cancellation(rows: Record<string, Row>) {
   const service = new CancellationService(
     orders as unknown as CancellationRepository,
     stock as unknown as StockStore,
-    events as unknown as OrderEventsPublisher,
+    events as unknown as CancellationEventsPublisher,
   );
   return { service, orders, stock, events, log };
 }

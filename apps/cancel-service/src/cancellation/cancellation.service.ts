@@ -4,7 +4,7 @@ import { groupByActivity } from '@app/common';
 import { StockStore } from '@app/stock';
 import { CancelledBy, cancellationLateness, ordersCancelled, stockReleased } from './cancellation.metrics';
 import { CancelledOrder, CancellationRepository, OrderToRelease } from './cancellation.repository';
-import { OrderEventsPublisher } from './order-events.publisher';
+import { CancellationEventsPublisher } from './cancellation-events.publisher';
 
 export type CancelOutcome =
   /** This call cancelled the order and released its stock. */
@@ -35,7 +35,7 @@ export class CancellationService {
   constructor(
     private readonly orders: CancellationRepository,
     private readonly stock: StockStore,
-    private readonly events: OrderEventsPublisher,
+    private readonly events: CancellationEventsPublisher,
   ) {}
 
   /**

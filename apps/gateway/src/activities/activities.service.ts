@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { ActivityEntity } from '@app/database';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Activity, activitiesTable, inTransaction } from '@app/database';
 import { notFound, unavailable } from '@app/common';
 import { RedisService } from '@app/redis';
 import { ActivityRecord, StockStore } from '@app/stock';
@@ -19,7 +19,7 @@ export interface ActivityView extends ActivityRecord {
 @Injectable()
 export class ActivitiesService {
   constructor(
-    @InjectRepository(ActivityEntity) private readonly activities: Repository<ActivityEntity>,
+    @InjectDataSource() private readonly db: DataSource,
     private readonly redis: RedisService,
     private readonly stock: StockStore,
   ) {}
@@ -32,8 +32,8 @@ export class ActivitiesService {
    * PostgreSQL by the order-service.)
    */
   async create(dto: CreateActivityDto): Promise<ActivityView> {
-    const activity = await this.activities.manager.transaction(async (tx) => {
-      const saved = await tx.save(this.activities.create(dto));
+    const activity = await inTransaction(this.db, async (q) => {
+      const saved = await activitiesTable.insert(q, dto);
       try {
         await warmActivity(this.redis, saved);
       } catch {
@@ -46,17 +46,17 @@ export class ActivitiesService {
 
   /** Top-up and/or end now: PostgreSQL, then Redis (see activity-update.ts for why that order). */
   async update(id: number, update: UpdateActivityDto): Promise<ActivityView> {
-    await updateActivity(this.activities.manager.connection, this.redis, id, update);
+    await updateActivity(this.db, this.redis, id, update);
     return this.get(id);
   }
 
   async get(id: number): Promise<ActivityView> {
-    const activity = await this.activities.findOneBy({ id });
+    const [activity] = await activitiesTable.byId(this.db, id);
     if (!activity) throw notFound(`activity ${id}`);
     return this.view(activity, (await this.stock.remaining(id)) ?? 0);
   }
 
-  private view(a: ActivityEntity, remainingStock: number): ActivityView {
+  private view(a: Activity, remainingStock: number): ActivityView {
     const { id, name, stock, startsAt, endsAt, perUserLimit, payTimeoutSeconds } = a;
     const { purchaseToken, challengeBits, stockShards } = a;
     return {

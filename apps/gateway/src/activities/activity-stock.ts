@@ -1,4 +1,4 @@
-import { ActivityEntity } from '@app/database';
+import { Activity } from '@app/database';
 import { RedisService } from '@app/redis';
 import {
   ACTIVE_ACTIVITIES_KEY,
@@ -23,7 +23,7 @@ import {
  * stock (one MULTI per shard: they sit in different slots), then its own meta, which names the shard
  * count: a gateway that sees the activity finds its shards in place.
  */
-export async function warmActivity(redis: RedisService, activity: ActivityEntity): Promise<void> {
+export async function warmActivity(redis: RedisService, activity: Activity): Promise<void> {
   const k = stockKeys(activity.id);
   const meta = activityMeta(activity);
   await redis.client.sadd(ACTIVE_ACTIVITIES_KEY, activity.id);

@@ -1,19 +1,12 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { queryRows } from '@app/database';
+import { activitiesTable } from '@app/database';
 import { notFound, unavailable, validationFailed } from '@app/common';
 import { LuaScript, RedisService } from '@app/redis';
 import { SALE_CHANNELS_LUA, allShardKeys, stockKeys } from '@app/stock';
 import { UpdateActivityDto } from './update-activity.dto';
 
 const syncScript = new LuaScript(join(__dirname, 'activity-update.lua'), SALE_CHANNELS_LUA);
-
-interface UpdatedRow {
-  stock: number;
-  stockShards: number;
-  startsAt: Date;
-  endsAt: Date;
-}
 
 /**
  * An admin update keeps conservation (Redis remaining + live orders = the row's stock) by writing
@@ -31,19 +24,7 @@ export async function updateActivity(
   id: number,
   update: UpdateActivityDto,
 ): Promise<void> {
-  const [row] = await queryRows<UpdatedRow>(
-    db,
-    `UPDATE activities SET
-       stock = COALESCE($2::integer, stock),
-       ends_at = CASE WHEN $3 THEN LEAST(ends_at, now()) ELSE ends_at END,
-       starts_at = CASE WHEN $3 THEN LEAST(starts_at, LEAST(ends_at, now()) - interval '1 millisecond')
-                   ELSE starts_at END,
-       updated_at = now()
-     WHERE id = $1 AND ($2::integer IS NULL OR $2::integer >= stock)
-       AND ($2::integer IS NULL OR $2::integer = stock OR stock_shards = 1)
-     RETURNING stock, stock_shards AS "stockShards", starts_at AS "startsAt", ends_at AS "endsAt"`,
-    [id, update.stock ?? null, update.endNow === true],
-  );
+  const [row] = await activitiesTable.update(db, id, update.stock ?? null, update.endNow === true);
   if (!row) throw await whyNotUpdated(db, id);
 
   // A sharded activity's stock never changes (refused above), so the script only moves each copy of its
@@ -65,12 +46,9 @@ export async function updateActivity(
 }
 
 async function whyNotUpdated(db: DataSource, id: number): Promise<Error> {
-  const [current] = await queryRows<{ stock: number; shards: number }>(
-    db,
-    'SELECT stock, stock_shards AS shards FROM activities WHERE id = $1',
-    [id],
-  );
+  const [current] = await activitiesTable.byId(db, id);
   if (!current) return notFound(`activity ${id}`);
-  if (current.shards > 1) return validationFailed(`the stock of an activity with stock shards cannot change`);
+  if (current.stockShards > 1)
+    return validationFailed(`the stock of an activity with stock shards cannot change`);
   return validationFailed(`stock can only grow: the activity has ${current.stock}`);
 }

@@ -3,9 +3,9 @@ import { DashboardCatalogue } from './dashboard-catalogue';
 
 describe('dashboard catalogue', () => {
   it('when asked many times within one interval, then PostgreSQL is asked once', async () => {
-    const query = jest.fn(async () => [{ id: 9 }, { id: 4 }]);
+    const query = jest.fn(async () => ({ records: [{ id: 9 }, { id: 4 }] }));
     const catalogue = new DashboardCatalogue(
-      { query } as never,
+      { createQueryRunner: () => ({ query, release: async () => undefined }) } as never,
       { DASHBOARD_INTERVAL_MS: 60_000 } as AppConfig,
     );
     const answers = await Promise.all(Array.from({ length: 100 }, () => catalogue.shown()));

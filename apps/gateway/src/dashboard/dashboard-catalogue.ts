@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { activitiesTable } from '@app/database';
 
 /** The activities the dashboard has data for: the latest (the default view) and every one not over. */
 export interface ShownActivities {
@@ -36,13 +37,7 @@ export class DashboardCatalogue {
   }
 
   private async read(): Promise<ShownActivities> {
-    const rows: { id: number }[] = await this.db.query(
-      `SELECT id FROM activities
-        WHERE ends_at + make_interval(secs => pay_timeout_seconds) > now()
-           OR id = (SELECT max(id) FROM activities)
-        ORDER BY id DESC LIMIT $1`,
-      [MAX_SHOWN],
-    );
+    const rows = await activitiesTable.openOrLatest(this.db, MAX_SHOWN);
     return { latest: rows[0]?.id, ids: new Set(rows.map((r) => r.id)) };
   }
 }

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { activitiesTable, ordersTable, paymentsTable } from '@app/database';
 import { StockStore } from '@app/stock';
 import { ConsumerLags, TimeoutLag } from './consumer-lags';
-import { PAYMENT_GROUPS, PaymentCounts, PaymentGroup, paymentCounts } from './payment-counts';
+import { PaymentCounts, paymentCounts } from './payment-counts';
 import { purchaseAnswers } from './purchase-answers';
 import { Rooms } from '../waiting-room/rooms';
 
@@ -26,11 +27,6 @@ export interface DashboardSnapshot {
 
 type Shared = Pick<DashboardSnapshot, 'purchases' | 'lag'>;
 
-/** Activities whose sale is on (or a minute from its start or end): the ones worth recording unwatched. */
-const OPEN_ACTIVITIES = `SELECT id FROM activities
-  WHERE starts_at <= now() + interval '1 minute' AND ends_at >= now() - interval '1 minute'
-  ORDER BY id DESC LIMIT $1`;
-
 @Injectable()
 export class DashboardService {
   /** The parts of a snapshot that no activity owns, shared by the snapshots of one interval. */
@@ -46,12 +42,7 @@ export class DashboardService {
 
   /** The activity to show: the one asked for, else the most recent. */
   async snapshot(activityId?: number): Promise<DashboardSnapshot> {
-    const [row] = await this.db.query(
-      activityId
-        ? 'SELECT id, name, stock FROM activities WHERE id = $1'
-        : 'SELECT id, name, stock FROM activities ORDER BY id DESC LIMIT 1',
-      activityId ? [activityId] : [],
-    );
+    const [row] = await activitiesTable.byIdOrLatest(this.db, activityId);
     const [remaining, orders, payments, { purchases, lag }] = await Promise.all([
       row ? this.stock.remaining(row.id) : null,
       row ? this.ordersByStatus(row.id) : { PENDING: 0, PAID: 0, CANCELLED: 0 },
@@ -78,7 +69,8 @@ export class DashboardService {
 
   /** The most recent activities whose sale is open, `limit` at most. */
   async openActivities(limit: number): Promise<number[]> {
-    const rows: { id: number }[] = await this.db.query(OPEN_ACTIVITIES, [limit]);
+    // Whose sale is on (or a minute from its start or end): the ones worth recording unwatched.
+    const rows = await activitiesTable.onSale(this.db, limit);
     return rows.map((r) => r.id);
   }
 
@@ -93,15 +85,11 @@ export class DashboardService {
   }
 
   private async paymentsOf(activityId: number): Promise<PaymentCounts> {
-    const groups: PaymentGroup[] = await this.db.query(PAYMENT_GROUPS, [activityId]);
-    return paymentCounts(groups);
+    return paymentCounts(await paymentsTable.countsOfActivity(this.db, activityId));
   }
 
   private async ordersByStatus(activityId: number): Promise<DashboardSnapshot['orders']> {
-    const rows: { status: keyof DashboardSnapshot['orders']; count: string }[] = await this.db.query(
-      'SELECT status, count(*) AS count FROM orders WHERE activity_id = $1 GROUP BY status',
-      [activityId],
-    );
+    const rows = await ordersTable.countByStatus(this.db, activityId);
     const orders = { PENDING: 0, PAID: 0, CANCELLED: 0 };
     for (const r of rows) orders[r.status] = Number(r.count);
     return orders;

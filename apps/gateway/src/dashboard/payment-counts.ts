@@ -33,8 +33,3 @@ export function paymentCounts(groups: PaymentGroup[]): PaymentCounts {
   }
   return counts;
 }
-
-/** The activity's payments grouped for `paymentCounts` (payments.order_id holds the order's id as text). */
-export const PAYMENT_GROUPS = `SELECT p.status, p.refund_reason, count(*) AS count
-  FROM payments p JOIN orders o ON p.order_id = o.id::text
-  WHERE o.activity_id = $1 GROUP BY p.status, p.refund_reason`;

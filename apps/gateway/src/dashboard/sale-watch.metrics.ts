@@ -2,14 +2,9 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { ordersTable } from '@app/database';
 import { scrapeGauge } from '@app/observability';
 import { ConsumerLags } from './consumer-lags';
-
-// Both past the sweeper's grace (younger ones are still in the hands of their timeout message), and both
-// the predicates of partial indexes (orders_release_pending, orders_pending_by_expiry).
-const PAST_GRACE = `< now() - $1 * interval '1 millisecond'`;
-const RELEASE_PENDING = `status = 'CANCELLED' AND stock_released_at IS NULL AND cancelled_at ${PAST_GRACE}`;
-const OVERDUE = `status = 'PENDING' AND expires_at ${PAST_GRACE}`;
 
 /**
  * What the Prometheus alerts of a sale watch, on the gateway's /metrics, measured at scrape time. The
@@ -47,17 +42,14 @@ export class SaleWatchMetrics implements OnModuleInit {
       'orders_release_pending',
       'Cancelled orders whose stock is not back in Redis',
       [],
-      async () => [{ value: await this.count(RELEASE_PENDING) }],
+      async () => [{ value: await this.count('releasePending') }],
     );
     scrapeGauge('orders_overdue', 'PENDING orders past expires_at that nobody cancelled', [], async () => [
-      { value: await this.count(OVERDUE) },
+      { value: await this.count('overdue') },
     ]);
   }
 
-  private async count(where: string): Promise<number> {
-    const [row] = await this.db.query(`SELECT count(*) AS n FROM orders WHERE ${where}`, [
-      this.config.SWEEPER_GRACE_MS,
-    ]);
-    return Number(row.n);
+  private count(kind: 'releasePending' | 'overdue'): Promise<number> {
+    return ordersTable.countStuck(this.db, kind, this.config.SWEEPER_GRACE_MS);
   }
 }

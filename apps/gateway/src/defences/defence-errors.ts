@@ -1,10 +1,6 @@
 import { AppError } from '@app/common';
-import { TicketVerdict } from './signed-ticket';
 
-/** Why a purchase token was refused: none sent, used before, or what judging the ticket found (the refusal
- * table, libs/contracts, names each PURCHASE_TOKEN_<verdict>). */
-export type TokenVerdict = 'MISSING' | 'USED' | Exclude<TicketVerdict, 'OK'>;
-
+/** The errors of the bot defences' own routes (the purchase's token refusals: libs/contracts/src/refusals.ts). */
 export const challengeRequired = (bits: number) =>
   new AppError(
     'CHALLENGE_REQUIRED',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MEMORY_REFUSALS, Purchase, Refusal } from '@app/contracts';
 import { ActivityWindow } from '../risk/activity-windows';
-import { TokenVerdict } from './defence-errors';
+import { TokenVerdict } from '../purchase-core/ticket-verdicts';
 import { judgeTicket, openTicket } from './signed-ticket';
 import { TicketKeys } from './ticket-keys';
 

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { TicketVerdict } from '../purchase-core/ticket-verdicts';
 
 /**
  * A short signed ticket bound to one buyer of one activity: the purchase token and the challenge are
@@ -15,8 +16,6 @@ export interface Ticket {
   /** what else the ticket carries (the challenge's difficulty) */
   extra: string;
 }
-
-export type TicketVerdict = 'OK' | 'INVALID' | 'OTHER_BUYER' | 'OTHER_ACTIVITY' | 'EXPIRED';
 
 /** A key per purpose, derived from JWT_SECRET: every gateway shares it, and a purchase token is not a challenge. */
 export function ticketKey(

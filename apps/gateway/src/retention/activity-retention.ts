@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PeriodicService } from '@app/common';
+import { activitiesTable } from '@app/database';
 import { LuaScript, RedisService } from '@app/redis';
 import { keysUnder, riskKeys, shardTag } from '@app/stock';
 
@@ -37,14 +38,7 @@ export class ActivityRetention extends PeriodicService {
   /** Sets the expiry on the keys of every activity whose pay timeouts are all over. */
   async expireFinished(): Promise<number> {
     const retention = this.config.ACTIVITY_RETENTION_SECONDS;
-    const rows: { id: number; expires: string; shards: number }[] = await this.db.query(
-      `SELECT id, stock_shards AS shards, extract(epoch FROM ends_at)::bigint + pay_timeout_seconds + $1 AS expires
-         FROM activities
-        WHERE ends_at + pay_timeout_seconds * interval '1 second' < now()
-          AND ends_at + (pay_timeout_seconds + $1 + 86400) * interval '1 second' > now()
-        ORDER BY ends_at LIMIT ${BATCH}`,
-      [retention],
-    );
+    const rows = await activitiesTable.retirable(this.db, retention, BATCH);
     if (rows.length === 0) return 0;
     // One script per activity's slot (a sharded activity: per shard, each in its own slot).
     for (const { id, expires, shards } of rows) {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { join } from 'node:path';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { unavailable } from '@app/common';
+import { TransactionQuery, blacklistTable, inTransaction } from '@app/database';
 import { LuaScript, RedisService } from '@app/redis';
 import { SALE_CHANNELS } from '@app/stock';
 import { Blacklist, BlacklistEntry, BlacklistKind, BlacklistSnapshot } from './blacklist';
@@ -18,14 +19,6 @@ const mirrorScript = new LuaScript(
   join(__dirname, 'blacklist-mirror.lua'),
   `local BLACKLIST_CHANNEL = '${SALE_CHANNELS.blacklist}'\n`,
 );
-
-interface Row {
-  version: string;
-  kind: BlacklistKind | null;
-  value: string | null;
-  reason: string | null;
-  addedAt: Date | null;
-}
 
 /**
  * The blacklist: PostgreSQL holds it (tables `blacklist`, `blacklist_version`), Redis carries it to the
@@ -46,36 +39,31 @@ export class BlacklistStore {
   /** Adds (or replaces the reason of) an entry; this instance applies it before answering. */
   async add(kind: BlacklistKind, value: string, reason: string): Promise<BlacklistEntry> {
     const entry: BlacklistEntry = { kind, value, reason, addedAt: new Date().toISOString() };
-    await this.change((tx) =>
-      tx.query(
-        `INSERT INTO blacklist (kind, value, reason, added_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (kind, value) DO UPDATE SET reason = EXCLUDED.reason, added_at = EXCLUDED.added_at`,
-        [kind, value, reason, entry.addedAt],
-      ),
-    );
+    await this.change((q) => blacklistTable.put(q, kind, value, reason, entry.addedAt));
     return entry;
   }
 
   /** @returns false when there was no such entry */
   async remove(kind: BlacklistKind, value: string): Promise<boolean> {
     let removed = false;
-    await this.change(async (tx) => {
-      const sql = 'DELETE FROM blacklist WHERE kind = $1 AND value = $2 RETURNING kind';
-      removed = (await tx.queryRunner!.query(sql, [kind, value], true)).records.length > 0;
+    await this.change(async (q) => {
+      removed = await blacklistTable.remove(q, kind, value);
     });
     return removed;
   }
 
   /** The blacklist as PostgreSQL holds it, at its version (one statement: one snapshot). */
   async snapshot(): Promise<BlacklistSnapshot> {
-    const rows: Row[] = await this.db.query(
-      `SELECT v.version, b.kind, b.value, b.reason, b.added_at AS "addedAt"
-         FROM blacklist_version v LEFT JOIN blacklist b ON true ORDER BY b.added_at, b.kind, b.value`,
-    );
-    const entries = rows
-      .filter((r) => r.kind !== null)
-      .map((r) => ({ kind: r.kind!, value: r.value!, reason: r.reason!, addedAt: r.addedAt!.toISOString() }));
-    return { version: Number(rows[0].version), entries };
+    const { version, entries } = await blacklistTable.snapshot<BlacklistKind>(this.db);
+    return {
+      version,
+      entries: entries.map((r) => ({
+        kind: r.kind,
+        value: r.value,
+        reason: r.reason,
+        addedAt: r.addedAt.toISOString(),
+      })),
+    };
   }
 
   /**
@@ -91,10 +79,10 @@ export class BlacklistStore {
     await this.mirror(snapshot);
   }
 
-  private async change(write: (tx: EntityManager) => Promise<unknown>): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await write(tx);
-      await tx.query('UPDATE blacklist_version SET version = version + 1');
+  private async change(write: (q: TransactionQuery) => Promise<unknown>): Promise<void> {
+    await inTransaction(this.db, async (q) => {
+      await write(q);
+      await blacklistTable.nextVersion(q);
     });
     const snapshot = await this.snapshot();
     this.blacklist.replace(snapshot);

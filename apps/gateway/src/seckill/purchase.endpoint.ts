@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TokenPolicy, readBuyerToken, tokenPolicy } from '@app/auth';
+import { TokenPolicy, TokenRefusal, readBuyerToken, tokenPolicy } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { toErrorResponse, unavailable } from '@app/common';
+import { ErrorAnswer, errorAnswer, toErrorResponse, unavailable } from '@app/common';
 import { Purchase, Refusal, refusalAnswer } from '@app/contracts';
 import { UnparsedBody } from '@app/http';
 import { counter } from '@app/observability';
@@ -41,10 +41,13 @@ export interface PurchaseHttpRequest {
   correlationId: string;
 }
 
-const UNAVAILABLE = {
-  status: 503,
-  json: JSON.stringify({ code: 'UNAVAILABLE', message: unavailable().message }),
-};
+/** An error's answer (made by libs/common/src/error-response.ts, the one mapping) with its body as JSON. */
+export const purchaseAnswer = ({ status, body }: ErrorAnswer): PurchaseAnswer => ({
+  status,
+  json: JSON.stringify(body),
+});
+
+const UNAVAILABLE = purchaseAnswer(toErrorResponse(unavailable()));
 
 /**
  * `POST /api/seckill/:activityId` from HTTP in to HTTP out, whichever server carried it (PurchaseRoute on
@@ -59,6 +62,8 @@ export class PurchaseEndpoint {
   private readonly logger = new Logger(PurchaseEndpoint.name);
   /** A refusal that carries nothing but its reason (frozen, shared) has one answer: serialised once. */
   private readonly answers = new Map<Refusal, PurchaseAnswer>();
+  /** The 401 of each reason a token is refused for (a few shared values): serialised once. */
+  private readonly unauthorized = new Map<TokenRefusal, PurchaseAnswer>();
   private readonly counters = new Map<string, ReturnType<typeof refusals.labels>>();
   private readonly policy: TokenPolicy;
 
@@ -78,14 +83,18 @@ export class PurchaseEndpoint {
     const buyer = readBuyerToken(authorization, this.config.JWT_SECRET, this.policy);
     if (typeof buyer === 'string') return buyer;
     this.count('UNAUTHORIZED', 'request');
-    return { status: 401, json: JSON.stringify({ code: 'UNAUTHORIZED', message: buyer.refused }) };
+    let answer = this.unauthorized.get(buyer);
+    if (!answer) {
+      answer = purchaseAnswer(errorAnswer(401, 'UNAUTHORIZED', buyer.refused));
+      this.unauthorized.set(buyer, answer);
+    }
+    return answer;
   }
 
   async answer(buyerId: string, req: PurchaseHttpRequest): Promise<PurchaseAnswer> {
     if (req.body instanceof UnparsedBody) {
       // Fastify read a body that does not parse; it is answered now, after the token (see UnparsedBody).
-      const { status, body } = toErrorResponse(req.body.error);
-      return { status, json: JSON.stringify(body) };
+      return purchaseAnswer(toErrorResponse(req.body.error));
     }
     const input = readPurchase(req.activityId, req.body, req.idempotencyKey);
     if ('invalid' in input) {
@@ -144,8 +153,7 @@ export class PurchaseEndpoint {
   private answerOf(refusal: Refusal): PurchaseAnswer {
     const cached = this.answers.get(refusal);
     if (cached) return cached;
-    const { status, body } = refusalAnswer(refusal);
-    const answer: PurchaseAnswer = { status, json: JSON.stringify(body) };
+    const answer = purchaseAnswer(refusalAnswer(refusal));
     if (refusal.retryAfterMs) answer.retryAfterS = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
     if (Object.isFrozen(refusal)) this.answers.set(refusal, answer);
     return answer;

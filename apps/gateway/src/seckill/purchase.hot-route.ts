@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { toErrorResponse } from '@app/common';
+import { answerThrown, toErrorResponse } from '@app/common';
 import {
   HotRoute,
   JsonBodyParser,
@@ -15,7 +15,7 @@ import { ACTIVITY_ID_PATTERN } from '@app/contracts';
 import { CORRELATION_HEADER } from '@app/observability';
 import { PURCHASE_TOKEN_HEADER } from '../defences/purchase-tokens';
 import { ADMISSION_TOKEN_HEADER } from '../waiting-room/admission-tokens';
-import { PurchaseAnswer, PurchaseEndpoint } from './purchase.endpoint';
+import { PurchaseAnswer, PurchaseEndpoint, purchaseAnswer } from './purchase.endpoint';
 import { PURCHASE_PATH } from './purchase.route';
 
 /** The plain path, its id by the purchase's rule (the id's range is checked by readPurchase, as on Fastify). */
@@ -23,7 +23,6 @@ const PATH = new RegExp(`^/api/seckill/(${ACTIVITY_ID_PATTERN.source.slice(1, -1
 const JSON_CONTENT = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
 /** `{"quantity": 1000}` with room to spare; anything longer is left to Fastify's body limit. */
 const MAX_BODY = 1_024;
-const INTERNAL = { status: 500, json: JSON.stringify({ code: 'INTERNAL', message: 'internal error' }) };
 
 /**
  * The purchase as the crowd sends it — POST to the plain path, a JSON body of known length — served by
@@ -72,10 +71,7 @@ export class PurchaseHotRoute implements HotRoute, OnModuleInit {
     req.on('error', () => res.destroy());
     req.on('end', () => {
       this.parse!(Buffer.concat(chunks).toString('utf8'), (err, body) => {
-        if (err) {
-          const { status, body: error } = toErrorResponse(err);
-          return reply({ status, json: JSON.stringify(error) });
-        }
+        if (err) return reply(purchaseAnswer(toErrorResponse(err)));
         this.endpoint
           .answer(buyer, {
             activityId: path[1],
@@ -87,14 +83,9 @@ export class PurchaseHotRoute implements HotRoute, OnModuleInit {
             forwardedFor: headers['x-forwarded-for'],
             correlationId,
           })
-          .then(reply, (error: unknown) => {
-            this.logger.error({
-              msg: 'unhandled error',
-              correlationId,
-              err: error instanceof Error ? error.message : String(error),
-            });
-            reply(INTERNAL);
-          });
+          .then(reply, (error: unknown) =>
+            reply(purchaseAnswer(answerThrown(error, this.logger, { correlationId }))),
+          );
       });
     });
     return true;

@@ -55,7 +55,7 @@ export class SeckillService {
       // The script may have run and its reply been lost: the 503 must stay true, so the attempt is abandoned
       // (recorded in PostgreSQL before the answer, undone in Redis).
       await this.abandoned.add(p);
-      return this.unavailable('the reservation script failed', err);
+      return this.unavailable('the reservation script failed', err, p.correlationId);
     }
     countOutcome(reply.code);
     // The answer shows the stock left: 0 sets this instance's sold-out flag (unless a newer change came in).
@@ -109,9 +109,10 @@ export class SeckillService {
     throw new Error(`reserve.lua answered ${code}, a code the refusal table does not know`);
   }
 
-  private unavailable(msg: string, err: unknown): PurchaseOutcome {
+  /** `correlationId` named on the line: the hot route opens no correlation scope (JsonLogger). */
+  private unavailable(msg: string, err: unknown, correlationId: string): PurchaseOutcome {
     countOutcome('UNAVAILABLE');
-    this.logger.warn({ msg, err: err instanceof Error ? err.message : String(err) });
+    this.logger.warn({ msg, correlationId, err: err instanceof Error ? err.message : String(err) });
     return UNAVAILABLE;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MEMORY_REFUSALS, Purchase, Refusal } from '@app/contracts';
 import { ActivityWindow } from '../risk/activity-windows';
-import { AdmissionRefusal } from './room-errors';
+import { AdmissionRefusal } from '../purchase-core/ticket-verdicts';
 import { RoomTickets } from './room-tickets';
 import { Rooms } from './rooms';
 

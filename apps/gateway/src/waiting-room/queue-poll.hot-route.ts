@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { TokenPolicy, readBuyerToken, tokenPolicy } from '@app/auth';
+import { TokenPolicy, TokenRefusal, readBuyerToken, tokenPolicy } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { toErrorResponse } from '@app/common';
+import { answerThrown, errorAnswer } from '@app/common';
 import { correlationIdFor, hotRoutesOf, HotRoute, observeHttp } from '@app/http';
 import { ACTIVITY_ID_PATTERN } from '@app/contracts';
 import { CORRELATION_HEADER } from '@app/observability';
@@ -26,6 +26,8 @@ const MAX_ID = 2_147_483_647;
 export class QueuePollHotRoute implements HotRoute, OnModuleInit {
   private readonly logger = new Logger(QueuePollHotRoute.name);
   private readonly policy: TokenPolicy;
+  /** The 401 of each reason a token is refused for (a few shared values), as JSON made once. */
+  private readonly unauthorized = new Map<TokenRefusal, string>();
   private enabled = false;
 
   constructor(
@@ -65,7 +67,12 @@ export class QueuePollHotRoute implements HotRoute, OnModuleInit {
     };
     const buyer = readBuyerToken(headers.authorization, this.config.JWT_SECRET, this.policy);
     if (typeof buyer !== 'string') {
-      reply(401, JSON.stringify({ code: 'UNAUTHORIZED', message: buyer.refused }));
+      let json = this.unauthorized.get(buyer);
+      if (json === undefined) {
+        json = JSON.stringify(errorAnswer(401, 'UNAUTHORIZED', buyer.refused).body);
+        this.unauthorized.set(buyer, json);
+      }
+      reply(401, json);
       return true;
     }
     const ticket = headers[QUEUE_TICKET_HEADER];
@@ -78,9 +85,7 @@ export class QueuePollHotRoute implements HotRoute, OnModuleInit {
       .then(
         (answer) => reply(200, JSON.stringify(answer)),
         (err: unknown) => {
-          const { status, body, internal } = toErrorResponse(err);
-          if (internal)
-            this.logger.error({ msg: 'unhandled error', correlationId, err: (err as Error)?.message });
+          const { status, body } = answerThrown(err, this.logger, { correlationId });
           reply(status, JSON.stringify(body));
         },
       );

@@ -1,11 +1,7 @@
 import { AppError } from '@app/common';
-import { TicketVerdict } from '../defences/signed-ticket';
-import { AdmissionVerdict } from './room-tickets';
+import { TicketVerdict } from '../purchase-core/ticket-verdicts';
 
-/** Why a purchase of a room's activity was refused for its admission: none sent, used, or the token's
- * verdict (the refusal table, libs/contracts, names each ADMISSION_<verdict>). */
-export type AdmissionRefusal = 'MISSING' | 'USED' | Exclude<AdmissionVerdict, 'OK'>;
-
+/** The errors of the waiting room's own routes (the purchase's admission refusals: libs/contracts/src/refusals.ts). */
 export const noWaitingRoom = () => new AppError('NO_WAITING_ROOM', 409, 'this sale has no waiting room');
 
 export const roomNotOpen = (opensAt: number) =>

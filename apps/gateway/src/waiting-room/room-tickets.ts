@@ -2,14 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { KeyObject, createSecretKey, randomBytes } from 'node:crypto';
 import { signHs256, verifyHs256 } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import {
-  Ticket,
-  TicketVerdict,
-  judgeTicket,
-  openTicket,
-  signTicket,
-  ticketKey,
-} from '../defences/signed-ticket';
+import { Ticket, judgeTicket, openTicket, signTicket, ticketKey } from '../defences/signed-ticket';
+import { TicketVerdict } from '../purchase-core/ticket-verdicts';
 import { UsedTickets } from '../defences/used-tickets';
 
 /** What an admission token carries, once its signature and lifetime hold. */

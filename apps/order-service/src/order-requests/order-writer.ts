@@ -1,43 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { OrderRequestMessage } from '@app/contracts';
-import { OrderLine, OrderStatus, queryRows } from '@app/database';
+import { Order, activitiesTable, ordersTable, runnerQuery } from '@app/database';
 import { abandonedAmong } from '@app/stock';
 
-export interface WrittenOrder extends OrderLine {
-  status: OrderStatus;
-  expiresAt: Date;
-}
+/** An order as written (new, or by an earlier delivery): what the intake needs of it. */
+export type WrittenOrder = Pick<Order, 'id' | 'activityId' | 'userId' | 'quantity' | 'status' | 'expiresAt'>;
 
 /** Under the activity's lock, after a rebuild: which of these requests Redis still holds as taken. */
 export type StillTaken = (requests: OrderRequestMessage[]) => Promise<OrderRequestMessage[]>;
-
-interface LockedActivity {
-  stock: number;
-  payTimeoutSeconds: number;
-  rebuilds: number;
-}
-
-// Admits, in the batch's order, the requests whose running total fits in what the ledger has left:
-// stock − live (PENDING + PAID) quantity. Replays (same id) and buyers who already hold a live order are
-// left out before the sum; `ON CONFLICT DO NOTHING` makes a replayed request a no-op.
-const INSERT_WITHIN_STOCK = `
-  WITH candidate AS (
-    SELECT r.id, r.user_id, r.quantity, r.n FROM unnest($2::uuid[], $3::varchar[], $4::int[])
-      WITH ORDINALITY AS r(id, user_id, quantity, n)
-    WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = r.id)
-      AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.activity_id = $1 AND o.user_id = r.user_id
-                                               AND o.status IN ('PENDING', 'PAID'))
-  ), running AS (
-    SELECT c.*, sum(c.quantity) OVER (ORDER BY c.n) AS total FROM candidate c
-  )
-  INSERT INTO orders (id, activity_id, user_id, quantity, status, created_at, expires_at)
-  SELECT id, $1, user_id, quantity, 'PENDING', now(), now() + make_interval(secs => $6::int)
-    FROM running
-   WHERE total <= $5::int - (SELECT coalesce(sum(quantity), 0) FROM orders
-                              WHERE activity_id = $1 AND status IN ('PENDING', 'PAID'))
-  ON CONFLICT DO NOTHING`;
 
 /**
  * Writes one activity's slice of a batch in one transaction, checked against the ledger: the activity
@@ -66,23 +38,23 @@ export class OrderWriter {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const [activity] = await rows<LockedActivity>(
-        runner,
-        `SELECT stock, pay_timeout_seconds AS "payTimeoutSeconds", rebuilds FROM activities
-          WHERE id = $1 FOR UPDATE`,
-        [activityId],
-      );
+      const [activity] = await activitiesTable.lock(runnerQuery(runner), activityId);
       // Rebuilt since the take: only what the rebuilt Redis still holds may become an order.
       const admissible = activity && activity.rebuilds !== takenUnder ? await stillTaken(requests) : requests;
       if (activity && admissible.length > 0) {
-        await runner.query(INSERT_WITHIN_STOCK, [
+        const lines = admissible.map((r) => ({
+          id: r.orderId,
           activityId,
-          admissible.map((r) => r.orderId),
-          admissible.map((r) => r.userId),
-          admissible.map((r) => r.quantity),
+          userId: r.userId,
+          quantity: r.quantity,
+        }));
+        await ordersTable.insertWithinStock(
+          runnerQuery(runner),
+          activityId,
+          lines,
           activity.stock,
           activity.payTimeoutSeconds,
-        ]);
+        );
       }
       await runner.commitTransaction();
     } catch (err) {
@@ -102,30 +74,7 @@ export class OrderWriter {
     );
   }
 
-  private async existing(ids: string[]): Promise<WrittenOrder[]> {
-    const found = await queryRows<{
-      id: string;
-      activity_id: number;
-      user_id: string;
-      quantity: number;
-      status: OrderStatus;
-      expires_at: Date;
-    }>(
-      this.db,
-      'SELECT id, activity_id, user_id, quantity, status, expires_at FROM orders WHERE id = ANY($1::uuid[])',
-      [ids],
-    );
-    return found.map((r) => ({
-      id: r.id,
-      activityId: r.activity_id,
-      userId: r.user_id,
-      quantity: r.quantity,
-      status: r.status,
-      expiresAt: r.expires_at,
-    }));
+  private existing(ids: string[]): Promise<WrittenOrder[]> {
+    return ordersTable.byIds(this.db, ids);
   }
-}
-
-async function rows<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
-  return (await runner.query(sql, params, true)).records as T[];
 }

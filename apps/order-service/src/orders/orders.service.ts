@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '@app/database';
+import { ordersTable, paymentsTable } from '@app/database';
 import { AppError, notFound } from '@app/common';
 import { counter } from '@app/observability';
-import { ORDER_COLUMNS, OrderRow, OrderView, toOrderView } from './order.view';
+import { OrderView, toOrderView } from './order.view';
 import { PaidAnnouncements } from './paid-announcements';
-import { PAYMENT_COLUMNS, PaymentRow, toPaymentView } from '../payments/payment.row';
+import { toPaymentView } from './payment.row';
 
 const payments = counter('order_payments_total', 'Payment attempts by outcome', ['outcome']);
 
@@ -21,17 +21,9 @@ export class OrdersService {
 
   /** Only the owner sees an order; to anyone else it does not exist (no id probing). */
   async get(id: string, userId: string): Promise<OrderView> {
-    const [row] = await queryRows<OrderRow>(
-      this.db,
-      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
-      [id, userId],
-    );
+    const [row] = await ordersTable.owned(this.db, id, userId);
     if (!row) throw notFound(`order ${id}`);
-    const payments = await queryRows<PaymentRow>(
-      this.db,
-      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY created_at, id`,
-      [id],
-    );
+    const payments = await paymentsTable.ofOrder(this.db, id);
     return { ...toOrderView(row), payments: payments.map(toPaymentView) };
   }
 
@@ -45,13 +37,7 @@ export class OrdersService {
    * (an optimistic lock on the status), so exactly one of them can win, and a 200 here is final.
    */
   async pay(id: string, userId: string): Promise<OrderView> {
-    const [paid] = await queryRows<OrderRow>(
-      this.db,
-      `UPDATE orders SET status = 'PAID', paid_at = now()
-       WHERE id = $1 AND user_id = $2 AND status = 'PENDING' AND expires_at > now()
-       RETURNING ${ORDER_COLUMNS}`,
-      [id, userId],
-    );
+    const [paid] = await ordersTable.payNow(this.db, id, userId);
     if (!paid) {
       const current = await this.get(id, userId);
       payments.inc({ outcome: 'refused' });

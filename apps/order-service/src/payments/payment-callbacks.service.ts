@@ -2,11 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PaymentCallback, RefundReason } from '@app/contracts';
-import { TransactionQuery, inTransaction } from '@app/database';
+import {
+  Order,
+  PaymentRow,
+  TransactionQuery,
+  inTransaction,
+  ordersTable,
+  paymentsTable,
+} from '@app/database';
 import { counter } from '@app/observability';
-import { ORDER_COLUMNS, OrderRow, toOrderView } from '../orders/order.view';
+import { toOrderView } from '../orders/order.view';
 import { PaidAnnouncements } from '../orders/paid-announcements';
-import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
 import { RefundAnnouncements } from './refund-announcements';
 import { RefundRequests } from './refund-requests';
 
@@ -17,7 +23,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type CallbackOutcome =
   | { kind: 'duplicate' }
   | { kind: 'unchanged' }
-  | { kind: 'paid'; order: OrderRow }
+  | { kind: 'paid'; order: Order }
   | { kind: 'refund'; payment: PaymentRow }
   | { kind: 'failed' }
   | { kind: 'refunded'; payment: PaymentRow };
@@ -69,37 +75,17 @@ export class PaymentCallbacksService {
 
   private async record(q: TransactionQuery, event: PaymentCallback): Promise<CallbackOutcome> {
     const { paymentId, reference, amount, currency } = event.data;
-    const fresh = await q(
-      `INSERT INTO payment_events (id, payment_id, type) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [event.id, paymentId, event.type],
-    );
-    if (fresh.length === 0) return { kind: 'duplicate' };
+    if (!(await paymentsTable.recordEvent(q, event.id, paymentId, event.type))) return { kind: 'duplicate' };
     // The shop may never have heard of this payment (its answer to the creation was lost): recorded now.
-    await q(
-      `INSERT INTO payments (id, order_id, amount, currency, status) VALUES ($1, $2, $3, $4, 'CREATED')
-       ON CONFLICT (id) DO NOTHING`,
-      [paymentId, reference, amount, currency],
-    );
-    const [payment] = await q<PaymentRow>(
-      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`,
-      [paymentId],
-    );
+    await paymentsTable.recordCreated(q, paymentId, reference, amount, currency);
+    const [payment] = await paymentsTable.lock(q, paymentId);
     switch (event.type) {
       case 'payment.succeeded':
         return this.captured(q, payment);
-      case 'payment.failed': {
-        const failed = await q(
-          `UPDATE payments SET status = 'FAILED' WHERE id = $1 AND status = 'CREATED' RETURNING id`,
-          [paymentId],
-        );
-        return failed.length > 0 ? { kind: 'failed' } : { kind: 'unchanged' };
-      }
+      case 'payment.failed':
+        return (await paymentsTable.fail(q, paymentId)) ? { kind: 'failed' } : { kind: 'unchanged' };
       case 'payment.refunded': {
-        const [refunded] = await q<PaymentRow>(
-          `UPDATE payments SET status = 'REFUNDED', refund_id = $2, refunded_at = now()
-            WHERE id = $1 AND status <> 'REFUNDED' RETURNING ${PAYMENT_COLUMNS}`,
-          [paymentId, event.data.refundId ?? null],
-        );
+        const [refunded] = await paymentsTable.refunded(q, paymentId, event.data.refundId ?? null);
         return refunded ? { kind: 'refunded', payment: refunded } : { kind: 'unchanged' };
       }
     }
@@ -109,32 +95,18 @@ export class PaymentCallbacksService {
     // Another event already told of this capture (or of its refund): nothing new.
     if (payment.status !== 'CREATED' && payment.status !== 'FAILED') return { kind: 'unchanged' };
     const isOrderId = UUID.test(payment.order_id);
-    const [paid] = isOrderId
-      ? await q<OrderRow>(
-          `UPDATE orders SET status = 'PAID', paid_at = now(), payment_id = $2
-            WHERE id = $1 AND status = 'PENDING' AND expires_at > now()
-            RETURNING ${ORDER_COLUMNS}`,
-          [payment.order_id, payment.id],
-        )
-      : [];
+    const [paid] = isOrderId ? await ordersTable.payWith(q, payment.order_id, payment.id) : [];
     if (paid) {
-      await q(`UPDATE payments SET status = 'CAPTURED', captured_at = now() WHERE id = $1`, [payment.id]);
+      await paymentsTable.capture(q, payment.id);
       return { kind: 'paid', order: paid };
     }
-    const [order] = isOrderId
-      ? await q<{ status: string }>('SELECT status FROM orders WHERE id = $1', [payment.order_id])
-      : [];
+    const [order] = isOrderId ? await ordersTable.statusOf(q, payment.order_id) : [];
     const reason: RefundReason = !order
       ? 'UNKNOWN_ORDER'
       : order.status === 'PAID'
         ? 'ALREADY_PAID'
         : 'ORDER_NOT_PAYABLE';
-    const [toRefund] = await q<PaymentRow>(
-      `UPDATE payments SET status = 'REFUND_PENDING', captured_at = now(), refund_requested_at = now(),
-              refund_reason = $2
-        WHERE id = $1 RETURNING ${PAYMENT_COLUMNS}`,
-      [payment.id, reason],
-    );
+    const [toRefund] = await paymentsTable.toRefund(q, payment.id, reason);
     return { kind: 'refund', payment: toRefund };
   }
 }

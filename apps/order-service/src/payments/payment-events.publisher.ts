@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Message } from 'kafkajs';
 import { PaymentEventMessage, RefundCommandMessage, RefundReason, TOPICS } from '@app/contracts';
 import { KafkaProducerService, keyedMessage } from '@app/kafka';
-import { PaymentRow } from './payment.row';
+import { PaymentRow } from '@app/database';
 
 /**
  * The saga on Kafka: the refund command (its own topic, keyed by payment id, for the refund worker) and

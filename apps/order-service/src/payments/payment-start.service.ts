@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
+import { PaymentStatus, paymentsTable } from '@app/database';
 import { counter } from '@app/observability';
 import { OrdersService } from '../orders/orders.service';
-import { PaymentStatus } from './payment.row';
 import { PaymentProviderClient } from './payment-provider.client';
 
 const started = counter('payment_starts_total', 'Payments started at the provider, by outcome', ['outcome']);
@@ -60,13 +60,9 @@ export class PaymentStartService {
         started.inc({ outcome: 'provider unavailable' });
         throw err;
       });
-    await this.db.query(
-      `INSERT INTO payments (id, order_id, amount, currency, status) VALUES ($1, $2, $3, $4, 'CREATED')
-       ON CONFLICT (id) DO NOTHING`,
-      [payment.id, orderId, payment.amount, payment.currency],
-    );
+    await paymentsTable.recordCreated(this.db, payment.id, orderId, payment.amount, payment.currency);
     started.inc({ outcome: 'started' });
-    const [{ status }] = await this.db.query('SELECT status FROM payments WHERE id = $1', [payment.id]);
+    const [{ status }] = await paymentsTable.byId(this.db, payment.id);
     return {
       paymentId: payment.id,
       orderId,

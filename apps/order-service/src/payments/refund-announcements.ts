@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '@app/database';
+import { PaymentRow, paymentsTable } from '@app/database';
 import { counter } from '@app/observability';
 import { AnnouncementBackstop } from '../orders/announcement-backstop';
-import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
 import { PaymentEventsPublisher } from './payment-events.publisher';
 
 const backstopped = counter(
@@ -23,14 +22,7 @@ export class RefundAnnouncements extends AnnouncementBackstop<PaymentRow> {
   }
 
   protected unannounced(graceMs: number, limit: number): Promise<PaymentRow[]> {
-    return queryRows<PaymentRow>(
-      this.db,
-      `SELECT ${PAYMENT_COLUMNS} FROM payments
-        WHERE status = 'REFUNDED' AND refund_announced_at IS NULL
-          AND refunded_at < now() - $1 * interval '1 millisecond'
-        ORDER BY refunded_at LIMIT $2`,
-      [graceMs, limit],
-    );
+    return paymentsTable.refundedUnannounced(this.db, graceMs, limit);
   }
 
   protected send(payments: PaymentRow[]): Promise<void> {
@@ -38,9 +30,6 @@ export class RefundAnnouncements extends AnnouncementBackstop<PaymentRow> {
   }
 
   async mark(paymentIds: string[]): Promise<void> {
-    await this.db.query(
-      `UPDATE payments SET refund_announced_at = now() WHERE id = ANY($1) AND refund_announced_at IS NULL`,
-      [paymentIds],
-    );
+    await paymentsTable.markRefundAnnounced(this.db, paymentIds);
   }
 }

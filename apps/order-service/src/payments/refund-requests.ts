@@ -3,9 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PeriodicService } from '@app/common';
-import { queryRows } from '@app/database';
+import { PaymentRow, paymentsTable } from '@app/database';
 import { counter } from '@app/observability';
-import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
 import { PaymentEventsPublisher } from './payment-events.publisher';
 
 const requested = counter('payment_refunds_requested_total', 'Refund commands sent, by why', ['why']);
@@ -39,23 +38,19 @@ export class RefundRequests extends PeriodicService {
   /** Sends the commands of `payments` (PAYMENT_REFUND_REQUESTED too, the first time) and records it. */
   async send(payments: PaymentRow[], firstTime: (p: PaymentRow) => boolean): Promise<void> {
     await this.publisher.refundRequested(payments, firstTime);
-    await this.db.query(
-      `UPDATE payments SET refund_command_sent_at = now(), refund_attempts = refund_attempts + 1
-        WHERE id = ANY($1) AND status = 'REFUND_PENDING'`,
-      [payments.map((p) => p.id)],
+    await paymentsTable.markRefundCommandSent(
+      this.db,
+      payments.map((p) => p.id),
     );
   }
 
   /** One pass of the backstop. Returns how many commands it sent. */
   async retryDue(): Promise<number> {
-    const rows = await queryRows<PaymentRow & { refund_command_sent_at: Date | null }>(
+    const rows = await paymentsTable.refundsDue(
       this.db,
-      `SELECT ${PAYMENT_COLUMNS}, refund_command_sent_at FROM payments
-        WHERE status = 'REFUND_PENDING'
-          AND ((refund_command_sent_at IS NULL AND refund_requested_at < now() - $1 * interval '1 millisecond')
-            OR refund_command_sent_at < now() - $2 * interval '1 millisecond')
-        ORDER BY refund_requested_at LIMIT $3`,
-      [GRACE_MS, this.config.PAYMENT_REFUND_RETRY_MS, LIMIT],
+      GRACE_MS,
+      this.config.PAYMENT_REFUND_RETRY_MS,
+      LIMIT,
     );
     if (rows.length === 0) return 0;
     await this.send(rows, (p) => (p as (typeof rows)[number]).refund_command_sent_at === null);

@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Consumer, EachMessagePayload } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { TOPICS, decodeMessage, refundCommandSchema } from '@app/contracts';
-import { queryRows } from '@app/database';
+import { paymentsTable } from '@app/database';
 import { DeadLetterPublisher, KafkaConsumerFactory } from '@app/kafka';
 import { counter, histogram } from '@app/observability';
-import { PAYMENT_COLUMNS, PaymentRow } from './payment.row';
 import { PaymentProviderClient } from './payment-provider.client';
 import { RefundAnnouncements } from './refund-announcements';
 
@@ -52,11 +51,7 @@ export class RefundsConsumer implements OnApplicationBootstrap {
     const decoded = decodeMessage(refundCommandSchema, message.value);
     if (!decoded.ok) return this.deadLetters.send(topic, partition, message, decoded.reason);
     const { paymentId } = decoded.value;
-    const [payment] = await queryRows<PaymentRow>(
-      this.db,
-      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1`,
-      [paymentId],
-    );
+    const [payment] = await paymentsTable.byId(this.db, paymentId);
     if (payment?.status !== 'REFUND_PENDING') {
       refunds.inc({ outcome: 'nothing to do' });
       return;
@@ -76,12 +71,7 @@ export class RefundsConsumer implements OnApplicationBootstrap {
 
   /** The provider confirmed: REFUNDED once, and PAYMENT_REFUNDED by whoever made that change. */
   async confirm(paymentId: string, refundId: string): Promise<void> {
-    const [refunded] = await queryRows<PaymentRow & { refund_requested_at: Date }>(
-      this.db,
-      `UPDATE payments SET status = 'REFUNDED', refund_id = $2, refunded_at = now()
-        WHERE id = $1 AND status = 'REFUND_PENDING' RETURNING ${PAYMENT_COLUMNS}, refund_requested_at`,
-      [paymentId, refundId],
-    );
+    const [refunded] = await paymentsTable.confirmRefund(this.db, paymentId, refundId);
     if (!refunded) return;
     refunds.inc({ outcome: 'refunded' });
     refundSeconds.observe((Date.now() - refunded.refund_requested_at.getTime()) / 1000);

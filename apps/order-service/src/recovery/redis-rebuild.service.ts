@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { queryRows } from '@app/database';
+import { activitiesTable, redisServersTable } from '@app/database';
 import { PeriodicService } from '@app/common';
 import { counter } from '@app/observability';
 import { RedisServer, RedisService, redisServers } from '@app/redis';
@@ -86,10 +86,7 @@ export class RedisRebuild extends PeriodicService {
 
   /** One pass: which open activities Redis lacks, or holds on a server the ledger does not know. */
   async check(): Promise<number[]> {
-    const open = await queryRows<{ id: number; shards: number }>(
-      this.db,
-      `SELECT id, stock_shards AS shards FROM activities WHERE ends_at + make_interval(secs => pay_timeout_seconds) > now() ORDER BY id`,
-    );
+    const open = await activitiesTable.open(this.db);
     const servers = await redisServers(this.redis.client);
     const unknown = await this.unknownAmong(servers);
     // A key no server is known to hold (the client's slot map is behind a failover) counts as behind too.
@@ -119,12 +116,11 @@ export class RedisRebuild extends PeriodicService {
   private async unknownAmong(servers: RedisServer[]): Promise<RedisServer[]> {
     const unseen = servers.filter((s) => !this.knownServers.has(s.runId));
     if (unseen.length === 0) return [];
-    const rows = await queryRows<{ run_id: string }>(
+    const known = await redisServersTable.known(
       this.db,
-      'SELECT run_id FROM redis_servers WHERE run_id = ANY($1)',
-      [unseen.map((s) => s.runId)],
+      unseen.map((s) => s.runId),
     );
-    for (const { run_id } of rows) this.knownServers.add(run_id);
+    for (const runId of known) this.knownServers.add(runId);
     return unseen.filter((s) => !this.knownServers.has(s.runId));
   }
 
@@ -132,10 +128,7 @@ export class RedisRebuild extends PeriodicService {
   private async remember(servers: RedisServer[]): Promise<void> {
     if (servers.length === 0) return;
     const ids = servers.map((s) => s.runId);
-    await this.db.query(
-      'INSERT INTO redis_servers (run_id) SELECT unnest($1::varchar[]) ON CONFLICT (run_id) DO NOTHING',
-      [ids],
-    );
+    await redisServersTable.remember(this.db, ids);
     for (const id of ids) this.knownServers.add(id);
   }
 }

@@ -35,15 +35,20 @@ export interface PaymentView {
 
 export const refundedAmount = (p: ProviderPayment): number => p.refunds.reduce((sum, r) => sum + r.amount, 0);
 
+/** The fields a payment shows every reader: its API's view and the statement alike. */
+const shared = (p: ProviderPayment) => ({
+  id: p.id,
+  reference: p.reference,
+  amount: p.amount,
+  currency: p.currency,
+  status: p.status,
+  capturedAmount: p.capturedAmount,
+});
+
 export function toPaymentView(p: ProviderPayment, baseUrl: string): PaymentView {
   return {
-    id: p.id,
-    reference: p.reference,
-    amount: p.amount,
-    currency: p.currency,
-    status: p.status,
+    ...shared(p),
     capture: p.capture,
-    capturedAmount: p.capturedAmount,
     refundedAmount: refundedAmount(p),
     clientSecret: p.clientSecret,
     completeUrl: `${baseUrl}/v1/payments/${p.id}/complete`,
@@ -52,13 +57,5 @@ export function toPaymentView(p: ProviderPayment, baseUrl: string): PaymentView 
 }
 
 export function toStatementPayment(p: ProviderPayment): StatementPayment {
-  return {
-    id: p.id,
-    reference: p.reference,
-    amount: p.amount,
-    currency: p.currency,
-    status: p.status,
-    capturedAmount: p.capturedAmount,
-    refunds: p.refunds.map((r) => ({ ...r })),
-  };
+  return { ...shared(p), refunds: p.refunds.map((r) => ({ ...r })) };
 }

@@ -9,7 +9,7 @@ import { OrderToRelease } from './cancellation.repository';
  * expiring orders costs a few Kafka round trips, not one each.
  */
 @Injectable()
-export class OrderEventsPublisher implements BeforeApplicationShutdown {
+export class CancellationEventsPublisher implements BeforeApplicationShutdown {
   private readonly sender: BatchedSender;
 
   constructor(producer: KafkaProducerService) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { USER_ID_PATTERN } from '@app/auth';
-import { BlacklistKind } from '../risk/blacklist';
-import { normalizeIp } from '../risk/client-ip';
+import { BlacklistKind } from './blacklist';
+import { normalizeIp } from './client-ip';
 
 const kind = z.enum(['user', 'ip']);
 const value = z.string().min(1).max(64);

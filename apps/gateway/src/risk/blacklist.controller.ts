@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '@app/auth';
 import { ZodValidationPipe, notFound } from '@app/common';
-import { BlacklistEntry } from '../risk/blacklist';
-import { BlacklistStore } from '../risk/blacklist.store';
+import { BlacklistEntry } from './blacklist';
+import { BlacklistStore } from './blacklist.store';
 import {
   AddToBlacklistDto,
   BlacklistTarget,
