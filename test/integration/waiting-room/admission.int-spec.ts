@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { loadConfig } from '@app/config';
 import { RoomTickets } from '../../../apps/gateway/src/waiting-room/room-tickets';
 import { TestClients, range } from '../../support/clients';
@@ -204,6 +205,7 @@ describe('the waiting room at the purchase (in process; real Redis, PostgreSQL, 
    * (other rooms' ticks, whose number grows with the rooms this file made, touch other keys).
    */
   async function callsOnKeysOf(id: number, during: () => Promise<unknown>): Promise<string[]> {
+    if (!(clients.redis instanceof Redis)) throw new Error('MONITOR needs one Redis server, not a cluster');
     const monitor = await clients.redis.monitor();
     const calls: string[] = [];
     const mark = `polls-done-{${id}}`;
