@@ -4,6 +4,7 @@
 // by itself when Redis lost an activity or restarted. Exit codes: 0 rebuilt, 2 usage error or unknown
 // or finished activity, 3 Redis or PostgreSQL unreachable.
 import 'reflect-metadata';
+import { isActivityId } from '@app/contracts';
 import { rebuildActivity } from '@app/stock';
 import { withStores } from './stores';
 
@@ -12,7 +13,7 @@ const USAGE = 'usage: npm run rebuild -- <activityId>';
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.length !== 1 || !/^[1-9]\d{0,9}$/.test(argv[0]) || Number(argv[0]) > 2_147_483_647) {
+  if (argv.length !== 1 || !isActivityId(argv[0])) {
     throw new UsageError(`one activity id (a positive integer) is expected\n${USAGE}`);
   }
   const activityId = Number(argv[0]);

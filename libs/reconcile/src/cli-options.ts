@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isActivityId } from '@app/contracts';
 import { DEFAULT_GRACE_MS } from './check-invariants';
 
 export const USAGE =
@@ -16,7 +17,6 @@ export class UsageError extends Error {}
 
 /** Long enough for the services to finish after a load test; a quiet system is judged at once anyway. */
 const DEFAULT_SETTLE_SECONDS = 30;
-const MAX_INTEGER_ID = 2_147_483_647; // activities.id is a PostgreSQL integer
 
 function milliseconds(value: string | undefined, fallbackMs: number, flag: string): number {
   if (value === undefined) return fallbackMs;
@@ -45,7 +45,7 @@ export function parseCliOptions(argv: string[]): CliOptions {
   const { positionals, values } = parsed;
   if (positionals.length !== 1) throw new UsageError('exactly one activity id is expected');
   const [id] = positionals;
-  if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > MAX_INTEGER_ID) {
+  if (!isActivityId(id)) {
     throw new UsageError(`activity id must be a positive integer, got "${id}"`);
   }
   return {

@@ -15,6 +15,7 @@ import { Observable, concat, defer, exhaustMap, finalize, from, interval, map } 
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { parseWith } from '@app/common';
+import { activityIdSchema } from '@app/contracts';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
 import { DashboardAccess } from './dashboard-access';
 import { DashboardFeed, FeedValue } from './dashboard.feed';
@@ -25,10 +26,7 @@ const page = readFileSync(join(__dirname, 'dashboard.html'), 'utf8');
 const chartJs = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 // Only the glyphs of the page's own CJK text (scripts/cjk-font.sh): a machine without CJK fonts shows them too.
 const cjkFont = readFileSync(join(__dirname, 'fonts', 'seckill-cjk.woff2'));
-const requiredActivityQuery = z
-  .string()
-  .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
-  .transform(Number);
+const requiredActivityQuery = activityIdSchema;
 const activityQuery = requiredActivityQuery.optional();
 const tokenQuery = z.string().max(200).optional();
 
