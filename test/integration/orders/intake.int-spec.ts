@@ -1,3 +1,4 @@
+import { newOrderId } from '@app/contracts';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '@app/config';
@@ -6,7 +7,6 @@ import { activitiesTable } from '@app/database';
 import { createService } from '@app/http';
 import { CORRELATION_HEADER } from '@app/observability';
 import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
-import { newOrderId } from '../../../apps/gateway/src/seckill/order-id';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { ReservationRecoveryService } from '../../../apps/order-service/src/recovery/reservation-recovery.service';
 import { TestClients } from '../../support/clients';

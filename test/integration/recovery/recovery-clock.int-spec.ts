@@ -1,8 +1,8 @@
+import { newOrderId } from '@app/contracts';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@app/http';
 import { loadConfig } from '@app/config';
 import { ReservationScript, StockStore } from '@app/stock';
-import { newOrderId } from '../../../apps/gateway/src/seckill/order-id';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { ReservationRecoveryService } from '../../../apps/order-service/src/recovery/reservation-recovery.service';
 import { TestClients } from '../../support/clients';

@@ -1,9 +1,9 @@
+import { newOrderId } from '@app/contracts';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@app/http';
 import { ACTIVE_ACTIVITIES_KEY, ReservationScript } from '@app/stock';
 import { signBuyerToken } from '@app/auth';
 import { loadConfig } from '@app/config';
-import { newOrderId } from '../../../apps/gateway/src/seckill/order-id';
 import { GatewayModule } from '../../../apps/gateway/src/gateway.module';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { OrderIntakeService } from '../../../apps/order-service/src/order-requests/order-intake.service';

@@ -1,3 +1,4 @@
+import { newOrderId } from '@app/contracts';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Admin, Kafka, Producer, logLevel } from 'kafkajs';
 import { loadConfig } from '@app/config';
@@ -13,7 +14,6 @@ import {
   stockKeys,
   takeOut,
 } from '@app/stock';
-import { newOrderId } from '../../../apps/gateway/src/seckill/order-id';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { ReservationRecoveryService } from '../../../apps/order-service/src/recovery/reservation-recovery.service';
 import { checkInvariants } from '@app/reconcile';

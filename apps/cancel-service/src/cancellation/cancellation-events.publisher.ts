@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { OrderEventMessage, TOPICS } from '@app/contracts';
 import { BatchedSender, KafkaProducerService, keyedMessage } from '@app/kafka';
-import { OrderToRelease } from './cancellation.repository';
+import { OrderLine } from '@app/database';
 
 /**
  * Tells any subscriber that an order was cancelled (keyed by order id, so per-order events stay ordered).
@@ -17,7 +17,7 @@ export class CancellationEventsPublisher implements BeforeApplicationShutdown {
   }
 
   /** ORDER_CANCELLED of each order, with the correlation id of what cancelled it when there is one. */
-  async cancelled(orders: OrderToRelease[], correlationIds: ReadonlyMap<string, string>): Promise<void> {
+  async cancelled(orders: OrderLine[], correlationIds: ReadonlyMap<string, string>): Promise<void> {
     const at = Date.now();
     await Promise.all(
       orders.map((order) => {

@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { KafkaModule } from '@app/kafka';
 import { StockModule } from '@app/stock';
 import { DatabaseModule } from '@app/database';
-import { CancellationRepository } from './cancellation.repository';
-import { CancellationService } from './cancellation.service';
+import { CancellationRepository, CancellationService } from './cancellation.service';
 import { CancellationEventsPublisher } from './cancellation-events.publisher';
 
 @Module({

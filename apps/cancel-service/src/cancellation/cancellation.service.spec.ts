@@ -1,8 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { OrderStatus } from '@app/database';
 import { StockStore } from '@app/stock';
-import { CancellationRepository, CancelledOrder, OrderSnapshot } from './cancellation.repository';
-import { CancellationService, SWEEP_LIMIT } from './cancellation.service';
+import {
+  CancellationRepository,
+  CancellationService,
+  CancelledOrder,
+  OrderSnapshot,
+  SWEEP_LIMIT,
+} from './cancellation.service';
 import { CancellationEventsPublisher } from './cancellation-events.publisher';
 
 type Row = Omit<OrderSnapshot, 'id' | 'activityId' | 'userId' | 'quantity'> & { activityId?: number };

@@ -1,6 +1,49 @@
 import { KafkaMessage } from 'kafkajs';
-import { OrderTimeoutMessage, decodeMessage, orderTimeoutSchema } from '@app/contracts';
-import { HopStep, nextStep } from './timeout-step';
+import { OrderTimeoutMessage, decodeMessage, delayLevelFor, orderTimeoutSchema } from '@app/contracts';
+
+/**
+ * What to do with the head message of a delay-level partition. Pure (the clock is an argument),
+ * so the whole delayed-delivery policy is testable without Kafka.
+ *
+ * - `wait`: not ready yet; pause the partition until `until` and leave the message unresolved.
+ * - `hop`: ready, but its due time is still ahead; re-publish it to `level` (with `dueAt`) and move on.
+ * - `cancel`: due now; try the conditional cancel.
+ */
+export type HopStep = { kind: 'hop'; level: number; dueAt: number };
+export type TimeoutStep = { kind: 'wait'; until: number } | HopStep | { kind: 'cancel' };
+
+/** Where and when the message was delivered: its level topic's delay and its Kafka timestamp. */
+export interface Delivery {
+  levelSeconds: number;
+  timestamp: number;
+}
+
+/**
+ * Every message of a level waits the same `levelSeconds` after it was produced, so the partition is
+ * ordered by ready time and only its head needs a timer. A message is also ready at its own `dueAt`
+ * when that comes first: a short remainder hopped onto a longer level must not overshoot.
+ */
+export function nextStep(
+  dueAt: number,
+  delivery: Delivery,
+  now: number,
+  levels: readonly number[],
+): TimeoutStep {
+  const readyAt = Math.min(delivery.timestamp + delivery.levelSeconds * 1000, dueAt);
+  if (now < readyAt) return { kind: 'wait', until: readyAt };
+  if (dueAt <= now) return { kind: 'cancel' };
+  return { kind: 'hop', level: delayLevelFor(dueAt - now, levels), dueAt };
+}
+
+/**
+ * The message was due by our clock but the database says the order expires `remainingMs` later
+ * (clock skew, or a producer's rounding). Keep the timeout alive: hop it with the due time moved to
+ * the database's view, measured on our clock, so that skew cannot make the next attempt early again.
+ */
+export function notDueStep(remainingMs: number, now: number, levels: readonly number[]): HopStep {
+  const wait = Math.max(1, Math.ceil(remainingMs));
+  return { kind: 'hop', level: delayLevelFor(wait, levels), dueAt: now + wait };
+}
 
 /** Where a message came from: its topic, partition and the delay of its level. */
 export interface TimeoutSource {

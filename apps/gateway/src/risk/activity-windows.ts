@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { WAITING_ROOM_FIELDS, WaitingRoomRules, parseWaitingRoomMeta } from '@app/contracts';
 import { RedisService } from '@app/redis';
 import { stockKeys } from '@app/stock';
-import { ChangeCounter } from './change-counter';
+import { ChangeCounter } from './sold-out-flags';
 
 export interface ActivityWindow {
   startsAt: number;

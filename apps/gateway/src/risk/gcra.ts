@@ -1,3 +1,6 @@
+import { AppConfig } from '@app/config';
+import { ipLimitKey } from './client-ip';
+
 /**
  * GCRA (generic cell rate algorithm), the rate limiter of the per-IP check; reserve.lua runs the same
  * formula for the per-user check. Why GCRA: one number of state per key (the theoretical arrival time,
@@ -58,5 +61,35 @@ export class GcraLimiter {
     const tats = Float64Array.from(this.tat.values()).sort();
     const cut = tats[Math.max(0, Math.floor(tats.length / 10) - 1)];
     for (const [key, tat] of this.tat) if (tat <= cut) this.tat.delete(key);
+  }
+}
+
+/**
+ * The per-IP limit (RATE_LIMIT_IP_*), of purchases (RiskChecks) and of the public reads (ReadLimitGuard):
+ * an IPv4 client by its address, an IPv6 client by its network (RATE_LIMIT_IPV6_PREFIX, a /64 by
+ * default), so that rotating through the addresses of one network buys nothing. In process, per instance.
+ */
+export class IpRateLimit {
+  private readonly limiter: GcraLimiter;
+  private readonly ipv6Prefix: number;
+
+  constructor(
+    config: Pick<AppConfig, 'RATE_LIMIT_IP_PER_SECOND' | 'RATE_LIMIT_IP_BURST' | 'RATE_LIMIT_IPV6_PREFIX'>,
+  ) {
+    this.limiter = new GcraLimiter({
+      perSecond: config.RATE_LIMIT_IP_PER_SECOND,
+      burst: config.RATE_LIMIT_IP_BURST,
+    });
+    this.ipv6Prefix = config.RATE_LIMIT_IPV6_PREFIX;
+  }
+
+  /** @returns 0 when admitted, else how long (ms) until this client would be */
+  take(ip: string, now: number): number {
+    return this.limiter.take(ipLimitKey(ip, this.ipv6Prefix), now);
+  }
+
+  /** Forgets rested clients. */
+  prune(now: number): void {
+    this.limiter.prune(now);
   }
 }

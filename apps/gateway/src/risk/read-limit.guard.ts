@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
 import { clientIp } from './client-ip';
-import { IpRateLimit } from './ip-rate-limit';
+import { IpRateLimit } from './gcra';
 
 /**
  * The per-IP limit (RATE_LIMIT_IP_*) in front of the public reads that cost Redis or PostgreSQL

@@ -2,10 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ActivityWindow, ActivityWindows, judgeWindow } from './activity-windows';
 import { Blacklist } from './blacklist';
-import { GcraLimiter } from './gcra';
-import { IpRateLimit } from './ip-rate-limit';
+import { GcraLimiter, IpRateLimit } from './gcra';
 import { MEMORY_REFUSALS, Purchase, Refusal, refuse } from '@app/contracts';
 import { SoldOutFlags } from './sold-out-flags';
+
+/**
+ * The gateway's one source of "now" (epoch ms). The same value decides the in-process checks and is
+ * passed to the reservation script, so a purchase is judged against one instant everywhere; tests
+ * inject their own clock to step over rate-limit boundaries without sleeping.
+ */
+export interface Clock {
+  now(): number;
+}
+
+export const CLOCK = Symbol('CLOCK');
+export const systemClock: Clock = { now: () => Date.now() };
 
 /**
  * The in-process half of the risk chain, cheapest first; the rest (per-user limit, admission bucket)
@@ -15,7 +26,7 @@ import { SoldOutFlags } from './sold-out-flags';
  *   2. sold-out flag       in-process, synced by pub/sub          SOLD_OUT (409)
  *   3. blacklist           in-process copy, synced by pub/sub     BLOCKED (403)
  *   4. per-IP rate limit   in-process GCRA, per gateway instance  RATE_LIMITED (429)
- *                          (an IPv6 client by its /64: ip-rate-limit.ts)
+ *                          (an IPv6 client by its /64: gcra.ts)
  *   5. per-user rate limit reserve.lua, GCRA per activity         RATE_LIMITED (429)
  *   6. admission bucket    reserve.lua, token bucket per activity RATE_LIMITED (429)
  *

@@ -4,8 +4,7 @@ import { RedisService } from '@app/redis';
 import { StockStore, stockKeys } from '@app/stock';
 import { ActivityWindows, WINDOW_FIELDS, parseWindow } from './activity-windows';
 import { BlacklistStore } from './blacklist.store';
-import { CLOCK, Clock } from './clock';
-import { RiskChecks } from './risk-checks';
+import { CLOCK, Clock, RiskChecks } from './risk-checks';
 import { SoldOutFlags } from './sold-out-flags';
 
 /**

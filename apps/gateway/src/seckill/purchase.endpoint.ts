@@ -8,9 +8,8 @@ import { counter } from '@app/observability';
 import { PurchaseTokens } from '../defences/purchase-tokens';
 import { AdmissionTokens } from '../waiting-room/admission-tokens';
 import { ActivityWindow } from '../risk/activity-windows';
-import { CLOCK, Clock } from '../risk/clock';
 import { clientIp } from '../risk/client-ip';
-import { RiskChecks } from '../risk/risk-checks';
+import { CLOCK, Clock, RiskChecks } from '../risk/risk-checks';
 import { readPurchase } from './purchase.request';
 import { SeckillService } from './seckill.service';
 

@@ -1,13 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { unavailable } from '@app/common';
-import { Purchase, PurchaseOutcome, isRefusalReason, orderRequestOf, refuse } from '@app/contracts';
+import {
+  Purchase,
+  PurchaseOutcome,
+  isRefusalReason,
+  newOrderId,
+  orderRequestOf,
+  refuse,
+} from '@app/contracts';
 import { counter } from '@app/observability';
 import { Reservations, ReserveCode, ReserveReply, StockStore, buyerOutcome } from '@app/stock';
 import { ActivityWindow } from '../risk/activity-windows';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
 import { AbandonedAttempts } from './abandoned-attempts';
-import { newOrderId } from './order-id';
 import { OrderRequestRelay } from './order-request.relay';
 
 const purchases = counter('seckill_purchases_total', 'Purchase attempts by outcome', ['outcome']);

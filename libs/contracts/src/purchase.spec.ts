@@ -1,4 +1,4 @@
-import { newOrderId } from './order-id';
+import { newOrderId } from './purchase';
 
 describe('order ids', () => {
   it('when generated, then it is a version-7 UUID', () => {

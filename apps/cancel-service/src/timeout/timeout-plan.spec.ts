@@ -1,4 +1,4 @@
-import { nextStep, notDueStep } from './timeout-step';
+import { nextStep, notDueStep } from './timeout-plan';
 
 const LEVELS = [1, 5, 10, 30, 60, 300];
 const T0 = 1_700_000_000_000;
