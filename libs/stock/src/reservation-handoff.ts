@@ -7,7 +7,18 @@ import { shardKeys, shardOf } from './stock-shards';
 import { STOCK_SCRIPTS } from './stock-scripts';
 import { StockStore } from './stock.store';
 
-export type TakeResult = 'T' | 'O' | 'X' | 'U' | 'F' | '' | 'MISMATCH';
+/**
+ * What take.lua answers for each request, named once: the reservation's state after the take (any but
+ * RESERVED), or one of the two answers that are not a state.
+ */
+export const TAKE_RESULTS = {
+  ...RESERVATION_STATES,
+  /** no reservation with this order id (Redis lost it, or it never was) */
+  MISSING: '',
+  /** the message's buyer or quantity differ from the reservation: nothing is written */
+  MISMATCH: 'MISMATCH',
+} as const;
+export type TakeResult = Exclude<(typeof TAKE_RESULTS)[keyof typeof TAKE_RESULTS], 'R'>;
 
 export interface Taken {
   /** the activity's rebuild count the states were read under; -1: Redis has no state for the activity */

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OrderRequestMessage } from '@app/contracts';
 import { counter, withCorrelation } from '@app/observability';
 import { groupByActivity } from '@app/common';
-import { ReservationHandoff, TakeResult, isTaken } from '@app/stock';
+import { ReservationHandoff, TAKE_RESULTS, TakeResult, isTaken } from '@app/stock';
 import { OrderEventsPublisher } from '../orders/order-events.publisher';
 import { RedisRebuild } from '../recovery/redis-rebuild.service';
 import { OrderWriter, WrittenOrder } from './order-writer';
@@ -11,7 +11,12 @@ const ordersWritten = counter('orders_written_total', 'Order rows created from o
 const requestsSkipped = counter('order_requests_skipped_total', 'Order requests that wrote nothing', [
   'reason',
 ]);
-const SKIPPED: Partial<Record<TakeResult, string>> = { U: 'undone', X: 'released', F: 'failed' };
+const { MISSING, MISMATCH, UNDONE, RELEASED, FAILED } = TAKE_RESULTS;
+const SKIPPED: Partial<Record<TakeResult, string>> = {
+  [UNDONE]: 'undone',
+  [RELEASED]: 'released',
+  [FAILED]: 'failed',
+};
 
 export interface Rejection {
   orderId: string;
@@ -79,7 +84,7 @@ export class OrderIntakeService {
     // A reservation missing: Redis may have lost it with its data — it holds nothing of this activity
     // (wiped), or it restarted behind the ledger (an older AOF, a failover) and the periodic check has not
     // seen it yet. Rebuilt from the ledger, a lost reservation is then recorded FAILED, not dead-lettered.
-    if (taken.states.includes('')) {
+    if (taken.states.includes(MISSING)) {
       const rebuilt =
         taken.rebuilds < 0
           ? await this.rebuild.rebuild(activityId)
@@ -90,9 +95,9 @@ export class OrderIntakeService {
     group.forEach((request, i) => {
       const state = taken.states[i];
       if (isTaken(state)) toWrite.push(request);
-      else if (state === '')
+      else if (state === MISSING)
         rejections.push({ orderId: request.orderId, reason: 'no reservation with this order id' });
-      else if (state === 'MISMATCH')
+      else if (state === MISMATCH)
         rejections.push({
           orderId: request.orderId,
           reason: 'buyer or quantity differ from the reservation',
