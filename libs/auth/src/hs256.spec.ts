@@ -1,6 +1,6 @@
 import { sign } from 'jsonwebtoken';
 import { createSecretKey } from 'node:crypto';
-import { IAT_LEEWAY_SECONDS, verifyHs256 } from './hs256';
+import { IAT_LEEWAY_SECONDS, verifyHs256 } from './buyer-token';
 
 const secret = 'a-test-secret-of-enough-length';
 const key = createSecretKey(Buffer.from(secret));

@@ -2,4 +2,3 @@ export * from './app-error';
 export * from './error-response';
 export * from './zod-validation.pipe';
 export * from './periodic-task';
-export * from './group-by-activity';

@@ -1,4 +1,3 @@
-export * from './topics';
 export * from './messages';
 export * from './payments';
 export * from './payment-signature';

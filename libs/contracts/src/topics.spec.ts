@@ -1,4 +1,4 @@
-import { delayLevelFor, timeoutTopic } from './topics';
+import { delayLevelFor, timeoutTopic } from './messages';
 
 describe('delay levels', () => {
   const levels = [1, 5, 10, 30, 60, 300];

@@ -6,9 +6,15 @@ import { AppConfig, ConfigError, loadConfig } from '@app/config';
 import { CORRELATION_HEADER, JsonLogger, collectProcessMetrics, withCorrelation } from '@app/observability';
 import { serveApiDocs } from './api-docs';
 import { HttpErrorFilter } from './http-error.filter';
-import { HotRoutes, attachHotRoutes, serverWithHotRoutes } from './hot-routes';
-import { RefuseUnparsedBodies, acceptJsonBodiesOnly } from './json-body';
-import { correlationIdFor, observeHttp } from './request-context';
+import {
+  HotRoutes,
+  attachHotRoutes,
+  serverWithHotRoutes,
+  correlationIdFor,
+  observeHttp,
+  RefuseUnparsedBodies,
+  acceptJsonBodiesOnly,
+} from './hot-routes';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './wire-errors';
 
 const LISTEN_BACKLOG = 4_096;

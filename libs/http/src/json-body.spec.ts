@@ -1,4 +1,4 @@
-import { holdsNul } from './json-body';
+import { holdsNul } from './hot-routes';
 
 describe('NUL characters in a JSON body', () => {
   it.each([

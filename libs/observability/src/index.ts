@@ -1,4 +1,3 @@
-export * from './correlation';
 export * from './json-logger';
 export * from './metrics';
 export * from './scrape-gauge';

@@ -1,5 +1,4 @@
-import { JsonLogger } from './json-logger';
-import { withCorrelation } from './correlation';
+import { JsonLogger, withCorrelation } from './json-logger';
 
 function capture(level: 'debug' | 'info' = 'info') {
   const lines: Record<string, unknown>[] = [];

@@ -1,8 +1,6 @@
-export * from './stock-keys';
 export * from './stock-shards';
 export * from './shard-transfers';
 export * from './reservation';
-export * from './stock-release';
 export * from './stock.store';
 export * from './stock.module';
 export * from './stock-rebuild';
@@ -10,7 +8,6 @@ export * from './sale-channels';
 export * from './reservation-handoff';
 export * from './reservation-lua';
 export * from './stock-scripts';
-export * from './abandoned-attempts.ledger';
 export * from './activity-meta';
 export * from './reservation-script';
 export * from './reservations';

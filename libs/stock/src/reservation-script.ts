@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Purchase, RefusalReason } from '@app/contracts';
 import { RedisService } from '@app/redis';
-import { shardOf, shardTag } from './stock-shards';
-import { keysUnder, riskKeys } from './stock-keys';
+import { shardOf, shardTag, keysUnder, riskKeys } from './stock-shards';
 import { STOCK_SCRIPTS } from './stock-scripts';
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RedisService } from '@app/redis';
 import { ReservationScript, ReserveInput, ReserveReply } from './reservation-script';
 import { moveLeftovers, transfersPending } from './shard-transfers';
-import { readRemaining } from './stock-release';
+import { readRemaining } from './stock.store';
 import { ShardCounts, shardOf } from './stock-shards';
 
 /** Rounds over the donors at most, while the shards together still hold enough (a bound against livelock). */

@@ -35,7 +35,7 @@ local function promise(orderId)
   if stateOf(redis.call('HGET', KEYS[3], orderId)) == RESERVED then redis.call('SADD', KEYS[9], orderId) end
 end
 
--- GCRA, the same formula as apps/gateway/src/risk/gcra.ts: admitted while the theoretical arrival time,
+-- GCRA, the same formula as apps/gateway/src/risk/client-ip.ts (GcraLimiter): admitted while the theoretical arrival time,
 -- pushed one interval, stays within `burst` intervals of now. Returns 0, or the ms until admitted.
 local function gcra(key, now, rate, burst)
   if rate <= 0 then return 0 end

@@ -2,8 +2,7 @@ import { RedisClient } from '@app/redis';
 import { activityChangeOf, activityMeta } from './activity-meta';
 import { isLive, parseReservation } from './reservation';
 import type { LedgerActivity, LedgerOrder } from './stock-rebuild';
-import { StockKeys, stockKeys } from './stock-keys';
-import { allShardKeys, shardOf, splitStock } from './stock-shards';
+import { StockKeys, stockKeys, allShardKeys, shardOf, splitStock } from './stock-shards';
 import { SALE_CHANNELS, formatActivityChange } from './sale-channels';
 import { STOCK_SCRIPTS } from './stock-scripts';
 

@@ -2,8 +2,8 @@ import { activitiesTable, ordersTable, runnerQuery } from '@app/database';
 import type { RedisClient } from '@app/redis';
 import { DataSource } from 'typeorm';
 import { ActivityRecord } from './activity-meta';
-import { ACTIVE_ACTIVITIES_KEY } from './stock-keys';
-import { readRemaining, releaseReservations } from './stock-release';
+import { ACTIVE_ACTIVITIES_KEY } from './stock-shards';
+import { readRemaining, releaseReservations } from './stock.store';
 import { restoreShards } from './shard-rebuild';
 
 export interface RebuildOutcome {

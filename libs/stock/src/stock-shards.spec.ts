@@ -1,6 +1,5 @@
 import calculateSlot from 'cluster-key-slot';
-import { shardKeys, shardOf, shardTag, splitStock } from './stock-shards';
-import { stockKeys } from './stock-keys';
+import { shardKeys, shardOf, shardTag, splitStock, stockKeys } from './stock-shards';
 
 describe('stock shards', () => {
   it('when an activity has one shard, then its keys are the activity’s own, as before shards existed', () => {

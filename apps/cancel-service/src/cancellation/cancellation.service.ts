@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CancelledOrder, OrderLine, OrderSnapshot, OrderStatus, ordersTable } from '@app/database';
-import { groupByActivity } from '@app/common';
-import { StockStore } from '@app/stock';
+import { StockStore, groupByActivity } from '@app/stock';
 import { CancelledBy, cancellationLateness, ordersCancelled, stockReleased } from './cancellation.metrics';
 import { CancellationEventsPublisher } from './cancellation-events.publisher';
 

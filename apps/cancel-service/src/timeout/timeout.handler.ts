@@ -7,7 +7,9 @@ import { CORRELATION_HEADER, counter } from '@app/observability';
 import { CancellationService } from '../cancellation/cancellation.service';
 import { HopStep, ReadyPlan, TimeoutSource, notDueStep } from './timeout-plan';
 
-const hopsSent = counter('order_timeout_hops_total', 'Timeout messages moved to another delay level', ['level']);
+const hopsSent = counter('order_timeout_hops_total', 'Timeout messages moved to another delay level', [
+  'level',
+]);
 
 /**
  * The hops of one chunk of messages, sent together: one produce request per level instead of one per

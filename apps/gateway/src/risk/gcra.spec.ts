@@ -1,4 +1,4 @@
-import { GcraLimiter } from './gcra';
+import { GcraLimiter } from './client-ip';
 
 describe('GCRA rate limiter (injected clock)', () => {
   const t0 = 1_700_000_000_000;

@@ -2,8 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppError } from '@app/common';
-import { clientIp } from './client-ip';
-import { IpRateLimit } from './gcra';
+import { clientIp, IpRateLimit } from './client-ip';
 
 /**
  * The per-IP limit (RATE_LIMIT_IP_*) in front of the public reads that cost Redis or PostgreSQL

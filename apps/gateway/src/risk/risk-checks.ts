@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ActivityWindow, ActivityWindows, judgeWindow } from './activity-windows';
 import { Blacklist } from './blacklist';
-import { GcraLimiter, IpRateLimit } from './gcra';
+import { GcraLimiter, IpRateLimit } from './client-ip';
 import { MEMORY_REFUSALS, Purchase, Refusal, refuse } from '@app/contracts';
 import { SoldOutFlags } from './sold-out-flags';
 
@@ -26,7 +26,7 @@ export const systemClock: Clock = { now: () => Date.now() };
  *   2. sold-out flag       in-process, synced by pub/sub          SOLD_OUT (409)
  *   3. blacklist           in-process copy, synced by pub/sub     BLOCKED (403)
  *   4. per-IP rate limit   in-process GCRA, per gateway instance  RATE_LIMITED (429)
- *                          (an IPv6 client by its /64: gcra.ts)
+ *                          (an IPv6 client by its /64: client-ip.ts)
  *   5. per-user rate limit reserve.lua, GCRA per activity         RATE_LIMITED (429)
  *   6. admission bucket    reserve.lua, token bucket per activity RATE_LIMITED (429)
  *

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderRequestMessage } from '@app/contracts';
 import { counter, withCorrelation } from '@app/observability';
-import { groupByActivity } from '@app/common';
-import { ReservationHandoff, TAKE_RESULTS, TakeResult, isTaken } from '@app/stock';
+import { ReservationHandoff, TAKE_RESULTS, TakeResult, groupByActivity, isTaken } from '@app/stock';
 import { OrderEventsPublisher } from '../orders/order-events.publisher';
 import { RedisRebuild } from '../recovery/redis-rebuild.service';
 import { OrderWriter, WrittenOrder } from './order-writer';

@@ -1,4 +1,4 @@
-import { groupByActivity } from './group-by-activity';
+import { groupByActivity } from './stock.store';
 
 describe('groupByActivity', () => {
   it('keeps each activity’s items in their order and the activities in order of first appearance', () => {
