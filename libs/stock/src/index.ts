@@ -12,3 +12,4 @@ export * from './reservation-lua';
 export * from './stock-scripts';
 export * from './abandoned-attempts.ledger';
 export * from './activity-meta';
+export * from './selling-activities';

@@ -48,6 +48,3 @@ export function keysUnder(tag: string): StockKeys {
     transfersIn: `${prefix}:transfers-in`,
   };
 }
-
-/** Set of activity ids that may hold unconfirmed reservations (scanned by the order-service's recovery). */
-export const ACTIVE_ACTIVITIES_KEY = 'seckill:activities';

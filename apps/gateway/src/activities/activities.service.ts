@@ -35,7 +35,7 @@ export class ActivitiesService {
     const activity = await this.activities.manager.transaction(async (tx) => {
       const saved = await tx.save(this.activities.create(dto));
       try {
-        await warmActivity(this.redis, saved);
+        await warmActivity(this.redis.client, saved);
       } catch {
         throw unavailable('Redis could not be warmed: the activity was not created; repeat the request');
       }

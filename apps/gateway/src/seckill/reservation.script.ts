@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { RedisService } from '@app/redis';
 import { STOCK_SCRIPTS, keysUnder, shardOf, shardTag } from '@app/stock';
 import { riskKeys } from '../risk/risk-keys';
+import { SellingAnnouncements } from './selling-announcements';
 
 export type ReserveCode =
   | 'OK'
@@ -68,6 +69,8 @@ export class ReservationScript {
   constructor(
     private readonly redis: RedisService,
     @Inject(APP_CONFIG) config: AppConfig,
+    // Absent only where a spec runs the script alone: then nothing tells recovery of the activity.
+    @Optional() private readonly selling?: SellingAnnouncements,
   ) {
     this.limits = [
       config.RATE_LIMIT_USER_PER_SECOND,
@@ -84,6 +87,7 @@ export class ReservationScript {
    * limit already judged.
    */
   async reserve(r: ReserveRequest, shards = 1, again = false): Promise<ReserveOutcome> {
+    this.selling?.before(r.activityId);
     const [code, orderId, remaining, retryAfterMs] = (await STOCK_SCRIPTS.reserve.run(
       this.redis.client,
       reserveKeys(r.activityId, r.userId, shards),

@@ -12,6 +12,7 @@ import { PurchaseEndpoint } from './purchase.endpoint';
 import { PurchaseHotRoute } from './purchase.hot-route';
 import { PurchaseRoute } from './purchase.route';
 import { ReservationScript } from './reservation.script';
+import { SellingAnnouncements } from './selling-announcements';
 import { SeckillController } from './seckill.controller';
 import { SeckillService } from './seckill.service';
 import { ShardedReservation } from './sharded-reservation';
@@ -30,6 +31,7 @@ import { ShardedReservation } from './sharded-reservation';
   providers: [
     SeckillService,
     ReservationScript,
+    SellingAnnouncements,
     ShardedReservation,
     OrderRequestRelay,
     AbandonedAttempts,
