@@ -5,9 +5,10 @@ import { SELLING_ANNOUNCE_EVERY_MS, announceSelling } from '@app/stock';
 /**
  * Tells recovery which activities this gateway reserves in (libs/stock selling-activities.ts), before it
  * reserves: at most one command per activity every SELLING_ANNOUNCE_EVERY_MS, and not awaited — on one
- * Redis it goes out on the connection ahead of the reservation, so Redis runs it first. A failed
- * announcement is tried again by the next purchase; meanwhile recovery's rolling pass over the open
- * activities is the backstop.
+ * Redis it goes out on the connection ahead of the reservation, so Redis runs it first (unless Redis did
+ * not know the script yet: then its second try follows the reservation by a round trip). On a cluster the
+ * two go to different nodes. A failed or late announcement is tried again by the next purchase; for a
+ * gateway killed in that moment, recovery's turns over the open activities are the backstop.
  */
 @Injectable()
 export class SellingAnnouncements {

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { queryRows } from '@app/database';
 import { PeriodicService } from '@app/common';
+import { queryRows } from '@app/database';
 import { counter } from '@app/observability';
 import { RedisServer, RedisService, redisServers } from '@app/redis';
 import {
@@ -14,17 +14,10 @@ import {
   rebuildActivity,
   stockKeys,
 } from '@app/stock';
+import { OpenActivity, OpenActivityTurns, allOpenActivities } from './open-activities';
 
 /** Open activities the backstop looks at per run, in turn. */
 const BACKSTOP_PER_RUN = 10;
-/** An activity is open while its sale or its pay window is not over. */
-const OPEN = 'ends_at + make_interval(secs => pay_timeout_seconds) > now()';
-
-interface OpenActivity {
-  id: number;
-  shards: number;
-}
-
 /** Its meta, and each stock shard's. */
 function metaKeys({ id, shards }: OpenActivity): string[] {
   return shards > 1
@@ -68,8 +61,8 @@ export class RedisRebuild extends PeriodicService {
   private readonly knownServers = new Set<string>();
   /** at the start, and after a signal, until a full check succeeds */
   private fullCheckDue = true;
-  /** the backstop's place in the open activities (by id) */
-  private backstopAfter = 0;
+  /** the backstop: a few open activities a run, in turn */
+  private readonly turns: OpenActivityTurns;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -77,6 +70,7 @@ export class RedisRebuild extends PeriodicService {
     private readonly redis: RedisService,
   ) {
     super('redis rebuild check', config.REDIS_REBUILD_CHECK_INTERVAL_MS);
+    this.turns = new OpenActivityTurns(db, BACKSTOP_PER_RUN);
   }
 
   /**
@@ -146,10 +140,7 @@ export class RedisRebuild extends PeriodicService {
 
   /** Every open activity: which ones Redis lacks, or holds on a server the ledger does not know. */
   private async checkAll(servers: RedisServer[], unknown: RedisServer[]): Promise<number[]> {
-    const open = await queryRows<OpenActivity>(
-      this.db,
-      `SELECT id, stock_shards AS shards FROM activities WHERE ${OPEN} ORDER BY id`,
-    );
+    const open = await allOpenActivities(this.db);
     // A key no server is known to hold (the client's slot map is behind a failover) counts as behind too.
     const behind = (key: string) => unknown.some((s) => s.holds(key)) || !servers.some((s) => s.holds(key));
     const missing = await this.missingAmong(open);
@@ -168,13 +159,7 @@ export class RedisRebuild extends PeriodicService {
 
   /** The backstop's turn: the next few open activities, by id (then from the start again). */
   private async checkSome(): Promise<number[]> {
-    const open = await queryRows<OpenActivity>(
-      this.db,
-      `SELECT id, stock_shards AS shards FROM activities WHERE ${OPEN} AND id > $1 ORDER BY id LIMIT ${BACKSTOP_PER_RUN}`,
-      [this.backstopAfter],
-    );
-    this.backstopAfter = open.length < BACKSTOP_PER_RUN ? 0 : open[open.length - 1].id;
-    const missing = await this.missingAmong(open);
+    const missing = await this.missingAmong(await this.turns.next());
     for (const id of missing) await this.rebuild(id, 'missing');
     return [...missing];
   }

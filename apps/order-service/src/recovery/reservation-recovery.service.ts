@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
 import { PeriodicService } from '@app/common';
-import { queryRows } from '@app/database';
 import { KafkaProducerService } from '@app/kafka';
 import { counter } from '@app/observability';
 import { RedisService, redisNow } from '@app/redis';
@@ -22,6 +21,7 @@ import {
   stockKeys,
   transfersPending,
 } from '@app/stock';
+import { OpenActivityTurns } from './open-activities';
 
 const recovered = counter(
   'reservations_recovered_total',
@@ -51,17 +51,18 @@ interface Visit {
  */
 @Injectable()
 export class ReservationRecoveryService extends PeriodicService {
-  /** the backstop's place in the open activities (by id) */
-  private backstopAfter = 0;
+  /** the backstop: a few open activities a run, in turn */
+  private readonly turns: OpenActivityTurns;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly redis: RedisService,
     private readonly producer: KafkaProducerService,
     private readonly stock: StockStore,
   ) {
     super('reservation recovery', config.RESERVATION_RECOVERY_INTERVAL_MS);
+    this.turns = new OpenActivityTurns(db, BACKSTOP_PER_RUN);
   }
 
   protected tick(): Promise<unknown> {
@@ -83,7 +84,7 @@ export class ReservationRecoveryService extends PeriodicService {
       if (!visit.inFlight && stamp < now - SELLING_HOLD_MS) await leaveSelling(this.redis.client, id, stamp);
     }
     const seen = new Set(selling.map((s) => s.id));
-    for (const id of await this.backstopTurn()) {
+    for (const { id } of await this.turns.next()) {
       if (seen.has(id)) continue;
       const visit = await this.recoverActivity(id, now);
       total += visit.published;
@@ -92,18 +93,6 @@ export class ReservationRecoveryService extends PeriodicService {
     }
     recovered.inc(total);
     return total;
-  }
-
-  /** The next few open activities, by id, from where the last turn stopped (then from the start again). */
-  private async backstopTurn(): Promise<number[]> {
-    const rows = await queryRows<{ id: number }>(
-      this.db,
-      `SELECT id FROM activities WHERE ends_at + make_interval(secs => pay_timeout_seconds) > now() AND id > $1
-        ORDER BY id LIMIT ${BACKSTOP_PER_RUN}`,
-      [this.backstopAfter],
-    );
-    this.backstopAfter = rows.length < BACKSTOP_PER_RUN ? 0 : rows[rows.length - 1].id;
-    return rows.map((r) => r.id);
   }
 
   /**
