@@ -84,9 +84,9 @@ export class ReservationRecoveryService extends PeriodicService {
       if (!visit.inFlight && stamp < now - SELLING_HOLD_MS) await leaveSelling(this.redis.client, id, stamp);
     }
     const seen = new Set(selling.map((s) => s.id));
-    for (const { id } of await this.turns.next()) {
+    for (const { id, shards } of await this.turns.next()) {
       if (seen.has(id)) continue;
-      const visit = await this.recoverActivity(id, now);
+      const visit = await this.recoverActivity(id, now, shards);
       total += visit.published;
       // Unannounced, yet something in flight: visited with the others until it is done.
       if (visit.inFlight) await announceSelling(this.redis.client, [id], SELLING_HOLD_MS + 1);
@@ -96,11 +96,11 @@ export class ReservationRecoveryService extends PeriodicService {
   }
 
   /**
-   * A sharded activity: every shard's unconfirmed reservations, and the leftovers a gateway took out of
+   * `known`: its shard count, when the caller read it from the ledger. A sharded activity: every shard's unconfirmed reservations, and the leftovers a gateway took out of
    * one shard and did not get to apply to the other (killed between the two steps) are applied now.
    */
-  private async recoverActivity(activityId: number, now: number): Promise<Visit> {
-    const shards = await this.stock.shards(activityId);
+  private async recoverActivity(activityId: number, now: number, known?: number): Promise<Visit> {
+    const shards = known ?? (await this.stock.shards(activityId));
     if (shards <= 1) return this.recoverShard(activityId, stockKeys(activityId), now);
     const olderThan = now - this.config.RESERVATION_RECOVERY_AFTER_MS;
     const completed = await completeTransfers(this.redis.client, activityId, shards, olderThan);
