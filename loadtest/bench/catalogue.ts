@@ -24,7 +24,9 @@ export interface CatalogueShape {
 }
 
 export interface CatalogueRow {
-  /** open activities in PostgreSQL (sale or pay window not over) while measured */
+  /** the catalogue's size: open activities this run made */
+  opened: number;
+  /** open activities in PostgreSQL (sale or pay window not over) while measured: these, and any left before */
   openActivities: number;
   /** true: nobody buys; false: during a sale of one activity (from its first request to its last answer) */
   idle: boolean;
@@ -36,6 +38,8 @@ export interface CatalogueRow {
   /** per service: CPU ms per second (/proc/<pid>/stat), RSS MiB at the end */
   services: Record<string, { cpuMsPerSecond: number; rssMiB: number }>;
   redisUsedMemoryMiB: number;
+  /** the commands Redis ran most, per second */
+  redisTopCommands: Record<string, number>;
   /** the sale's reconcile (idle rows: null) */
   oversold: number | null;
 }
@@ -43,6 +47,7 @@ export interface CatalogueRow {
 interface Counters {
   at: number;
   redis: number;
+  commands: Map<string, number>;
   pg: number;
   cpu: Record<string, number>;
 }
@@ -51,7 +56,7 @@ const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const SHAPE: CatalogueShape = {
   sizes: env('BENCH_CATALOGUE_SIZES', '10,1000,10000').split(',').map(Number).filter(Boolean),
   idleS: Number(env('BENCH_CATALOGUE_IDLE_S', '10')),
-  sale: { buyers: 5_000, stock: 500, connections: 100 },
+  sale: { buyers: 20_000, stock: 2_000, connections: 200 },
 };
 
 /**
@@ -105,11 +110,15 @@ export async function runCatalogue(config: AppConfig, stack: Stack, shape: Catal
         `SELECT sum(xact_commit + xact_rollback)::bigint AS n FROM pg_stat_database WHERE datname = current_database()`,
       ) as Promise<{ n: string }[]>,
     ]);
-    const calls = [...info.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const commands = new Map(
+      [...info.matchAll(/cmdstat_(\S+?):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])]),
+    );
+    const calls = [...commands.values()].reduce((sum, c) => sum + c, 0);
     const cpu = Object.fromEntries(stack.processes.map((p) => [p.name, cpuMs(p.pid) ?? 0]));
-    return { at: performance.now(), redis: calls, pg: Number(n), cpu };
+    return { at: performance.now(), redis: calls, commands, pg: Number(n), cpu };
   };
   const row = async (a: Counters, b: Counters, idle: boolean, oversold: number | null) => {
+    const opened = catalogue.length;
     const s = (b.at - a.at) / 1000;
     const [[{ open }], memory] = await Promise.all([
       db.query(
@@ -125,6 +134,7 @@ export async function runCatalogue(config: AppConfig, stack: Stack, shape: Catal
     );
     // Less the two reads of this measurement (INFO, and the transaction of its own query).
     rows.push({
+      opened,
       openActivities: open,
       idle,
       seconds: Math.round(s * 10) / 10,
@@ -132,6 +142,12 @@ export async function runCatalogue(config: AppConfig, stack: Stack, shape: Catal
       pgQueriesPerSecond: Math.round((b.pg - a.pg - 1) / s),
       services,
       redisUsedMemoryMiB: mib(Number(/used_memory:(\d+)/.exec(memory)?.[1] ?? 0)),
+      redisTopCommands: Object.fromEntries(
+        [...b.commands]
+          .map(([c, calls]) => [c, Math.round((calls - (a.commands.get(c) ?? 0)) / s)] as const)
+          .sort((x, y) => y[1] - x[1])
+          .slice(0, 6),
+      ),
       oversold,
     });
     console.log(`bench: catalogue: ${JSON.stringify(rows[rows.length - 1])}`);
@@ -194,15 +210,15 @@ export function catalogueMarkdown(rows: CatalogueRow[]): string {
   const [least, most] = [idle[0], idle[idle.length - 1]];
   const times = (a: number, b: number) => (b > 0 ? `${Math.round((a / b) * 100) / 100}×` : '—');
   return [
-    `Idle with ${n(most.openActivities)} open activities: ${times(most.redisCommandsPerSecond, least.redisCommandsPerSecond)} the Redis commands/s and ` +
-      `${times(most.pgQueriesPerSecond, least.pgQueriesPerSecond)} the PostgreSQL transactions/s of the same stack with ${n(least.openActivities)} ` +
-      `(the sizes include the activities already open in the database).`,
+    `Idle with a catalogue of ${n(most.opened)}: ${times(most.redisCommandsPerSecond, least.redisCommandsPerSecond)} the Redis commands/s and ` +
+      `${times(most.pgQueriesPerSecond, least.pgQueriesPerSecond)} the PostgreSQL transactions/s of the same stack with ${n(least.opened)} ` +
+      `(open: the catalogue, and what was open in the database before: ${n(least.openActivities - least.opened)} here).`,
     '',
-    `| open activities | state | Redis commands/s | PostgreSQL transactions/s | ${names.map((s) => `${s} CPU ms/s`).join(' | ')} | ${names.map((s) => `${s} RSS MiB`).join(' | ')} | Redis used_memory MiB |`,
-    `| --: | --- | --: | --: | ${names.map(() => '--:').join(' | ')} | ${names.map(() => '--:').join(' | ')} | --: |`,
+    `| catalogue | open | state | Redis commands/s | PostgreSQL transactions/s | ${names.map((s) => `${s} CPU ms/s`).join(' | ')} | ${names.map((s) => `${s} RSS MiB`).join(' | ')} | Redis used_memory MiB |`,
+    `| --: | --: | --- | --: | --: | ${names.map(() => '--:').join(' | ')} | ${names.map(() => '--:').join(' | ')} | --: |`,
     ...rows.map(
       (r) =>
-        `| ${n(r.openActivities)} | ${r.idle ? 'idle' : 'sale of one'} | ${n(r.redisCommandsPerSecond)} | ${n(r.pgQueriesPerSecond)} | ${names.map((s) => r.services[s].cpuMsPerSecond).join(' | ')} | ${names.map((s) => r.services[s].rssMiB).join(' | ')} | ${r.redisUsedMemoryMiB} |`,
+        `| ${n(r.opened)} | ${n(r.openActivities)} | ${r.idle ? 'idle' : 'sale of one'} | ${n(r.redisCommandsPerSecond)} | ${n(r.pgQueriesPerSecond)} | ${names.map((s) => r.services[s].cpuMsPerSecond).join(' | ')} | ${names.map((s) => r.services[s].rssMiB).join(' | ')} | ${r.redisUsedMemoryMiB} |`,
     ),
     '',
   ].join('\n');
