@@ -4,11 +4,13 @@
 // self-time functions; `--only expiry-wave` runs the wave of expiries alone (bench-results/expiry-wave.json);
 // `--only payments` the payment saga alone (bench-results/payments.{json,md}; with `--update-docs` its
 // section of docs/benchmarks.md); `--only waiting-room` the waiting room's fairness and costs
-// (bench-results/waiting-room.json).
+// (bench-results/waiting-room.json); `--only catalogue` the background work against the catalogue's size
+// (`catalogue` in bench-results/latest.json).
 // Exits non-zero only when an invariant broke (oversell, reconcile): the targets are reported, never asserted.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig, loadConfig } from '@app/config';
+import { catalogueOnly } from './catalogue';
 import { summariseLatestProfile } from './cpu-profile';
 import { runExpiryWave } from './expiry-wave';
 import { runWaitingRoom } from './waiting-room';
@@ -142,7 +144,8 @@ async function main(): Promise<number> {
   if (only === 'expiry-wave') return expiryWaveOnly(config);
   if (only === 'payments') return paymentsOnly(config);
   if (only === 'waiting-room') return waitingRoomOnly(config);
-  if (only) throw new Error(`--only knows expiry-wave, payments and waiting-room, not "${only}"`);
+  if (only === 'catalogue') return catalogueOnly(config, ports(config), flag('--update-docs'));
+  if (only) throw new Error(`--only knows expiry-wave, payments, waiting-room and catalogue, not "${only}"`);
   const machine = await describeMachine(config.REDIS_URL, config.DATABASE_URL);
   const shape = (name: string, over: Partial<SaleShape> = {}): SaleShape => ({ name, ...SHAPE, ...over });
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { signBuyerToken } from '@app/auth';
 import { AppConfig, loadConfig } from '@app/config';
 import { createService } from '@app/http';
-import { ACTIVE_ACTIVITIES_KEY } from '@app/stock';
+import { SELLING_ACTIVITIES_KEY } from '@app/stock';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { OrderServiceModule } from '../../apps/order-service/src/order-service.module';
 import { UNKNOWN_ACTIVITY_IDS, takeSnapshot } from './abuse-snapshot';
@@ -66,7 +66,7 @@ export class AbuseHarness {
       // Every key of the activity carries its hash tag: stock keys and the gateway's risk keys alike.
       const keys = await this.clients.redis.keys(`seckill:{${id}}:*`);
       if (keys.length > 0) await this.clients.redis.del(...keys);
-      await this.clients.redis.srem(ACTIVE_ACTIVITIES_KEY, id);
+      await this.clients.redis.zrem(SELLING_ACTIVITIES_KEY, id);
     }
     await this.clients.close();
     this.tally.report();

@@ -14,3 +14,5 @@ export * from './abandoned-attempts.ledger';
 export * from './activity-meta';
 export * from './reservation-script';
 export * from './reservations';
+export * from './selling-activities';
+export * from './selling-announcements';
