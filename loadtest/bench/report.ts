@@ -95,8 +95,27 @@ export function markdown(r: BenchResults, chartHref: string): string {
       ? `| reserve.lua, appendfsync always | ${qa.skipped} | | |`
       : `| reserve.lua by EVALSHA, appendfsync everysec vs always | ${n(q.node.perSecond)} calls/s (everysec) | ${n(qa.node.perSecond)} calls/s (always) | ${(qa.node.perSecond / q.node.perSecond).toFixed(2)} |`,
     '',
+    ...kafkaClientsTable(r.micro.kafkaClients),
   ].join('\n');
 }
+
+/** The Kafka clients side by side (docs/architecture.md, the decision record of the client). */
+function kafkaClientsTable(k: BenchResults['micro']['kafkaClients']): string[] {
+  if (!k || 'skipped' in k) return [];
+  const f = (x: { perSecond: number; cpuUsPerMessage: number }) =>
+    `${n(x.perSecond)} msg/s, ${x.cpuUsPerMessage} µs`;
+  return [
+    "Kafka clients, acks=all, the same broker one after the other (msg/s, and the client process's CPU per message):",
+    '',
+    '| client | produce, 500 per send | produce, one per send | consume (a group, from the beginning) |',
+    '| ------ | --------------------: | --------------------: | ------------------------------------: |',
+    ...k.clients.map(
+      (c) => `| ${c.client} | ${f(c.produceBatched)} | ${f(c.produceOneByOne)} | ${f(c.consume)} |`,
+    ),
+    '',
+  ];
+}
+
 
 /**
  * Replaces what stands between `<!-- {section}:begin -->` and `<!-- {section}:end -->` in docs/benchmarks.md:
