@@ -72,6 +72,15 @@ async function onStack<T>(
   }
 }
 
+/**
+ * A sale of 2,000 buyers for 1,000 items, not reported: a gateway in service has run both paths (admission and
+ * refusal) long before a sale starts, and the first burst of a fresh process is slower (its code not yet
+ * optimised, first calls of each client) — docs/benchmarks.md, "New connections under a spike".
+ */
+async function warmUp(config: AppConfig, gateway: string): Promise<void> {
+  await runSale(config, gateway, { name: 'warm-up', ...SHAPE, buyers: 2_000, stock: 1_000 });
+}
+
 async function expiryWaveOnly(config: AppConfig): Promise<number> {
   const wave = await onStack(config, 'wave', (gateway) => runExpiryWave(config, gateway, WAVE));
   writeFileSync(join(RESULTS, 'expiry-wave.json'), `${JSON.stringify(wave, null, 2)}\n`);
@@ -154,6 +163,7 @@ async function main(): Promise<number> {
   });
 
   const colocated = await onStack(config, 'colocated', async (gateway, gatewayPid) => {
+    await warmUp(config, gateway);
     const refusals = await runSale(config, gateway, shape('refusals', { soldOutFirst: true, gatewayPid }));
     const spike = await runSale(config, gateway, shape('spike'));
     const admissions = await runSale(
@@ -205,7 +215,10 @@ async function main(): Promise<number> {
       const netSpike = await onStack(
         config,
         'networked',
-        (gateway) => runSale(config, gateway, shape('spike-networked')),
+        async (gateway) => {
+          await warmUp(config, gateway);
+          return runSale(config, gateway, shape('spike-networked'));
+        },
         net.env,
       );
       networked = { spike: netSpike, naive: netNaive, probeMs: net.probeMs };
