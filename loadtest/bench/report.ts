@@ -116,7 +116,6 @@ function kafkaClientsTable(k: BenchResults['micro']['kafkaClients']): string[] {
   ];
 }
 
-
 /**
  * Replaces what stands between `<!-- {section}:begin -->` and `<!-- {section}:end -->` in docs/benchmarks.md:
  * the example run (`npm run bench -- --update-docs`), or a part's own section (`--only payments`).

@@ -29,6 +29,7 @@ const sale = (d: LoadDigest, verdict = { ok: true, oversold: 0 }, cpu: number | 
   verdict,
   redisBytes: 1_000,
   cpuPerRequestUs: cpu,
+  gatewayWaitedForCoreMsPerS: null,
 });
 
 const measurements = (over: Partial<Measurements> = {}): Measurements =>
@@ -112,6 +113,15 @@ describe('benchmark results', () => {
       met: false,
       measured: '40 ms',
     });
+  });
+
+  it('when the gateway waited for a core during a steady row, then its reason says how long', () => {
+    const steady50 = { ...sale(digest(50, 50, { QUEUED: 50 }, 40)), gatewayWaitedForCoreMsPerS: 120 };
+    const r = assemble(measurements({ steady50 }));
+    expect(r.steady50.gatewayWaitedForCoreMsPerS).toBe(120);
+    expect(r.targets.find((t) => t.target.includes('50 % of peak'))?.reason).toContain(
+      'the gateway waited for a core 120 ms of every second',
+    );
   });
 
   it('when some steady purchases were not admitted, then the latency target is not met', () => {

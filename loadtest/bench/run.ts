@@ -181,6 +181,7 @@ async function main(): Promise<number> {
           stock: Math.round(rate * SHAPE.steadyS),
           rate,
           connections: Math.max(SHAPE.connections, 400),
+          gatewayPid,
         }),
       );
     const steadyRate = env('BENCH_STEADY_RATE', Math.max(10, Math.round(0.8 * admissions.digest.rps)));

@@ -5,7 +5,7 @@ import { eventually } from '../../test/support/eventually';
 import { Drain, measureDrain } from './drain';
 import { Verdict, reconcile } from './invariants';
 import { LoadDigest } from './load-digest';
-import { cpuMs } from './proc-stat';
+import { cpuMs, runQueueWaitMs } from './proc-stat';
 import { buyerTokens, runWrk } from './wrk';
 
 export interface SaleShape {
@@ -30,6 +30,8 @@ export interface SaleRun {
   redisBytes: number;
   /** the gateway's CPU (user + system) per answer, µs, relay included (when its pid was given) */
   cpuPerRequestUs: number | null;
+  /** how long the gateway's main thread waited for a core, per second of the load (when its pid was given) */
+  gatewayWaitedForCoreMsPerS: number | null;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
         (shape.rate ? `, ${shape.rate}/s` : ''),
     );
     const cpuBefore = shape.gatewayPid ? cpuMs(shape.gatewayPid) : null;
+    const waitBefore = shape.gatewayPid ? runQueueWaitMs(shape.gatewayPid) : null;
     const digest = await runWrk({
       name: `bench-${shape.name}`,
       baseUrl: gateway,
@@ -57,6 +60,11 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
       connections: shape.connections,
       rate: shape.rate,
     });
+    const waitAfter = shape.gatewayPid ? runQueueWaitMs(shape.gatewayPid) : null;
+    const gatewayWaitedForCoreMsPerS =
+      waitBefore === null || waitAfter === null || digest.windowS <= 0
+        ? null
+        : Math.round((waitAfter - waitBefore) / digest.windowS);
     const redisBytes = await activityMemory(config.REDIS_URL, activityId);
     const drain = await measureDrain(
       config.DATABASE_URL,
@@ -71,7 +79,8 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
       cpuBefore === null || cpuAfter === null || digest.requests === 0
         ? null
         : Math.round(((cpuAfter - cpuBefore) * 1000) / digest.requests);
-    return { activityId, digest, drain, verdict: reconcile(activityId), redisBytes, cpuPerRequestUs };
+    const verdict = reconcile(activityId);
+    return { activityId, digest, drain, verdict, redisBytes, cpuPerRequestUs, gatewayWaitedForCoreMsPerS };
   } finally {
     api.close();
   }
