@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { ActivityEntity } from '@app/database';
+import { Activity } from '@app/database';
 import { RedisClient } from '@app/redis';
 import { keysUnder } from '@app/stock';
 import { warmActivity } from '../../apps/gateway/src/activities/activity-stock';
@@ -38,7 +38,7 @@ export async function openCatalogue(
         challengeBits: r.challenge_bits,
         stockShards: r.stock_shards,
         waitingRoom: r.waiting_room,
-      }) as ActivityEntity,
+      }) as Activity,
   );
   for (let i = 0; i < activities.length; i += CHUNK) {
     await Promise.all(activities.slice(i, i + CHUNK).map((a) => warmActivity(redis, a)));

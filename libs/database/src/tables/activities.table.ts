@@ -84,7 +84,10 @@ export const activitiesTable = {
 
   /** Activities whose sale or pay window is not over, with their stock shards, by id. */
   open: (q: Sql) =>
-    rowsOf<OpenActivity>(q, `SELECT id, stock_shards AS shards FROM activities WHERE ${OPEN_BY_END} ORDER BY id`),
+    rowsOf<OpenActivity>(
+      q,
+      `SELECT id, stock_shards AS shards FROM activities WHERE ${OPEN_BY_END} ORDER BY id`,
+    ),
 
   /** The next `limit` open activities after id `after` (a backstop's turn over them). */
   openAfter: (q: Sql, after: number, limit: number) =>
