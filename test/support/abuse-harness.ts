@@ -110,6 +110,13 @@ export class AbuseHarness {
     return (service === 'gateway' ? this.gateway : this.orders).inject(request);
   }
 
+  /** Sends one bad input and expects it refused as `expected`, with nothing changed by it. */
+  async expectRefusedUnchanged(service: Service, request: InjectOptions, expected: Refusal): Promise<void> {
+    const before = await this.snapshot();
+    expectRefusal(await this.attempt(service, request), expected);
+    expect(await this.snapshot()).toEqual(before);
+  }
+
   /** What abuse must leave untouched (see abuse-snapshot.ts). */
   snapshot(): Promise<Record<string, unknown>> {
     return takeSnapshot(this.clients, this.activityId, this.run);
