@@ -1,6 +1,7 @@
 import { AppConfig } from '@app/config';
 import { compareGenerators } from './generators';
 import { NodeProcess } from '../../test/support/node-process';
+import { cpuMs } from './proc-stat';
 import { buyerTokens, runWrk } from './wrk';
 
 /**
@@ -22,6 +23,7 @@ export async function measureBare(
     console.log('bench: load generators, CPU per request against the bare server');
     const tokens = buyerTokens(`gen-${Date.now()}`, shape.generatorRequests, config.JWT_SECRET);
     const generators = await compareGenerators(url, tokens, 100);
+    const cpuBefore = cpuMs(server.pid);
     const bare = await runWrk({
       name: 'bench-bare',
       baseUrl: url,
@@ -29,7 +31,12 @@ export async function measureBare(
       tokens: buyerTokens(`bare-${Date.now()}`, shape.buyers, config.JWT_SECRET),
       connections: shape.connections,
     });
-    return { generators, bare };
+    const cpuAfter = cpuMs(server.pid);
+    const cpuPerRequestUs =
+      cpuBefore === null || cpuAfter === null || bare.requests === 0
+        ? null
+        : Math.round(((cpuAfter - cpuBefore) * 1000) / bare.requests);
+    return { generators, bare, bareCpuPerRequestUs: cpuPerRequestUs };
   } finally {
     await server.stop();
   }

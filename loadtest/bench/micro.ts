@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
+import { benchKafkaClients } from './kafka-clients';
 import { benchKafkaProduce } from './kafka-produce';
 import { benchPgInsert } from './pg-insert';
 import { ReserveBench, benchReserve } from './redis-reserve';
@@ -17,6 +18,7 @@ export async function micro(config: AppConfig) {
     kafkaProduce: await benchKafkaProduce(config.KAFKA_BROKERS, {
       partitions: config.KAFKA_TOPIC_PARTITIONS,
     }),
+    kafkaClients: await benchKafkaClients(config.KAFKA_BROKERS, config.KAFKA_TOPIC_PARTITIONS),
     pgInsert: await benchPgInsert(config.DATABASE_URL),
     reserve: await benchReserve(config.REDIS_URL, [...limits]),
     reserveFsyncAlways: await withAppendfsyncAlways(config.REDIS_URL, () =>

@@ -13,6 +13,20 @@ export function parseCpuTicks(stat: string): number {
   return ticks;
 }
 
+/**
+ * How long a process's main thread has waited for a core so far (ms; the second field of
+ * /proc/<pid>/schedstat: time runnable but not running), null once it is gone. On a shared machine this is
+ * the latency no setting of the process can remove.
+ */
+export function runQueueWaitMs(pid: number): number | null {
+  try {
+    const waitedNs = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(waitedNs) ? waitedNs / 1e6 : null;
+  } catch {
+    return null;
+  }
+}
+
 let ticksPerSecond: number | undefined;
 
 /** CPU time (user + system, ms) a live process has used so far; null once it is gone. */

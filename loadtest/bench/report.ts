@@ -8,6 +8,7 @@ const mix = (o: Record<string, number>) =>
   Object.entries(o)
     .map(([c, k]) => `${c} ${k}`)
     .join(', ');
+const us = (x: number | null) => (x === null ? '—' : `${x} µs`);
 const drainOf = (r: Run) => ('drain' in r && r.drain.drainS !== null ? `${r.drain.drainS} s` : '—');
 
 /** The report as markdown: machine, generators, runs, targets, scale curve, expiry wave, micro-benchmarks. */
@@ -37,7 +38,7 @@ export function markdown(r: BenchResults, chartHref: string): string {
     ),
     '',
     `Load shape: ${n(s.buyers)} distinct buyers, ${s.connections} connections sending as fast as the target answers`,
-    `(closed model), one purchase each; the steady row is paced at ${s.steadyRate}/s (80 % of the admissions' req/s).`,
+    `(closed model), one purchase each; the steady rows are paced at ${s.steadyRate}/s and ${s.steady50Rate}/s (80 % and 50 % of the admissions' req/s).`,
     `Networked: Redis, PostgreSQL and Kafka of both designs behind toxiproxy, +${s.netLatencyMs} ms per round trip` +
       (net
         ? ` (measured through the proxies: Redis PING ${net.probeMs.redis} ms, PostgreSQL SELECT 1 ${net.probeMs.postgres} ms).`
@@ -50,8 +51,18 @@ export function markdown(r: BenchResults, chartHref: string): string {
     row(`spike: ${n(s.stock)} items (gateway → Redis → Kafka)`, runs.spike),
     row('admissions: stock for every buyer', runs.admissions),
     row(`steady: ${s.steadyRate}/s for ${s.steadyS} s, stock for all`, runs.steady),
+    row(`steady50: ${s.steady50Rate}/s for ${s.steadyS} s, stock for all`, runs.steady50),
     row('naive: one PostgreSQL transaction per purchase', runs.naive),
     ...(net ? [row('spike, networked', net.spike), row('naive, networked', net.naive)] : []),
+    '',
+    "CPU per request (user + system time of the answering process over its run ÷ answers; the gateway's",
+    "includes the relay's sends to Kafka until the last order row):",
+    '',
+    '| answering | CPU per request |',
+    '| --------- | --------------: |',
+    `| bare node:http 200 | ${us(r.cpuPerRequestUs.bare)} |`,
+    `| the gateway, a refusal (sold out) | ${us(r.cpuPerRequestUs.refusal)} |`,
+    `| the gateway, an admission | ${us(r.cpuPerRequestUs.admission)} |`,
     '',
     '| target | measured | met | why not |',
     '| ------ | -------- | :-: | ------- |',
@@ -84,7 +95,25 @@ export function markdown(r: BenchResults, chartHref: string): string {
       ? `| reserve.lua, appendfsync always | ${qa.skipped} | | |`
       : `| reserve.lua by EVALSHA, appendfsync everysec vs always | ${n(q.node.perSecond)} calls/s (everysec) | ${n(qa.node.perSecond)} calls/s (always) | ${(qa.node.perSecond / q.node.perSecond).toFixed(2)} |`,
     '',
+    ...kafkaClientsTable(r.micro.kafkaClients),
   ].join('\n');
+}
+
+/** The Kafka clients side by side (docs/architecture.md, the decision record of the client). */
+function kafkaClientsTable(k: BenchResults['micro']['kafkaClients']): string[] {
+  if (!k || 'skipped' in k) return [];
+  const f = (x: { perSecond: number; cpuUsPerMessage: number }) =>
+    `${n(x.perSecond)} msg/s, ${x.cpuUsPerMessage} µs`;
+  return [
+    "Kafka clients, acks=all, the same broker one after the other (msg/s, and the client process's CPU per message):",
+    '',
+    '| client | produce, 500 per send | produce, one per send | consume (a group, from the beginning) |',
+    '| ------ | --------------------: | --------------------: | ------------------------------------: |',
+    ...k.clients.map(
+      (c) => `| ${c.client} | ${f(c.produceBatched)} | ${f(c.produceOneByOne)} | ${f(c.consume)} |`,
+    ),
+    '',
+  ];
 }
 
 /**

@@ -22,22 +22,34 @@ const digest = (
     behindMs: 0,
     generator: { name: 'wrk', cpuMs: 10, cpuPerRequestMs: 0.01 },
   }) as LoadDigest;
-const sale = (d: LoadDigest, verdict = { ok: true, oversold: 0 }): SaleRun => ({
+const sale = (d: LoadDigest, verdict = { ok: true, oversold: 0 }, cpu: number | null = null): SaleRun => ({
   activityId: 1,
   digest: d,
   drain: { persisted: 100, drainS: 0.1, curve: [] },
   verdict,
   redisBytes: 1_000,
+  cpuPerRequestUs: cpu,
+  gatewayWaitedForCoreMsPerS: null,
 });
 
 const measurements = (over: Partial<Measurements> = {}): Measurements =>
   ({
-    shape: { buyers: 1000, stock: 100, connections: 10, steadyRate: 80, steadyS: 1, netLatencyMs: 1 },
+    shape: {
+      buyers: 1000,
+      stock: 100,
+      connections: 10,
+      steadyRate: 80,
+      steady50Rate: 50,
+      steadyS: 1,
+      netLatencyMs: 1,
+    },
     bare: digest(4_000, 4_000),
-    refusals: sale(digest(3_600, 0, { SOLD_OUT: 1000 })),
+    bareCpuPerRequestUs: 25,
+    refusals: sale(digest(3_600, 0, { SOLD_OUT: 1000 }), undefined, 55),
     spike: sale(digest(3_000, 1_000)),
-    admissions: sale(digest(2_500, 2_500)),
+    admissions: sale(digest(2_500, 2_500), undefined, 85),
     steady: sale(digest(80, 80, { QUEUED: 80 }, 30)),
+    steady50: sale(digest(50, 50, { QUEUED: 50 }, 12)),
     naive: { activityId: 2, digest: digest(700, 200), oversold: 0 },
     networked: {
       spike: sale(digest(2_000, 900)),
@@ -60,6 +72,8 @@ describe('benchmark results', () => {
       successesVsNaiveNetworked: 15,
     });
     expect(r.steady.admittedP99Ms).toBe(30);
+    expect(r.steady50.admittedP99Ms).toBe(12);
+    expect(r.cpuPerRequestUs).toEqual({ bare: 25, refusal: 55, admission: 85 });
     expect(r.targets.filter((t) => !t.met).map((t) => t.target)).toEqual([
       'expiry wave: every order cancelled and its stock back within 10 s, ≥ 5,000 cancellations/s',
     ]);
@@ -91,6 +105,23 @@ describe('benchmark results', () => {
       met: false,
       reason: 'toxiproxy did not start',
     });
+  });
+
+  it('when the steady row at 50 % of peak answers its p99 in 25 ms or more, then that target is not met', () => {
+    const r = assemble(measurements({ steady50: sale(digest(50, 50, { QUEUED: 50 }, 40)) }));
+    expect(r.targets.find((t) => t.target.includes('50 % of peak'))).toMatchObject({
+      met: false,
+      measured: '40 ms',
+    });
+  });
+
+  it('when the gateway waited for a core during a steady row, then its reason says how long', () => {
+    const steady50 = { ...sale(digest(50, 50, { QUEUED: 50 }, 40)), gatewayWaitedForCoreMsPerS: 120 };
+    const r = assemble(measurements({ steady50 }));
+    expect(r.steady50.gatewayWaitedForCoreMsPerS).toBe(120);
+    expect(r.targets.find((t) => t.target.includes('50 % of peak'))?.reason).toContain(
+      'the gateway waited for a core 120 ms of every second',
+    );
   });
 
   it('when some steady purchases were not admitted, then the latency target is not met', () => {

@@ -5,6 +5,7 @@ import { eventually } from '../../test/support/eventually';
 import { Drain, measureDrain } from './drain';
 import { Verdict, reconcile } from './invariants';
 import { LoadDigest } from './load-digest';
+import { cpuMs, runQueueWaitMs } from './proc-stat';
 import { buyerTokens, runWrk } from './wrk';
 
 export interface SaleShape {
@@ -16,6 +17,8 @@ export interface SaleShape {
   rate?: number;
   /** sell the stock before the load, so that every answer is the gateway's in-process SOLD_OUT */
   soldOutFirst?: boolean;
+  /** the gateway's pid: its CPU time from the first send to the last order row, per answer */
+  gatewayPid?: number;
 }
 
 export interface SaleRun {
@@ -25,6 +28,10 @@ export interface SaleRun {
   verdict: Verdict;
   /** MEMORY USAGE of every key of the activity, summed, right after the burst */
   redisBytes: number;
+  /** the gateway's CPU (user + system) per answer, µs, relay included (when its pid was given) */
+  cpuPerRequestUs: number | null;
+  /** how long the gateway's main thread waited for a core, per second of the load (when its pid was given) */
+  gatewayWaitedForCoreMsPerS: number | null;
 }
 
 /**
@@ -43,6 +50,8 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
       `bench: ${shape.name}: ${shape.buyers} buyers, stock ${stock}, ${shape.connections} connections` +
         (shape.rate ? `, ${shape.rate}/s` : ''),
     );
+    const cpuBefore = shape.gatewayPid ? cpuMs(shape.gatewayPid) : null;
+    const waitBefore = shape.gatewayPid ? runQueueWaitMs(shape.gatewayPid) : null;
     const digest = await runWrk({
       name: `bench-${shape.name}`,
       baseUrl: gateway,
@@ -51,6 +60,11 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
       connections: shape.connections,
       rate: shape.rate,
     });
+    const waitAfter = shape.gatewayPid ? runQueueWaitMs(shape.gatewayPid) : null;
+    const gatewayWaitedForCoreMsPerS =
+      waitBefore === null || waitAfter === null || digest.windowS <= 0
+        ? null
+        : Math.round((waitAfter - waitBefore) / digest.windowS);
     const redisBytes = await activityMemory(config.REDIS_URL, activityId);
     const drain = await measureDrain(
       config.DATABASE_URL,
@@ -59,7 +73,14 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
       digest.t0,
       digest.successes.lastMs ?? digest.t0,
     );
-    return { activityId, digest, drain, verdict: reconcile(activityId), redisBytes };
+    // After the drain, so that the relay's sends of the admitted requests are counted with them.
+    const cpuAfter = shape.gatewayPid ? cpuMs(shape.gatewayPid) : null;
+    const cpuPerRequestUs =
+      cpuBefore === null || cpuAfter === null || digest.requests === 0
+        ? null
+        : Math.round(((cpuAfter - cpuBefore) * 1000) / digest.requests);
+    const verdict = reconcile(activityId);
+    return { activityId, digest, drain, verdict, redisBytes, cpuPerRequestUs, gatewayWaitedForCoreMsPerS };
   } finally {
     api.close();
   }

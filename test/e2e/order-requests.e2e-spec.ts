@@ -1,7 +1,7 @@
 import { Admin, Kafka, Producer, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@app/config';
-import { DeadLetterMessage, OrderRequestMessage, TOPICS } from '@app/contracts';
+import { DeadLetterMessage, OrderRequestMessage, TOPICS, packOrderRequests } from '@app/contracts';
 import { createActivity, purchase } from '../support/api';
 import { TestClients } from '../support/clients';
 import { eventually } from '../support/eventually';
@@ -103,6 +103,46 @@ describe('order requests on Kafka, end to end (gateway and order-service process
       expect.stringMatching(/quantity/),
       'no reservation with this order id',
     ]);
+    await clients.expectReconciled(activity.id);
+  });
+
+  it('when one request of a packed record is malformed or names no reservation, then that request alone is dead-lettered and the rest become orders', async () => {
+    const activity = await createActivity(gateway.url, { stock: 5 });
+    const { body } = await purchase(gateway.url, activity.id, 'packed-honest');
+    await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(1));
+    const reservation = await clients.reservation(activity.id, body.orderId!);
+    const honest: OrderRequestMessage = {
+      orderId: body.orderId!,
+      activityId: activity.id,
+      userId: 'packed-honest',
+      quantity: 1,
+      reservedAt: reservation!.reservedAt,
+    };
+    const phantom: OrderRequestMessage = { ...honest, orderId: randomUUID(), userId: 'nobody' };
+    const malformed = { ...honest, orderId: randomUUID(), quantity: -3 };
+    await producer.send({
+      topic: TOPICS.orderRequests,
+      acks: -1,
+      messages: [
+        {
+          value: packOrderRequests([
+            { request: honest, correlationId: 'packed-1' },
+            { request: phantom },
+            { request: malformed as OrderRequestMessage },
+          ]),
+        },
+      ],
+    });
+    const reasonOf = (key: string) =>
+      deadLetters.withKey(key).map((m) => (JSON.parse(String(m.value)) as DeadLetterMessage).reason);
+    await eventually(() => {
+      expect(reasonOf(phantom.orderId)).toEqual(['no reservation with this order id']);
+      expect(reasonOf(malformed.orderId)).toEqual([expect.stringMatching(/quantity/)]);
+    });
+    const [letter] = deadLetters.withKey(phantom.orderId);
+    expect(JSON.parse((JSON.parse(String(letter.value)) as DeadLetterMessage).payload)).toEqual(phantom);
+    // The honest request, replayed inside the packed record, is still one order.
+    expect(await clients.orders(activity.id)).toEqual([expect.objectContaining({ id: honest.orderId })]);
     await clients.expectReconciled(activity.id);
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { ROOT, sourceFiles } from './source-files';
 
 /**
  * Each app's feature folders form layers, like the libs (lib-layers.spec.ts): a folder imports only the
@@ -34,16 +35,6 @@ const LAYERS: Record<string, string[]> = {
  */
 const PENDING: string[] = [];
 
-const ROOT = join(__dirname, '..', '..');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
-  });
-}
-
 /** Every relative import (type-only ones too: a reader follows them all), as a path under src/. */
 function importsOf(file: string, src: string): string[] {
   return [...readFileSync(file, 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)].map((m) =>
@@ -60,7 +51,7 @@ function upwardImports(app: string): string[] {
   const src = join(ROOT, 'apps', app, 'src');
   const order = LAYERS[app];
   const rank = (folder: string) => (folder === '' ? order.length : order.indexOf(folder));
-  return sources(src).flatMap((file) => {
+  return sourceFiles(src).flatMap((file) => {
     const from = folderOf(relative(src, file).split(sep).join('/'));
     return importsOf(file, src)
       .filter((target) => {

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ROOT, sourceFiles } from './source-files';
 
 // The libs form layers: a lib may import only the libs below it. `common` (errors, validation, periodic
 // tasks) and `contracts` stand on nothing; `http` wires a service (its root module) and only apps import it.
@@ -18,16 +19,6 @@ const ALLOWED: Record<string, string[]> = {
   reconcile: ['config', 'contracts', 'database', 'redis', 'stock'],
 };
 
-const ROOT = join(__dirname, '..', '..');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
-  });
-}
-
 const importsOf = (file: string) =>
   [...readFileSync(file, 'utf8').matchAll(/from '@app\/([a-z-]+)/g)].map((m) => m[1]);
 
@@ -38,7 +29,7 @@ describe('library layers', () => {
   });
 
   it.each(Object.keys(ALLOWED))('libs/%s imports only the libs below it', (lib) => {
-    const wrong = sources(join(ROOT, 'libs', lib, 'src')).flatMap((file) =>
+    const wrong = sourceFiles(join(ROOT, 'libs', lib, 'src')).flatMap((file) =>
       importsOf(file)
         .filter((dep) => dep !== lib && !ALLOWED[lib].includes(dep))
         .map((dep) => `${relative(ROOT, file)} imports @app/${dep}`),

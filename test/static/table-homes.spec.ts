@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ROOT, sourceFiles } from './source-files';
 
 // Every table has one home, libs/database/src/tables/<table>.table.ts: the only file of the services and
 // libs whose SQL reads or writes it, so its columns are named once (the column list and its row mapper) and
@@ -18,18 +19,11 @@ const HOMES: Record<string, string> = {
   blacklist_version: 'blacklist.table.ts',
 };
 
-const ROOT = join(__dirname, '..', '..');
 const TABLES_DIR = 'libs/database/src/tables';
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'migrations' ? [] : sources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
-  });
-}
-
-const files = ['apps', 'libs'].flatMap((dir) => sources(join(ROOT, dir))).map((f) => relative(ROOT, f));
+const files = ['apps', 'libs']
+  .flatMap((dir) => sourceFiles(join(ROOT, dir), ['migrations']))
+  .map((f) => relative(ROOT, f));
 
 describe('table homes', () => {
   it.each(Object.keys(HOMES))('SQL on %s lives only in its table module', (table) => {

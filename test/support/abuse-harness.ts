@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { signBuyerToken } from '@app/auth';
 import { AppConfig, loadConfig } from '@app/config';
 import { createService } from '@app/http';
-import { ACTIVE_ACTIVITIES_KEY } from '@app/stock';
+import { SELLING_ACTIVITIES_KEY } from '@app/stock';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { OrderServiceModule } from '../../apps/order-service/src/order-service.module';
 import { UNKNOWN_ACTIVITY_IDS, takeSnapshot } from './abuse-snapshot';
 import { AbuseTally } from './abuse-tally';
-import { TestClients } from './clients';
+import { TestClients, dropActivityKeys } from './clients';
 import { eventually } from './eventually';
 
 export type Service = 'gateway' | 'orders';
@@ -63,10 +63,8 @@ export class AbuseHarness {
     for (const { id } of ids) {
       await this.clients.db.query('DELETE FROM orders WHERE activity_id = $1', [id]);
       await this.clients.db.query('DELETE FROM activities WHERE id = $1', [id]);
-      // Every key of the activity carries its hash tag: stock keys and the gateway's risk keys alike.
-      const keys = await this.clients.redis.keys(`seckill:{${id}}:*`);
-      if (keys.length > 0) await this.clients.redis.del(...keys);
-      await this.clients.redis.srem(ACTIVE_ACTIVITIES_KEY, id);
+      await dropActivityKeys(this.clients.redis, [id]);
+      await this.clients.redis.zrem(SELLING_ACTIVITIES_KEY, id);
     }
     await this.clients.close();
     this.tally.report();
@@ -108,6 +106,13 @@ export class AbuseHarness {
   /** Sends a request that may be valid (property tests count only the inputs their oracle calls bad). */
   send(service: Service, request: InjectOptions): Promise<LightMyRequestResponse> {
     return (service === 'gateway' ? this.gateway : this.orders).inject(request);
+  }
+
+  /** Sends one bad input and expects it refused as `expected`, with nothing changed by it. */
+  async expectRefusedUnchanged(service: Service, request: InjectOptions, expected: Refusal): Promise<void> {
+    const before = await this.snapshot();
+    expectRefusal(await this.attempt(service, request), expected);
+    expect(await this.snapshot()).toEqual(before);
   }
 
   /** What abuse must leave untouched (see abuse-snapshot.ts). */

@@ -110,4 +110,12 @@ export async function expectReconciled(
   );
 }
 
+/** Deletes every key of these activities: each carries the activity's hash tag, stock and risk keys alike. */
+export async function dropActivityKeys(redis: RedisClient, ids: number[]): Promise<void> {
+  for (const id of ids) {
+    const keys = await redis.keys(`seckill:{${id}}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+}
+
 export const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -1,9 +1,32 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Order } from '@app/database';
+import { Order, OrderStatus } from '@app/database';
 
 /** An order row written by a spec, as it would be found after some history (the services write none so). */
 export type OrderFixture = Pick<Order, 'id' | 'activityId' | 'userId' | 'quantity' | 'status'> &
   Partial<Pick<Order, 'createdAt' | 'expiresAt' | 'paidAt' | 'cancelledAt' | 'stockReleasedAt'>>;
+
+/** A new order of `status`, its times as that status implies: paid or cancelled just now, no stock back. */
+export function orderRow(
+  activityId: number,
+  userId: string,
+  status: OrderStatus = 'PENDING',
+  quantity = 1,
+): Required<OrderFixture> {
+  const now = new Date();
+  return {
+    id: randomUUID(),
+    activityId,
+    userId,
+    quantity,
+    status,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + 30_000),
+    paidAt: status === 'PAID' ? now : null,
+    cancelledAt: status === 'CANCELLED' ? now : null,
+    stockReleasedAt: null,
+  };
+}
 
 /** Writes the row as given: the specs set up a ledger's state here, past the services' guards. */
 export async function insertOrder(db: DataSource, o: OrderFixture): Promise<void> {

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
-import { OrderStatus, activitiesTable, createDataSource } from '@app/database';
-import { insertOrder } from './order-rows';
+import { OrderStatus, createDataSource } from '@app/database';
+import { insertOrder, orderRow } from './order-rows';
 import { ReservationState, stockKeys } from '@app/stock';
+import { insertOpenActivity } from './activity-rows';
 
 /**
  * Sales written straight into the real Redis and PostgreSQL, exactly as the services leave them, for the
@@ -47,22 +48,11 @@ export class ReconcileFixtures {
     quantity = 1,
     state: ReservationState = status === 'CANCELLED' ? 'X' : 'O',
   ): Promise<string> {
-    const id = randomUUID();
-    const now = new Date();
-    await insertOrder(this.db, {
-      id,
-      activityId,
-      userId,
-      quantity,
-      status,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + 30_000),
-      paidAt: status === 'PAID' ? now : null,
-      cancelledAt: status === 'CANCELLED' ? now : null,
-      stockReleasedAt: status === 'CANCELLED' ? now : null,
-    });
-    await this.reserve(activityId, id, userId, quantity, state);
-    return id;
+    const row = orderRow(activityId, userId, status, quantity);
+    // A cancelled order is done with: its stock is back.
+    await insertOrder(this.db, { ...row, stockReleasedAt: row.cancelledAt });
+    await this.reserve(activityId, row.id, userId, quantity, state);
+    return row.id;
   }
 
   /**
@@ -70,13 +60,10 @@ export class ReconcileFixtures {
    * dave's reservation undone (never an order). Remaining 10 − 3 = 7.
    */
   async seedConsistentSale() {
-    const activity = await activitiesTable.insert(this.db, {
+    const activity = await insertOpenActivity(this.db, {
       name: 'reconcile spec',
       stock: 10,
-      startsAt: new Date(Date.now() - 60_000),
-      endsAt: new Date(Date.now() + 60_000),
       perUserLimit: 2,
-      payTimeoutSeconds: 30,
     });
     const id = activity.id;
     this.activityIds.push(id);

@@ -1,4 +1,5 @@
 export * from './messages';
+export * from './order-request-batch';
 export * from './payments';
 export * from './payment-signature';
 export * from './user-id';

@@ -87,6 +87,11 @@ export function decodeMessage<T>(schema: z.ZodType<T>, value: Buffer | string | 
   } catch {
     return { ok: false, reason: 'value is not JSON' };
   }
+  return validateMessage(schema, json);
+}
+
+/** Validates an already parsed value against a message schema, with the same reasons as decodeMessage. */
+export function validateMessage<T>(schema: z.ZodType<T>, json: unknown): Decoded<T> {
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);

@@ -44,6 +44,27 @@ export function rowsOf<T>(on: Sql, sql: string, params: unknown[] = []): Promise
   return typeof on === 'function' ? on<T>(sql, params) : queryRows<T>(on, sql, params);
 }
 
+/** Older than `$1` milliseconds (a grace), by the database's clock. */
+export const PAST_GRACE = `< now() - $1 * interval '1 millisecond'`;
+
+/**
+ * A backstop's backlog: the rows `select` … `where` finds whose `at` is older than `graceMs` (younger ones
+ * are still in the hands of the first attempt), oldest first, at most `limit`.
+ */
+export function pastGrace<T>(
+  q: Sql,
+  select: string,
+  where: string,
+  at: string,
+  graceMs: number,
+  limit: number,
+) {
+  return rowsOf<T>(q, `${select} WHERE ${where} AND ${at} ${PAST_GRACE} ORDER BY ${at} LIMIT $2`, [
+    graceMs,
+    limit,
+  ]);
+}
+
 /** The statements of an open QueryRunner transaction, as a TransactionQuery. */
 export function runnerQuery(runner: QueryRunner): TransactionQuery {
   return async <T>(sql: string, params: unknown[] = []) =>

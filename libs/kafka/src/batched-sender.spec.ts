@@ -106,4 +106,23 @@ describe('BatchedSender', () => {
     await flushMicrotasks();
     expect(lost).toEqual(['a']);
   });
+
+  it('when a pack is given, then a batch goes as the records it makes, and a failure names the messages', async () => {
+    const { producer, sends } = fakeProducer();
+    const lost: string[][] = [];
+    const sender = new BatchedSender<string>(producer, 't', {
+      lingerMs: 0,
+      maxBatch: 10,
+      pack: (items) => [{ value: items.join('+') }],
+      onFailure: (_err, items) => lost.push(items),
+    });
+    void sender.send('a');
+    const queued = [sender.send('b'), sender.send('c')];
+    sends[0].ack();
+    await flushMicrotasks();
+    expect(sends.map((s) => s.messages.map((m) => m.value))).toEqual([['a'], ['b+c']]);
+    sends[1].fail(new Error('broker down'));
+    await expect(Promise.all(queued)).rejects.toThrow('broker down');
+    expect(lost).toEqual([['b', 'c']]);
+  });
 });

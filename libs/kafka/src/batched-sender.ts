@@ -2,7 +2,7 @@ import { Message } from 'kafkajs';
 import { CORRELATION_HEADER, currentCorrelationId } from '@app/observability';
 import { KafkaProducerService } from './kafka-producer.service';
 
-export interface BatchOptions {
+export interface BatchOptions<T = Message> {
   /** how long to collect messages before a send when none is in flight (0: send at once) */
   lingerMs: number;
   maxBatch: number;
@@ -12,11 +12,17 @@ export interface BatchOptions {
   maxQueue?: number;
   onBatch?: (size: number) => void;
   /** a batch the producer failed to send (after its own retries), with the messages that are lost */
-  onFailure?: (err: unknown, messages: Message[]) => void;
+  onFailure?: (err: unknown, messages: T[]) => void;
+  /**
+   * The records one batch is sent as (default: each message its own record). Packing a batch into one
+   * record saves the producer's per-record work (encoding, checksum, partitioner) for every message after
+   * the first; its consumer must unpack it.
+   */
+  pack?: (messages: T[]) => Message[];
 }
 
-interface Pending {
-  message: Message;
+interface Pending<T> {
+  message: T;
   /** set once the caller has its answer (sent, failed or timed out); a settled entry is never sent */
   settled: boolean;
   resolve?: () => void;
@@ -44,15 +50,15 @@ export class QueueFullError extends Error {
  * `send` settles on the ack; `offer` is fire-and-forget for messages that have a backstop elsewhere
  * (the gateway's order requests: recovery re-publishes any reservation that never became an order).
  */
-export class BatchedSender {
-  private queue: Pending[] = [];
+export class BatchedSender<T = Message> {
+  private queue: Pending<T>[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
 
   constructor(
     private readonly producer: KafkaProducerService,
     private readonly topic: string,
-    private readonly options: BatchOptions,
+    private readonly options: BatchOptions<T>,
   ) {}
 
   /** Messages waiting for a send (not counting the one in flight). */
@@ -60,10 +66,10 @@ export class BatchedSender {
     return this.queue.length;
   }
 
-  send(message: Message): Promise<void> {
+  send(message: T): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.full()) return reject(new QueueFullError(this.topic));
-      const entry: Pending = { message, settled: false };
+      const entry: Pending<T> = { message, settled: false };
       const deadline =
         this.options.timeoutMs === undefined
           ? undefined
@@ -78,7 +84,7 @@ export class BatchedSender {
   }
 
   /** Queues a message nobody waits for; false (nothing queued) when the queue is full. */
-  offer(message: Message): boolean {
+  offer(message: T): boolean {
     if (this.full()) return false;
     this.enqueue({ message, settled: false });
     return true;
@@ -96,7 +102,7 @@ export class BatchedSender {
     return this.options.maxQueue !== undefined && this.queue.length >= this.options.maxQueue;
   }
 
-  private enqueue(entry: Pending): void {
+  private enqueue(entry: Pending<T>): void {
     this.queue.push(entry);
     if (this.flushing) return; // the running flush takes this message too
     if (this.queue.length >= this.options.maxBatch || this.options.lingerMs === 0) {
@@ -118,7 +124,8 @@ export class BatchedSender {
       this.options.onBatch?.(batch.length);
       const messages = batch.map((p) => p.message);
       try {
-        await this.producer.send(this.topic, messages);
+        const records = this.options.pack ? this.options.pack(messages) : (messages as unknown as Message[]);
+        await this.producer.send(this.topic, records);
         for (const p of batch) settle(p)?.resolve?.();
       } catch (err) {
         this.options.onFailure?.(err, messages);
@@ -130,7 +137,7 @@ export class BatchedSender {
 }
 
 /** The entry, unless its caller already had an answer (timed out). */
-function settle(p: Pending): Pending | undefined {
+function settle<T>(p: Pending<T>): Pending<T> | undefined {
   if (p.settled) return undefined;
   p.settled = true;
   return p;

@@ -11,3 +11,5 @@ export * from './stock-scripts';
 export * from './activity-meta';
 export * from './reservation-script';
 export * from './reservations';
+export * from './selling-activities';
+export * from './selling-announcements';

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Purchase, RefusalReason } from '@app/contracts';
 import { RedisService } from '@app/redis';
 import { shardOf, shardTag, keysUnder, riskKeys } from './stock-shards';
 import { STOCK_SCRIPTS } from './stock-scripts';
+import { SellingAnnouncements } from './selling-announcements';
 
 /**
  * What reserve.lua answers (see its header): OK, DUPLICATE, ABANDONED and SHARDED, or a refusal by its
@@ -67,6 +68,8 @@ export class ReservationScript {
   constructor(
     private readonly redis: RedisService,
     @Inject(RESERVE_LIMITS) config: ReserveLimits,
+    // Absent only where a spec runs the script alone: then nothing tells recovery of the activity.
+    @Optional() private readonly selling?: SellingAnnouncements,
   ) {
     this.limits = [
       config.RATE_LIMIT_USER_PER_SECOND,
@@ -83,6 +86,7 @@ export class ReservationScript {
    * limit already judged.
    */
   async reserve(r: ReserveInput, shards = 1, again = false): Promise<ReserveReply> {
+    this.selling?.before(r.activityId);
     const [code, orderId, remaining, retryAfterMs] = (await STOCK_SCRIPTS.reserve.run(
       this.redis.client,
       reserveKeys(r.activityId, r.userId, shards),

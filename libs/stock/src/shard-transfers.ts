@@ -77,6 +77,13 @@ async function transfersOut(redis: RedisClient, key: string): Promise<(Transfer 
   });
 }
 
+/** Every transfer out recorded on any of the activity's shards, with the record's key. */
+async function* everyTransferOut(redis: RedisClient, activityId: number, shards: number) {
+  for (const k of allShardKeys(activityId, shards)) {
+    for (const t of await transfersOut(redis, k.transfersOut)) yield { key: k.transfersOut, t };
+  }
+}
+
 /**
  * Recovery's half of the transfer: applies every transfer recorded out before `olderThan` (the gateway
  * that took it out died, or its second step failed) and drops its record. Applying twice is harmless, so
@@ -90,13 +97,11 @@ export async function completeTransfers(
   olderThan: number,
 ): Promise<number> {
   let completed = 0;
-  for (const k of allShardKeys(activityId, shards)) {
-    for (const t of await transfersOut(redis, k.transfersOut)) {
-      if (t.at > olderThan) continue;
-      if ((await applyTransfer(redis, activityId, t, shards)) === 'STALE') continue;
-      await redis.hdel(k.transfersOut, t.id);
-      completed++;
-    }
+  for await (const { key, t } of everyTransferOut(redis, activityId, shards)) {
+    if (t.at > olderThan) continue;
+    if ((await applyTransfer(redis, activityId, t, shards)) === 'STALE') continue;
+    await redis.hdel(key, t.id);
+    completed++;
   }
   return completed;
 }
@@ -118,11 +123,9 @@ export async function unitsInTransit(
   shards: number,
 ): Promise<number> {
   let units = 0;
-  for (const k of allShardKeys(activityId, shards)) {
-    for (const t of await transfersOut(redis, k.transfersOut)) {
-      const home = shardKeys(activityId, t.home, shards);
-      if (!(await redis.hexists(home.transfersIn, t.id))) units += t.moved;
-    }
+  for await (const { t } of everyTransferOut(redis, activityId, shards)) {
+    const home = shardKeys(activityId, t.home, shards);
+    if (!(await redis.hexists(home.transfersIn, t.id))) units += t.moved;
   }
   return units;
 }

@@ -2,7 +2,7 @@ import { activitiesTable, ordersTable, runnerQuery } from '@app/database';
 import type { RedisClient } from '@app/redis';
 import { DataSource } from 'typeorm';
 import { ActivityRecord } from './activity-meta';
-import { ACTIVE_ACTIVITIES_KEY } from './stock-shards';
+import { SELLING_HOLD_MS, announceSelling } from './selling-activities';
 import { readRemaining, releaseReservations } from './stock.store';
 import { restoreShards } from './shard-rebuild';
 
@@ -82,8 +82,9 @@ export async function rebuildActivity(
       await releaseReservations(redis, activityId, [ref], ['O'], 'X', stockShards);
     const remainingNow =
       cancelledSince.length > 0 ? ((await readRemaining(redis, activityId, stockShards)) ?? 0) : remaining;
-    // Not in the script: the set of activities has no hash tag, so it lives in another cluster slot.
-    await redis.sadd(ACTIVE_ACTIVITIES_KEY, activityId);
+    // Recovery looks at it once (what was in flight stays in flight). Not in the script: the set has no
+    // hash tag, so it lives in another cluster slot.
+    await announceSelling(redis, [activityId], SELLING_HOLD_MS + 1);
     await runner.commitTransaction();
     const liveOrders = orders.filter((o) => o.live).length;
     return {

@@ -52,9 +52,6 @@ export function keysUnder(tag: string): StockKeys {
   };
 }
 
-/** Set of activity ids that may hold unconfirmed reservations (scanned by the order-service's recovery). */
-export const ACTIVE_ACTIVITIES_KEY = 'seckill:activities';
-
 /**
  * Redis keys of the risk checks that run inside reserve.lua. Like the stock keys above, they carry
  * the activity's hash tag, so the reservation script may touch all of them in one Redis Cluster slot.

@@ -1,5 +1,5 @@
 import type { InjectOptions } from 'fastify';
-import { AbuseHarness, Service, expectRefusal } from '../../support/abuse-harness';
+import { AbuseHarness, Service } from '../../support/abuse-harness';
 import { badAdminAuthorizations, badBuyerAuthorizations } from '../../support/abuse-tokens';
 
 const h = new AbuseHarness('auth');
@@ -30,11 +30,12 @@ describe('abuse: buyer endpoints and bad tokens', () => {
   it.each(buyerCases)(
     'when $endpoint is called with $token, then it is 401 UNAUTHORIZED and nothing changes',
     async ({ service, request, authorization }) => {
-      const before = await h.snapshot();
       const headers = authorization === undefined ? {} : { authorization };
-      const res = await h.attempt(service, { ...request(), headers });
-      expectRefusal(res, { status: 401, code: 'UNAUTHORIZED' });
-      expect(await h.snapshot()).toEqual(before);
+      await h.expectRefusedUnchanged(
+        service,
+        { ...request(), headers },
+        { status: 401, code: 'UNAUTHORIZED' },
+      );
     },
   );
 
@@ -44,15 +45,13 @@ describe('abuse: buyer endpoints and bad tokens', () => {
   ] as const)(
     "when another buyer calls %s on alice's order, then it is 404 NOT_FOUND and the order is untouched",
     async (_endpoint, method, suffix) => {
-      const before = await h.snapshot();
-      const res = await h.attempt('orders', {
+      const request = {
         method,
         url: `/api/orders/${h.aliceOrderId}${suffix}?userId=${h.alice}`,
         headers: { authorization: h.bearer(h.freshUser()) },
         ...(method === 'POST' ? { payload: { userId: h.alice } } : {}),
-      });
-      expectRefusal(res, { status: 404, code: 'NOT_FOUND' });
-      expect(await h.snapshot()).toEqual(before);
+      };
+      await h.expectRefusedUnchanged('orders', request, { status: 404, code: 'NOT_FOUND' });
     },
   );
 });
@@ -83,11 +82,9 @@ describe('abuse: admin endpoints without the admin token', () => {
   it.each(cases)(
     'when $endpoint is called with $token, then it is $status and nothing changes',
     async ({ request, authorization, status }) => {
-      const before = await h.snapshot();
       const headers = authorization === undefined ? {} : { authorization };
-      const res = await h.attempt('gateway', { ...request(), headers });
-      expectRefusal(res, { status, code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN' });
-      expect(await h.snapshot()).toEqual(before);
+      const code = status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN';
+      await h.expectRefusedUnchanged('gateway', { ...request(), headers }, { status, code });
     },
   );
 });

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { Activity, OrderStatus, activitiesTable, createDataSource, ordersTable } from '@app/database';
-import { OrderFixture, insertOrder } from '../../support/order-rows';
+import { insertOrder, orderRow } from '../../support/order-rows';
 
 describe('PostgreSQL through TypeORM (real PostgreSQL)', () => {
   let db: DataSource;
@@ -27,18 +26,7 @@ describe('PostgreSQL through TypeORM (real PostgreSQL)', () => {
     await db.destroy();
   });
 
-  const order = (userId: string, status: OrderStatus = 'PENDING'): Required<OrderFixture> => ({
-    id: randomUUID(),
-    activityId: activity.id,
-    userId,
-    quantity: 1,
-    status,
-    createdAt: new Date(),
-    expiresAt: new Date(Date.now() + 30_000),
-    paidAt: status === 'PAID' ? new Date() : null,
-    cancelledAt: status === 'CANCELLED' ? new Date() : null,
-    stockReleasedAt: null,
-  });
+  const order = (userId: string, status?: OrderStatus) => orderRow(activity.id, userId, status);
 
   it('when migrations have run, then the schema is recorded and nothing is pending', async () => {
     const rows: { name: string }[] = await db.query('SELECT name FROM migrations');

@@ -1,12 +1,12 @@
-import { newOrderId } from '@app/contracts';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '@app/config';
-import { OrderRequestMessage, TOPICS } from '@app/contracts';
+import { OrderRequestMessage, TOPICS, newOrderId } from '@app/contracts';
 import { activitiesTable } from '@app/database';
 import { createService } from '@app/http';
 import { CORRELATION_HEADER } from '@app/observability';
-import { ACTIVE_ACTIVITIES_KEY, stockKeys } from '@app/stock';
+import { redisNow } from '@app/redis';
+import { SELLING_ACTIVITIES_KEY, SELLING_HOLD_MS, announceSelling, stockKeys } from '@app/stock';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { ReservationRecoveryService } from '../../../apps/order-service/src/recovery/reservation-recovery.service';
 import { TestClients } from '../../support/clients';
@@ -82,28 +82,32 @@ describe('the order-service intake and recovery', () => {
     expect(carried).toEqual(['corr-0', 'corr-1', 'corr-2']);
   });
 
-  it('when a sale has just ended, then recovery does not forget it while a purchase stamped before the end may still land', async () => {
-    const endsAt = Date.now() - 100;
-    const { activityId } = await reserved([], new Date(endsAt));
-    await clients.redis.sadd(ACTIVE_ACTIVITIES_KEY, activityId);
+  it('when a gateway announced an activity, then recovery visits it while a purchase may still land, and lets it go once nothing is in flight and the announcement is old', async () => {
+    const { activityId } = await reserved([]);
+    const now = await redisNow(clients.redis);
+    await announceSelling(clients.redis, [activityId]);
     const recovery = app.get(ReservationRecoveryService);
+    const selling = async () =>
+      (await clients.redis.zscore(SELLING_ACTIVITIES_KEY, String(activityId))) !== null;
 
-    await recovery.recover(endsAt + 100);
-    expect(await clients.redis.sismember(ACTIVE_ACTIVITIES_KEY, String(activityId))).toBe(1);
+    await recovery.recover(now + 100);
+    expect(await selling()).toBe(true);
 
-    // The late one lands (stamped before the end), and is still found once it is overdue.
-    const orderId = newOrderId(endsAt - 1);
+    // The late one lands (reserved under the announcement), and is still found once it is overdue.
+    const reservedAt = now + 200;
+    const orderId = newOrderId(reservedAt);
     const k = stockKeys(activityId);
-    await clients.redis.hset(k.reservations, orderId, `R|late-buyer|1|${endsAt - 1}`);
-    await clients.redis.zadd(k.unconfirmed, endsAt - 1, orderId);
+    await clients.redis.hset(k.reservations, orderId, `R|late-buyer|1|${reservedAt}`);
+    await clients.redis.zadd(k.unconfirmed, reservedAt, orderId);
+    // In flight: kept however old the announcement.
+    const late = reservedAt + SELLING_HOLD_MS + config.RESERVATION_RECOVERY_AFTER_MS;
     // (At least: other specs' reservations still waiting for an order-service are due at that time too.)
-    expect(await recovery.recover(endsAt + config.RESERVATION_RECOVERY_AFTER_MS + 1)).toBeGreaterThanOrEqual(
-      1,
-    );
+    expect(await recovery.recover(late)).toBeGreaterThanOrEqual(1);
+    expect(await selling()).toBe(true);
 
-    // Once nothing is unconfirmed and the grace is over, it is forgotten.
+    // Once nothing is unconfirmed and the announcement is older than the hold, it is let go.
     await eventually(async () => expect(await clients.redis.zcard(k.unconfirmed)).toBe(0));
-    await recovery.recover(endsAt + config.RESERVATION_RECOVERY_AFTER_MS + 1);
-    expect(await clients.redis.sismember(ACTIVE_ACTIVITIES_KEY, String(activityId))).toBe(0);
+    await recovery.recover(late);
+    expect(await selling()).toBe(false);
   });
 });

@@ -2,10 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
-import { activitiesTable, createDataSource } from '@app/database';
+import { createDataSource } from '@app/database';
 import { OrderWriter } from '../../../apps/order-service/src/order-requests/order-writer';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
+import { insertOpenActivity } from '../../support/activity-rows';
 
 // The ledger's stock check reads, in its INSERT, the orders committed before it: READ COMMITTED takes a
 // snapshot per statement. A database whose default isolation is REPEATABLE READ (an operator's choice, a
@@ -58,14 +59,7 @@ describe('the ledger on a database whose default isolation is repeatable read', 
   });
 
   it('when two order writers race for the last unit, then exactly one order is written', async () => {
-    const { id } = await activitiesTable.insert(db, {
-      name: 'isolation spec',
-      stock: 1,
-      startsAt: new Date(Date.now() - 60_000),
-      endsAt: new Date(Date.now() + 60_000),
-      perUserLimit: 1,
-      payTimeoutSeconds: 30,
-    });
+    const { id } = await insertOpenActivity(db, { name: 'isolation spec', stock: 1, perUserLimit: 1 });
     const request = (userId: string) => [
       { orderId: randomUUID(), activityId: id, userId, quantity: 1, reservedAt: Date.now() },
     ];

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { OrderRequestMessage } from '@app/contracts';
-import { activitiesTable } from '@app/database';
 import { OrderWriter } from '../../../apps/order-service/src/order-requests/order-writer';
 import { TestClients, range } from '../../support/clients';
+import { insertOpenActivity } from '../../support/activity-rows';
 
 // The order writer against the real PostgreSQL, as the ledger: what Redis admitted is checked again.
 describe('order writes checked against the stock in PostgreSQL', () => {
@@ -16,14 +16,7 @@ describe('order writes checked against the stock in PostgreSQL', () => {
   afterAll(() => clients?.close());
 
   async function activity(stock: number): Promise<number> {
-    const saved = await activitiesTable.insert(clients.db, {
-      name: 'ledger spec',
-      stock,
-      startsAt: new Date(Date.now() - 60_000),
-      endsAt: new Date(Date.now() + 60_000),
-      perUserLimit: 3,
-      payTimeoutSeconds: 30,
-    });
+    const saved = await insertOpenActivity(clients.db, { name: 'ledger spec', stock, perUserLimit: 3 });
     return saved.id;
   }
   const requests = (activityId: number, prefix: string, quantities: number[]): OrderRequestMessage[] =>

@@ -3,6 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { loadConfig } from '@app/config';
 import { RedisService } from '@app/redis';
 import { ReservationScript, stockKeys } from '@app/stock';
+import { dropActivityKeys } from '../../support/clients';
 
 const HOUR = 3_600_000;
 
@@ -16,10 +17,7 @@ describe('reservation script: a gateway with a wrong clock (real Redis)', () => 
     redis = new Redis(config.REDIS_URL);
   });
   afterAll(async () => {
-    for (const id of ids) {
-      const keys = await redis.keys(`seckill:{${id}}:*`);
-      if (keys.length) await redis.del(...keys);
-    }
+    await dropActivityKeys(redis, ids);
     redis.disconnect();
   });
 

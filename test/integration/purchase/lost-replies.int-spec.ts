@@ -5,6 +5,15 @@ import { eventually } from '../../support/eventually';
 import { ReplyDroppingProxy } from '../../support/reply-dropping-proxy';
 import { InProcessService } from '../../support/risk-gateways';
 
+/** One unit for `userId`, under a new order id, now: an attempt as the gateway hands it to the script. */
+const attemptOf = (activityId: number, userId: string) => ({
+  activityId,
+  orderId: randomUUID(),
+  userId,
+  quantity: 1,
+  now: Date.now(),
+});
+
 /**
  * A Redis reply lost in flight: the reservation script ran, the gateway never heard. The buyer must then
  * get an answer that stays true — 503 with nothing taken — and no re-sent command may decide for them.
@@ -76,13 +85,7 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
   it('when a purchase attempt is retried under the same order id, then the script answers it as the first time and reserves once', async () => {
     const activityId = await gateway.createActivity({ stock: 3 });
     const script = gateway.get(ReservationScript);
-    const attempt = {
-      activityId,
-      orderId: randomUUID(),
-      userId: 'retrying-buyer',
-      quantity: 1,
-      now: Date.now(),
-    };
+    const attempt = attemptOf(activityId, 'retrying-buyer');
     const first = await script.reserve(attempt);
     leftReserved.push(attempt);
     const again = await script.reserve({ ...attempt, now: attempt.now + 5 });
@@ -93,7 +96,7 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
 
   it('when an attempt is abandoned before its script ran, then the script, run late, reserves nothing', async () => {
     const activityId = await gateway.createActivity({ stock: 3 });
-    const attempt = { activityId, orderId: randomUUID(), userId: 'late-buyer', quantity: 1, now: Date.now() };
+    const attempt = attemptOf(activityId, 'late-buyer');
     await expect(
       gateway.get(StockStore).abandon(activityId, attempt.orderId, attempt.userId, attempt.now),
     ).resolves.toBe('never-reserved');
@@ -105,13 +108,7 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
   it('when a retry with the same Idempotency-Key was answered 202 with the first attempt’s order, then abandoning that attempt keeps it', async () => {
     const activityId = await gateway.createActivity({ stock: 3 });
     const script = gateway.get(ReservationScript);
-    const first = {
-      activityId,
-      orderId: randomUUID(),
-      userId: 'promised-buyer',
-      quantity: 1,
-      now: Date.now(),
-    };
+    const first = attemptOf(activityId, 'promised-buyer');
     await expect(script.reserve({ ...first, idempotencyKey: 'k-1' })).resolves.toMatchObject({ code: 'OK' });
     leftReserved.push(first);
     // The first attempt's reply is lost; the buyer's retry is answered 202 naming the first order.

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { OrderStatus, activitiesTable } from '@app/database';
+import { OrderStatus } from '@app/database';
 import { insertOrder } from '../../support/order-rows';
 import { TestClients } from '../../support/clients';
 import { tallyOrders } from '../../support/faults';
+import { insertOpenActivity } from '../../support/activity-rows';
 
 // The fault suite's own judge, fed corrupted states written to the real PostgreSQL: it must see them.
 describe('the fault suite’s count of orders against the 202s', () => {
@@ -11,13 +12,10 @@ describe('the fault suite’s count of orders against the 202s', () => {
 
   beforeAll(async () => {
     clients = await TestClients.connect();
-    const activity = await activitiesTable.insert(clients.db, {
+    const activity = await insertOpenActivity(clients.db, {
       name: 'fault checks spec',
       stock: 10,
-      startsAt: new Date(Date.now() - 60_000),
-      endsAt: new Date(Date.now() + 60_000),
       perUserLimit: 1,
-      payTimeoutSeconds: 30,
     });
     activityId = activity.id;
   });

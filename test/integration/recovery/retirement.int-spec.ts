@@ -1,7 +1,7 @@
 import { newOrderId } from '@app/contracts';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@app/http';
-import { ACTIVE_ACTIVITIES_KEY, ReservationScript } from '@app/stock';
+import { ReservationScript, SELLING_ACTIVITIES_KEY } from '@app/stock';
 import { signBuyerToken } from '@app/auth';
 import { loadConfig } from '@app/config';
 import { GatewayModule } from '../../../apps/gateway/src/gateway.module';
@@ -37,7 +37,7 @@ describe('retirement of a finished activity and the recovery of its reservations
 
   const keysOf = (id: number) => clients.redis.keys(`seckill:{${id}}:*`);
   const inActiveSet = async (id: number) =>
-    (await clients.redis.sismember(ACTIVE_ACTIVITIES_KEY, String(id))) === 1;
+    (await clients.redis.zscore(SELLING_ACTIVITIES_KEY, String(id))) !== null;
 
   /** A 202 whose request never reached Kafka (Kafka unreachable, the gateway gone): only its reservation. */
   async function unpublishedReservation(activityId: number, userId: string): Promise<string> {
@@ -74,7 +74,8 @@ describe('retirement of a finished activity and the recovery of its reservations
     await eventually(async () => expect(await clients.orders(id)).toHaveLength(1), { timeoutMs: 20_000 });
     expect((await gateway.admin('PATCH', `/api/activities/${id}`, { endNow: true })).status).toBe(200);
     await eventually(async () => expect(await keysOf(id)).toEqual([]), { timeoutMs: 25_000 });
-    await eventually(async () => expect(await inActiveSet(id)).toBe(false));
+    // Recovery lets it go SELLING_HOLD_MS after the gateway last announced it.
+    await eventually(async () => expect(await inActiveSet(id)).toBe(false), { timeoutMs: 25_000 });
 
     const replay = {
       orderId: bought.body.orderId!,

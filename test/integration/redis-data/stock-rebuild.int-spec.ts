@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { loadConfig } from '@app/config';
-import { OrderStatus, activitiesTable } from '@app/database';
-import { insertOrder } from '../../support/order-rows';
+import { OrderStatus } from '@app/database';
+import { insertOrder, orderRow } from '../../support/order-rows';
 import { rebuildActivity, stockKeys } from '@app/stock';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
+import { insertOpenActivity } from '../../support/activity-rows';
 
 // The rebuild of one activity against the real Redis and PostgreSQL, state by state.
 describe('rebuilding an activity in Redis from PostgreSQL', () => {
@@ -17,31 +18,13 @@ describe('rebuilding an activity in Redis from PostgreSQL', () => {
   afterAll(() => clients?.close());
 
   async function activity(stock: number): Promise<number> {
-    const saved = await activitiesTable.insert(clients.db, {
-      name: 'rebuild spec',
-      stock,
-      startsAt: new Date(Date.now() - 60_000),
-      endsAt: new Date(Date.now() + 60_000),
-      perUserLimit: 2,
-      payTimeoutSeconds: 30,
-    });
+    const saved = await insertOpenActivity(clients.db, { name: 'rebuild spec', stock, perUserLimit: 2 });
     return saved.id;
   }
   async function order(activityId: number, userId: string, status: OrderStatus, quantity = 1) {
-    const id = randomUUID();
-    await insertOrder(clients.db, {
-      id,
-      activityId,
-      userId,
-      quantity,
-      status,
-      createdAt: new Date(),
-      expiresAt: new Date(Date.now() + 30_000),
-      paidAt: status === 'PAID' ? new Date() : null,
-      cancelledAt: status === 'CANCELLED' ? new Date() : null,
-      stockReleasedAt: null,
-    });
-    return id;
+    const row = orderRow(activityId, userId, status, quantity);
+    await insertOrder(clients.db, row);
+    return row.id;
   }
   const record = async (activityId: number, orderId: string) =>
     (await clients.redis.hget(stockKeys(activityId).reservations, orderId))?.split('|')[0];

@@ -10,6 +10,7 @@ import {
   StockStore,
   stockKeys,
 } from '@app/stock';
+import { dropActivityKeys } from '../../support/clients';
 import { eventually } from '../../support/eventually';
 
 /**
@@ -31,10 +32,7 @@ describe('reservation script: per-user limit and admission bucket (real Redis, i
   });
 
   afterAll(async () => {
-    for (const id of activityIds) {
-      const keys = await redis.keys(`seckill:{${id}}:*`);
-      if (keys.length) await redis.del(...keys);
-    }
+    await dropActivityKeys(redis, activityIds);
     redis.disconnect();
     subscriber.disconnect();
   });

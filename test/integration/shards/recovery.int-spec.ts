@@ -7,6 +7,7 @@ import { createService } from '@app/http';
 import {
   ReservationScript,
   STOCK_SCRIPTS,
+  announceSelling,
   allShardKeys,
   buyerKeys,
   rebuildActivity,
@@ -54,10 +55,15 @@ describe('stock shards under crashes, duplicates and a rebuild', () => {
   const shardStocks = async (id: number, shards: number) =>
     Promise.all(allShardKeys(id, shards).map(async (k) => Number(await clients.redis.get(k.stock))));
   const recover = () => orderService.get(ReservationRecoveryService).recover(Date.now() + 60_000);
-  /** Only the donor half of a transfer from shard `donor` to `home`, as a gateway killed in between leaves it. */
-  const donorHalf = (id: number, donor: number, home: number, shards: number, transferId: string) =>
+  /**
+   * Only the donor half of a transfer from shard `donor` to `home`, as a gateway killed in between leaves it
+   * (after the buyer's reservation attempt in the home shard, which announced the activity to recovery).
+   */
+  const donorHalf = async (id: number, donor: number, home: number, shards: number, transferId: string) => {
+    await announceSelling(clients.redis, [id]);
     // Stamped now by Redis's clock: the periodic recovery leaves it alone for RESERVATION_RECOVERY_AFTER_MS.
-    takeOut(clients.redis, id, { donor, home, shards }, 1, transferId);
+    return takeOut(clients.redis, id, { donor, home, shards }, 1, transferId);
+  };
 
   it('when a gateway dies between the two steps of a transfer, then the units are in transit, nothing is lost, and recovery applies them once', async () => {
     const id = await gateway.createActivity({ stock: 9, stockShards: 3 });

@@ -35,7 +35,7 @@ export class ActivitiesService {
     const activity = await inTransaction(this.db, async (q) => {
       const saved = await activitiesTable.insert(q, dto);
       try {
-        await warmActivity(this.redis, saved);
+        await warmActivity(this.redis.client, saved);
       } catch {
         throw unavailable('Redis could not be warmed: the activity was not created; repeat the request');
       }

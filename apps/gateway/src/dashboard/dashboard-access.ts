@@ -1,30 +1,16 @@
 import { Injectable, Inject } from '@nestjs/common';
-import { secretMatcher } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AppError, unavailable } from '@app/common';
+import { unavailable } from '@app/common';
 
 /**
- * Who may read the dashboard's data, and how many may stream it at once. The read token is optional
- * (DASHBOARD_TOKEN): given as `?token=` (an EventSource cannot send headers) or as a bearer token.
- * The viewer cap bounds the open streams of this instance: beyond it a clear 503.
+ * How many may stream the dashboard at once (who may read it at all is DashboardReaderGuard's): the
+ * viewer cap bounds the open streams of this instance; beyond it a clear 503.
  */
 @Injectable()
 export class DashboardAccess {
-  private readonly isToken?: (token: string) => boolean;
   private viewers = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.isToken = config.DASHBOARD_TOKEN ? secretMatcher(config.DASHBOARD_TOKEN) : undefined;
-  }
-
-  check(queryToken: string | undefined, authorization: string | undefined): void {
-    if (!this.config.DASHBOARD_ENABLED) throw new AppError('NOT_FOUND', 404, 'the dashboard is off');
-    if (!this.isToken) return;
-    const given = queryToken ?? /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
-    if (given === undefined || !this.isToken(given)) {
-      throw new AppError('FORBIDDEN', 403, 'the dashboard token is required');
-    }
-  }
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** Takes a viewer's place, or refuses; the returned function gives it back (once). */
   admit(): () => void {

@@ -1,14 +1,4 @@
-import {
-  Controller,
-  Get,
-  Header,
-  Headers,
-  Inject,
-  MessageEvent,
-  Query,
-  Sse,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Get, Header, Inject, MessageEvent, Query, Sse, UseGuards } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Observable, concat, defer, exhaustMap, finalize, from, interval, map } from 'rxjs';
@@ -18,6 +8,7 @@ import { parseWith } from '@app/common';
 import { activityIdSchema } from '@app/contracts';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
 import { DashboardAccess } from './dashboard-access';
+import { DashboardReaderGuard } from './dashboard-reader.guard';
 import { DashboardFeed, FeedValue } from './dashboard.feed';
 import { DashboardSnapshot } from './dashboard.service';
 
@@ -28,7 +19,6 @@ const chartJs = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.u
 const cjkFont = readFileSync(join(__dirname, 'fonts', 'seckill-cjk.woff2'));
 const requiredActivityQuery = activityIdSchema;
 const activityQuery = requiredActivityQuery.optional();
-const tokenQuery = z.string().max(200).optional();
 
 /** A live view of a sale: `/dashboard?activity=<id>` (the latest activity by default). */
 @Controller('dashboard')
@@ -60,25 +50,15 @@ export class DashboardController {
   }
 
   @Get('snapshot')
-  @UseGuards(ReadLimitGuard)
-  snapshot(
-    @Query('activity') activity?: string,
-    @Query('token') token?: string,
-    @Headers('authorization') authorization?: string,
-  ): Promise<FeedValue> {
-    this.access.check(parseWith(tokenQuery, token, 'token'), authorization);
+  @UseGuards(ReadLimitGuard, DashboardReaderGuard)
+  snapshot(@Query('activity') activity?: string): Promise<FeedValue> {
     return this.feed.latest(parseWith(activityQuery, activity, 'activity'));
   }
 
   /** The activity's recorded snapshots, oldest first (the last DASHBOARD_HISTORY_POINTS intervals). */
   @Get('history')
-  @UseGuards(ReadLimitGuard)
-  history(
-    @Query('activity') activity?: string,
-    @Query('token') token?: string,
-    @Headers('authorization') authorization?: string,
-  ): { points: DashboardSnapshot[] } {
-    this.access.check(parseWith(tokenQuery, token, 'token'), authorization);
+  @UseGuards(ReadLimitGuard, DashboardReaderGuard)
+  history(@Query('activity') activity?: string): { points: DashboardSnapshot[] } {
     const id = parseWith(requiredActivityQuery, activity, 'activity');
     return { points: this.feed.recorded(id) };
   }
@@ -88,13 +68,8 @@ export class DashboardController {
    * late draws the sale from its start), then the activity's shared snapshot, every interval.
    */
   @Sse('events')
-  @UseGuards(ReadLimitGuard)
-  events(
-    @Query('activity') activity?: string,
-    @Query('token') token?: string,
-    @Headers('authorization') authorization?: string,
-  ): Observable<MessageEvent> {
-    this.access.check(parseWith(tokenQuery, token, 'token'), authorization);
+  @UseGuards(ReadLimitGuard, DashboardReaderGuard)
+  events(@Query('activity') activity?: string): Observable<MessageEvent> {
     const id = parseWith(activityQuery, activity, 'activity');
     const leave = this.access.admit();
     const history = defer(() => this.feed.latest(id)).pipe(map((first) => this.historyEvent(first)));

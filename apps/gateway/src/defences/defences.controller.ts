@@ -6,13 +6,8 @@ import { ZodValidationPipe } from '@app/common';
 import { activityIdSchema } from '@app/contracts';
 import { clientIp } from '../risk/client-ip';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
+import { proofSchema } from './proof-of-work';
 import { Challenge, PurchaseTickets, PurchaseToken } from './purchase-tickets.service';
-
-const proofSchema = z
-  .object({ challenge: z.string().min(1).max(512), solution: z.string().min(1).max(32) })
-  .partial()
-  .strict()
-  .default({});
 
 /** The steps before a purchase in an activity with defences: a challenge (if any), then a token. */
 @Controller('api/seckill')

@@ -1,4 +1,12 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** The body that may carry a solved challenge (a purchase token's, or a waiting room's join): `{}` if none. */
+export const proofSchema = z
+  .object({ challenge: z.string().min(1).max(512), solution: z.string().min(1).max(32) })
+  .partial()
+  .strict()
+  .default({});
 
 /**
  * The challenge: find a `solution` such that SHA-256(`<challenge>:<solution>`) starts with `bits` zero

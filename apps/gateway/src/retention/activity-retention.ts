@@ -4,25 +4,40 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PeriodicService } from '@app/common';
-import { activitiesTable } from '@app/database';
 import { LuaScript, RedisService } from '@app/redis';
+import { activitiesTable } from '@app/database';
 import { keysUnder, riskKeys, shardTag } from '@app/stock';
 
-/** Finished activities looked at per run, oldest first (the rest wait for the next run). */
+/** Visits due per run, earliest first (the rest wait for the next run). */
 const BATCH = 500;
+/** How far back a starting gateway looks: a retention's span, and a day. */
+const LOOK_BACK_SECONDS = 86_400;
 const retire = new LuaScript(join(__dirname, 'retire.lua'));
+
+interface Finished {
+  id: number;
+  shards: number;
+  /** when its keys expire (epoch s) */
+  expires: number;
+}
 
 /**
  * A finished activity's Redis keys (stock, reservations, buyers, idempotency, admission) expire
  * ACTIVITY_RETENTION_SECONDS after its end plus its pay timeout — by then every order is paid or
  * cancelled and PostgreSQL holds the whole story (reconcile judges such an activity from the ledger).
- * Without it Redis grows with every sale. The expiry is set again on every run while the activity is
- * within a day past its retention, so a key created late (a last release) gets it too. Nothing in flight
- * is retired: while a reservation waits for recovery to publish it (retire.lua), its keys stay. The set
- * recovery scans is left by recovery itself, on the same rule (forget.lua).
+ * Without it Redis grows with every sale. Each activity is visited when it finishes and again when its
+ * keys expire (a key created after the first visit, by a last release, goes then): the runs follow due
+ * times in PostgreSQL, not the catalogue, and a starting gateway looks back a retention and a day. Nothing
+ * in flight is retired: while a reservation waits for recovery to publish it (retire.lua), its keys stay,
+ * and the activity is visited again every run until it can go. Recovery stops visiting it on the same rule.
  */
 @Injectable()
 export class ActivityRetention extends PeriodicService {
+  /** the due times up to here are visited (PostgreSQL's clock); unset until the first run */
+  private visitedUpTo?: Date;
+  /** visited while something of them was in flight: again every run */
+  private readonly waiting = new Map<number, Finished>();
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly redis: RedisService,
@@ -35,21 +50,44 @@ export class ActivityRetention extends PeriodicService {
     return this.expireFinished();
   }
 
-  /** Sets the expiry on the keys of every activity whose pay timeouts are all over. */
+  /** Visits the activities due since the last run (and those still waiting); returns how many retired. */
   async expireFinished(): Promise<number> {
     const retention = this.config.ACTIVITY_RETENTION_SECONDS;
-    const rows = await activitiesTable.retirable(this.db, retention, BATCH);
-    if (rows.length === 0) return 0;
-    // One script per activity's slot (a sharded activity: per shard, each in its own slot).
-    for (const { id, expires, shards } of rows) {
-      const tags = Array.from({ length: shards > 1 ? shards : 0 }, (_, i) => shardTag(id, i, shards));
-      for (const tag of [String(id), ...tags]) {
-        const k = keysUnder(tag);
-        const keys = [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency, k.promised];
-        const expiring = [...keys, k.transfersOut, k.transfersIn, riskKeys(tag, '').admission];
-        await retire.run(this.redis.client, [k.unconfirmed, k.transfersOut, ...expiring], [Number(expires)]);
-      }
+    const [{ at }] = (await this.db.query('SELECT now() AS at')) as { at: Date }[];
+    const rows = await activitiesTable.dueForRetention(this.db, {
+      retentionSeconds: retention,
+      since: this.visitedUpTo ?? null,
+      at,
+      lookBackSeconds: LOOK_BACK_SECONDS,
+      limit: BATCH,
+    });
+    this.visitedUpTo = rows.length < BATCH ? at : rows[rows.length - 1].due;
+    for (const { id, shards, expires } of rows)
+      this.waiting.set(id, { id, shards, expires: Number(expires) });
+    let retired = 0;
+    for (const activity of [...this.waiting.values()]) {
+      if (!(await this.retire(activity))) continue;
+      this.waiting.delete(activity.id);
+      retired++;
     }
-    return rows.length;
+    return retired;
+  }
+
+  /** One script per slot of the activity (a sharded one: per shard, each in its own slot). */
+  private async retire({ id, shards, expires }: Finished): Promise<boolean> {
+    const tags = Array.from({ length: shards > 1 ? shards : 0 }, (_, i) => shardTag(id, i, shards));
+    let all = true;
+    for (const tag of [String(id), ...tags]) {
+      const k = keysUnder(tag);
+      const keys = [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency, k.promised];
+      const expiring = [...keys, k.transfersOut, k.transfersIn, riskKeys(tag, '').admission];
+      const done = await retire.run(
+        this.redis.client,
+        [k.unconfirmed, k.transfersOut, ...expiring],
+        [expires],
+      );
+      all &&= done === 1;
+    }
+    return all;
   }
 }

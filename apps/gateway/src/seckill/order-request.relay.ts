@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { OrderRequestMessage, TOPICS } from '@app/contracts';
-import { BatchedSender, KafkaProducerService, keyedMessage } from '@app/kafka';
+import { OrderRequestMessage, PackedOrderRequest, TOPICS, packOrderRequests } from '@app/contracts';
+import { BatchedSender, KafkaProducerService } from '@app/kafka';
 import { counter, histogram } from '@app/observability';
 
 const batchSize = histogram(
@@ -16,9 +16,13 @@ const notRelayed = counter(
   ['why'],
 );
 
+/** Requests per record at most: about 75 KB, well under the broker's message.max.bytes (1 MB). */
+const PER_RECORD = 500;
+
 /**
  * Relays admitted purchases to Kafka in the background, micro-batched (PUBLISH_LINGER_MS,
- * PUBLISH_MAX_BATCH). The buyer does not wait for it: the reservation in Redis is the outbox, written by the
+ * PUBLISH_MAX_BATCH), each batch packed into one record (libs/contracts order-request-batch): the
+ * producer's cost is per record, so a burst costs it one record per batch, not one per admission. The buyer does not wait for it: the reservation in Redis is the outbox, written by the
  * same script that took the stock, so the 202 is as durable as the reservation. A request this relay fails to
  * send (Kafka down, queue full, the process killed) is not retried here: the order-service's recovery
  * re-publishes every reservation still RESERVED after RESERVATION_RECOVERY_AFTER_MS.
@@ -26,11 +30,18 @@ const notRelayed = counter(
 @Injectable()
 export class OrderRequestRelay implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OrderRequestRelay.name);
-  private readonly sender: BatchedSender;
+  private readonly sender: BatchedSender<PackedOrderRequest>;
   private readonly queueFull = notRelayed.labels('queue_full');
 
   constructor(producer: KafkaProducerService, @Inject(APP_CONFIG) config: AppConfig) {
-    this.sender = new BatchedSender(producer, TOPICS.orderRequests, {
+    this.sender = new BatchedSender<PackedOrderRequest>(producer, TOPICS.orderRequests, {
+      // No key: a batch holds many buyers, and nothing orders one buyer's requests against another's.
+      pack: (requests) => {
+        const records = [];
+        for (let i = 0; i < requests.length; i += PER_RECORD)
+          records.push({ value: packOrderRequests(requests.slice(i, i + PER_RECORD)) });
+        return records;
+      },
       lingerMs: config.PUBLISH_LINGER_MS,
       maxBatch: config.PUBLISH_MAX_BATCH,
       maxQueue: config.PUBLISH_MAX_QUEUE,
@@ -47,7 +58,7 @@ export class OrderRequestRelay implements BeforeApplicationShutdown {
   }
 
   relay(request: OrderRequestMessage, correlationId: string): void {
-    if (!this.sender.offer(keyedMessage(request.orderId, request, correlationId))) this.queueFull.inc();
+    if (!this.sender.offer({ request, correlationId })) this.queueFull.inc();
   }
 
   beforeApplicationShutdown(): Promise<void> {

@@ -3,7 +3,13 @@ import { DatabaseModule } from '@app/database';
 import { KafkaModule } from '@app/kafka';
 import { RedisModule } from '@app/redis';
 import { APP_CONFIG } from '@app/config';
-import { RESERVE_LIMITS, ReservationScript, Reservations, StockModule } from '@app/stock';
+import {
+  RESERVE_LIMITS,
+  ReservationScript,
+  Reservations,
+  SellingAnnouncements,
+  StockModule,
+} from '@app/stock';
 import { DefencesModule } from '../defences/defences.module';
 import { RiskModule } from '../risk/risk.module';
 import { WaitingRoomModule } from '../waiting-room/waiting-room.module';
@@ -31,6 +37,7 @@ import { SeckillService } from './seckill.service';
     ReservationScript,
     Reservations,
     { provide: RESERVE_LIMITS, useExisting: APP_CONFIG },
+    SellingAnnouncements,
     OrderRequestRelay,
     AbandonedAttempts,
     PurchaseEndpoint,

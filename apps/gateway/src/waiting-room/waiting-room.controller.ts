@@ -7,15 +7,10 @@ import { ZodValidationPipe } from '@app/common';
 import { activityIdSchema } from '@app/contracts';
 import { clientIp } from '../risk/client-ip';
 import { ReadLimitGuard } from '../risk/read-limit.guard';
+import { proofSchema } from '../defences/proof-of-work';
 import { QueueAnswer, WaitingRoom } from './waiting-room.service';
 
 export const QUEUE_TICKET_HEADER = 'queue-ticket';
-
-const joinSchema = z
-  .object({ challenge: z.string().min(1).max(512), solution: z.string().min(1).max(32) })
-  .partial()
-  .strict()
-  .default({});
 
 /**
  * `POST /api/seckill/:activityId/queue` (join: 201 with a new place, 200 with the one already held) and
@@ -34,7 +29,7 @@ export class WaitingRoomController {
   async join(
     @Param('activityId', new ZodValidationPipe(activityIdSchema, 'activity id')) activityId: number,
     @BuyerId() userId: string,
-    @Body(new ZodValidationPipe(joinSchema, 'proof')) proof: z.infer<typeof joinSchema>,
+    @Body(new ZodValidationPipe(proofSchema, 'proof')) proof: z.infer<typeof proofSchema>,
     @Ip() socketAddress: string,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-forwarded-for') forwardedFor?: string,

@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { OrderRequestMessage, TOPICS, decodeMessage, orderRequestSchema } from '@app/contracts';
+import { OrderRequestMessage, TOPICS, UnpackedOrderRequest, unpackOrderRequests } from '@app/contracts';
 import { DeadLetterPublisher, KafkaConsumerFactory, subscribeWhenKnown } from '@app/kafka';
 import { CORRELATION_HEADER, histogram, withCorrelation } from '@app/observability';
 import { OrderIntakeService } from './order-intake.service';
 
+/** Order requests per chunk (at least; whole records only: a record's offset is resolved as one). */
 const CHUNK = 1_000;
 const correlationOf = (message: KafkaMessage) => message.headers?.[CORRELATION_HEADER]?.toString();
 const batchSeconds = histogram(
@@ -12,10 +13,16 @@ const batchSeconds = histogram(
   'Time to turn one chunk of requests into orders',
 );
 
+interface Entry extends UnpackedOrderRequest {
+  message: KafkaMessage;
+}
+
 /**
- * Consumes order requests in batches (eachBatch). Offsets are resolved only after the chunk's orders
- * are committed in PostgreSQL, so a crash anywhere means redelivery, never loss; the intake is
- * idempotent, so redelivery means no duplicate.
+ * Consumes order requests in batches (eachBatch). A record holds one request or a packed batch of them
+ * (libs/contracts order-request-batch: the gateway's relay packs, recovery re-publishes one by one); each
+ * request is validated on its own. Offsets are resolved only after the chunk's orders are committed in
+ * PostgreSQL, so a crash anywhere means redelivery, never loss; the intake is idempotent per order, so
+ * redelivery means no duplicate.
  */
 @Injectable()
 export class OrderRequestsConsumer implements OnApplicationBootstrap {
@@ -47,41 +54,51 @@ export class OrderRequestsConsumer implements OnApplicationBootstrap {
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
-    for (let i = 0; i < batch.messages.length; i += CHUNK) {
+    let i = 0;
+    while (i < batch.messages.length) {
       if (!isRunning() || isStale()) return;
-      const chunk = batch.messages.slice(i, i + CHUNK);
+      const entries: Entry[] = [];
+      let last: KafkaMessage;
+      do {
+        last = batch.messages[i++];
+        for (const unpacked of unpackOrderRequests(last.value, correlationOf(last)))
+          entries.push({ ...unpacked, message: last });
+      } while (entries.length < CHUNK && i < batch.messages.length);
       const timer = batchSeconds.startTimer();
-      const requests: OrderRequestMessage[] = [];
-      const byOrderId = new Map<string, KafkaMessage>();
-      for (const message of chunk) {
-        const decoded = decodeMessage(orderRequestSchema, message.value);
-        if (!decoded.ok) {
-          await withCorrelation(correlationOf(message), () =>
-            this.deadLetters.send(batch.topic, batch.partition, message, decoded.reason),
-          );
-        } else {
-          requests.push(decoded.value);
-          byOrderId.set(decoded.value.orderId, message);
-        }
-      }
-      // One chunk holds many buyers' requests: each log line and message about an order carries the id
-      // of the request it came from (a lookup), the chunk's own lines a fresh one.
-      const correlationOfOrder = (orderId: string) => {
-        const message = byOrderId.get(orderId);
-        return message && correlationOf(message);
-      };
-      await withCorrelation(undefined, async () => {
-        const rejections = await this.intake.accept(requests, correlationOfOrder);
-        for (const { orderId, reason } of rejections) {
-          await withCorrelation(correlationOfOrder(orderId), () =>
-            this.deadLetters.send(batch.topic, batch.partition, byOrderId.get(orderId)!, reason),
-          );
-        }
-        this.logger.debug({ msg: 'order requests handled', partition: batch.partition, count: chunk.length });
-      });
+      await this.handleChunk(batch.topic, batch.partition, entries);
       timer();
-      resolveOffset(chunk[chunk.length - 1].offset);
+      resolveOffset(last.offset);
       await heartbeat();
     }
+  }
+
+  private async handleChunk(topic: string, partition: number, entries: Entry[]): Promise<void> {
+    const requests: OrderRequestMessage[] = [];
+    const byOrderId = new Map<string, Entry>();
+    for (const entry of entries) {
+      if (!entry.decoded.ok) {
+        await this.deadLetter(topic, partition, entry, entry.decoded.reason);
+      } else {
+        requests.push(entry.decoded.value);
+        byOrderId.set(entry.decoded.value.orderId, entry);
+      }
+    }
+    // One chunk holds many buyers' requests: each log line and message about an order carries the id
+    // of the request it came from (a lookup), the chunk's own lines a fresh one.
+    const correlationOfOrder = (orderId: string) => byOrderId.get(orderId)?.correlationId;
+    await withCorrelation(undefined, async () => {
+      const rejections = await this.intake.accept(requests, correlationOfOrder);
+      for (const { orderId, reason } of rejections)
+        await this.deadLetter(topic, partition, byOrderId.get(orderId)!, reason);
+      this.logger.debug({ msg: 'order requests handled', partition, count: entries.length });
+    });
+  }
+
+  /** The entry alone, keyed by its order id when it has one: a packed record's other requests are fine. */
+  private deadLetter(topic: string, partition: number, entry: Entry, reason: string): Promise<void> {
+    const { message } = entry;
+    const key = entry.orderId === undefined ? null : Buffer.from(entry.orderId);
+    const alone = entry.packed ? { ...message, key, value: Buffer.from(entry.payload()) } : message;
+    return withCorrelation(entry.correlationId, () => this.deadLetters.send(topic, partition, alone, reason));
   }
 }

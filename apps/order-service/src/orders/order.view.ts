@@ -1,3 +1,4 @@
+import { AppError } from '@app/common';
 import { Order, OrderLine, OrderStatus } from '@app/database';
 import type { PaymentView } from './payment.row';
 
@@ -18,4 +19,13 @@ export interface OrderView extends OrderLine {
 export function toOrderView(o: Order): OrderView {
   const { id, activityId, userId, quantity, status, createdAt, expiresAt, paidAt, cancelledAt } = o;
   return { id, activityId, userId, quantity, status, createdAt, expiresAt, paidAt, cancelledAt };
+}
+
+/** Why the order cannot be paid (any more): a 409 that says its status, or when its window closed. */
+export function notPayable(order: OrderView): AppError {
+  const why =
+    order.status === 'PENDING'
+      ? `the payment window closed at ${order.expiresAt.toISOString()}`
+      : `the order is ${order.status}`;
+  return new AppError('ORDER_NOT_PAYABLE', 409, why, { status: order.status });
 }

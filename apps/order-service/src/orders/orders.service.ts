@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ordersTable, paymentsTable } from '@app/database';
-import { AppError, notFound } from '@app/common';
+import { notFound } from '@app/common';
 import { counter } from '@app/observability';
-import { OrderView, toOrderView } from './order.view';
+import { OrderView, notPayable, toOrderView } from './order.view';
 import { PaidAnnouncements } from './paid-announcements';
 import { toPaymentView } from './payment.row';
 
@@ -41,11 +41,7 @@ export class OrdersService {
     if (!paid) {
       const current = await this.get(id, userId);
       payments.inc({ outcome: 'refused' });
-      const why =
-        current.status === 'PENDING'
-          ? `the payment window closed at ${current.expiresAt.toISOString()}`
-          : `the order is ${current.status}`;
-      throw new AppError('ORDER_NOT_PAYABLE', 409, why, { status: current.status });
+      throw notPayable(current);
     }
     payments.inc({ outcome: 'paid' });
     const order = toOrderView(paid);

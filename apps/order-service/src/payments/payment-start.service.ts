@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AppError } from '@app/common';
 import { PaymentStatus, paymentsTable } from '@app/database';
 import { counter } from '@app/observability';
+import { notPayable } from '../orders/order.view';
 import { OrdersService } from '../orders/orders.service';
 import { PaymentProviderClient } from './payment-provider.client';
 
@@ -42,11 +42,7 @@ export class PaymentStartService {
     const order = await this.orders.get(orderId, userId);
     if (order.status !== 'PENDING' || order.expiresAt.getTime() <= Date.now()) {
       started.inc({ outcome: 'refused' });
-      const why =
-        order.status === 'PENDING'
-          ? `the payment window closed at ${order.expiresAt.toISOString()}`
-          : `the order is ${order.status}`;
-      throw new AppError('ORDER_NOT_PAYABLE', 409, why, { status: order.status });
+      throw notPayable(order);
     }
     const amount = order.quantity * this.config.PAYMENT_UNIT_PRICE;
     const payment = await this.provider

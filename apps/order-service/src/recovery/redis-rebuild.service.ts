@@ -2,26 +2,55 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { activitiesTable, redisServersTable } from '@app/database';
+import { OpenActivity, activitiesTable, redisServersTable } from '@app/database';
 import { PeriodicService } from '@app/common';
 import { counter } from '@app/observability';
 import { RedisServer, RedisService, redisServers } from '@app/redis';
-import { RebuildOutcome, allShardKeys, rebuildActivity, stockKeys } from '@app/stock';
+import {
+  RebuildOutcome,
+  SELLING_HOLD_MS,
+  allShardKeys,
+  announceSelling,
+  rebuildActivity,
+  stockKeys,
+} from '@app/stock';
+import { OpenActivityTurns } from './open-activities';
+
+/** Open activities the backstop looks at per run, in turn. */
+const BACKSTOP_PER_RUN = 10;
+/** Its meta, and each stock shard's. */
+function metaKeys({ id, shards }: OpenActivity): string[] {
+  return shards > 1
+    ? [stockKeys(id).meta, ...allShardKeys(id, shards).map((k) => k.meta)]
+    : [stockKeys(id).meta];
+}
+
+/**
+ * A key on this server that only a wipe takes away: the first `seckill:{ledger-mark-<n>}` the server holds
+ * (on a single Redis, n = 0; on a cluster, one per master).
+ */
+function markOf(server: RedisServer): string {
+  for (let n = 0; ; n++) {
+    const key = `seckill:{ledger-mark-${n}}`;
+    if (server.holds(key) || n >= 10_000) return key;
+  }
+}
 
 const rebuilt = counter('redis_rebuilds_total', 'Activities whose Redis state was rebuilt from PostgreSQL', [
   'reason',
 ]);
 
 /**
- * Keeps Redis rebuildable from PostgreSQL, the ledger, without anyone's help. Every
- * REDIS_REBUILD_CHECK_INTERVAL_MS it rebuilds an open activity (its sale or its pay window not over) whose
- * Redis state is missing (wiped, FLUSHALL, a replica that never had it, a warm-up that failed), and every
- * open activity held by a Redis server the ledger does not know: one whose run id is not in
- * `redis_servers` (a restart, perhaps from an older AOF, or a promoted replica), since it may be behind the
- * ledger. Each server is asked for its own run id (every master of a cluster), and the known ones are kept
- * in PostgreSQL, so a server that lost writes while no order-service ran is noticed at the next start. The
- * order intake also asks for a rebuild when the ledger refused what Redis had admitted (Redis was behind).
- * One rebuild per activity at a time.
+ * Keeps Redis rebuildable from PostgreSQL, the ledger, without anyone's help. It rebuilds an open activity
+ * (its sale or its pay window not over) whose Redis state is missing (wiped, FLUSHALL, a replica that never
+ * had it), and every open activity held by a Redis server the ledger does not know: one whose run id is
+ * not in `redis_servers` (a restart, perhaps from an older AOF, or a promoted replica), since it may be
+ * behind the ledger. Every REDIS_REBUILD_CHECK_INTERVAL_MS it asks each server (every master of a cluster)
+ * two things that do not grow with the catalogue: its run id, and whether its mark is still there (a key
+ * only a wipe removes). Either signal, and every start, checks every open activity once; otherwise a few
+ * are looked at in turn. The known run ids are kept in PostgreSQL, so a server that lost writes while no
+ * order-service ran is noticed at the next start. The order intake also asks for a rebuild when the ledger
+ * refused what Redis had admitted (Redis was behind), or found no meta. One rebuild per activity at a time.
  */
 @Injectable()
 export class RedisRebuild extends PeriodicService {
@@ -30,6 +59,10 @@ export class RedisRebuild extends PeriodicService {
   private readonly waiting = new Map<number, Promise<RebuildOutcome | null>>();
   /** run ids of the Redis servers the ledger knows (a cache of `redis_servers`) */
   private readonly knownServers = new Set<string>();
+  /** at the start, and after a signal, until a full check succeeds */
+  private fullCheckDue = true;
+  /** the backstop: a few open activities a run, in turn */
+  private readonly turns: OpenActivityTurns;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -37,6 +70,7 @@ export class RedisRebuild extends PeriodicService {
     private readonly redis: RedisService,
   ) {
     super('redis rebuild check', config.REDIS_REBUILD_CHECK_INTERVAL_MS);
+    this.turns = new OpenActivityTurns(db, BACKSTOP_PER_RUN);
   }
 
   /**
@@ -84,33 +118,67 @@ export class RedisRebuild extends PeriodicService {
     return run;
   }
 
-  /** One pass: which open activities Redis lacks, or holds on a server the ledger does not know. */
+  /**
+   * One pass. Every server is asked for its run id and its mark (the two per-master signals): a server the
+   * ledger does not know, or one whose mark is gone (wiped), asks for a full check; otherwise a few open
+   * activities are looked at in turn, the backstop for one that lost its keys alone. Returns the
+   * activities rebuilt.
+   */
   async check(): Promise<number[]> {
-    const open = await activitiesTable.open(this.db);
     const servers = await redisServers(this.redis.client);
     const unknown = await this.unknownAmong(servers);
+    const marks = servers.map((s) => markOf(s));
+    const present = await Promise.all(marks.map((key) => this.redis.client.exists(key)));
+    if (unknown.length > 0 || present.some((n) => n === 0)) this.fullCheckDue = true;
+    if (!this.fullCheckDue) return this.checkSome();
+    // Marked first: a wipe from now on takes the mark away, so it is noticed at the next pass.
+    await Promise.all(marks.map((key) => this.redis.client.set(key, '1')));
+    const due = await this.checkAll(servers, unknown);
+    this.fullCheckDue = false;
+    return due;
+  }
+
+  /** Every open activity: which ones Redis lacks, or holds on a server the ledger does not know. */
+  private async checkAll(servers: RedisServer[], unknown: RedisServer[]): Promise<number[]> {
+    const open = await activitiesTable.open(this.db);
     // A key no server is known to hold (the client's slot map is behind a failover) counts as behind too.
     const behind = (key: string) => unknown.some((s) => s.holds(key)) || !servers.some((s) => s.holds(key));
-    // Single commands, not one pipeline: on a cluster the activities live on several nodes (auto-pipelining
-    // still sends what goes to one node in one write).
-    // A sharded activity needs every shard's meta too: each shard lives on its own master.
-    const metas = ({ id, shards }: { id: number; shards: number }) =>
-      shards > 1
-        ? [stockKeys(id).meta, ...allShardKeys(id, shards).map((k) => k.meta)]
-        : [stockKeys(id).meta];
+    const missing = await this.missingAmong(open);
+    const due = open.filter((a) => missing.has(a.id) || metaKeys(a).some(behind)).map((a) => a.id);
+    for (const id of due) await this.rebuild(id, missing.has(id) ? 'missing' : 'redis_restarted');
+    await this.remember(unknown);
+    // Whatever was in flight on a server that lost writes (or everything, after a start): recovery looks
+    // at every open activity once.
+    await announceSelling(
+      this.redis.client,
+      open.map((a) => a.id),
+      SELLING_HOLD_MS + 1,
+    );
+    return due;
+  }
+
+  /** The backstop's turn: the next few open activities, by id (then from the start again). */
+  private async checkSome(): Promise<number[]> {
+    const missing = await this.missingAmong(await this.turns.next());
+    for (const id of missing) await this.rebuild(id, 'missing');
+    return [...missing];
+  }
+
+  /**
+   * Which of these activities lack a meta (a sharded one needs every shard's: each lives on its own
+   * master). Single commands, not one pipeline: on a cluster the activities live on several nodes
+   * (auto-pipelining still sends what goes to one node in one write).
+   */
+  private async missingAmong(open: OpenActivity[]): Promise<Set<number>> {
     const present = await Promise.all(
       open.map((a) =>
-        Promise.all(metas(a).map((key) => this.redis.client.exists(key))).then(
+        Promise.all(metaKeys(a).map((key) => this.redis.client.exists(key))).then(
           (n) => n.every((one) => one === 1),
           () => false,
         ),
       ),
     );
-    const missing = new Set(open.filter((_, i) => !present[i]).map((a) => a.id));
-    const due = open.filter((a) => missing.has(a.id) || metas(a).some(behind)).map((a) => a.id);
-    for (const id of due) await this.rebuild(id, missing.has(id) ? 'missing' : 'redis_restarted');
-    await this.remember(unknown);
-    return due;
+    return new Set(open.filter((_, i) => !present[i]).map((a) => a.id));
   }
 
   private async unknownAmong(servers: RedisServer[]): Promise<RedisServer[]> {

@@ -9,6 +9,7 @@ import { Payments1764600000000 } from './1764600000000-payments';
 import { Blacklist1764650000000 } from './1764650000000-blacklist';
 import { RefundAnnounced1764660000000 } from './1764660000000-refund-announced';
 import { ActivityWaitingRoom1764670000000 } from './1764670000000-activity-waiting-room';
+import { ActivitiesByEnd1764680000000 } from './1764680000000-activities-by-end';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Blacklist1764650000000,
   RefundAnnounced1764660000000,
   ActivityWaitingRoom1764670000000,
+  ActivitiesByEnd1764680000000,
 ];

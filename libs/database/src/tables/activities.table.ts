@@ -9,6 +9,18 @@ const COLUMNS = `id, name, stock, starts_at AS "startsAt", ends_at AS "endsAt", 
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 /** Its sale or its pay window not over yet. */
 const OPEN = 'ends_at + make_interval(secs => pay_timeout_seconds) > now()';
+/**
+ * The same, read through the index on ends_at (activities_by_end) rather than the whole history: a pay
+ * window is at most a day (CreateActivityDto), so an open activity ended less than a day ago.
+ */
+const OPEN_BY_END = `ends_at > now() - interval '1 day' AND ${OPEN}`;
+
+/** An activity whose sale or pay window is not over. */
+export interface OpenActivity {
+  id: number;
+  /** its stock shards (1: unsharded) */
+  shards: number;
+}
 
 export const activitiesTable = {
   async insert(q: Sql, a: NewActivity): Promise<Activity> {
@@ -70,11 +82,19 @@ export const activitiesTable = {
       [id],
     ),
 
-  /** Activities whose sale or pay window is not over, with their stock shards. */
+  /** Activities whose sale or pay window is not over, with their stock shards, by id. */
   open: (q: Sql) =>
-    rowsOf<{ id: number; shards: number }>(
+    rowsOf<OpenActivity>(
       q,
-      `SELECT id, stock_shards AS shards FROM activities WHERE ${OPEN} ORDER BY id`,
+      `SELECT id, stock_shards AS shards FROM activities WHERE ${OPEN_BY_END} ORDER BY id`,
+    ),
+
+  /** The next `limit` open activities after id `after` (a backstop's turn over them). */
+  openAfter: (q: Sql, after: number, limit: number) =>
+    rowsOf<OpenActivity>(
+      q,
+      `SELECT id, stock_shards AS shards FROM activities WHERE ${OPEN_BY_END} AND id > $1 ORDER BY id LIMIT $2`,
+      [after, limit],
     ),
 
   /** Its pay window over: nothing of it can change any more. */
@@ -106,17 +126,23 @@ export const activitiesTable = {
     ),
 
   /**
-   * Finished ones (pay window over) not yet past their retention by a day, oldest first, with the time
-   * (epoch seconds) their Redis keys may expire: the end of the pay window plus `retentionSeconds`.
+   * Retention's visits (the gateway's): an activity is due when it finishes (its pay window over) and again
+   * when its keys expire, `retentionSeconds` later — the visits due in (since, at], earliest first; a first
+   * run (no `since`) looks back a retention and `lookBackSeconds`. Follows the due times, not the catalogue.
    */
-  retirable: (q: Sql, retentionSeconds: number, limit: number) =>
-    rowsOf<{ id: number; expires: string; shards: number }>(
+  dueForRetention: (
+    q: Sql,
+    v: { retentionSeconds: number; since: Date | null; at: Date; lookBackSeconds: number; limit: number },
+  ) =>
+    rowsOf<{ id: number; shards: number; expires: string; due: Date }>(
       q,
-      `SELECT id, stock_shards AS shards, extract(epoch FROM ends_at)::bigint + pay_timeout_seconds + $1 AS expires
-         FROM activities
-        WHERE ends_at + pay_timeout_seconds * interval '1 second' < now()
-          AND ends_at + (pay_timeout_seconds + $1 + 86400) * interval '1 second' > now()
-        ORDER BY ends_at LIMIT $2`,
-      [retentionSeconds, limit],
+      `SELECT id, stock_shards AS shards, extract(epoch FROM finish)::bigint + $1::int AS expires, due
+         FROM (SELECT id, stock_shards, ends_at + pay_timeout_seconds * interval '1 second' AS finish
+                 FROM activities) a
+         CROSS JOIN LATERAL (VALUES (finish), (finish + $1::int * interval '1 second')) AS d(due)
+        WHERE due > coalesce($2::timestamptz, $3::timestamptz - ($1::int + $4::int) * interval '1 second')
+          AND due <= $3::timestamptz
+        ORDER BY due LIMIT $5`,
+      [v.retentionSeconds, v.since, v.at, v.lookBackSeconds, v.limit],
     ),
 };

@@ -1,4 +1,4 @@
-import { Sql, rowsOf } from '../query-rows';
+import { PAST_GRACE, Sql, pastGrace, rowsOf } from '../query-rows';
 import { Order, OrderLine, OrderStatus } from './order';
 
 // The orders table: its columns are named here once, each aliased to its field, so a row comes back as an
@@ -9,10 +9,11 @@ const COLUMNS = `${LINE}, status, created_at AS "createdAt", expires_at AS "expi
   cancelled_at AS "cancelledAt", stock_released_at AS "stockReleasedAt",
   paid_announced_at AS "paidAnnouncedAt", payment_id AS "paymentId"`;
 const CANCELLED = `${LINE}, EXTRACT(EPOCH FROM cancelled_at - expires_at)::float8 AS "latenessSeconds"`;
-const PAST_GRACE = `< now() - $1 * interval '1 millisecond'`;
+const PAID_UNANNOUNCED = `status = 'PAID' AND paid_announced_at IS NULL`;
+const UNRELEASED = `status = 'CANCELLED' AND stock_released_at IS NULL`;
 // The orders the sweepers are for, past their grace (younger ones are still in the hands of their timeout
 // message); both are the predicates of partial indexes (orders_release_pending, orders_pending_by_expiry).
-const RELEASE_PENDING = `status = 'CANCELLED' AND stock_released_at IS NULL AND cancelled_at ${PAST_GRACE}`;
+const RELEASE_PENDING = `${UNRELEASED} AND cancelled_at ${PAST_GRACE}`;
 const OVERDUE = `status = 'PENDING' AND expires_at ${PAST_GRACE}`;
 
 // Admits, in the batch's order, the requests whose running total fits in what the ledger has left:
@@ -95,13 +96,7 @@ export const ordersTable = {
 
   /** PAID orders whose ORDER_PAID is not known to be out, paid longer than `graceMs` ago. */
   paidUnannounced: (q: Sql, graceMs: number, limit: number) =>
-    rowsOf<Order>(
-      q,
-      `SELECT ${COLUMNS} FROM orders
-        WHERE status = 'PAID' AND paid_announced_at IS NULL AND paid_at ${PAST_GRACE}
-        ORDER BY paid_at LIMIT $2`,
-      [graceMs, limit],
-    ),
+    pastGrace<Order>(q, `SELECT ${COLUMNS} FROM orders`, PAID_UNANNOUNCED, 'paid_at', graceMs, limit),
 
   async markPaidAnnounced(q: Sql, ids: string[]): Promise<void> {
     await rowsOf(
@@ -130,7 +125,7 @@ export const ordersTable = {
       q,
       `UPDATE orders SET status = 'CANCELLED', cancelled_at = now()
         WHERE id IN (SELECT id FROM orders
-                      WHERE status = 'PENDING' AND expires_at ${PAST_GRACE}
+                      WHERE ${OVERDUE}
                       ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
           AND status = 'PENDING'
         RETURNING ${CANCELLED}`,
@@ -139,13 +134,7 @@ export const ordersTable = {
 
   /** Cancelled longer than `graceMs` ago, the stock not back yet (the canceller died between the two). */
   unreleased: (q: Sql, graceMs: number, limit: number) =>
-    rowsOf<OrderLine>(
-      q,
-      `SELECT ${LINE} FROM orders
-        WHERE status = 'CANCELLED' AND stock_released_at IS NULL AND cancelled_at ${PAST_GRACE}
-        ORDER BY cancelled_at LIMIT $2`,
-      [graceMs, limit],
-    ),
+    pastGrace<OrderLine>(q, `SELECT ${LINE} FROM orders`, UNRELEASED, 'cancelled_at', graceMs, limit),
 
   snapshots: (q: Sql, ids: string[]) =>
     rowsOf<OrderSnapshot>(

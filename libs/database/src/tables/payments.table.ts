@@ -1,12 +1,12 @@
 import { RefundReason } from '@app/contracts';
-import { Sql, rowsOf } from '../query-rows';
+import { Sql, pastGrace, rowsOf } from '../query-rows';
 import { PaymentRow, PaymentStatus } from './payment';
 
 // The payments table (and payment_events, the callbacks already applied): its columns are named here once.
 // Each change of status is conditional on the status it moves from, so a duplicate callback or command,
 // or the provider's own event arriving first, changes nothing.
 const COLUMNS = 'id, order_id, amount, currency, status, refund_reason, created_at, captured_at, refunded_at';
-const PAST = `< now() - $1 * interval '1 millisecond'`;
+const REFUNDED_UNANNOUNCED = `status = 'REFUNDED' AND refund_announced_at IS NULL`;
 
 /** One payment the shop recorded for an order of the activity (payments joined to orders). */
 export interface PaymentLine {
@@ -114,12 +114,13 @@ export const paymentsTable = {
 
   /** REFUNDED payments whose PAYMENT_REFUNDED is not known to be out, refunded longer than `graceMs` ago. */
   refundedUnannounced: (q: Sql, graceMs: number, limit: number) =>
-    rowsOf<PaymentRow>(
+    pastGrace<PaymentRow>(
       q,
-      `SELECT ${COLUMNS} FROM payments
-        WHERE status = 'REFUNDED' AND refund_announced_at IS NULL AND refunded_at ${PAST}
-        ORDER BY refunded_at LIMIT $2`,
-      [graceMs, limit],
+      `SELECT ${COLUMNS} FROM payments`,
+      REFUNDED_UNANNOUNCED,
+      'refunded_at',
+      graceMs,
+      limit,
     ),
 
   async markRefundAnnounced(q: Sql, ids: string[]): Promise<void> {
