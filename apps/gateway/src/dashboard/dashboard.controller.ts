@@ -2,7 +2,6 @@ import { Controller, Get, Header, Inject, MessageEvent, Query, Sse, UseGuards } 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Observable, concat, defer, exhaustMap, finalize, from, interval, map } from 'rxjs';
-import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { parseWith } from '@app/common';
 import { activityIdSchema } from '@app/contracts';
