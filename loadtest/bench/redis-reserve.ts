@@ -21,7 +21,7 @@ export type Limits = [
 
 /**
  * The purchase's one Redis round trip: the gateway's reserve.lua by EVALSHA, with the keys and arguments
- * of libs/stock/src/reservation-script.ts, from Node (ioredis, as the gateway calls it) and from
+ * of libs/stock/src/reservations.ts (ReservationScript), from Node (ioredis, as the gateway calls it) and from
  * redis-benchmark (C: the ceiling of Redis itself). Throwaway keys, stock to spare and a new buyer per call,
  * so every call takes the full path (limits, checks, DECRBY, writes). The keys are deleted afterwards.
  */

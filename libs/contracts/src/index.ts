@@ -1,5 +1,4 @@
 export * from './messages';
-export * from './order-request-batch';
 export * from './payments';
 export * from './payment-signature';
 export * from './user-id';

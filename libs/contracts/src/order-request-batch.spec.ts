@@ -1,5 +1,4 @@
-import { OrderRequestMessage } from './messages';
-import { packOrderRequests, unpackOrderRequests } from './order-request-batch';
+import { OrderRequestMessage, packOrderRequests, unpackOrderRequests } from './messages';
 
 const request = (n: number): OrderRequestMessage => ({
   orderId: `0191e4b2-5f3a-7c3e-9a51-2b7f4c1d8e9${n}`,

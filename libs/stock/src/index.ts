@@ -9,7 +9,5 @@ export * from './reservation-handoff';
 export * from './reservation-lua';
 export * from './stock-scripts';
 export * from './activity-meta';
-export * from './reservation-script';
 export * from './reservations';
 export * from './selling-activities';
-export * from './selling-announcements';
