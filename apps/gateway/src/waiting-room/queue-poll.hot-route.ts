@@ -6,7 +6,7 @@ import { TokenPolicy, TokenRefusal, readBuyerToken, tokenPolicy } from '@app/aut
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { answerThrown, errorAnswer } from '@app/common';
 import { correlationIdFor, hotRoutesOf, HotRoute, observeHttp } from '@app/http';
-import { ACTIVITY_ID_PATTERN } from '@app/contracts';
+import { ACTIVITY_ID_PATTERN, MAX_ACTIVITY_ID } from '@app/contracts';
 import { CORRELATION_HEADER } from '@app/observability';
 import { clientIp } from '../risk/client-ip';
 import { QUEUE_TICKET_HEADER } from './waiting-room.controller';
@@ -14,7 +14,6 @@ import { WaitingRoom } from './waiting-room.service';
 
 const PATH = new RegExp(`^/api/seckill/(${ACTIVITY_ID_PATTERN.source.slice(1, -1)})/queue$`);
 const POLL_ROUTE = '/api/seckill/:activityId/queue';
-const MAX_ID = 2_147_483_647;
 
 /**
  * The poll as a waiting crowd sends it — GET on the plain path, every second or two per buyer — served by
@@ -50,7 +49,7 @@ export class QueuePollHotRoute implements HotRoute, OnModuleInit {
     if (req.method !== 'GET' || !this.enabled) return false;
     const path = PATH.exec(req.url ?? '');
     const activityId = Number(path?.[1]);
-    if (!path || activityId > MAX_ID) return false; // Fastify's route answers the id's 400
+    if (!path || activityId > MAX_ACTIVITY_ID) return false; // Fastify's route answers the id's 400
 
     const started = performance.now();
     const { headers } = req;
