@@ -19,11 +19,10 @@ import { OpenActivityTurns } from './open-activities';
 /** Open activities the backstop looks at per run, in turn. */
 const BACKSTOP_PER_RUN = 10;
 /** Its meta, and each stock shard's. */
-function metaKeys({ id, shards }: OpenActivity): string[] {
-  return shards > 1
-    ? [stockKeys(id).meta, ...allShardKeys(id, shards).map((k) => k.meta)]
-    : [stockKeys(id).meta];
-}
+const metaKeys = ({ id, shards }: OpenActivity): string[] => [
+  stockKeys(id).meta,
+  ...(shards > 1 ? allShardKeys(id, shards).map((k) => k.meta) : []),
+];
 
 /**
  * A key on this server that only a wipe takes away: the first `seckill:{ledger-mark-<n>}` the server holds
@@ -149,11 +148,8 @@ export class RedisRebuild extends PeriodicService {
     await this.remember(unknown);
     // Whatever was in flight on a server that lost writes (or everything, after a start): recovery looks
     // at every open activity once.
-    await announceSelling(
-      this.redis.client,
-      open.map((a) => a.id),
-      SELLING_HOLD_MS + 1,
-    );
+    const ids = open.map((a) => a.id);
+    await announceSelling(this.redis.client, ids, SELLING_HOLD_MS + 1);
     return due;
   }
 
@@ -184,10 +180,8 @@ export class RedisRebuild extends PeriodicService {
   private async unknownAmong(servers: RedisServer[]): Promise<RedisServer[]> {
     const unseen = servers.filter((s) => !this.knownServers.has(s.runId));
     if (unseen.length === 0) return [];
-    const known = await redisServersTable.known(
-      this.db,
-      unseen.map((s) => s.runId),
-    );
+    const runIds = unseen.map((s) => s.runId);
+    const known = await redisServersTable.known(this.db, runIds);
     for (const runId of known) this.knownServers.add(runId);
     return unseen.filter((s) => !this.knownServers.has(s.runId));
   }
