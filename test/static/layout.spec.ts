@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { ROOT, sourceFiles } from './source-files';
 
 // Where each kind of code lives (docs/architecture.md, decision 13), checked so that it stays that way.
 const root = join(__dirname, '../..');
@@ -40,5 +41,11 @@ describe('layout', () => {
     expect(scripts.filter((f) => shared.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
     const long = scripts.filter((f) => readFileSync(join(root, f), 'utf8').split('\n').length > 200);
     expect(long).toEqual([]);
+  });
+
+  it('when a service or a library is read, then no file of its code runs past 200 lines', () => {
+    const code = ['apps', 'libs'].flatMap((dir) => sourceFiles(join(ROOT, dir), ['migrations']));
+    const long = code.filter((f) => readFileSync(f, 'utf8').trimEnd().split('\n').length > 200);
+    expect(long.map((f) => relative(ROOT, f))).toEqual([]);
   });
 });
