@@ -24,6 +24,10 @@ export interface CpuSeries {
 export interface CpuOnly {
   cpuPerRequestUs: { bare: number | null; refusal: number | null; admission: number | null };
   series: { bare: CpuSeries; refusal: CpuSeries; admission: CpuSeries };
+  /** admissions counted up to the last answer only: the drain's share is the difference */
+  admissionToLastAnswer: CpuSeries;
+  /** seconds from the last admission to the last order row, per admission run */
+  admissionDrainS: (number | null)[];
   shape: CpuShape;
   /** the machine's 1-minute load average at the start and at the end: other work on the cores */
   loadAverage: { start: number; end: number };
@@ -52,6 +56,8 @@ export async function cpuOnly(
   const bare = await bareCpuRuns(config, { port: shape.barePort, ...shape });
   const refusal: (number | null)[] = [];
   const admission: (number | null)[] = [];
+  const answered: (number | null)[] = [];
+  const drainS: (number | null)[] = [];
   let broken = false;
   await onGateway(async (gateway, gatewayPid) => {
     const sale = (name: string, over: Partial<SaleShape>) =>
@@ -62,6 +68,8 @@ export async function cpuOnly(
       const admitted = await sale('cpu-admissions', { stock: shape.buyers, gatewayPid });
       refusal.push(refused.cpuPerRequestUs);
       admission.push(admitted.cpuPerRequestUs);
+      answered.push(admitted.cpuToLastAnswerUs);
+      drainS.push(admitted.drain.drainS);
       broken ||= !refused.verdict.ok || !admitted.verdict.ok;
     }
   });
@@ -69,6 +77,8 @@ export async function cpuOnly(
   const out: CpuOnly = {
     cpuPerRequestUs: { bare: s.bare.median, refusal: s.refusal.median, admission: s.admission.median },
     series: s,
+    admissionToLastAnswer: series(answered),
+    admissionDrainS: drainS,
     shape,
     loadAverage: { start, end: loadAverage() },
   };
