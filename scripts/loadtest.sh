@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load tests and the benchmark, against the local stack on 127.0.0.1, with wrk as the load generator.
 #   scripts/loadtest.sh smoke|spike|soak|pay-mix [-e NAME=value ...]   see loadtest/bench/loadtest.ts
-#   scripts/loadtest.sh bench [--update-docs] [--cpu-prof] [--only expiry-wave|payments|waiting-room|catalogue]   see loadtest/bench/run.ts
+#   scripts/loadtest.sh bench [--update-docs] [--cpu-prof] [--only expiry-wave|payments|waiting-room|catalogue|cpu]   see loadtest/bench/run.ts
 # Installs what is missing (node_modules, wrk; for the bench autocannon into .local/tools, for the
 # comparison of load generators), builds, brings the infrastructure up (INFRA_PROFILE as scripts/infra.sh)
 # and migrates. Services the run starts are stopped at its end; the infrastructure is left running.

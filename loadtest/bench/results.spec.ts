@@ -29,6 +29,7 @@ const sale = (d: LoadDigest, verdict = { ok: true, oversold: 0 }, cpu: number | 
   verdict,
   redisBytes: 1_000,
   cpuPerRequestUs: cpu,
+  cpuToLastAnswerUs: cpu,
   gatewayWaitedForCoreMsPerS: null,
 });
 

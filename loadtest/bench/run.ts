@@ -5,12 +5,15 @@
 // `--only payments` the payment saga alone (bench-results/payments.{json,md}; with `--update-docs` its
 // section of docs/benchmarks.md); `--only waiting-room` the waiting room's fairness and costs
 // (bench-results/waiting-room.json); `--only catalogue` the background work against the catalogue's size
-// (`catalogue` in bench-results/latest.json), which the whole run measures last too.
+// (`catalogue` in bench-results/latest.json), which the whole run measures last too; `--only cpu` the gateway's
+// CPU per refusal and per admission beside the bare server's, BENCH_CPU_RUNS times each (bench-results/cpu.json;
+// with `--cpu-prof`, the profile).
 // Exits non-zero only when an invariant broke (oversell, reconcile): the targets are reported, never asserted.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig, loadConfig } from '@app/config';
 import { catalogueOnly } from './catalogue';
+import { cpuOnly } from './cpu';
 import { summariseLatestProfile } from './cpu-profile';
 import { runExpiryWave } from './expiry-wave';
 import { runWaitingRoom } from './waiting-room';
@@ -154,7 +157,19 @@ async function main(): Promise<number> {
   if (only === 'payments') return paymentsOnly(config);
   if (only === 'waiting-room') return waitingRoomOnly(config);
   if (only === 'catalogue') return catalogueOnly(config, ports(config), flag('--update-docs'));
-  if (only) throw new Error(`--only knows expiry-wave, payments, waiting-room and catalogue, not "${only}"`);
+  if (only === 'cpu') {
+    const cpuShape = {
+      runs: env('BENCH_CPU_RUNS', 3),
+      buyers: SHAPE.buyers,
+      connections: SHAPE.connections,
+      barePort: env('BENCH_BARE_PORT', 3090),
+    };
+    const status = await cpuOnly(config, cpuShape, (measure) => onStack(config, 'cpu', measure));
+    if (flag('--cpu-prof')) console.log(JSON.stringify(summariseLatestProfile(PROF_DIR), null, 2));
+    return status;
+  }
+  if (only)
+    throw new Error(`--only knows expiry-wave, payments, waiting-room, catalogue and cpu, not "${only}"`);
   const machine = await describeMachine(config.REDIS_URL, config.DATABASE_URL);
   const shape = (name: string, over: Partial<SaleShape> = {}): SaleShape => ({ name, ...SHAPE, ...over });
 

@@ -30,6 +30,8 @@ export interface SaleRun {
   redisBytes: number;
   /** the gateway's CPU (user + system) per answer, µs, relay included (when its pid was given) */
   cpuPerRequestUs: number | null;
+  /** the same, counted only up to the last answer (the relay's sends after it and the gateway's idle work left out) */
+  cpuToLastAnswerUs: number | null;
   /** how long the gateway's main thread waited for a core, per second of the load (when its pid was given) */
   gatewayWaitedForCoreMsPerS: number | null;
 }
@@ -60,6 +62,7 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
       connections: shape.connections,
       rate: shape.rate,
     });
+    const cpuAnswered = shape.gatewayPid ? cpuMs(shape.gatewayPid) : null;
     const waitAfter = shape.gatewayPid ? runQueueWaitMs(shape.gatewayPid) : null;
     const gatewayWaitedForCoreMsPerS =
       waitBefore === null || waitAfter === null || digest.windowS <= 0
@@ -75,16 +78,27 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
     );
     // After the drain, so that the relay's sends of the admitted requests are counted with them.
     const cpuAfter = shape.gatewayPid ? cpuMs(shape.gatewayPid) : null;
-    const cpuPerRequestUs =
-      cpuBefore === null || cpuAfter === null || digest.requests === 0
-        ? null
-        : Math.round(((cpuAfter - cpuBefore) * 1000) / digest.requests);
+    const cpuToLastAnswerUs = perRequestUs(cpuBefore, cpuAnswered, digest.requests);
     const verdict = reconcile(activityId);
-    return { activityId, digest, drain, verdict, redisBytes, cpuPerRequestUs, gatewayWaitedForCoreMsPerS };
+    return {
+      activityId,
+      digest,
+      drain,
+      verdict,
+      redisBytes,
+      cpuPerRequestUs: perRequestUs(cpuBefore, cpuAfter, digest.requests),
+      cpuToLastAnswerUs,
+      gatewayWaitedForCoreMsPerS,
+    };
   } finally {
     api.close();
   }
 }
+
+const perRequestUs = (before: number | null, after: number | null, requests: number) =>
+  before === null || after === null || requests === 0
+    ? null
+    : Math.round(((after - before) * 1000) / requests);
 
 /** The one item goes to a first buyer; then the gateway refuses from its sold-out flag (set by pub/sub). */
 async function sellOut(api: SeckillApi, activityId: number, runId: string): Promise<void> {
