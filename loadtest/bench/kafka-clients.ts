@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { benchOrderRequest } from './kafka-produce';
 import { ROOT } from './paths';
 import { round } from './stats';
 
@@ -23,18 +24,6 @@ export interface ClientBench {
 export type KafkaClientsBench = { clients: ClientBench[] } | { skipped: string };
 
 const SHAPE = { batched: 20_000, batchSize: 500, oneByOne: 500 };
-const record = () => {
-  const orderId = randomUUID();
-  const value = {
-    orderId,
-    activityId: 1,
-    userId: `bench-${orderId.slice(0, 8)}`,
-    quantity: 1,
-    reservedAt: Date.now(),
-  };
-  return { key: orderId, value: JSON.stringify(value) };
-};
-
 async function measure(messages: number, run: () => Promise<void>): Promise<ClientFigure> {
   const cpu = process.cpuUsage();
   const t0 = performance.now();
@@ -63,14 +52,14 @@ async function benchClient(client: ClientUnderTest, partitions: number): Promise
   const topic = `bench.clients.${process.pid}.${Date.now()}`;
   await client.createTopic(topic, partitions);
   try {
-    await client.send(topic, [record()]); // warm-up: metadata, connections
+    await client.send(topic, [benchOrderRequest()]); // warm-up: metadata, connections
     const batches = Array.from({ length: SHAPE.batched / SHAPE.batchSize }, () =>
-      Array.from({ length: SHAPE.batchSize }, record),
+      Array.from({ length: SHAPE.batchSize }, benchOrderRequest),
     );
     const produceBatched = await measure(SHAPE.batched, async () => {
       for (const batch of batches) await client.send(topic, batch);
     });
-    const singles = Array.from({ length: SHAPE.oneByOne }, record);
+    const singles = Array.from({ length: SHAPE.oneByOne }, benchOrderRequest);
     const produceOneByOne = await measure(SHAPE.oneByOne, async () => {
       for (const one of singles) await client.send(topic, [one]);
     });

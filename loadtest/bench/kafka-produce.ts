@@ -2,6 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { Throughput, round, timed } from './timing';
 
+/** A record shaped like one order request, keyed by its order id (the micro-benchmarks' message). */
+export function benchOrderRequest(): { key: string; value: string } {
+  const orderId = randomUUID();
+  const value = {
+    orderId,
+    activityId: 1,
+    userId: `bench-${orderId.slice(0, 8)}`,
+    quantity: 1,
+    reservedAt: Date.now(),
+  };
+  return { key: orderId, value: JSON.stringify(value) };
+}
+
 export interface ProduceBench {
   oneByOne: Throughput;
   batched: Throughput & { batchSize: number };
@@ -25,28 +38,18 @@ export async function benchKafkaProduce(
     idempotent: false,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  const message = () => {
-    const orderId = randomUUID();
-    const value = {
-      orderId,
-      activityId: 1,
-      userId: `bench-${orderId.slice(0, 8)}`,
-      quantity: 1,
-      reservedAt: Date.now(),
-    };
-    return { key: orderId, value: JSON.stringify(value) };
-  };
   await admin.connect();
   try {
     await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
     await producer.connect();
-    await producer.send({ topic, messages: [message()], acks: -1 }); // warm-up: metadata, producer id
+    await producer.send({ topic, messages: [benchOrderRequest()], acks: -1 }); // warm-up: metadata, producer id
     const single = await timed(oneByOne, async () => {
-      for (let i = 0; i < oneByOne; i++) await producer.send({ topic, messages: [message()], acks: -1 });
+      for (let i = 0; i < oneByOne; i++)
+        await producer.send({ topic, messages: [benchOrderRequest()], acks: -1 });
     });
     const batch = await timed(batched, async () => {
       for (let i = 0; i < batched; i += batchSize) {
-        const messages = Array.from({ length: Math.min(batchSize, batched - i) }, message);
+        const messages = Array.from({ length: Math.min(batchSize, batched - i) }, benchOrderRequest);
         await producer.send({ topic, messages, acks: -1 });
       }
     });
