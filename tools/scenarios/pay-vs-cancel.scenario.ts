@@ -49,10 +49,16 @@ export const payVsCancel: Scenario = {
         `${refused.length} × 409 ORDER_NOT_PAYABLE (latest win at ${lastWin} ms, earliest loss at ${firstLoss} ms)`,
     );
 
-    const final = await eventually('no PENDING order left', async () => {
-      const found = await ordersOf(db, activityId);
-      return found.every((o) => o.status !== 'PENDING') && found;
-    });
+    // A cancellation's last step is its stock back in Redis, recorded after: waited for before counting.
+    const final = await eventually(
+      'no PENDING order left, every cancelled one with its stock back',
+      async () => {
+        const found = await ordersOf(db, activityId);
+        const settled = (o: (typeof found)[number]) =>
+          o.status === 'PAID' || (o.status === 'CANCELLED' && o.stockReleasedAt !== null);
+        return found.every(settled) && found;
+      },
+    );
     const status = new Map(final.map((o) => [o.id, o.status]));
     const cancelled = final.filter((o) => o.status === 'CANCELLED').length;
     const remaining = Number(await redis.get(stockKeys(activityId).stock));
