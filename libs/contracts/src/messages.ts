@@ -88,7 +88,7 @@ export function unpackOrderRequests(
 
 /** Kafka topic names: one place, so producers, consumers and topic creation agree. */
 export const TOPICS = {
-  /** gateway → order-service: one message per admitted purchase, keyed by order id. */
+  /** gateway → order-service: admitted purchases, packed many to a record (recovery: one each, keyed by order id). */
   orderRequests: 'seckill.order-requests',
   /**
    * order lifecycle events (created / paid / cancelled) and payment events (refund requested / refunded),

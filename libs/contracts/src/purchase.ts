@@ -62,7 +62,7 @@ export type PurchaseOutcome =
 
 /**
  * The purchase's order id, a UUIDv7: 48 bits of Unix milliseconds, then random bits. Generated at the gateway when stock is
- * reserved, it names the order end to end (reservation, Kafka key, primary key), so every retry and
+ * reserved, it names the order end to end (reservation, its events' Kafka key, primary key), so every retry and
  * replay of the same purchase lands on the same row. Time-ordered ids also keep the B-tree append-only.
  * The random bits are those of a v4 UUID (Node keeps a cache of entropy for it: no system call per order),
  * with the time written over its first 48 bits and the version nibble set to 7; the variant stays RFC 9562.

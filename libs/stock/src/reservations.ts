@@ -88,7 +88,7 @@ export class ReservationScript {
    * limit already judged.
    */
   async reserve(r: ReserveInput, shards = 1, again = false): Promise<ReserveReply> {
-    this.selling?.before(r.activityId);
+    await this.selling?.pending(r.activityId); // null once the activity is announced
     const [code, orderId, remaining, retryAfterMs] = (await STOCK_SCRIPTS.reserve.run(
       this.redis.client,
       reserveKeys(r.activityId, r.userId, shards),

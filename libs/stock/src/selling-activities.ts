@@ -46,30 +46,37 @@ export async function leaveSelling(redis: RedisClient, id: number, stamp: number
 }
 
 /**
- * Tells recovery which activities this gateway reserves in (above), before it
- * reserves: at most one command per activity every SELLING_ANNOUNCE_EVERY_MS, and not awaited — on one
- * Redis it goes out on the connection ahead of the reservation, so Redis runs it first (unless Redis did
- * not know the script yet: then its second try follows the reservation by a round trip). On a cluster the
- * two go to different nodes. A failed or late announcement is tried again by the next purchase; for a
- * gateway killed in that moment, recovery's turns over the open activities are the backstop.
+ * Tells recovery which activities this gateway reserves in (above), before it reserves: at most one
+ * command per activity every SELLING_ANNOUNCE_EVERY_MS, awaited by the purchases that meet it, so the
+ * activity is in the set before any of their reservations runs (on a cluster too, where the two live on
+ * different nodes). A failed announcement is logged and tried again by the next purchase; whatever a
+ * gateway reserved without one (Redis failed it, the gateway was killed) is found by recovery's turns over
+ * the open activities, and once the activity is over by retention, which announces what it finds in flight.
  */
 @Injectable()
 export class SellingAnnouncements {
   private readonly logger = new Logger(SellingAnnouncements.name);
-  /** activity id → when it was last announced (performance.now()) */
-  private readonly announced = new Map<number, number>();
+  /** activity id → its latest announcement: when it was sent (performance.now()), and until it lands, its promise */
+  private readonly announced = new Map<number, { at: number; landing: Promise<void> | null }>();
 
   constructor(private readonly redis: RedisService) {}
 
-  /** Before a reservation in this activity. */
-  before(activityId: number): void {
-    const now = performance.now();
+  /**
+   * What a reservation in this activity awaits first: null once its announcement has landed, within
+   * SELLING_ANNOUNCE_EVERY_MS (a Map lookup, the usual case); else the announcement in flight, or a new one.
+   */
+  pending(activityId: number): Promise<void> | null {
     const last = this.announced.get(activityId);
-    if (last !== undefined && now - last < SELLING_ANNOUNCE_EVERY_MS) return;
-    this.announced.set(activityId, now);
-    announceSelling(this.redis.client, [activityId]).catch((err: Error) => {
-      if (this.announced.get(activityId) === now) this.announced.delete(activityId);
-      this.logger.warn({ msg: 'selling announcement failed', activityId, err: err.message });
-    });
+    if (last && performance.now() - last.at < SELLING_ANNOUNCE_EVERY_MS) return last.landing;
+    const entry = { at: performance.now(), landing: null as Promise<void> | null };
+    entry.landing = announceSelling(this.redis.client, [activityId]).then(
+      () => void (entry.landing = null),
+      (err: Error) => {
+        if (this.announced.get(activityId) === entry) this.announced.delete(activityId);
+        this.logger.warn({ msg: 'selling announcement failed', activityId, err: err.message });
+      },
+    );
+    this.announced.set(activityId, entry);
+    return entry.landing;
   }
 }

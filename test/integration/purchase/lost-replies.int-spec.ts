@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ReservationScript, StockStore, stockKeys } from '@app/stock';
+import { ReservationScript, SellingAnnouncements, StockStore, stockKeys } from '@app/stock';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
 import { ReplyDroppingProxy } from '../../support/reply-dropping-proxy';
@@ -42,9 +42,14 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
     await proxy?.close();
   });
 
+  /** The gateway announces an activity to recovery before its first reservation there: done first, so the
+   * reply dropped below is the reservation script's. */
+  const announced = (activityId: number) => gateway.get(SellingAnnouncements).pending(activityId);
+
   it('when the reservation script runs but its reply is lost, then the buyer gets 503 and, once Redis answers again, nothing is taken', async () => {
     const activityId = await gateway.createActivity({ stock: 3 });
-    proxy.dropNextReplyTo('evalsha');
+    await announced(activityId);
+    proxy.dropNextReplyTo('evalsha'); // the reservation's own reply
     const lost = await gateway.purchase(activityId, 'lost-reply-buyer');
     expect(lost.status).toBe(503);
     expect(lost.body.code).toBe('UNAVAILABLE');
@@ -66,7 +71,8 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
       return true;
     });
     try {
-      proxy.dropNextReplyTo('evalsha');
+      await announced(activityId);
+      proxy.dropNextReplyTo('evalsha'); // the reservation's own reply
       const lost = await gateway.purchase(activityId, 'traced-buyer', {
         headers: { 'x-correlation-id': 'lost-reply-trace' },
       });

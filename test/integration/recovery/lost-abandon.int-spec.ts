@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@app/http';
-import { stockKeys } from '@app/stock';
+import { SellingAnnouncements, stockKeys } from '@app/stock';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { ReservationRecoveryService } from '../../../apps/order-service/src/recovery/reservation-recovery.service';
 import { TestClients } from '../../support/clients';
@@ -30,10 +30,15 @@ describe('a lost reply’s abandon that Redis loses (real Redis behind a proxy t
     await proxy?.close();
   });
 
+  /** The gateway announces an activity to recovery before its first reservation there: done first, so the
+   * reply dropped below is the reservation script's. */
+  const announced = (activityId: number) => gateway.get(SellingAnnouncements).pending(activityId);
+
   it('when the abandon of a 503’s reservation is lost with Redis’s last writes, then recovery does not make it an order and its stock comes back', async () => {
     const id = await gateway.createActivity({ stock: 3 });
     const k = stockKeys(id);
-    proxy.dropNextReplyTo('evalsha');
+    await announced(id);
+    proxy.dropNextReplyTo('evalsha'); // the reservation's own reply
     const lost = await gateway.purchase(id, `lost-abandon-${id}`);
     expect(lost.status).toBe(503);
     // The reservation as the script left it, before the abandon: what an older AOF would bring back.

@@ -7,6 +7,7 @@ import { loadConfig } from '@app/config';
 import { GatewayModule } from '../../../apps/gateway/src/gateway.module';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { OrderIntakeService } from '../../../apps/order-service/src/order-requests/order-intake.service';
+import { closeCatalogue, openCatalogue } from '../../support/catalogue';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
 import { InProcessService } from '../../support/risk-gateways';
@@ -64,6 +65,25 @@ describe('retirement of a finished activity and the recovery of its reservations
     expect(status).toBe(200);
     // Keys retired: the gateway no longer knows the reservation, and says so rather than QUEUED.
     expect(body.status).not.toBe('QUEUED');
+  });
+
+  it('when a reservation was made but its announcement never landed and the activity is over, then retention has recovery publish it', async () => {
+    // Open activities ahead of it: recovery's turns (a few a run, by id) do not reach it before it is over.
+    const ahead = await openCatalogue(clients.db, clients.redis, { count: 100, prefix: 'ahead' });
+    const id = await gateway.createActivity({ stock: 2, payTimeoutSeconds: 1 });
+    const orderId = await unpublishedReservation(id, `unannounced-${id}`);
+    // The announcement lost (a gateway killed between the two writes, another cluster node down): recovery
+    // does not know of the activity, and its turns over open activities end with the pay window.
+    await clients.redis.zrem(SELLING_ACTIVITIES_KEY, String(id));
+    expect((await gateway.admin('PATCH', `/api/activities/${id}`, { endNow: true })).status).toBe(200);
+
+    try {
+      await eventually(async () => expect((await clients.orders(id)).map((o) => o.id)).toEqual([orderId]), {
+        timeoutMs: 25_000,
+      });
+    } finally {
+      await closeCatalogue(clients.db, clients.redis, ahead);
+    }
   });
 
   it('when an old order request of a retired activity is delivered again, then nothing of the activity comes back to Redis', async () => {

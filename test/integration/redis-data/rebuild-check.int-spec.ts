@@ -52,6 +52,17 @@ describe('the rebuild check on a catalogue of open activities', () => {
     expect(await rebuild.check()).toEqual([]);
   });
 
+  it('when Redis is wiped and another instance renewed the mark and died before it checked, then this one checks every open activity', async () => {
+    await clients.redis.flushall();
+    await clients.redis.set('seckill:{ledger-mark-0}', 'another-instance'); // renewed, then killed
+
+    const rebuilt = await rebuild.check();
+
+    expect(rebuilt).toEqual(expect.arrayContaining(catalogue));
+    expect(await present(catalogue)).toBe(true);
+    expect(await rebuild.check()).toEqual([]);
+  });
+
   it('when one open activity loses its keys alone, then the check comes to it in turn and rebuilds it', async () => {
     const [lost] = catalogue.slice(-1);
     await clients.redis.del(stockKeys(lost).meta, stockKeys(lost).stock);

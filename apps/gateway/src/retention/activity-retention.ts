@@ -6,10 +6,12 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { PeriodicService } from '@app/common';
 import { LuaScript, RedisService } from '@app/redis';
 import { activitiesTable } from '@app/database';
-import { keysUnder, riskKeys, shardTag } from '@app/stock';
+import { SELLING_HOLD_MS, announceSelling, keysUnder, riskKeys, shardTag } from '@app/stock';
 
 /** Visits due per run, earliest first (the rest wait for the next run). */
 const BATCH = 500;
+/** Above every activity id (an int4): a run that saw every visit due up to its time made them all. */
+const MAX_ID = 2_147_483_647;
 /** How far back a starting gateway looks: a retention's span, and a day. */
 const LOOK_BACK_SECONDS = 86_400;
 const retire = new LuaScript(join(__dirname, 'retire.lua'));
@@ -29,12 +31,13 @@ interface Finished {
  * keys expire (a key created after the first visit, by a last release, goes then): the runs follow due
  * times in PostgreSQL, not the catalogue, and a starting gateway looks back a retention and a day. Nothing
  * in flight is retired: while a reservation waits for recovery to publish it (retire.lua), its keys stay,
- * and the activity is visited again every run until it can go. Recovery stops visiting it on the same rule.
+ * and the activity is visited again every run until it can go, each run announced to recovery (a gateway
+ * may have reserved in it without its announcement landing), which visits it until nothing is in flight.
  */
 @Injectable()
 export class ActivityRetention extends PeriodicService {
-  /** the due times up to here are visited (PostgreSQL's clock); unset until the first run */
-  private visitedUpTo?: Date;
+  /** the visits up to here, by due time (PostgreSQL's clock) then id, are made; unset until the first run */
+  private visitedUpTo?: { due: Date; id: number };
   /** visited while something of them was in flight: again every run */
   private readonly waiting = new Map<number, Finished>();
 
@@ -61,7 +64,8 @@ export class ActivityRetention extends PeriodicService {
       lookBackSeconds: LOOK_BACK_SECONDS,
       limit: BATCH,
     });
-    this.visitedUpTo = rows.length < BATCH ? at : rows[rows.length - 1].due;
+    const last = rows[rows.length - 1];
+    this.visitedUpTo = rows.length < BATCH ? { due: at, id: MAX_ID } : { due: last.due, id: last.id };
     for (const { id, shards, expires } of rows)
       this.waiting.set(id, { id, shards, expires: Number(expires) });
     let retired = 0;
@@ -70,6 +74,10 @@ export class ActivityRetention extends PeriodicService {
       this.waiting.delete(activity.id);
       retired++;
     }
+    // Something of them still in flight: recovery looks at each (a gateway may have reserved in it
+    // without its announcement landing, and recovery's turns cover open activities only).
+    if (this.waiting.size > 0)
+      await announceSelling(this.redis.client, [...this.waiting.keys()], SELLING_HOLD_MS + 1);
     return retired;
   }
 

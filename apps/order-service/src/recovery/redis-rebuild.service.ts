@@ -14,6 +14,7 @@ import {
   rebuildActivity,
   stockKeys,
 } from '@app/stock';
+import { markOf, renewMarks } from './ledger-marks';
 import { OpenActivityTurns } from './open-activities';
 
 /** Open activities the backstop looks at per run, in turn. */
@@ -23,17 +24,6 @@ const metaKeys = ({ id, shards }: OpenActivity): string[] => [
   stockKeys(id).meta,
   ...(shards > 1 ? allShardKeys(id, shards).map((k) => k.meta) : []),
 ];
-
-/**
- * A key on this server that only a wipe takes away: the first `seckill:{ledger-mark-<n>}` the server holds
- * (on a single Redis, n = 0; on a cluster, one per master).
- */
-function markOf(server: RedisServer): string {
-  for (let n = 0; ; n++) {
-    const key = `seckill:{ledger-mark-${n}}`;
-    if (server.holds(key) || n >= 10_000) return key;
-  }
-}
 
 const rebuilt = counter('redis_rebuilds_total', 'Activities whose Redis state was rebuilt from PostgreSQL', [
   'reason',
@@ -58,6 +48,8 @@ export class RedisRebuild extends PeriodicService {
   private readonly waiting = new Map<number, Promise<RebuildOutcome | null>>();
   /** run ids of the Redis servers the ledger knows (a cache of `redis_servers`) */
   private readonly knownServers = new Set<string>();
+  /** per mark: the token it held when this instance's last full check began */
+  private readonly checkedMarks = new Map<string, string>();
   /** at the start, and after a signal, until a full check succeeds */
   private fullCheckDue = true;
   /** the backstop: a few open activities a run, in turn */
@@ -127,12 +119,15 @@ export class RedisRebuild extends PeriodicService {
     const servers = await redisServers(this.redis.client);
     const unknown = await this.unknownAmong(servers);
     const marks = servers.map((s) => markOf(s));
-    const present = await Promise.all(marks.map((key) => this.redis.client.exists(key)));
-    if (unknown.length > 0 || present.some((n) => n === 0)) this.fullCheckDue = true;
+    const tokens = await Promise.all(marks.map((key) => this.redis.client.get(key)));
+    // A mark gone (wiped), or not the one this instance checked against (another instance found it gone).
+    if (unknown.length > 0 || marks.some((key, i) => tokens[i] !== this.checkedMarks.get(key))) {
+      this.fullCheckDue = true;
+    }
     if (!this.fullCheckDue) return this.checkSome();
-    // Marked first: a wipe from now on takes the mark away, so it is noticed at the next pass.
-    await Promise.all(marks.map((key) => this.redis.client.set(key, '1')));
+    const current = await renewMarks(this.redis.client, marks, tokens);
     const due = await this.checkAll(servers, unknown);
+    marks.forEach((key, i) => this.checkedMarks.set(key, current[i] ?? ''));
     this.fullCheckDue = false;
     return due;
   }

@@ -127,12 +127,19 @@ export const activitiesTable = {
 
   /**
    * Retention's visits (the gateway's): an activity is due when it finishes (its pay window over) and again
-   * when its keys expire, `retentionSeconds` later — the visits due in (since, at], earliest first; a first
-   * run (no `since`) looks back a retention and `lookBackSeconds`. Follows the due times, not the catalogue.
+   * when its keys expire, `retentionSeconds` later — the visits due after `since` (by due time, then id: a
+   * batch may end among visits due at the same instant) and by `at`, earliest first; a first run (no
+   * `since`) looks back a retention and `lookBackSeconds`. Follows the due times, not the catalogue.
    */
   dueForRetention: (
     q: Sql,
-    v: { retentionSeconds: number; since: Date | null; at: Date; lookBackSeconds: number; limit: number },
+    v: {
+      retentionSeconds: number;
+      since: { due: Date; id: number } | null;
+      at: Date;
+      lookBackSeconds: number;
+      limit: number;
+    },
   ) =>
     rowsOf<{ id: number; shards: number; expires: string; due: Date }>(
       q,
@@ -140,9 +147,10 @@ export const activitiesTable = {
          FROM (SELECT id, stock_shards, ends_at + pay_timeout_seconds * interval '1 second' AS finish
                  FROM activities) a
          CROSS JOIN LATERAL (VALUES (finish), (finish + $1::int * interval '1 second')) AS d(due)
-        WHERE due > coalesce($2::timestamptz, $3::timestamptz - ($1::int + $4::int) * interval '1 second')
+        WHERE (due, id) > (coalesce($2::timestamptz, $3::timestamptz - ($1::int + $4::int) * interval '1 second'),
+                           coalesce($6::int, 0))
           AND due <= $3::timestamptz
-        ORDER BY due LIMIT $5`,
-      [v.retentionSeconds, v.since, v.at, v.lookBackSeconds, v.limit],
+        ORDER BY due, id LIMIT $5`,
+      [v.retentionSeconds, v.since?.due ?? null, v.at, v.lookBackSeconds, v.limit, v.since?.id ?? null],
     ),
 };
