@@ -50,8 +50,6 @@ export class RedisRebuild extends PeriodicService {
   private readonly knownServers = new Set<string>();
   /** per mark: the token it held when this instance's last full check began */
   private readonly checkedMarks = new Map<string, string>();
-  /** at the start, and after a signal, until a full check succeeds */
-  private fullCheckDue = true;
   /** the backstop: a few open activities a run, in turn */
   private readonly turns: OpenActivityTurns;
 
@@ -120,15 +118,13 @@ export class RedisRebuild extends PeriodicService {
     const unknown = await this.unknownAmong(servers);
     const marks = servers.map((s) => markOf(s));
     const tokens = await Promise.all(marks.map((key) => this.redis.client.get(key)));
-    // A mark gone (wiped), or not the one this instance checked against (another instance found it gone).
-    if (unknown.length > 0 || marks.some((key, i) => tokens[i] !== this.checkedMarks.get(key))) {
-      this.fullCheckDue = true;
-    }
-    if (!this.fullCheckDue) return this.checkSome();
+    // A mark gone (wiped), or not the one this instance last checked against (another instance found it
+    // gone; or this instance's start, or a full check that failed before it recorded the tokens).
+    const changed = marks.some((key, i) => tokens[i] !== this.checkedMarks.get(key));
+    if (unknown.length === 0 && !changed) return this.checkSome();
     const current = await renewMarks(this.redis.client, marks, tokens);
     const due = await this.checkAll(servers, unknown);
     marks.forEach((key, i) => this.checkedMarks.set(key, current[i] ?? ''));
-    this.fullCheckDue = false;
     return due;
   }
 
