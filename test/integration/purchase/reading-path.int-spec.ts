@@ -7,6 +7,7 @@ import { Rooms } from '../../../apps/gateway/src/waiting-room/rooms';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
+import { readingPathOfDoc } from '../../support/reading-path-doc';
 import { InProcessService } from '../../support/risk-gateways';
 
 // The services' background work must not run while the purchase is counted: the periodic services are
@@ -106,5 +107,7 @@ describe('the reading path of one purchase (in process; real Redis, PostgreSQL, 
     const path = [...(await purchaseUntilReleased('reading-path-buyer'))].sort();
     process.stdout.write(`reading path: ${path.length} files\n${path.map((f) => `  ${f}`).join('\n')}\n`);
     expect(path.length).toBeLessThanOrEqual(BUDGET);
+    // the doc's walk names exactly these (and the Lua scripts), no more and no fewer
+    expect(readingPathOfDoc().filter((f) => f.endsWith('.ts')).sort()).toEqual(path);
   }, 90_000);
 });
