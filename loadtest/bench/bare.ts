@@ -50,8 +50,8 @@ export function measureBare(
     console.log('bench: load generators, CPU per request against the bare server');
     const tokens = buyerTokens(`gen-${Date.now()}`, shape.generatorRequests, config.JWT_SECRET);
     const generators = await compareGenerators(url, tokens, 100);
-    const { bare, cpuPerRequestUs } = await bareRun(config, url, pid, shape.buyers, shape.connections);
-    return { generators, bare, bareCpuPerRequestUs: cpuPerRequestUs };
+    const { bare } = await bareRun(config, url, pid, shape.buyers, shape.connections);
+    return { generators, bare };
   });
 }
 

@@ -69,7 +69,7 @@ export async function catalogueOnly(
   ports: StackSpec['ports'],
   docs: boolean,
 ): Promise<number> {
-  const stack = await startStack({ label: 'catalogue', ports });
+  const stack = await startStack({ label: 'catalogue', ports, databaseUrl: config.DATABASE_URL });
   let rows: CatalogueRow[];
   try {
     rows = await runCatalogue(config, stack, SHAPE);

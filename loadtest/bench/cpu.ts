@@ -41,17 +41,17 @@ function series(runs: (number | null)[]): CpuSeries {
 const loadAverage = () => Number(loadavg()[0].toFixed(2));
 
 /**
- * `--only cpu`: the CPU each kind of answer costs, without the rest of the bench — the bare server, then one
- * gateway (warmed up as in the full run) refusing from its sold-out flag and admitting, each `runs` times
- * with the spike's shape (admissions: stock for every buyer; the CPU counted up to the last order row, the
- * relay's sends included, as in the full run). Its medians are the bench's `cpuPerRequestUs`; written to
- * bench-results/cpu.json.
+ * The CPU each kind of answer costs, without the rest of the bench — the bare server, then one gateway
+ * (warmed up as in the full run) refusing from its sold-out flag and admitting, each `runs` times with the
+ * spike's shape (admissions: stock for every buyer; the CPU counted up to the last order row, the relay's
+ * sends included). Its medians are the bench's `cpuPerRequestUs`, in `--only cpu` (bench-results/cpu.json)
+ * and in the whole run alike: one run of each kind is disturbed by whatever else the machine does then.
  */
-export async function cpuOnly(
+export async function measureCpu(
   config: AppConfig,
   shape: CpuShape,
   onGateway: (measure: (gateway: string, gatewayPid: number) => Promise<void>) => Promise<void>,
-): Promise<number> {
+): Promise<{ cpu: CpuOnly; broken: boolean }> {
   const start = loadAverage();
   const bare = await bareCpuRuns(config, { port: shape.barePort, ...shape });
   const refusal: (number | null)[] = [];
@@ -74,7 +74,7 @@ export async function cpuOnly(
     }
   });
   const s = { bare: series(bare), refusal: series(refusal), admission: series(admission) };
-  const out: CpuOnly = {
+  const cpu: CpuOnly = {
     cpuPerRequestUs: { bare: s.bare.median, refusal: s.refusal.median, admission: s.admission.median },
     series: s,
     admissionToLastAnswer: series(answered),
@@ -82,7 +82,17 @@ export async function cpuOnly(
     shape,
     loadAverage: { start, end: loadAverage() },
   };
-  writeFileSync(join(RESULTS, 'cpu.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`${JSON.stringify(out, null, 2)}\nbench: wrote bench-results/cpu.json`);
+  writeFileSync(join(RESULTS, 'cpu.json'), `${JSON.stringify(cpu, null, 2)}\n`);
+  return { cpu, broken };
+}
+
+/** `--only cpu`: `measureCpu` alone, printed. */
+export async function cpuOnly(
+  config: AppConfig,
+  shape: CpuShape,
+  onGateway: (measure: (gateway: string, gatewayPid: number) => Promise<void>) => Promise<void>,
+): Promise<number> {
+  const { cpu, broken } = await measureCpu(config, shape, onGateway);
+  console.log(`${JSON.stringify(cpu, null, 2)}\nbench: wrote bench-results/cpu.json`);
   return broken ? 1 : 0;
 }

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { eventually } from '../../test/support/eventually';
 import { ServiceName, ServiceProcess } from '../../test/support/service-process';
 import { ROOT } from './paths';
 
@@ -12,6 +14,10 @@ export interface StackSpec {
   cpuProfile?: boolean;
   /** the payment provider too, on this port (the order-service is told of it, and it of the callbacks) */
   providerPort?: number;
+  /** the services behind the answer (order-service, cancel-service) at this nice(1); 0: the gateway's */
+  backgroundNice?: number;
+  /** the database whose overdue orders must be cancelled before the stack is handed over */
+  databaseUrl?: string;
 }
 
 export interface Stack {
@@ -26,7 +32,10 @@ export interface Stack {
 /**
  * The purchase path: gateway, order-service and cancel-service from dist/. The gateway's per-IP limit is
  * raised (RATE_LIMIT_IP_PER_SECOND, RATE_LIMIT_IP_BURST) because every bench buyer comes from 127.0.0.1;
- * it still runs, so its cost is measured.
+ * it still runs, so its cost is measured. On one machine the services that write behind the answer run at
+ * a lower priority (`backgroundNice`), as the design intends: the answer first, the writing may lag.
+ * With `databaseUrl`, the stack is handed over once the orders an earlier run left unpaid and overdue are
+ * cancelled: their cancellation is not the measured load.
  */
 export async function startStack(spec: StackSpec): Promise<Stack> {
   const { ports } = spec;
@@ -47,12 +56,14 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
     ...spec.env,
   };
   const url = (port: number) => `http://127.0.0.1:${port}`;
-  const service = (name: ServiceName, port: number, nodeArgs: string[] = []) =>
+  const service = (name: ServiceName, port: number, nodeArgs: string[] = [], nice = 0) =>
     ServiceProcess.start(name, env, port, {
       log: `bench-${spec.label}-${name}`,
       nodeArgs,
+      nice,
       readyWithinMs: 60_000,
     });
+  const behind = spec.backgroundNice ?? 0;
   const profile = spec.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-results/prof')}`] : [];
   const processes: ServiceProcess[] = [];
   const stop = async () => {
@@ -60,9 +71,10 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
   };
   try {
     if (spec.providerPort) processes.push(await service('payment-provider', spec.providerPort));
-    processes.push(await service('order-service', ports.orderService));
-    processes.push(await service('cancel-service', ports.cancelService));
+    processes.push(await service('order-service', ports.orderService, [], behind));
+    processes.push(await service('cancel-service', ports.cancelService, [], behind));
     processes.push(await service('gateway', ports.gateway, profile));
+    if (spec.databaseUrl) await overdueCancelled(spec.databaseUrl);
   } catch (err) {
     await stop();
     throw err;
@@ -74,4 +86,28 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
     processes,
     stop,
   };
+}
+
+/** Waits until no order is unpaid past its deadline or cancelled without its stock back (bounded: 5 min). */
+async function overdueCancelled(databaseUrl: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const overdue = async () => {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM orders WHERE (status = 'PENDING' AND expires_at < now() - interval '5 seconds')
+           OR (status = 'CANCELLED' AND stock_released_at IS NULL)`,
+      );
+      return rows[0].n;
+    };
+    const before = await overdue();
+    if (before === 0) return;
+    console.log(`bench: ${before} overdue orders of earlier runs: waiting for their cancellation first`);
+    await eventually('the overdue orders cancelled', async () => (await overdue()) === 0, {
+      timeoutMs: 300_000,
+      intervalMs: 500,
+    });
+  } finally {
+    await db.end();
+  }
 }
