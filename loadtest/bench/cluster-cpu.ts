@@ -18,24 +18,22 @@ const PURCHASES = Number(process.argv[2] ?? 3_000);
 const CONCURRENCY = 32;
 const IDLE_MS = 10_000;
 
-interface MasterFigures {
-  cpuMs: number;
-  scriptCalls: number;
-  scriptUsec: number;
+/** CPU (user + sys) and EVALSHA/EVAL totals of one master, from its INFO cpu and commandstats. */
+function figures(info: string) {
+  const field = (re: RegExp) => [...info.matchAll(re)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return {
+    cpuMs: (field(/used_cpu_sys:([\d.]+)/g) + field(/used_cpu_user:([\d.]+)/g)) * 1000,
+    scriptCalls: field(/cmdstat_eval(?:sha)?:calls=(\d+)/g),
+    scriptUsec: field(/cmdstat_eval(?:sha)?:calls=\d+,usec=(\d+)/g),
+  };
 }
+type MasterFigures = ReturnType<typeof figures>;
 
-/** CPU (user + sys) and EVALSHA/EVAL totals of every master, by port. */
+/** The figures of every master, by port. */
 async function masters(redis: Cluster): Promise<Map<number, MasterFigures>> {
   const out = new Map<number, MasterFigures>();
-  for (const node of redis.nodes('master')) {
-    const text = (await node.info('cpu')) + (await node.info('commandstats'));
-    const field = (re: RegExp) => [...text.matchAll(re)].reduce((sum, m) => sum + Number(m[1]), 0);
-    out.set(node.options.port!, {
-      cpuMs: (field(/used_cpu_sys:([\d.]+)/g) + field(/used_cpu_user:([\d.]+)/g)) * 1000,
-      scriptCalls: field(/cmdstat_eval(?:sha)?:calls=(\d+)/g),
-      scriptUsec: field(/cmdstat_eval(?:sha)?:calls=\d+,usec=(\d+)/g),
-    });
-  }
+  for (const node of redis.nodes('master'))
+    out.set(node.options.port!, figures((await node.info('cpu')) + (await node.info('commandstats'))));
   return out;
 }
 

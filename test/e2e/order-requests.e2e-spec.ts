@@ -38,20 +38,27 @@ describe('order requests on Kafka, end to end (gateway and order-service process
     await clients?.close();
   });
 
-  it('when the same order request is delivered twice, then there is still one order', async () => {
-    const activity = await createActivity(gateway.url, { stock: 3 });
-    const { body } = await purchase(gateway.url, activity.id, 'twice');
+  /** A purchase of one item that became its order, and the order request it was, as the gateway sent it. */
+  async function orderedPurchase(stock: number, userId: string) {
+    const activity = await createActivity(gateway.url, { stock });
+    const { body } = await purchase(gateway.url, activity.id, userId);
     await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(1));
+    const orderId = body.orderId!;
+    const { reservedAt } = (await clients.reservation(activity.id, orderId))!;
+    const request: OrderRequestMessage = {
+      orderId,
+      activityId: activity.id,
+      userId,
+      quantity: 1,
+      reservedAt,
+    };
+    return { activity, request };
+  }
+
+  it('when the same order request is delivered twice, then there is still one order', async () => {
+    const { activity, request } = await orderedPurchase(3, 'twice');
 
     // Re-produce the exact request, as a producer retry or a replayed topic would.
-    const reservation = await clients.reservation(activity.id, body.orderId!);
-    const request: OrderRequestMessage = {
-      orderId: body.orderId!,
-      activityId: activity.id,
-      userId: 'twice',
-      quantity: 1,
-      reservedAt: reservation!.reservedAt,
-    };
     const [sent] = await producer.send({
       topic: TOPICS.orderRequests,
       acks: -1,
@@ -107,17 +114,7 @@ describe('order requests on Kafka, end to end (gateway and order-service process
   });
 
   it('when one request of a packed record is malformed or names no reservation, then that request alone is dead-lettered and the rest become orders', async () => {
-    const activity = await createActivity(gateway.url, { stock: 5 });
-    const { body } = await purchase(gateway.url, activity.id, 'packed-honest');
-    await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(1));
-    const reservation = await clients.reservation(activity.id, body.orderId!);
-    const honest: OrderRequestMessage = {
-      orderId: body.orderId!,
-      activityId: activity.id,
-      userId: 'packed-honest',
-      quantity: 1,
-      reservedAt: reservation!.reservedAt,
-    };
+    const { activity, request: honest } = await orderedPurchase(5, 'packed-honest');
     const phantom: OrderRequestMessage = { ...honest, orderId: randomUUID(), userId: 'nobody' };
     const malformed = { ...honest, orderId: randomUUID(), quantity: -3 };
     await producer.send({

@@ -1,13 +1,10 @@
 import { cpSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { createActivity, purchase, purchaseResult } from '../support/api';
 import { TestClients, range } from '../support/clients';
 import { eventually } from '../support/eventually';
 import { stockKeys } from '@app/stock';
-import { infra, record } from '../support/faults';
+import { aofDir, infra, record } from '../support/faults';
 import { ServiceProcess } from '../support/service-process';
-
-const AOF = join(__dirname, '../../.local/faults/redis/appendonlydir');
 
 interface Accepted {
   userId: string;
@@ -37,23 +34,35 @@ describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is t
   });
 
   /** A whole copy of the AOF as it is now (rewritten first): what an older AOF will bring back. */
-  async function keepAof(): Promise<string> {
+  async function keepAof(): Promise<{ aof: string; older: string }> {
     await clients.redis.bgrewriteaof();
     await eventually(async () =>
       expect((await clients.redis.info('persistence')).includes('aof_rewrite_in_progress:0')).toBe(true),
     );
-    const older = `${AOF}.older`;
+    const aof = await aofDir(clients.redis);
+    const older = `${aof}.older`;
     rmSync(older, { recursive: true, force: true });
-    cpSync(AOF, older, { recursive: true });
-    return older;
+    cpSync(aof, older, { recursive: true });
+    return { aof, older };
   }
 
   /** Redis stopped and started again from the older copy: every write since it is gone. */
-  function restartFrom(older: string): void {
+  function restartFrom({ aof, older }: { aof: string; older: string }): void {
     infra('stop', 'redis');
-    rmSync(AOF, { recursive: true, force: true });
-    cpSync(older, AOF, { recursive: true });
+    rmSync(aof, { recursive: true, force: true });
+    cpSync(older, aof, { recursive: true });
     infra('start', 'redis');
+  }
+
+  const ordersReach = (activityId: number, n: number) =>
+    eventually(async () => expect(await clients.orders(activityId)).toHaveLength(n), { timeoutMs: 30_000 });
+
+  /** An activity whose first wave of `n` became orders, and a copy of the AOF taken then. */
+  async function ordersThenAofCopy(stock: number, prefix: string, n: number) {
+    const activity = await createActivity(gateway.url, { stock });
+    const first = await wave(gateway.url, activity.id, `${prefix}-first-${activity.id}`, n);
+    await ordersReach(activity.id, n);
+    return { activity, first, older: await keepAof() };
   }
 
   const liveOrders = async (activityId: number) =>
@@ -74,16 +83,9 @@ describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is t
   }
 
   it('when Redis restarts from an older AOF, then the order-service rebuilds the sale from PostgreSQL and it sells exactly its stock', async () => {
-    const activity = await createActivity(gateway.url, { stock: 300 });
-    const first = await wave(gateway.url, activity.id, `aof-first-${activity.id}`, 150);
-    await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(150), {
-      timeoutMs: 30_000,
-    });
-    const older = await keepAof();
+    const { activity, first, older } = await ordersThenAofCopy(300, 'aof', 150);
     const second = await wave(gateway.url, activity.id, `aof-second-${activity.id}`, 100);
-    await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(250), {
-      timeoutMs: 30_000,
-    });
+    await ordersReach(activity.id, 250);
 
     restartFrom(older);
     const restarted = Date.now();
@@ -112,12 +114,7 @@ describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is t
   });
 
   it('when Redis restarts from an older AOF while the order-service is down, then the order-service notices at its start and every 202 ends ordered or FAILED, none in silence', async () => {
-    const activity = await createActivity(gateway.url, { stock: 200 });
-    const first = await wave(gateway.url, activity.id, `down-first-${activity.id}`, 50);
-    await eventually(async () => expect(await clients.orders(activity.id)).toHaveLength(50), {
-      timeoutMs: 30_000,
-    });
-    const older = await keepAof();
+    const { activity, first, older } = await ordersThenAofCopy(200, 'down', 50);
 
     const index = services.findIndex((s) => s.name === 'order-service');
     await services[index].kill();

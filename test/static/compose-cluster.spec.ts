@@ -10,16 +10,19 @@ const single = composeServices('docker-compose.yml');
 const named = (pattern: RegExp) => Object.keys(services).filter((name) => pattern.test(name));
 const REDIS_NODES = named(/^redis-\d$/);
 const KAFKA_NODES = named(/^kafka-\d$/);
-/** Two of each, on the ports `scripts/stack.sh up --cluster` gives them. */
-const INSTANCES: [string, string, string][] = [
-  ['gateway-1', 'GATEWAY_PORT', '3100'],
-  ['gateway-2', 'GATEWAY_PORT', '3101'],
-  ['order-service-1', 'ORDER_SERVICE_PORT', '3110'],
-  ['order-service-2', 'ORDER_SERVICE_PORT', '3111'],
-  ['cancel-service-1', 'CANCEL_SERVICE_PORT', '3120'],
-  ['cancel-service-2', 'CANCEL_SERVICE_PORT', '3121'],
-  ['payment-provider', 'PAYMENT_PROVIDER_PORT', '3130'],
-];
+/**
+ * Two of each (one provider), on the ports `scripts/stack.sh up --cluster` gives them: its list of
+ * `kind:port`, read here so that the two files cannot drift. [compose service, port variable, port]
+ */
+const INSTANCES = readFileSync(join(root, 'scripts/stack.sh'), 'utf8')
+  .match(/CLUSTER=true[^\n]*\n\s*SERVICES=\(([^)]*)\)/)![1]
+  .match(/[\w-]+:\d+/g)!
+  .map((entry, _, all) => {
+    const [kind, port] = entry.split(':');
+    const same = all.filter((e) => e.startsWith(`${kind}:`));
+    const app = same.length > 1 ? `${kind}-${same.indexOf(entry) + 1}` : kind;
+    return [app, `${kind.replace('-', '_').toUpperCase()}_PORT`, port] as const;
+  });
 const PORT_KEYS = ['GATEWAY_PORT', 'ORDER_SERVICE_PORT', 'CANCEL_SERVICE_PORT', 'PAYMENT_PROVIDER_PORT'];
 const clusterEnv = Object.fromEntries(
   [...readFileSync(join(root, 'scripts/infra/cluster-env.sh'), 'utf8').matchAll(/(\w+)=(\S+)/g)]
@@ -70,6 +73,14 @@ describe('docker-compose.cluster.yml', () => {
       });
     });
     expect(services.postgres.image).toBe('postgres:16');
+  });
+
+  it('when read, then it runs the instances scripts/stack.sh starts on the cluster profile, no other', () => {
+    const apps = Object.keys(services).filter((name) =>
+      /^(gateway|\w+-service|payment-provider)\b/.test(name),
+    );
+    expect(INSTANCES.map(([app]) => app)).toEqual(apps);
+    expect(INSTANCES).toHaveLength(7);
   });
 
   it.each(INSTANCES)(

@@ -19,6 +19,16 @@ export interface Refusal {
   code: string;
 }
 
+/** The refusals the abuse specs expect, each with its status and its stable code (docs/openapi.yaml). */
+export const REFUSED = {
+  INVALID: { status: 400, code: 'VALIDATION_FAILED' },
+  BAD: { status: 400, code: 'BAD_REQUEST' },
+  NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
+  TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  TOO_LONG: { status: 414, code: 'URI_TOO_LONG' },
+  NOT_JSON: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+} satisfies Record<string, Refusal>;
+
 export { UNKNOWN_ACTIVITY_IDS };
 
 /**

@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { loadConfig } from '@app/config';
 import { TOPICS } from '@app/contracts';
 import { createService } from '@app/http';
 import { KAFKA } from '@app/kafka';
@@ -10,6 +11,9 @@ import { CancelFixtures, OrderFixture } from './cancel-fixtures';
 import { expectReconciled } from './clients';
 import { eventually } from './eventually';
 import { TopicRecorder } from './topic-recorder';
+
+/** Later than this after expires_at, the sweeper could have done it: the timeout message was too slow. */
+export const TIMELY_MS = loadConfig().SWEEPER_GRACE_MS;
 
 /**
  * The cancel-service in process on the real Redis, PostgreSQL and Kafka, with what its specs need around

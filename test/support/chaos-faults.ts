@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RedisClient as Redis } from '@app/redis';
 import { Toxiproxy } from './toxiproxy';
 import { eventually } from './eventually';
-import { Dependency, infraAsync } from './faults';
+import { Dependency, aofDir, infraAsync } from './faults';
 
 /** The proxies scripts/test-chaos.sh puts in front of Redis (for the gateway) and Kafka (for everyone). */
 export const PROXIES = { redis: 'redis', kafka: 'kafka' } as const;
@@ -94,12 +94,6 @@ export async function restartFromAof(redis: Redis, redisServer: Server, copy: st
   cpSync(copy, aof, { recursive: true });
   rmSync(copy, { recursive: true, force: true });
   await restart('redis');
-}
-
-async function aofDir(redis: Redis): Promise<string> {
-  const [, dir] = (await redis.config('GET', 'dir')) as string[];
-  const [, name] = (await redis.config('GET', 'appenddirname')) as string[];
-  return join(dir, name);
 }
 
 /** Every dependency up (again) and every proxy clean, whatever the previous fault left. */

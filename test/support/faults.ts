@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RedisClient as Redis } from '@app/redis';
 import { TestClients } from './clients';
 import { eventually } from './eventually';
 
@@ -39,6 +40,13 @@ export function infraAsync(...args: string[]): Promise<string> {
       err ? reject(new Error(`infra ${args.join(' ')} failed: ${stderr}`)) : resolve(stdout),
     );
   });
+}
+
+/** Where the Redis of this profile keeps its append-only files (asked of Redis itself). */
+export async function aofDir(redis: Pick<Redis, 'config'>): Promise<string> {
+  const [, dir] = (await redis.config('GET', 'dir')) as string[];
+  const [, name] = (await redis.config('GET', 'appenddirname')) as string[];
+  return join(dir, name);
 }
 
 export interface FaultResult {

@@ -5,7 +5,12 @@ import { loadConfig } from '@app/config';
 import { OrderStatus, createDataSource } from '@app/database';
 import { insertOrder, orderRow } from './order-rows';
 import { ReservationState, stockKeys } from '@app/stock';
+import { InvariantReport, checkInvariants } from '@app/reconcile';
 import { insertOpenActivity } from './activity-rows';
+
+/** The names of the invariants a report says failed, in the report's order. */
+export const failedChecks = (report: InvariantReport) =>
+  report.checks.filter((c) => !c.ok).map((c) => c.name);
 
 /**
  * Sales written straight into the real Redis and PostgreSQL, exactly as the services leave them, for the
@@ -13,18 +18,30 @@ import { insertOpenActivity } from './activity-rows';
  */
 export class ReconcileFixtures {
   private readonly activityIds: number[] = [];
+  redis!: Redis;
+  db!: DataSource;
 
-  private constructor(
-    readonly redis: Redis,
-    readonly db: DataSource,
-  ) {}
+  private constructor() {}
 
-  /** Connected to the configured Redis and PostgreSQL (migrated). */
-  static async open(): Promise<ReconcileFixtures> {
+  /** The fixtures of one spec: connected before its tests (migrated), cleaned up and closed after them. */
+  static forSpec(): ReconcileFixtures {
+    const fixtures = new ReconcileFixtures();
+    beforeAll(() => fixtures.open());
+    afterAll(() => fixtures.close());
+    return fixtures;
+  }
+
+  /** Connects to the configured Redis and PostgreSQL (migrated). */
+  private async open(): Promise<void> {
     const config = loadConfig();
-    const db = await createDataSource(config).initialize();
-    await db.runMigrations();
-    return new ReconcileFixtures(new Redis(config.REDIS_URL), db);
+    this.db = await createDataSource(config).initialize();
+    await this.db.runMigrations();
+    this.redis = new Redis(config.REDIS_URL);
+  }
+
+  /** Reconcile's invariants 1–6 on the activity, as they stand. */
+  check(activityId: number): Promise<InvariantReport> {
+    return checkInvariants({ redis: this.redis, db: this.db, activityId });
   }
 
   /** Puts a reservation record in Redis exactly as the reservation script and its successors leave it. */

@@ -14,6 +14,12 @@ export interface QueueAnswer {
   code?: string;
 }
 
+/** A buyer's id of its own for each call (`prefix`: the spec's), apart from every other run's. */
+export function buyerIds(prefix: string): (name: string) => string {
+  let run = 0;
+  return (name) => `${prefix}-${process.pid}-${++run}-${name}`;
+}
+
 const bearer = (gateway: InProcessService, userId: string) => gateway.buyerHeaders(userId);
 
 /** POST …/queue as the buyer. */

@@ -1,9 +1,8 @@
-import { Scenario } from './scenario';
+import { onOneActivity } from './scenario';
 import { defendedPurchase } from './support/defended-purchase';
 import { eventually } from '../../test/support/eventually';
 import { range } from './support/narrator';
 import { countOrders } from './support/orders-table';
-import { reconcile } from './support/reconcile';
 
 const STOCK = 20;
 const BUYERS = 30;
@@ -11,19 +10,16 @@ const BITS = 14;
 const STARTS_IN_MS = 3_000;
 
 /** 地址隐藏 + 验证: what a script can and cannot do against an activity that opts in to the defences. */
-export const bots: Scenario = {
+export const bots = onOneActivity({
   name: 'bots',
   claim: `a sale with a purchase token and a ${BITS}-bit challenge: scripts cannot fire early, replay or borrow a token`,
-  async run(ctx) {
-    const { api, db, out } = ctx;
-    const startsAt = new Date(Date.now() + STARTS_IN_MS);
-    const activityId = await api.createActivity({
-      name: 'bots',
-      stock: STOCK,
-      startsAt,
-      purchaseToken: true,
-      challengeBits: BITS,
-    });
+  activity: () => ({
+    stock: STOCK,
+    startsAt: new Date(Date.now() + STARTS_IN_MS),
+    purchaseToken: true,
+    challengeBits: BITS,
+  }),
+  async run({ api, db, out }, activityId, { startsAt }) {
     out.say(
       `activity ${activityId}: ${STOCK} items, opens at ${startsAt.toISOString()}, purchaseToken + ${BITS}-bit challenge`,
     );
@@ -82,6 +78,5 @@ export const bots: Scenario = {
     );
 
     await eventually(`${STOCK} order rows`, async () => (await countOrders(db, activityId)) === STOCK);
-    await reconcile(ctx, activityId);
   },
-};
+});

@@ -4,10 +4,9 @@ import { killKafkaBroker, killRedisNode, masterPortOf, restoreCluster } from '..
 import { eventually } from '../../test/support/eventually';
 import { describeStatuses } from '../../test/support/statuses';
 import { SteadyBuyers } from '../../test/support/steady-buyers';
-import { Scenario, ScenarioContext } from './scenario';
+import { ScenarioContext, onOneActivity } from './scenario';
 import { seconds } from './support/narrator';
 import { ordersOf } from './support/orders-table';
-import { reconcile } from './support/reconcile';
 import { CLUSTER_STACK } from './support/stack';
 
 const STOCK = 3_000;
@@ -39,14 +38,14 @@ async function outcomes({ db }: ScenarioContext, activityId: number, buyers: Ste
 }
 
 /** A sale on the cluster profile loses neither its Redis master nor a Kafka broker: both die by kill -9 under load. */
-export const clusterFailover: Scenario = {
+export const clusterFailover = onOneActivity({
   name: 'cluster-failover',
   claim:
     'kill -9 of a Redis master and of a Kafka broker during a sale: replica promoted, nothing oversold or lost',
   profile: 'cluster',
-  async run(ctx) {
-    const { api, out } = ctx;
-    const activityId = await api.createActivity({ name: 'cluster-failover', stock: STOCK });
+  activity: { stock: STOCK },
+  async run(ctx, activityId) {
+    const { out } = ctx;
     const key = stockKeys(activityId).stock;
     const buyers = new SteadyBuyers(CLUSTER_STACK.gateways, activityId, `cf-${activityId}`, {
       maxPurchases: MAX_PURCHASES,
@@ -107,6 +106,5 @@ export const clusterFailover: Scenario = {
     );
     out.check(settled.buyersWithTwo === 0, 'no buyer has two live orders');
     out.check(settled.oversold === 0, `nothing oversold (live orders ≤ stock ${STOCK})`);
-    await reconcile(ctx, activityId);
   },
-};
+});

@@ -2,19 +2,17 @@ import { Partitioners } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { OrderEventMessage, TOPICS, unpackOrderRequests } from '@app/contracts';
 import { stockKeys } from '@app/stock';
-import { Scenario } from './scenario';
+import { onOneActivity } from './scenario';
 import { eventually } from '../../test/support/eventually';
 import { ordersOf } from './support/orders-table';
-import { reconcile } from './support/reconcile';
 import { TopicRecorder } from '../../test/support/topic-recorder';
 
 /** At-least-once delivery: a duplicate message is a no-op, because the order id is the primary key. */
-export const duplicateMessage: Scenario = {
+export const duplicateMessage = onOneActivity({
   name: 'duplicate-message',
   claim: 'the same order-request message delivered three times: still one order row',
-  async run(ctx) {
-    const { api, kafka, redis, db, out } = ctx;
-    const activityId = await api.createActivity({ name: 'duplicate-message', stock: 3 });
+  activity: { stock: 3 },
+  async run({ api, kafka, redis, db, out }, activityId) {
     const requests = await TopicRecorder.start(
       kafka,
       [TOPICS.orderRequests],
@@ -82,6 +80,5 @@ export const duplicateMessage: Scenario = {
     } finally {
       await Promise.all([requests.stop(), events.stop()]);
     }
-    await reconcile(ctx, activityId);
   },
-};
+});

@@ -1,17 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from '../../test/support/eventually';
-import { Scenario } from './scenario';
+import { onOneActivity } from './scenario';
 import { ordersOf } from './support/orders-table';
-import { reconcile } from './support/reconcile';
 
 /** Paid after the cancellation: the money is recorded and given back (the saga's compensation), once. */
-export const latePayment: Scenario = {
+export const latePayment = onOneActivity({
   name: 'late-payment',
   claim:
     'a payment captured after its order was cancelled is refunded exactly once (callbacks duplicated), and the money reconciles',
-  async run(ctx) {
-    const { api, db, out } = ctx;
-    const activityId = await api.createActivity({ name: 'late-payment', stock: 2, payTimeoutSeconds: 2 });
+  activity: { stock: 2, payTimeoutSeconds: 2 },
+  async run({ api, db, out }, activityId) {
     const [onTime, late] = [`punctual-${activityId}`, `late-${activityId}`];
     const replies = await Promise.all([onTime, late].map((b) => api.purchase(activityId, b)));
     const [onTimeOrder, lateOrder] = replies.map((r) => r.body.orderId!);
@@ -66,6 +64,5 @@ export const latePayment: Scenario = {
     } finally {
       await api.providerSwitches('reset');
     }
-    await reconcile(ctx, activityId);
   },
-};
+});

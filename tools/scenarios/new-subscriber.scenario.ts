@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { OrderEventMessage, TOPICS } from '@app/contracts';
-import { Scenario } from './scenario';
+import { onOneActivity } from './scenario';
 import { eventually } from '../../test/support/eventually';
 import { range } from './support/narrator';
 import { ordersOf } from './support/orders-table';
-import { reconcile } from './support/reconcile';
 import { TopicRecorder } from '../../test/support/topic-recorder';
 
 const BUYERS = 3;
 
 /** 解耦: a new downstream consumer is a new consumer group on the events topic; no producer changes. */
-export const newSubscriber: Scenario = {
+export const newSubscriber = onOneActivity({
   name: 'new-subscriber',
   claim: 'a brand-new consumer group on seckill.order-events gets every order event, no producer changed',
-  async run(ctx) {
-    const { api, kafka, db, out } = ctx;
-    const activityId = await api.createActivity({ name: 'new-subscriber', stock: 5 });
+  activity: { stock: 5 },
+  async run({ api, kafka, db, out }, activityId) {
     const groupId = `scenario.new-subscriber.${randomUUID()}`;
     const tap = await TopicRecorder.start(kafka, [TOPICS.orderEvents], groupId);
     try {
@@ -54,6 +52,5 @@ export const newSubscriber: Scenario = {
     } finally {
       await tap.stop();
     }
-    await reconcile(ctx, activityId);
   },
-};
+});

@@ -1,9 +1,8 @@
-import { Scenario } from './scenario';
+import { onOneActivity } from './scenario';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from '../../test/support/eventually';
 import { range } from './support/narrator';
 import { ordersOf } from './support/orders-table';
-import { reconcile } from './support/reconcile';
 import { stockKeys } from '@app/stock';
 
 const BUYERS = 20;
@@ -13,16 +12,11 @@ const FIRST_MS = -300;
 const LAST_MS = 100;
 
 /** Pay and cancel race at the deadline; two conditional UPDATEs make exactly one of them win. */
-export const payVsCancel: Scenario = {
+export const payVsCancel = onOneActivity({
   name: 'pay-vs-cancel',
   claim: `${BUYERS} orders with a 2 s pay timeout, paid around the deadline: each ends PAID xor CANCELLED`,
-  async run(ctx) {
-    const { api, redis, db, out } = ctx;
-    const activityId = await api.createActivity({
-      name: 'pay-vs-cancel',
-      stock: BUYERS,
-      payTimeoutSeconds: 2,
-    });
+  activity: { stock: BUYERS, payTimeoutSeconds: 2 },
+  async run({ api, redis, db, out }, activityId) {
     const buyers = range(BUYERS).map((i) => `racer-${activityId}-${i}`);
     const replies = await Promise.all(buyers.map((b) => api.purchase(activityId, b)));
     const rows = await eventually(`${BUYERS} order rows`, async () => {
@@ -75,6 +69,5 @@ export const payVsCancel: Scenario = {
       'every 200 is PAID for good, every other answer was a 409',
     );
     out.check(remaining === cancelled, `stock returned only for the cancelled: ${remaining} = ${cancelled}`);
-    await reconcile(ctx, activityId);
   },
-};
+});

@@ -1,9 +1,8 @@
-import { Scenario } from './scenario';
+import { ScenarioContext, onOneActivity } from './scenario';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseHold } from './support/database-hold';
 import { range, seconds } from './support/narrator';
 import { countOrders } from './support/orders-table';
-import { reconcile } from './support/reconcile';
 import { metricValue } from '../../test/support/metric-value';
 import { Sample, timeline } from './support/timeline';
 
@@ -25,14 +24,14 @@ interface Tick {
  * outruns a single gateway, so for the first seconds of the burst the activity's order INSERTs are held
  * (DatabaseHold), as a saturated database would hold them.
  */
-export const peakShaving: Scenario = {
+export const peakShaving = onOneActivity({
   name: 'peak-shaving',
   claim: `a burst of ${BUYERS} buyers for ${BUYERS} items: admitted at once, written later in few INSERTs`,
-  async run(ctx) {
+  activity: { stock: BUYERS },
+  async run(ctx, activityId) {
     const { api, config, db } = ctx;
     // Released before the order-service's recovery would take the waiting reservations for orphans.
     const holdMs = Math.max(1_000, config.RESERVATION_RECOVERY_AFTER_MS - 1_000);
-    const activityId = await api.createActivity({ name: 'peak-shaving', stock: BUYERS });
     const buyers = range(BUYERS).map((i) => `burst-${activityId}-${i}`);
     api.signIn(buyers);
     const inserts = async () =>
@@ -76,12 +75,11 @@ export const peakShaving: Scenario = {
     }
     await burst;
     report(ctx, ticks, answers, lastAdmissionMs);
-    await reconcile(ctx, activityId);
   },
-};
+});
 
 function report(
-  { out }: Parameters<Scenario['run']>[0],
+  { out }: ScenarioContext,
   ticks: Tick[],
   answers: Map<string, number>,
   lastAdmissionMs: number,

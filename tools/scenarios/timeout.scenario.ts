@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { timeoutTopic } from '@app/contracts';
 import { stockKeys } from '@app/stock';
-import { Scenario } from './scenario';
+import { onOneActivity } from './scenario';
 import { eventually } from '../../test/support/eventually';
 import { ms, seconds } from './support/narrator';
 import { ordersOf } from './support/orders-table';
-import { reconcile } from './support/reconcile';
 import { TopicRecorder } from '../../test/support/topic-recorder';
 
 /** A delayed message on Kafka (fixed-delay level topics) cancels an unpaid order on time. */
-export const timeout: Scenario = {
+export const timeout = onOneActivity({
   name: 'timeout',
   claim: 'an unpaid order with a 3 s pay timeout is cancelled right after expiresAt, its stock back',
-  async run(ctx) {
-    const { api, config, kafka, redis, db, out } = ctx;
-    const activityId = await api.createActivity({ name: 'timeout', stock: 1, payTimeoutSeconds: 3 });
+  activity: { stock: 1, payTimeoutSeconds: 3 },
+  async run({ api, config, kafka, redis, db, out }, activityId) {
     const levels = config.TIMEOUT_DELAY_LEVELS_SECONDS.map(timeoutTopic);
     const tap = await TopicRecorder.start(kafka, levels, `scenario.timeout.${randomUUID()}`);
     const buyer = `forgetful-${activityId}`;
@@ -59,6 +57,5 @@ export const timeout: Scenario = {
     } finally {
       await tap.stop();
     }
-    await reconcile(ctx, activityId);
   },
-};
+});

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Scenario } from './scenario';
+import { onOneActivity } from './scenario';
 import { eventually } from '../../test/support/eventually';
 import { QueueReply } from '../../test/support/seckill-api';
 import { range, seconds } from './support/narrator';
 import { countOrders } from './support/orders-table';
-import { reconcile } from './support/reconcile';
 
 const STOCK = 20;
 const PEOPLE = 60;
@@ -19,18 +18,16 @@ interface Outcome {
 }
 
 /** 排队: a waiting room in front of the sale — a fair place for everyone, SOLD_OUT told, not waited out. */
-export const waitingRoom: Scenario = {
+export const waitingRoom = onOneActivity({
   name: 'waiting-room',
   claim: `a waiting room: ${PEOPLE} people for ${STOCK} items get shuffled places, admission at a rate, SOLD_OUT in time`,
-  async run(ctx) {
-    const { api, out } = ctx;
-    const startsAt = new Date(Date.now() + STARTS_IN_MS);
-    const activityId = await api.createActivity({
-      name: 'waiting room',
-      stock: STOCK,
-      startsAt,
-      waitingRoom: ROOM,
-    });
+  activity: () => ({
+    name: 'waiting room',
+    stock: STOCK,
+    startsAt: new Date(Date.now() + STARTS_IN_MS),
+    waitingRoom: ROOM,
+  }),
+  async run({ api, db, redis, out }, activityId, { startsAt }) {
     out.say(
       `activity ${activityId}: ${STOCK} items from ${startsAt.toISOString()}; room opens ${ROOM.opensBeforeSeconds} s before, ` +
         `admits ${ROOM.admitPerSecond}/s, at most ${ROOM.maxAdmitted} admitted at once, ${ROOM.admissionWindowSeconds} s to buy`,
@@ -86,7 +83,7 @@ export const waitingRoom: Scenario = {
       `exactly the stock (${STOCK}) sold, each to a buyer the room admitted`,
     );
     const firstNoShow = Math.min(...noShows.map((o) => o.position));
-    const admittedNow = () => ctx.redis.zcard(`seckill:{${activityId}}:room:admitted`);
+    const admittedNow = () => redis.zcard(`seckill:{${activityId}}:room:admitted`);
     await eventually('the no-shows to lapse', async () => (await admittedNow()) === 0, { timeoutMs: 15_000 });
     out.check(
       noShows.length > 0 && bought.some((o) => o.position > firstNoShow),
@@ -100,8 +97,7 @@ export const waitingRoom: Scenario = {
     const positions = bought.map((o) => o.position).sort((a, b) => a - b);
     out.say(`the buyers' places: ${positions.join(', ')}`);
 
-    await eventually(`${STOCK} order rows`, async () => (await countOrders(ctx.db, activityId)) === STOCK);
-    await reconcile(ctx, activityId);
+    await eventually(`${STOCK} order rows`, async () => (await countOrders(db, activityId)) === STOCK);
 
     async function visit(person: string): Promise<Outcome> {
       const ticket = tickets.get(person)!;
@@ -125,6 +121,6 @@ export const waitingRoom: Scenario = {
       throw new Error(`${person} neither admitted nor told SOLD_OUT within 60 s (${seen} polls)`);
     }
   },
-};
+});
 
 const pollAfter = (body: QueueReply) => Math.max(0.2, Math.min(body.pollAfterSeconds ?? 1, 5));

@@ -1,15 +1,12 @@
 import type { InjectOptions } from 'fastify';
-import { AbuseHarness, Refusal, UNKNOWN_ACTIVITY_IDS } from '../../support/abuse-harness';
+import { AbuseHarness, REFUSED, Refusal, UNKNOWN_ACTIVITY_IDS } from '../../support/abuse-harness';
 
 // The admin API with the admin token and bad input: activity updates and the blacklist.
 const h = new AbuseHarness('admin');
 beforeAll(() => h.start(), 60_000);
 afterAll(() => h.stop());
 
-const INVALID: Refusal = { status: 400, code: 'VALIDATION_FAILED' };
-const NOT_FOUND: Refusal = { status: 404, code: 'NOT_FOUND' };
-const TOO_LARGE: Refusal = { status: 413, code: 'PAYLOAD_TOO_LARGE' };
-const NOT_JSON: Refusal = { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' };
+const { INVALID, NOT_FOUND, TOO_LARGE, NOT_JSON } = REFUSED;
 const run = h.run;
 
 type Case = { name: string; request: () => InjectOptions; expected: Refusal };

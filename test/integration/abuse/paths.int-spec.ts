@@ -1,14 +1,12 @@
 import type { InjectOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { AbuseHarness, Refusal, Service, UNKNOWN_ACTIVITY_IDS } from '../../support/abuse-harness';
+import { AbuseHarness, REFUSED, Refusal, Service, UNKNOWN_ACTIVITY_IDS } from '../../support/abuse-harness';
 
 const h = new AbuseHarness('paths');
 beforeAll(() => h.start(), 60_000);
 afterAll(() => h.stop());
 
-const INVALID: Refusal = { status: 400, code: 'VALIDATION_FAILED' };
-const TOO_LONG: Refusal = { status: 414, code: 'URI_TOO_LONG' };
-const NOT_FOUND: Refusal = { status: 404, code: 'NOT_FOUND' };
+const { INVALID, TOO_LONG, NOT_FOUND } = REFUSED;
 
 // Raw path segments: written into the URL as they are, %-escapes included.
 // prettier-ignore

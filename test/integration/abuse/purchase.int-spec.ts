@@ -1,14 +1,12 @@
 import type { InjectOptions } from 'fastify';
-import { AbuseHarness, Refusal } from '../../support/abuse-harness';
+import { AbuseHarness, REFUSED, Refusal } from '../../support/abuse-harness';
 
 const h = new AbuseHarness('purchase');
 beforeAll(() => h.start(), 60_000);
 afterAll(() => h.stop());
 
 const JSON_TYPE = { 'content-type': 'application/json' };
-const INVALID: Refusal = { status: 400, code: 'VALIDATION_FAILED' };
-const TOO_LARGE: Refusal = { status: 413, code: 'PAYLOAD_TOO_LARGE' };
-const NOT_JSON: Refusal = { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' };
+const { INVALID, TOO_LARGE, NOT_JSON } = REFUSED;
 
 type Case = { name: string; request: () => InjectOptions; expected: Refusal };
 const refused = (name: string, request: () => InjectOptions, expected = INVALID): Case => ({

@@ -1,5 +1,5 @@
 import { AddressInfo, connect } from 'node:net';
-import { AbuseHarness, Refusal, Service } from '../../support/abuse-harness';
+import { AbuseHarness, REFUSED, Refusal, Service } from '../../support/abuse-harness';
 
 // What only a real socket can send: Node's HTTP parser sees these before Fastify or any route does.
 const h = new AbuseHarness('wire');
@@ -47,7 +47,7 @@ const post = (path: string, body: string, extra = '') =>
   `POST ${path} HTTP/1.1\r\nHost: localhost\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n` +
   `Connection: close\r\n\r\n${body}`;
 
-const BAD: Refusal = { status: 400, code: 'BAD_REQUEST' };
+const { BAD } = REFUSED;
 // prettier-ignore
 const cases: { name: string; service: Service; request: () => string; expected: Refusal }[] = [
   { name: '20 kB of headers', service: 'gateway', request: () => get('/api/activities/1', `X-Pad: ${'a'.repeat(20_000)}\r\n`), expected: { status: 431, code: 'HEADERS_TOO_LARGE' } },

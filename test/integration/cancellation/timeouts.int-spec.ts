@@ -1,12 +1,9 @@
-import { loadConfig } from '@app/config';
 import { timeoutTopic } from '@app/contracts';
 import { processedByCancelService, produceTimeout } from '../../support/cancel-fixtures';
-import { CancelServiceUnderTest } from '../../support/cancel-service';
+import { CancelServiceUnderTest, TIMELY_MS } from '../../support/cancel-service';
 import { TopicRecorder } from '../../support/topic-recorder';
 
 const STOCK = 10;
-/** Later than this after expires_at, the sweeper could have done it: the timeout message was too slow. */
-const TIMELY_MS = loadConfig().SWEEPER_GRACE_MS;
 
 describe('cancel-service: timeout messages (real Redis, PostgreSQL, Kafka)', () => {
   let service: CancelServiceUnderTest;

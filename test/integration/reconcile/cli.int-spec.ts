@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { stockKeys } from '@app/stock';
 import { INVARIANT } from '@app/reconcile';
 import { ReconcileFixtures } from '../../support/reconcile-fixtures';
@@ -10,17 +9,7 @@ const ROOT = join(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/apps/ops/src/reconcile.js');
 
 describe('the reconcile command (real Redis and PostgreSQL)', () => {
-  let fixtures: ReconcileFixtures;
-  let redis: Redis;
-
-  beforeAll(async () => {
-    fixtures = await ReconcileFixtures.open();
-    ({ redis } = fixtures);
-  });
-
-  afterAll(() => fixtures.close());
-
-  const seedConsistentSale = () => fixtures.seedConsistentSale();
+  const fixtures = ReconcileFixtures.forSpec();
 
   /** Runs the built CLI as `npm run reconcile` would; resolves with its exit code whatever it is. */
   function reconcile(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -38,7 +27,7 @@ describe('the reconcile command (real Redis and PostgreSQL)', () => {
   });
 
   it('when the sale adds up, then it prints every check ticked and exits 0', async () => {
-    const sale = await seedConsistentSale();
+    const sale = await fixtures.seedConsistentSale();
     const { code, stdout } = await reconcile(String(sale.id), '--settle', '5');
     expect(stdout).toContain(`✓ ${INVARIANT.conservation}: remaining 7 + sold 3 = 10 = stock 10`);
     expect(stdout).toContain('OK: invariants 1–7 hold');
@@ -46,15 +35,15 @@ describe('the reconcile command (real Redis and PostgreSQL)', () => {
   });
 
   it('when asked for JSON, then it prints the report as JSON', async () => {
-    const sale = await seedConsistentSale();
+    const sale = await fixtures.seedConsistentSale();
     const { code, stdout } = await reconcile(String(sale.id), '--json');
     expect(JSON.parse(stdout)).toMatchObject({ activityId: sale.id, ok: true, quiet: true });
     expect(code).toBe(0);
   });
 
   it('when stock leaked, then it prints the failed check and exits 1', async () => {
-    const sale = await seedConsistentSale();
-    await redis.set(stockKeys(sale.id).stock, 6);
+    const sale = await fixtures.seedConsistentSale();
+    await fixtures.redis.set(stockKeys(sale.id).stock, 6);
     const { code, stdout } = await reconcile(String(sale.id), '--settle', '5');
     expect(stdout).toContain(`✗ ${INVARIANT.conservation}`);
     expect(stdout).toContain('BREACH: 1 of 7 checks failed');

@@ -4,11 +4,10 @@ import { RoomTickets } from '../../../apps/gateway/src/waiting-room/room-tickets
 import { TestClients, range } from '../../support/clients';
 import { eventually } from '../../support/eventually';
 import { InProcessService } from '../../support/risk-gateways';
-import { QueueAnswer, joinQueue, pollQueue, pollUntil } from '../../support/waiting-room';
+import { QueueAnswer, buyerIds, joinQueue, pollQueue, pollUntil } from '../../support/waiting-room';
 
 /** The room at the purchase: the admission token it requires, the slots it gives and takes back, SOLD_OUT. */
-let run = 0;
-const buyer = (name: string) => `wa-${process.pid}-${++run}-${name}`;
+const buyer = buyerIds('wa');
 
 describe('the waiting room at the purchase (in process; real Redis, PostgreSQL, Kafka)', () => {
   let a: InProcessService;

@@ -5,12 +5,11 @@ import { signTicket, ticketKey } from '../../../apps/gateway/src/defences/signed
 import { TestClients, range } from '../../support/clients';
 import { eventually } from '../../support/eventually';
 import { InProcessService } from '../../support/risk-gateways';
-import { joinQueue, pollQueue, pollUntil } from '../../support/waiting-room';
+import { buyerIds, joinQueue, pollQueue, pollUntil } from '../../support/waiting-room';
 
 /** The waiting room's line: one place per buyer, the pre-queue shuffled at the start, FIFO after it. */
 const room = { opensBeforeSeconds: 600, admitPerSecond: 1, maxAdmitted: 1, admissionWindowSeconds: 60 };
-let run = 0;
-const buyer = (name: string) => `wr-${process.pid}-${++run}-${name}`;
+const buyer = buyerIds('wr');
 
 describe('the waiting room line (in process; real Redis, PostgreSQL, Kafka)', () => {
   let a: InProcessService;

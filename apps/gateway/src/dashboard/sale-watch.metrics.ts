@@ -12,11 +12,16 @@ import { ConsumerLags } from './consumer-lags';
  */
 @Injectable()
 export class SaleWatchMetrics implements OnModuleInit {
+  /** How late an order may be before it counts as stuck: the sweeper's own grace, not to alert before it. */
+  private readonly graceMs: number;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly lags: ConsumerLags,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.graceMs = config.SWEEPER_GRACE_MS;
+  }
 
   onModuleInit(): void {
     scrapeGauge(
@@ -50,6 +55,6 @@ export class SaleWatchMetrics implements OnModuleInit {
   }
 
   private count(kind: 'releasePending' | 'overdue'): Promise<number> {
-    return ordersTable.countStuck(this.db, kind, this.config.SWEEPER_GRACE_MS);
+    return ordersTable.countStuck(this.db, kind, this.graceMs);
   }
 }

@@ -40,6 +40,19 @@ export abstract class AnnouncementBackstop<Row extends { id: string }> extends P
     await this.mark(rows.map((r) => r.id));
   }
 
+  /**
+   * `announce` from the change's own request, once the change is committed: it never fails that request,
+   * since what it could not send, the backstop sends GRACE_MS later.
+   */
+  async announceOrLeave(rows: Row[]): Promise<void> {
+    try {
+      await this.announce(rows);
+    } catch (err) {
+      const ids = rows.map((r) => r.id);
+      this.logger.error({ msg: `${this.event} not sent yet`, ids, err: (err as Error).message });
+    }
+  }
+
   /** One pass: every row still unannounced GRACE_MS after its change. Returns how many it announced. */
   async announceLate(): Promise<number> {
     const rows = await this.unannounced(GRACE_MS, LIMIT);

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ordersTable, paymentsTable } from '@app/database';
@@ -12,8 +12,6 @@ const payments = counter('order_payments_total', 'Payment attempts by outcome', 
 
 @Injectable()
 export class OrdersService {
-  private readonly logger = new Logger(OrdersService.name);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly announced: PaidAnnouncements,
@@ -47,15 +45,7 @@ export class OrdersService {
     const order = toOrderView(paid);
     // The payment is committed: the answer does not wait for Kafka. ORDER_PAID is sent meanwhile; a lost
     // or late one is sent again by PaidAnnouncements, since paid_announced_at stays empty until it is out.
-    void this.announce(order);
+    void this.announced.announceOrLeave([order]);
     return order;
-  }
-
-  private async announce(order: OrderView): Promise<void> {
-    try {
-      await this.announced.announce([order]);
-    } catch (err) {
-      this.logger.error({ msg: 'ORDER_PAID not sent yet', orderId: order.id, err: (err as Error).message });
-    }
   }
 }

@@ -76,10 +76,6 @@ export class RefundsConsumer implements OnApplicationBootstrap {
     refunds.inc({ outcome: 'refunded' });
     refundSeconds.observe((Date.now() - refunded.refund_requested_at.getTime()) / 1000);
     // Committed: if the event is lost here, RefundAnnouncements sends it later.
-    await this.announcements
-      .announce([refunded])
-      .catch((err: Error) =>
-        this.logger.error({ msg: 'PAYMENT_REFUNDED not sent yet', paymentId, err: err.message }),
-      );
+    await this.announcements.announceOrLeave([refunded]);
   }
 }
