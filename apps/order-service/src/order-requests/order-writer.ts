@@ -13,10 +13,11 @@ export type StillTaken = (requests: OrderRequestMessage[]) => Promise<OrderReque
 
 /**
  * Writes one activity's slice of a batch in one transaction, checked against the ledger: the activity
- * row is locked (FOR UPDATE: order writes of one activity, and its rebuild, take turns), then one
- * conditional multi-row INSERT admits what fits in the stock. Two statements per activity per batch,
- * whatever the batch size. The lock comes first, in its own statement, so that the INSERT's snapshot
- * sees every order committed before it (READ COMMITTED takes one snapshot per statement).
+ * row is locked (FOR UPDATE: order writes of one activity, and its rebuild, take turns) and read with its
+ * live quantity (what its PENDING and PAID orders hold), then one conditional multi-row INSERT admits what
+ * fits in the rest of the stock. Two statements per activity per batch, whatever the batch size or the
+ * orders the activity already has. The lock comes first, in its own statement, so that the INSERT's
+ * snapshot sees every order committed before it (READ COMMITTED takes one snapshot per statement).
  */
 @Injectable()
 export class OrderWriter {
@@ -52,7 +53,7 @@ export class OrderWriter {
           runnerQuery(runner),
           activityId,
           lines,
-          activity.stock,
+          activity.stock - activity.liveQuantity,
           activity.payTimeoutSeconds,
         );
       }

@@ -10,6 +10,7 @@ import { Blacklist1764650000000 } from './1764650000000-blacklist';
 import { RefundAnnounced1764660000000 } from './1764660000000-refund-announced';
 import { ActivityWaitingRoom1764670000000 } from './1764670000000-activity-waiting-room';
 import { ActivitiesByEnd1764680000000 } from './1764680000000-activities-by-end';
+import { ActivityLiveQuantity1764690000000 } from './1764690000000-activity-live-quantity';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   RefundAnnounced1764660000000,
   ActivityWaitingRoom1764670000000,
   ActivitiesByEnd1764680000000,
+  ActivityLiveQuantity1764690000000,
 ];

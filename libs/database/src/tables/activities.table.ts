@@ -7,6 +7,9 @@ const COLUMNS = `id, name, stock, starts_at AS "startsAt", ends_at AS "endsAt", 
   pay_timeout_seconds AS "payTimeoutSeconds", rebuilds, purchase_token AS "purchaseToken",
   challenge_bits AS "challengeBits", stock_shards AS "stockShards", waiting_room AS "waitingRoom",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
+/** What its PENDING and PAID orders hold (`a`: the activities row), as the triggers on orders keep it. */
+const LIVE_QUANTITY = `a.live_added - coalesce((SELECT quantity FROM activity_live_removed r
+                                                  WHERE r.activity_id = a.id), 0)`;
 /** Its sale or its pay window not over yet. */
 const OPEN = 'ends_at + make_interval(secs => pay_timeout_seconds) > now()';
 /**
@@ -66,11 +69,17 @@ export const activitiesTable = {
       [id, stock, endNow],
     ),
 
-  /** Locks the row until the transaction ends (order writes and rebuilds of the activity take turns). */
+  /**
+   * Locks the row until the transaction ends (order writes and rebuilds of the activity take turns), with
+   * its live quantity: the sum of its PENDING and PAID orders, kept by triggers on orders (migration
+   * 1764690000000), so that the ledger's check costs the same at the activity's first order and its last.
+   * A cancellation committed after this read counts at the next batch (never an oversell: it frees stock).
+   */
   lock: (q: Sql, id: number) =>
-    rowsOf<Pick<Activity, 'stock' | 'payTimeoutSeconds' | 'rebuilds'>>(
+    rowsOf<Pick<Activity, 'stock' | 'payTimeoutSeconds' | 'rebuilds'> & { liveQuantity: number }>(
       q,
-      `SELECT stock, pay_timeout_seconds AS "payTimeoutSeconds", rebuilds FROM activities WHERE id = $1 FOR UPDATE`,
+      `SELECT stock, pay_timeout_seconds AS "payTimeoutSeconds", rebuilds, ${LIVE_QUANTITY} AS "liveQuantity"
+         FROM activities a WHERE id = $1 FOR UPDATE`,
       [id],
     ),
 

@@ -32,8 +32,7 @@ const INSERT_WITHIN_STOCK = `
   INSERT INTO orders (id, activity_id, user_id, quantity, status, created_at, expires_at)
   SELECT id, $1, user_id, quantity, 'PENDING', now(), now() + make_interval(secs => $6::int)
     FROM running
-   WHERE total <= $5::int - (SELECT coalesce(sum(quantity), 0) FROM orders
-                              WHERE activity_id = $1 AND status IN ('PENDING', 'PAID'))
+   WHERE total <= $5::int
   ON CONFLICT DO NOTHING`;
 
 /** An order the cancellation has just moved to CANCELLED, and how late (cancelled_at − expires_at). */
@@ -42,12 +41,15 @@ export type CancelledOrder = OrderLine & { latenessSeconds: number };
 export type OrderSnapshot = OrderLine & { status: OrderStatus; stockReleased: boolean; remainingMs: number };
 
 export const ordersTable = {
-  /** Under the activity's row lock (see order-writer.ts): the requests that fit in the stock, as PENDING. */
+  /**
+   * Under the activity's row lock (see order-writer.ts): the requests that fit in what is left of the stock
+   * (`available`: the stock less the row's live quantity, read under that lock), as PENDING.
+   */
   async insertWithinStock(
     q: Sql,
     activityId: number,
     requests: OrderLine[],
-    stock: number,
+    available: number,
     payTimeoutSeconds: number,
   ): Promise<void> {
     const columns = [
@@ -55,7 +57,7 @@ export const ordersTable = {
       requests.map((r) => r.userId),
       requests.map((r) => r.quantity),
     ];
-    await rowsOf(q, INSERT_WITHIN_STOCK, [activityId, ...columns, stock, payTimeoutSeconds]);
+    await rowsOf(q, INSERT_WITHIN_STOCK, [activityId, ...columns, available, payTimeoutSeconds]);
   },
 
   byIds: (q: Sql, ids: string[]) =>
