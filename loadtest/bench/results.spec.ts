@@ -31,6 +31,7 @@ const sale = (d: LoadDigest, verdict = { ok: true, oversold: 0 }, cpu: number | 
   cpuPerRequestUs: cpu,
   cpuToLastAnswerUs: cpu,
   gatewayWaitedForCoreMsPerS: null,
+  gatewayEventLoopLagMaxMs: 12,
 });
 
 const measurements = (over: Partial<Measurements> = {}): Measurements =>
@@ -91,6 +92,7 @@ describe('benchmark results', () => {
     // 10 connections: 10 ÷ 3,600 refusals/s, 10 ÷ 2,500 admissions/s
     expect(spike.reason).toContain('a refusal waits ~2.8 ms');
     expect(spike.reason).toContain('a 202 ~4 ms');
+    expect(spike.reason).toContain('its event loop was late by 12 ms at most');
   });
 
   it('when a target is missed, then it says why', () => {

@@ -34,6 +34,8 @@ export interface SaleRun {
   cpuToLastAnswerUs: number | null;
   /** how long the gateway's main thread waited for a core, per second of the load (when its pid was given) */
   gatewayWaitedForCoreMsPerS: number | null;
+  /** the longest the gateway's event loop was late during the load, ms (its /metrics, null if unread) */
+  gatewayEventLoopLagMaxMs: number | null;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
     );
     const cpuBefore = shape.gatewayPid ? cpuMs(shape.gatewayPid) : null;
     const waitBefore = shape.gatewayPid ? runQueueWaitMs(shape.gatewayPid) : null;
+    await eventLoopLagMaxMs(gateway); // read once to start its window: each read resets it
     const digest = await runWrk({
       name: `bench-${shape.name}`,
       baseUrl: gateway,
@@ -64,6 +67,7 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
     });
     const cpuAnswered = shape.gatewayPid ? cpuMs(shape.gatewayPid) : null;
     const waitAfter = shape.gatewayPid ? runQueueWaitMs(shape.gatewayPid) : null;
+    const gatewayEventLoopLagMaxMs = await eventLoopLagMaxMs(gateway);
     const gatewayWaitedForCoreMsPerS =
       waitBefore === null || waitAfter === null || digest.windowS <= 0
         ? null
@@ -89,10 +93,25 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
       cpuPerRequestUs: perRequestUs(cpuBefore, cpuAfter, digest.requests),
       cpuToLastAnswerUs,
       gatewayWaitedForCoreMsPerS,
+      gatewayEventLoopLagMaxMs,
     };
   } finally {
     api.close();
   }
+}
+
+/**
+ * The longest delay of the gateway's event loop since the last read (prom-client's
+ * nodejs_eventloop_lag_max_seconds, which each collection resets), ms; null when /metrics does not say.
+ */
+async function eventLoopLagMaxMs(gateway: string): Promise<number | null> {
+  const text = await fetch(`${gateway}/metrics`).then(
+    (res) => (res.ok ? res.text() : ''),
+    () => '',
+  );
+  const line = text.split('\n').find((l) => l.startsWith('nodejs_eventloop_lag_max_seconds'));
+  const seconds = line ? Number(line.split(' ').pop()) : NaN;
+  return Number.isFinite(seconds) ? Math.round(seconds * 10_000) / 10 : null;
 }
 
 const perRequestUs = (before: number | null, after: number | null, requests: number) =>
