@@ -28,7 +28,7 @@ import { formatBenchmarksDoc, publish } from './publish';
 import { updateDocs } from './report';
 import { Measurements, assemble } from './results';
 import { SaleRun, SaleShape, runSale } from './sale';
-import { startStack } from './services';
+import { expireEarlierRuns, startStack } from './services';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SHAPE = {
@@ -106,6 +106,7 @@ async function paymentsOnly(config: AppConfig): Promise<number> {
   const stack = await startStack({
     label: 'payments',
     ports: ports(config),
+    databaseUrl: config.DATABASE_URL,
     providerPort: config.PAYMENT_PROVIDER_PORT,
   });
   let run;
@@ -146,7 +147,12 @@ const ROOM = {
 };
 
 async function waitingRoomOnly(config: AppConfig): Promise<number> {
-  const stack = await startStack({ label: 'room', ports: ports(config), cpuProfile: flag('--cpu-prof') });
+  const stack = await startStack({
+    label: 'room',
+    ports: ports(config),
+    cpuProfile: flag('--cpu-prof'),
+    databaseUrl: config.DATABASE_URL,
+  });
   try {
     const gatewayPid = stack.processes[stack.processes.length - 1].pid;
     const room = await runWaitingRoom(config, stack.gateway, gatewayPid, ROOM);
@@ -161,6 +167,7 @@ async function waitingRoomOnly(config: AppConfig): Promise<number> {
 async function main(): Promise<number> {
   const config = loadConfig();
   mkdirSync(RESULTS, { recursive: true });
+  await expireEarlierRuns(config.DATABASE_URL);
   if (flag('--cpu-prof')) rmSync(PROF_DIR, { recursive: true, force: true });
   if (only === 'expiry-wave') return expiryWaveOnly(config);
   if (only === 'payments') return paymentsOnly(config);
