@@ -38,3 +38,16 @@ export function cpuMs(pid: number): number | null {
     return null;
   }
 }
+
+/** Processes in named groups (a service, Redis, PostgreSQL's postmaster and backends, Kafka), pids by name. */
+export type ProcessGroups = Record<string, number[]>;
+
+/** CPU time (ms) each group has used so far, summed over its live pids. */
+export function groupCpuMs(groups: ProcessGroups): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(groups).map(([name, pids]) => [
+      name,
+      pids.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0),
+    ]),
+  );
+}

@@ -32,6 +32,7 @@ const sale = (d: LoadDigest, verdict = { ok: true, oversold: 0 }, cpu: number | 
   cpuToLastAnswerUs: cpu,
   gatewayWaitedForCoreMsPerS: null,
   gatewayEventLoopLagMaxMs: 12,
+  cpuPerRequestUsByProcess: null,
 });
 
 const measurements = (over: Partial<Measurements> = {}): Measurements =>
@@ -129,6 +130,25 @@ describe('benchmark results', () => {
       met: false,
       measured: '40 ms',
     });
+  });
+
+  it("when the whole path's CPU was measured during a steady row, then its reason adds it up against the rate", () => {
+    const steady50 = {
+      ...sale(digest(50, 50, { QUEUED: 50 }, 40)),
+      cpuPerRequestUsByProcess: { gateway: 100, 'order-service': 150, postgres: 140 },
+    };
+    const r = assemble(measurements({ steady50 }));
+    // wrk: 0.01 ms per request in the digest
+    expect(r.steady50.pathCpuPerAdmissionUs).toEqual({
+      gateway: 100,
+      'order-service': 150,
+      postgres: 140,
+      wrk: 10,
+      total: 400,
+    });
+    expect(r.targets.find((t) => t.target.includes('50 %'))!.reason).toContain(
+      'the whole path used 400 µs of CPU per admission (gateway 100, order-service 150, postgres 140, wrk 10), 20 ms of every second',
+    );
   });
 
   it('when the gateway waited for a core during a steady row, then its reason says how long', () => {

@@ -51,6 +51,14 @@ export type BenchResults = ReturnType<typeof assemble>;
 const waited = (msPerS: number | null) =>
   msPerS === null ? '' : `; the gateway waited for a core ${msPerS} ms of every second`;
 
+/** Each process's CPU per admission on the whole path (the load generator's too), and their total. */
+function pathCpu(run: SaleRun): Record<string, number> | null {
+  if (!run.cpuPerRequestUsByProcess) return null;
+  const wrk = run.digest.generator.cpuPerRequestMs;
+  const all = { ...run.cpuPerRequestUsByProcess, ...(wrk === null ? {} : { wrk: Math.round(wrk * 1000) }) };
+  return { ...all, total: Object.values(all).reduce((a, b) => a + b, 0) };
+}
+
 /** A paced row's figures: its rate, the p99 of its admitted purchases, whether all were admitted. */
 function steadyRow(run: SaleRun, rate: number) {
   return {
@@ -59,6 +67,8 @@ function steadyRow(run: SaleRun, rate: number) {
     allAdmitted: Object.keys(run.digest.outcomes).every((o) => o === 'QUEUED'),
     behindMs: run.digest.behindMs,
     gatewayWaitedForCoreMsPerS: run.gatewayWaitedForCoreMsPerS,
+    /** µs of CPU per admission, by process, from the first send to the last order row */
+    pathCpuPerAdmissionUs: pathCpu(run),
   };
 }
 
@@ -72,8 +82,15 @@ function steadyTarget(
   const target = `p99 of admitted purchases < ${limitMs} ms at ${share} of peak (${row.rate}/s)`;
   const measured = `${row.admittedP99Ms} ms`;
   if (row.admittedP99Ms < limitMs && row.allAdmitted) return { target, measured, met: true };
+  const cpu = row.pathCpuPerAdmissionUs;
+  const busy = cpu
+    ? `; the whole path used ${cpu.total} µs of CPU per admission (${Object.entries(cpu)
+        .filter(([name]) => name !== 'total')
+        .map(([name, us]) => `${name} ${us}`)
+        .join(', ')}), ${Math.round((cpu.total * row.rate) / 1000)} ms of every second at this rate`
+    : '';
   const reason = row.allAdmitted
-    ? `p99 ${row.admittedP99Ms} ms (p50 ${run.digest.latencyMs.p50} ms; sends up to ${row.behindMs} ms behind schedule${waited(row.gatewayWaitedForCoreMsPerS)})`
+    ? `p99 ${row.admittedP99Ms} ms (p50 ${run.digest.latencyMs.p50} ms; sends up to ${row.behindMs} ms behind schedule${waited(row.gatewayWaitedForCoreMsPerS)}${busy})`
     : `not every steady purchase was admitted: ${JSON.stringify(run.digest.outcomes)}`;
   return { target, measured, met: false, reason };
 }

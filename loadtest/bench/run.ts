@@ -28,7 +28,8 @@ import { formatBenchmarksDoc, publish } from './publish';
 import { updateDocs } from './report';
 import { Measurements, assemble } from './results';
 import { SaleRun, SaleShape, runSale } from './sale';
-import { expireEarlierRuns, startStack } from './services';
+import { expireEarlierRuns, pathProcesses, startStack } from './services';
+import { ProcessGroups } from './proc-stat';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SHAPE = {
@@ -50,8 +51,6 @@ const PAYMENTS: PaymentsShape = {
   latePayTimeoutSeconds: env('BENCH_PAY_LATE_TIMEOUT_S', 10),
   duplicateCallbacks: process.env.BENCH_PAY_DUPLICATES !== 'off',
 };
-// The order-service and cancel-service of the purchase path's stacks: nice 10 (0: the gateway's priority).
-const BACKGROUND_NICE = env('BENCH_BACKGROUND_NICE', 10);
 const flag = (name: string) => process.argv.includes(name);
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const PROF_DIR = join(RESULTS, 'prof');
@@ -68,7 +67,7 @@ function ports(config: AppConfig) {
 async function onStack<T>(
   config: AppConfig,
   label: string,
-  measure: (gateway: string, gatewayPid: number) => Promise<T>,
+  measure: (gateway: string, gatewayPid: number, processes: () => ProcessGroups) => Promise<T>,
   extra?: Record<string, string>,
 ): Promise<T> {
   const stack = await startStack({
@@ -76,11 +75,14 @@ async function onStack<T>(
     ports: ports(config),
     env: extra,
     cpuProfile: flag('--cpu-prof'),
-    backgroundNice: BACKGROUND_NICE,
     databaseUrl: config.DATABASE_URL,
   });
   try {
-    return await measure(stack.gateway, stack.processes[stack.processes.length - 1].pid);
+    return await measure(
+      stack.gateway,
+      stack.processes[stack.processes.length - 1].pid,
+      pathProcesses(stack),
+    );
   } finally {
     await stack.stop();
   }
@@ -198,7 +200,7 @@ async function main(): Promise<number> {
 
   // CPU per request: the medians of runs of each kind on a gateway of their own, as `--only cpu`.
   const cpu = await measureCpu(config, cpuShape, (measure) => onStack(config, 'cpu', measure));
-  const colocated = await onStack(config, 'colocated', async (gateway, gatewayPid) => {
+  const colocated = await onStack(config, 'colocated', async (gateway, gatewayPid, processes) => {
     await warmUp(config, gateway);
     const refusals = await runSale(config, gateway, shape('refusals', { soldOutFirst: true, gatewayPid }));
     const spike = await runSale(config, gateway, shape('spike', { gatewayPid }));
@@ -218,6 +220,7 @@ async function main(): Promise<number> {
           rate,
           connections: Math.max(SHAPE.connections, 400),
           gatewayPid,
+          processes,
         }),
       );
     const steadyRate = env('BENCH_STEADY_RATE', Math.max(10, Math.round(0.8 * admissions.digest.rps)));

@@ -5,7 +5,7 @@ import { eventually } from '../../test/support/eventually';
 import { Drain, measureDrain } from './drain';
 import { Verdict, reconcile } from './invariants';
 import { LoadDigest } from './load-digest';
-import { cpuMs, runQueueWaitMs } from './proc-stat';
+import { ProcessGroups, cpuMs, groupCpuMs, runQueueWaitMs } from './proc-stat';
 import { buyerTokens, runWrk } from './wrk';
 
 export interface SaleShape {
@@ -19,6 +19,8 @@ export interface SaleShape {
   soldOutFirst?: boolean;
   /** the gateway's pid: its CPU time from the first send to the last order row, per answer */
   gatewayPid?: number;
+  /** the processes of the whole path, by name (read at the start and the end: PostgreSQL's backends come and go) */
+  processes?: () => ProcessGroups;
 }
 
 export interface SaleRun {
@@ -36,6 +38,8 @@ export interface SaleRun {
   gatewayWaitedForCoreMsPerS: number | null;
   /** the longest the gateway's event loop was late during the load, ms (its /metrics, null if unread) */
   gatewayEventLoopLagMaxMs: number | null;
+  /** each process group's CPU from the first send to the last order row, µs per answer (with `processes`) */
+  cpuPerRequestUsByProcess: Record<string, number> | null;
 }
 
 /**
@@ -55,6 +59,7 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
         (shape.rate ? `, ${shape.rate}/s` : ''),
     );
     const cpuBefore = shape.gatewayPid ? cpuMs(shape.gatewayPid) : null;
+    const groupsBefore = shape.processes ? groupCpuMs(shape.processes()) : null;
     const waitBefore = shape.gatewayPid ? runQueueWaitMs(shape.gatewayPid) : null;
     await eventLoopLagMaxMs(gateway); // read once to start its window: each read resets it
     const digest = await runWrk({
@@ -82,6 +87,16 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
     );
     // After the drain, so that the relay's sends of the admitted requests are counted with them.
     const cpuAfter = shape.gatewayPid ? cpuMs(shape.gatewayPid) : null;
+    const groupsAfter = shape.processes ? groupCpuMs(shape.processes()) : null;
+    const cpuPerRequestUsByProcess =
+      groupsBefore && groupsAfter && digest.requests > 0
+        ? Object.fromEntries(
+            Object.entries(groupsAfter).map(([name, ms]) => [
+              name,
+              Math.max(0, Math.round(((ms - (groupsBefore[name] ?? 0)) * 1000) / digest.requests)),
+            ]),
+          )
+        : null;
     const cpuToLastAnswerUs = perRequestUs(cpuBefore, cpuAnswered, digest.requests);
     const verdict = reconcile(activityId);
     return {
@@ -94,6 +109,7 @@ export async function runSale(config: AppConfig, gateway: string, shape: SaleSha
       cpuToLastAnswerUs,
       gatewayWaitedForCoreMsPerS,
       gatewayEventLoopLagMaxMs,
+      cpuPerRequestUsByProcess,
     };
   } finally {
     api.close();

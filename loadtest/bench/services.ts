@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { eventually } from '../../test/support/eventually';
 import { ServiceName, ServiceProcess } from '../../test/support/service-process';
 import { ROOT } from './paths';
+import { ProcessGroups } from './proc-stat';
 
 export interface StackSpec {
   /** names the logs and tells the profiles apart */
@@ -14,8 +16,6 @@ export interface StackSpec {
   cpuProfile?: boolean;
   /** the payment provider too, on this port (the order-service is told of it, and it of the callbacks) */
   providerPort?: number;
-  /** the services behind the answer (order-service, cancel-service) at this nice(1); 0: the gateway's */
-  backgroundNice?: number;
   /** the database whose overdue orders must be cancelled before the stack is handed over */
   databaseUrl?: string;
 }
@@ -32,9 +32,7 @@ export interface Stack {
 /**
  * The purchase path: gateway, order-service and cancel-service from dist/. The gateway's per-IP limit is
  * raised (RATE_LIMIT_IP_PER_SECOND, RATE_LIMIT_IP_BURST) because every bench buyer comes from 127.0.0.1;
- * it still runs, so its cost is measured. On one machine the services that write behind the answer run at
- * a lower priority (`backgroundNice`), as the design intends: the answer first, the writing may lag.
- * With `databaseUrl`, the stack is handed over once the orders an earlier run left unpaid and overdue are
+ * it still runs, so its cost is measured. With `databaseUrl`, the stack is handed over once the orders an earlier run left unpaid and overdue are
  * cancelled: their cancellation is not the measured load.
  */
 export async function startStack(spec: StackSpec): Promise<Stack> {
@@ -56,14 +54,12 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
     ...spec.env,
   };
   const url = (port: number) => `http://127.0.0.1:${port}`;
-  const service = (name: ServiceName, port: number, nodeArgs: string[] = [], nice = 0) =>
+  const service = (name: ServiceName, port: number, nodeArgs: string[] = []) =>
     ServiceProcess.start(name, env, port, {
       log: `bench-${spec.label}-${name}`,
       nodeArgs,
-      nice,
       readyWithinMs: 60_000,
     });
-  const behind = spec.backgroundNice ?? 0;
   const profile = spec.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-results/prof')}`] : [];
   const processes: ServiceProcess[] = [];
   const stop = async () => {
@@ -71,8 +67,8 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
   };
   try {
     if (spec.providerPort) processes.push(await service('payment-provider', spec.providerPort));
-    processes.push(await service('order-service', ports.orderService, [], behind));
-    processes.push(await service('cancel-service', ports.cancelService, [], behind));
+    processes.push(await service('order-service', ports.orderService));
+    processes.push(await service('cancel-service', ports.cancelService));
     processes.push(await service('gateway', ports.gateway, profile));
     if (spec.databaseUrl) await overdueCancelled(spec.databaseUrl);
   } catch (err) {
@@ -130,4 +126,25 @@ async function overdueCancelled(databaseUrl: string): Promise<void> {
   } finally {
     await db.end();
   }
+}
+
+/** The infrastructure's server processes (`scripts/infra.sh pids`: PostgreSQL's postmaster and backends). */
+function infraPids(name: 'redis' | 'postgres' | 'kafka'): number[] {
+  try {
+    const out = execFileSync('bash', [join(ROOT, 'scripts/infra.sh'), 'pids', name], { encoding: 'utf8' });
+    return out.split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Every process one purchase's path runs on, by name: the stack's services and the infrastructure. */
+export function pathProcesses(stack: Stack): () => ProcessGroups {
+  const services = Object.fromEntries(stack.processes.map((p) => [p.name, [p.pid]]));
+  return () => ({
+    ...services,
+    redis: infraPids('redis'),
+    postgres: infraPids('postgres'),
+    kafka: infraPids('kafka'),
+  });
 }

@@ -16,8 +16,6 @@ export interface ProcessSpec {
   env?: Record<string, string>;
   /** e.g. --cpu-prof */
   nodeArgs?: string[];
-  /** a lower CPU priority (nice(1), 1–19) for every thread of the process; unset: the caller's */
-  nice?: number;
   /** answers 200 once the process is ready */
   healthUrl: string;
   readyWithinMs?: number;
@@ -59,14 +57,11 @@ export class NodeProcess {
     mkdirSync(join(root, '.local/logs'), { recursive: true });
     const logFile = `.local/logs/${spec.log}.log`;
     const log = openSync(join(root, logFile), 'a');
-    const node = [process.execPath, ...(spec.nodeArgs ?? []), join(root, spec.script), ...(spec.args ?? [])];
-    // nice(1) execs node in its own place: the pid is node's, and every thread it starts inherits the priority.
-    const argv = spec.nice ? ['nice', '-n', String(spec.nice), ...node] : node;
-    const child = spawn(argv[0], argv.slice(1), {
-      cwd: root,
-      env: { ...process.env, ...spec.env },
-      stdio: ['ignore', log, log],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(spec.nodeArgs ?? []), join(root, spec.script), ...(spec.args ?? [])],
+      { cwd: root, env: { ...process.env, ...spec.env }, stdio: ['ignore', log, log] },
+    );
     const started = wrap(child);
     const timeoutMs = spec.readyWithinMs ?? 30_000;
     await eventually(

@@ -25,11 +25,8 @@ export const TEST_PAYMENT_ENV: Record<string, string> = {
   PAYMENT_CALLBACK_URL: `http://127.0.0.1:${PORT_BASE + 1}/api/payments/callbacks`,
 };
 
-/**
- * How one instance is started besides its name, port and environment (the bench profiles the gateway and
- * lowers the priority of the services behind it).
- */
-export type Launch = Partial<Pick<ProcessSpec, 'log' | 'nodeArgs' | 'readyWithinMs' | 'nice'>>;
+/** How one instance is started besides its name, port and environment (the bench profiles the gateway). */
+export type Launch = Partial<Pick<ProcessSpec, 'log' | 'nodeArgs' | 'readyWithinMs'>>;
 
 /**
  * A real service process (from dist/, built by `npm test`), so tests can kill -9 it like a crash would.
