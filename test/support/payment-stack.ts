@@ -70,15 +70,19 @@ export class PaymentStack {
     return this.orderService.get(DataSource);
   }
 
+  /** The services close even when the clean-up fails: left running, they would work on in later specs. */
   async close(): Promise<void> {
-    await this.events?.stop();
-    await this.db.query(
-      `DELETE FROM payments WHERE order_id IN (SELECT id::text FROM orders WHERE activity_id = ANY($1))`,
-      [this.fixtures.activityIds],
-    );
-    await this.fixtures?.cleanup();
-    await this.orderService?.close();
-    await this.provider?.close();
+    try {
+      await this.events?.stop();
+      await this.db.query(
+        `DELETE FROM payments WHERE order_id IN (SELECT id::text FROM orders WHERE activity_id = ANY($1))`,
+        [this.fixtures.activityIds],
+      );
+      await this.fixtures?.cleanup();
+    } finally {
+      await this.orderService?.close();
+      await this.provider?.close();
+    }
   }
 
   // The buyer.

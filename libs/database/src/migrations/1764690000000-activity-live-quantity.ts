@@ -11,7 +11,7 @@ const removed = `SELECT activity_id, -quantity AS q FROM old_rows WHERE ${LIVE}`
 
 /** Live quantity gained: on the activity's row, locked in id order (a writer holds it already). */
 const gain = (rows: string) => `
-    PERFORM 1 FROM activities WHERE id IN (SELECT activity_id FROM (${change(rows, '')}) AS c) ORDER BY id FOR UPDATE;
+    PERFORM 1 FROM activities WHERE id IN (SELECT activity_id FROM (${change(rows, '')}) AS c) ORDER BY id FOR NO KEY UPDATE;
     UPDATE activities a SET live_added = a.live_added + c.q FROM (${change(rows, '')}) AS c WHERE a.id = c.activity_id;`;
 /** Live quantity lost: on a row of its own per activity, so that a cancellation never waits for a writer. */
 const lose = (rows: string) => `
