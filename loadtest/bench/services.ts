@@ -32,8 +32,8 @@ export interface Stack {
 /**
  * The purchase path: gateway, order-service and cancel-service from dist/. The gateway's per-IP limit is
  * raised (RATE_LIMIT_IP_PER_SECOND, RATE_LIMIT_IP_BURST) because every bench buyer comes from 127.0.0.1;
- * it still runs, so its cost is measured. With `databaseUrl`, the stack is handed over once the orders an earlier run left unpaid and overdue are
- * cancelled: their cancellation is not the measured load.
+ * it still runs, so its cost is measured. With `databaseUrl`, the stack is handed over once the orders an
+ * earlier run left unpaid and overdue are cancelled: their cancellation is not the measured load.
  */
 export async function startStack(spec: StackSpec): Promise<Stack> {
   const { ports } = spec;
