@@ -7,7 +7,7 @@
 // (bench-results/waiting-room.json); `--only catalogue` the background work against the catalogue's size
 // (`catalogue` in bench-results/latest.json), which the whole run measures last too; `--only cpu` the gateway's
 // CPU per refusal and per admission beside the bare server's, BENCH_CPU_RUNS times each (bench-results/cpu.json;
-// with `--cpu-prof`, the profile).
+// with `--cpu-prof`, the profile); `--only steady` the steady row at 50 % of the admissions' peak, printed.
 // Exits non-zero only when an invariant broke (oversell, reconcile): the targets are reported, never asserted.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -97,6 +97,66 @@ async function warmUp(config: AppConfig, gateway: string): Promise<void> {
   await runSale(config, gateway, { name: 'warm-up', ...SHAPE, buyers: 2_000, stock: 1_000 });
 }
 
+/** A sale paced at `rate` for SHAPE.steadyS seconds, stock for every buyer: the steady rows. */
+function pacedSale(
+  config: AppConfig,
+  gateway: string,
+  name: string,
+  rate: number,
+  gatewayPid: number,
+  processes: () => ProcessGroups,
+): Promise<SaleRun> {
+  const buyers = Math.round(rate * SHAPE.steadyS);
+  const connections = Math.max(SHAPE.connections, 400);
+  return runSale(config, gateway, {
+    name,
+    ...SHAPE,
+    buyers,
+    stock: buyers,
+    rate,
+    connections,
+    gatewayPid,
+    processes,
+  });
+}
+
+/**
+ * `--only steady`: the 50 % row alone, as in the whole run — a warmed-up stack, the admissions' burst for
+ * its peak, then the paced row at half of it (BENCH_STEADY50_RATE fixes the rate, to compare two builds).
+ */
+async function steadyOnly(config: AppConfig): Promise<number> {
+  const rows = await onStack(config, 'steady', async (gateway, gatewayPid, processes) => {
+    await warmUp(config, gateway);
+    const admissions = await runSale(config, gateway, {
+      name: 'admissions',
+      ...SHAPE,
+      stock: SHAPE.buyers,
+      gatewayPid,
+    });
+    const rate = env('BENCH_STEADY50_RATE', Math.max(10, Math.round(0.5 * admissions.digest.rps)));
+    return {
+      admissions,
+      steady50: await pacedSale(config, gateway, 'steady50', rate, gatewayPid, processes),
+    };
+  });
+  const { admissions, steady50 } = rows;
+  const summary = {
+    admissionsPeak: admissions.digest.rps,
+    steady50: {
+      rate: steady50.digest.rps,
+      admittedP99Ms: steady50.digest.latencyMs.p99,
+      p50Ms: steady50.digest.latencyMs.p50,
+      gatewayWaitedForCoreMsPerS: steady50.gatewayWaitedForCoreMsPerS,
+      gatewayEventLoopLagMaxMs: steady50.gatewayEventLoopLagMaxMs,
+      drainS: steady50.drain.drainS,
+      cpuPerAdmissionUsByProcess: steady50.cpuPerRequestUsByProcess,
+    },
+    invariantsHold: admissions.verdict.ok && steady50.verdict.ok,
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  return summary.invariantsHold ? 0 : 1;
+}
+
 async function expiryWaveOnly(config: AppConfig): Promise<number> {
   const wave = await onStack(config, 'wave', (gateway) => runExpiryWave(config, gateway, WAVE));
   writeFileSync(join(RESULTS, 'expiry-wave.json'), `${JSON.stringify(wave, null, 2)}\n`);
@@ -175,6 +235,7 @@ async function main(): Promise<number> {
   if (only === 'payments') return paymentsOnly(config);
   if (only === 'waiting-room') return waitingRoomOnly(config);
   if (only === 'catalogue') return catalogueOnly(config, ports(config), flag('--update-docs'));
+  if (only === 'steady') return steadyOnly(config);
   const cpuShape: CpuShape = {
     runs: env('BENCH_CPU_RUNS', 3),
     buyers: SHAPE.buyers,
@@ -187,7 +248,9 @@ async function main(): Promise<number> {
     return status;
   }
   if (only)
-    throw new Error(`--only knows expiry-wave, payments, waiting-room, catalogue and cpu, not "${only}"`);
+    throw new Error(
+      `--only knows expiry-wave, payments, waiting-room, catalogue, steady and cpu, not "${only}"`,
+    );
   const machine = await describeMachine(config.REDIS_URL, config.DATABASE_URL);
   const shape = (name: string, over: Partial<SaleShape> = {}): SaleShape => ({ name, ...SHAPE, ...over });
 
@@ -211,21 +274,10 @@ async function main(): Promise<number> {
     );
     // Paced at a share of the admissions' peak: 80 % (near saturation) and 50 % (headroom).
     const paced = (name: string, rate: number) =>
-      runSale(
-        config,
-        gateway,
-        shape(name, {
-          buyers: Math.round(rate * SHAPE.steadyS),
-          stock: Math.round(rate * SHAPE.steadyS),
-          rate,
-          connections: Math.max(SHAPE.connections, 400),
-          gatewayPid,
-          processes,
-        }),
-      );
+      pacedSale(config, gateway, name, rate, gatewayPid, processes);
     const steadyRate = env('BENCH_STEADY_RATE', Math.max(10, Math.round(0.8 * admissions.digest.rps)));
     const steady = await paced('steady', steadyRate);
-    const steady50Rate = Math.max(10, Math.round(0.5 * admissions.digest.rps));
+    const steady50Rate = env('BENCH_STEADY50_RATE', Math.max(10, Math.round(0.5 * admissions.digest.rps)));
     const steady50 = await paced('steady50', steady50Rate);
     const scale: { buyers: number; stock: number; run: SaleRun }[] = [];
     for (const buyers of SCALE) {

@@ -11,6 +11,7 @@ import { RefundAnnounced1764660000000 } from './1764660000000-refund-announced';
 import { ActivityWaitingRoom1764670000000 } from './1764670000000-activity-waiting-room';
 import { ActivitiesByEnd1764680000000 } from './1764680000000-activities-by-end';
 import { ActivityLiveQuantity1764690000000 } from './1764690000000-activity-live-quantity';
+import { DropOrdersLiveByActivity1764700000000 } from './1764700000000-drop-orders-live-by-activity';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ActivityWaitingRoom1764670000000,
   ActivitiesByEnd1764680000000,
   ActivityLiveQuantity1764690000000,
+  DropOrdersLiveByActivity1764700000000,
 ];

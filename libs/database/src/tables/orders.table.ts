@@ -18,14 +18,16 @@ const OVERDUE = `status = 'PENDING' AND expires_at ${PAST_GRACE}`;
 
 // Admits, in the batch's order, the requests whose running total fits in what the ledger has left:
 // stock − live (PENDING + PAID) quantity. Replays (same id) and buyers who already hold a live order are
-// left out before the sum; `ON CONFLICT DO NOTHING` makes a replayed request a no-op.
+// left out before the sum; `ON CONFLICT DO NOTHING` makes a replayed request a no-op. Each is left out by a
+// correlated subquery, one index probe per request: as NOT EXISTS the planner made it an anti-join, and on
+// an activity whose statistics predate its sale, a nested loop over all its live orders for every request.
 const INSERT_WITHIN_STOCK = `
   WITH candidate AS (
     SELECT r.id, r.user_id, r.quantity, r.n FROM unnest($2::uuid[], $3::varchar[], $4::int[])
       WITH ORDINALITY AS r(id, user_id, quantity, n)
-    WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = r.id)
-      AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.activity_id = $1 AND o.user_id = r.user_id
-                                               AND o.status IN ('PENDING', 'PAID'))
+    WHERE (SELECT 1 FROM orders o WHERE o.id = r.id) IS NULL
+      AND (SELECT 1 FROM orders o WHERE o.activity_id = $1 AND o.user_id = r.user_id
+                                   AND o.status IN ('PENDING', 'PAID') LIMIT 1) IS NULL
   ), running AS (
     SELECT c.*, sum(c.quantity) OVER (ORDER BY c.n) AS total FROM candidate c
   )
