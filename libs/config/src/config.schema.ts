@@ -74,7 +74,7 @@ export const configSchema = z
       .pipe(z.array(z.number().int().positive()).min(1))
       .transform((levels) => [...new Set(levels)].sort((a, b) => a - b)),
 
-    PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(2),
+    PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(20),
     PUBLISH_MAX_BATCH: positiveInt.max(10_000).default(500),
     PUBLISH_MAX_QUEUE: positiveInt.max(10_000_000).default(100_000),
     RESERVATION_RECOVERY_AFTER_MS: positiveInt.max(600_000).default(5_000),

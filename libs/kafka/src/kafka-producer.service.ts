@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Kafka, Message, Partitioners, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import { Kafka, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { KAFKA } from './kafka.client';
+import { KeyPartitioner } from './key-partitioner';
 
 /**
  * The process's Kafka producer: every send waits for all in-sync replicas (acks = -1), so an acknowledged
@@ -22,7 +23,7 @@ export class KafkaProducerService implements OnModuleInit, OnApplicationShutdown
       idempotent: false,
       allowAutoTopicCreation: false,
       // Murmur2 on the key, as the Java client: the same order id always lands on the same partition.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: KeyPartitioner,
       // Bounded: a send that cannot succeed fails within seconds; its caller has a backstop (the gateway's
       // recovery, a consumer's redelivery of the uncommitted batch).
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },

@@ -34,7 +34,9 @@ export async function readRedisView(redis: RedisClient, activityId: number): Pro
   const inTransit = await unitsInTransit(redis, activityId, shards);
   const stocks = views.map((v) => v.remaining);
   return {
-    remaining: stocks.every((s) => s === null) ? null : stocks.reduce<number>((a, s) => a + (s ?? 0), inTransit),
+    remaining: stocks.every((s) => s === null)
+      ? null
+      : stocks.reduce<number>((a, s) => a + (s ?? 0), inTransit),
     reservations: new Map(views.flatMap((v) => [...v.reservations])),
   };
 }

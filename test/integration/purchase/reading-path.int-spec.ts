@@ -108,6 +108,10 @@ describe('the reading path of one purchase (in process; real Redis, PostgreSQL, 
     process.stdout.write(`reading path: ${path.length} files\n${path.map((f) => `  ${f}`).join('\n')}\n`);
     expect(path.length).toBeLessThanOrEqual(BUDGET);
     // the doc's walk names exactly these (and the Lua scripts), no more and no fewer
-    expect(readingPathOfDoc().filter((f) => f.endsWith('.ts')).sort()).toEqual(path);
+    expect(
+      readingPathOfDoc()
+        .filter((f) => f.endsWith('.ts'))
+        .sort(),
+    ).toEqual(path);
   }, 90_000);
 });

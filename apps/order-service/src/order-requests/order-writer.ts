@@ -25,8 +25,8 @@ export class OrderWriter {
 
   /**
    * @param takenUnder the rebuild count the reservations were taken under (see take.lua)
-   * @returns the rows that exist for these ids afterwards (new or written by an earlier delivery);
-   *   a request without a row was refused by the ledger.
+   * @returns the rows that exist for these ids afterwards (new, from the INSERT, or written by an earlier
+   *   delivery, read after it); a request without a row was refused by the ledger.
    */
   async write(
     activityId: number,
@@ -35,6 +35,7 @@ export class OrderWriter {
     stillTaken: StillTaken,
   ): Promise<WrittenOrder[]> {
     if (requests.length === 0) return [];
+    let inserted: WrittenOrder[] = [];
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
@@ -49,7 +50,7 @@ export class OrderWriter {
           userId: r.userId,
           quantity: r.quantity,
         }));
-        await ordersTable.insertWithinStock(
+        inserted = await ordersTable.insertWithinStock(
           runnerQuery(runner),
           activityId,
           lines,
@@ -64,7 +65,10 @@ export class OrderWriter {
     } finally {
       await runner.release();
     }
-    return this.existing(requests.map((r) => r.orderId));
+    // A request the INSERT did not return was written by an earlier delivery, or refused: only those are read.
+    const written = new Set(inserted.map((o) => o.id));
+    const others = requests.filter((r) => !written.has(r.orderId)).map((r) => r.orderId);
+    return others.length === 0 ? inserted : [...inserted, ...(await this.existing(others))];
   }
 
   /** Which of these requests' attempts a gateway answered 503 and recorded as abandoned. */

@@ -35,7 +35,8 @@ const INSERT_WITHIN_STOCK = `
   SELECT id, $1, user_id, quantity, 'PENDING', now(), now() + make_interval(secs => $6::int)
     FROM running
    WHERE total <= $5::int
-  ON CONFLICT DO NOTHING`;
+  ON CONFLICT DO NOTHING
+  RETURNING ${COLUMNS}`;
 
 /** An order the cancellation has just moved to CANCELLED, and how late (cancelled_at − expires_at). */
 export type CancelledOrder = OrderLine & { latenessSeconds: number };
@@ -45,7 +46,8 @@ export type OrderSnapshot = OrderLine & { status: OrderStatus; stockReleased: bo
 export const ordersTable = {
   /**
    * Under the activity's row lock (see order-writer.ts): the requests that fit in what is left of the stock
-   * (`available`: the stock less the row's live quantity, read under that lock), as PENDING.
+   * (`available`: the stock less the row's live quantity, read under that lock), as PENDING. Returns the
+   * rows it wrote: not those an earlier delivery wrote, nor those it refused.
    */
   async insertWithinStock(
     q: Sql,
@@ -53,13 +55,13 @@ export const ordersTable = {
     requests: OrderLine[],
     available: number,
     payTimeoutSeconds: number,
-  ): Promise<void> {
+  ): Promise<Order[]> {
     const columns = [
       requests.map((r) => r.id),
       requests.map((r) => r.userId),
       requests.map((r) => r.quantity),
     ];
-    await rowsOf(q, INSERT_WITHIN_STOCK, [activityId, ...columns, available, payTimeoutSeconds]);
+    return rowsOf<Order>(q, INSERT_WITHIN_STOCK, [activityId, ...columns, available, payTimeoutSeconds]);
   },
 
   byIds: (q: Sql, ids: string[]) =>
