@@ -38,5 +38,6 @@ FROM runtime
 COPY --from=production-build /app/package.json ./
 COPY --from=production-build /app/node_modules ./node_modules
 COPY --from=production-build /app/dist ./dist
-# Overridden per service: dist/apps/{gateway,order-service,cancel-service,payment-provider}/src/main.js
-CMD ["node", "dist/apps/gateway/src/main.js"]
+# Overridden per service: dist/apps/{gateway,order-service,cancel-service,payment-provider}/src/main.js (the
+# gateway with its node flags, apps/gateway/src/node-flags.ts)
+CMD ["node", "--max-semi-space-size=64", "--min-semi-space-size=16", "dist/apps/gateway/src/main.js"]

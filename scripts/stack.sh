@@ -65,7 +65,10 @@ start_service() {
     return
   fi
   port_open "$port" && die "port $port is in use by another process: $id cannot start"
-  env "$(port_variable "$name")=$port" nohup node "dist/apps/$name/src/main.js" >>"$LOGS/$id.log" 2>&1 </dev/null &
+  local flags=()
+  # The gateway's young generation (apps/gateway/src/node-flags.ts).
+  [ "$name" = gateway ] && flags=(--max-semi-space-size=64 --min-semi-space-size=16)
+  env "$(port_variable "$name")=$port" nohup node "${flags[@]}" "dist/apps/$name/src/main.js" >>"$LOGS/$id.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
 }
 

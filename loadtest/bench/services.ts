@@ -61,6 +61,8 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
       readyWithinMs: 60_000,
     });
   const profile = spec.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-results/prof')}`] : [];
+  // BENCH_GATEWAY_NODE_ARGS: node flags of the gateway to try (`--max-semi-space-size=64 …`), space-separated.
+  const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const processes: ServiceProcess[] = [];
   const stop = async () => {
     for (const p of processes.reverse()) await p.stop();
@@ -69,7 +71,7 @@ export async function startStack(spec: StackSpec): Promise<Stack> {
     if (spec.providerPort) processes.push(await service('payment-provider', spec.providerPort));
     processes.push(await service('order-service', ports.orderService));
     processes.push(await service('cancel-service', ports.cancelService));
-    processes.push(await service('gateway', ports.gateway, profile));
+    processes.push(await service('gateway', ports.gateway, [...gatewayArgs, ...profile]));
     if (spec.databaseUrl) await overdueCancelled(spec.databaseUrl);
   } catch (err) {
     await stop();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_KEYS, configSchema } from '@app/config';
 import { composeServices, envOf, root } from './compose-file';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 
 // docker-compose.cluster.yml is the cluster profile in containers: checked statically, like the main file,
 // against the config schema, the main file and scripts/infra/cluster-env.sh (the profile's one list of settings).
@@ -96,7 +97,8 @@ describe('docker-compose.cluster.yml', () => {
       expect(services[app].build).toBeUndefined();
       expect(services[app].image).toBe(services.setup.image);
       expect(services.setup.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
-      expect(services[app].command).toEqual(['node', `dist/apps/${kind}/src/main.js`]);
+      const flags = kind === 'gateway' ? GATEWAY_NODE_FLAGS : [];
+      expect(services[app].command).toEqual(['node', ...flags, `dist/apps/${kind}/src/main.js`]);
     },
   );
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_KEYS, configSchema } from '@app/config';
 import { composeServices, envOf as envIn, root } from './compose-file';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 
 // docker-compose.yml cannot run on every machine, so it is checked statically against the config schema.
 const services = composeServices('docker-compose.yml');
@@ -31,7 +32,8 @@ describe('docker-compose.yml', () => {
       expect(services.setup.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
       expect(services[app].build).toBeUndefined();
       expect(services[app].image).toBe(services.setup.image);
-      expect(services[app].command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+      const flags = app === 'gateway' ? GATEWAY_NODE_FLAGS : [];
+      expect(services[app].command).toEqual(['node', ...flags, `dist/apps/${app}/src/main.js`]);
       expect(existsSync(join(root, `apps/${app}/src/main.ts`))).toBe(true);
     },
   );

@@ -1,5 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { NodeProcess, ProcessSpec } from './node-process';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags';
 
 export type ServiceName = 'gateway' | 'order-service' | 'cancel-service' | 'payment-provider';
 
@@ -59,6 +60,7 @@ export class ServiceProcess extends NodeProcess {
       env: { LOG_LEVEL: 'warn', [PORT_VARIABLE[name]]: String(port), ...env },
       healthUrl: `http://127.0.0.1:${port}/health`,
       ...launch,
+      nodeArgs: [...(name === 'gateway' ? GATEWAY_NODE_FLAGS : []), ...(launch.nodeArgs ?? [])],
     };
     return NodeProcess.launchAs(spec, (child) => new ServiceProcess(child, name, port));
   }
