@@ -29,7 +29,7 @@ redis_node_up() {
   redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --dir "$dir" \
     --pidfile "$RUN/redis-$port.pid" --logfile "$dir/redis.log" \
     --cluster-enabled yes --cluster-port $((port + 10)) --cluster-config-file nodes.conf --cluster-node-timeout 3000 \
-    --appendonly yes --appendfsync everysec --save "" >/dev/null
+    --appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 512mb --save "" >/dev/null
   wait_until "redis :$port" 20 node_ping "$port"
 }
 

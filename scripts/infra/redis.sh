@@ -11,10 +11,12 @@ redis_up() {
   fi
   command -v redis-server >/dev/null || apt_install redis-server
   mkdir -p "$LOCAL/redis"
-  # AOF (fsync every second) so that a Redis restart keeps the stock and the reservations.
+  # AOF (fsync every second) so that a Redis restart keeps the stock and the reservations; rewritten from
+  # 512 MB on, not 64 MB: a rewrite forks Redis and takes a core for most of a second, every ~10 s of a sale
+  # at the default (docs/architecture.md, "Redis persistence this requires").
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --dir "$LOCAL/redis" \
     --pidfile "$RUN/redis.pid" --logfile "$LOCAL/redis/redis.log" \
-    --appendonly yes --appendfsync everysec --save "" >/dev/null
+    --appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 512mb --save "" >/dev/null
   wait_until redis 20 redis_ping
   say "redis: started on 127.0.0.1:$REDIS_PORT"
 }
