@@ -6,4 +6,3 @@ export * from './kafka-consumer.factory';
 export * from './ensure-topics';
 export * from './dead-letter.publisher';
 export * from './batched-sender';
-export * from './key-partitioner';

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PartitionMetadata, Partitioners } from 'kafkajs';
-import { KeyPartitioner } from './key-partitioner';
+import { KeyPartitioner } from './kafka-producer.service';
 
 const partitions = (count: number, leaderless: number[] = []): PartitionMetadata[] =>
   Array.from({ length: count }, (_, partitionId) => ({
