@@ -8,14 +8,13 @@ describe('the Kafka cluster id of the local scripts', () => {
   const GENERATOR = 'scripts/infra/kafka-cluster-id.js';
 
   it.each(['scripts/infra/kafka.sh', 'scripts/infra/cluster.sh'])(
-    'when %s formats Kafka, then it takes the id from %s',
+    'when %s formats Kafka, then it takes the id from the one generator',
     (script) => {
       expect(readFileSync(join(root, script), 'utf8')).toContain(`node "$ROOT/${GENERATOR}"`);
     },
   );
 
   it('when 20,000 ids are made, then each is 16 bytes of base64url and none starts with "-"', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { newClusterId } = require(join(root, GENERATOR)) as { newClusterId: () => string };
     for (let i = 0; i < 20_000; i++) expect(newClusterId()).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
   });
