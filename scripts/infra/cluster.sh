@@ -86,7 +86,7 @@ kafka_up() {
   mkdir -p "$KAFKA_HOME"
   kafka_install
   [ -f "$KAFKA_HOME/cluster.id" ] ||
-    node "$ROOT/scripts/infra/kafka-cluster-id.js" >"$KAFKA_HOME/cluster.id"
+    node "$ROOT/scripts/infra/kafka/cluster-id.js" >"$KAFKA_HOME/cluster.id"
   local id
   # All three at once: none can finish starting before a quorum of controllers is up.
   for id in "${KAFKA_NODES[@]}"; do kafka_node_up "$id"; done

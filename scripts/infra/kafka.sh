@@ -29,7 +29,7 @@ kafka_up() {
   local cp="$KAFKA_LIBS/*"
   if [ ! -f "$KAFKA_HOME/data/meta.properties" ]; then
     local cluster_id
-    cluster_id=$(node "$ROOT/scripts/infra/kafka-cluster-id.js")
+    cluster_id=$(node "$ROOT/scripts/infra/kafka/cluster-id.js")
     java -cp "$cp" kafka.tools.StorageTool format -t "$cluster_id" -c "$props" >"$KAFKA_HOME/logs/format.log" 2>&1 ||
       die "kafka storage format failed: $KAFKA_HOME/logs/format.log"
   fi

@@ -5,7 +5,7 @@ import { root } from './compose-file';
 // Kafka's `kafka-storage format -t <id>` reads an id that starts with "-" as an option and fails: 1 base64url
 // id in 64 did, so a new machine's first `scripts/infra.sh up` failed now and then (it did in CI).
 describe('the Kafka cluster id of the local scripts', () => {
-  const GENERATOR = 'scripts/infra/kafka-cluster-id.js';
+  const GENERATOR = 'scripts/infra/kafka/cluster-id.js';
 
   it.each(['scripts/infra/kafka.sh', 'scripts/infra/cluster.sh'])(
     'when %s formats Kafka, then it takes the id from the one generator',
