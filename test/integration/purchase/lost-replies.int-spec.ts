@@ -122,7 +122,51 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
     expect(retry).toMatchObject({ code: 'DUPLICATE', orderId: first.orderId });
     await expect(
       gateway.get(StockStore).abandon(activityId, first.orderId, first.userId, first.now),
-    ).resolves.toBe('kept');
+    ).resolves.toBe('promised');
+    await expect(clients.reservation(activityId, first.orderId)).resolves.toMatchObject({ state: 'R' });
+    await expect(clients.remaining(activityId)).resolves.toBe(2);
+  });
+
+  it.each([
+    ['the first attempt is abandoned first', (a: string[]) => a],
+    ['the retry is abandoned first', (a: string[]) => [...a].reverse()],
+  ])(
+    'when a retry named the first attempt (ALREADY_PURCHASED) but its reply was lost too, then abandoning both gives the unit back (%s)',
+    async (_, order) => {
+      const activityId = await gateway.createActivity({ stock: 3 });
+      const script = gateway.get(ReservationScript);
+      const first = attemptOf(activityId, 'twice-unanswered');
+      await expect(script.reserve(first)).resolves.toMatchObject({ code: 'OK' });
+      leftReserved.push(first);
+      // Both replies lost: the buyer heard 503 twice, though the script promised the first to the retry.
+      const retry = { ...first, orderId: randomUUID(), now: first.now + 10 };
+      await expect(script.reserve(retry)).resolves.toMatchObject({
+        code: 'ALREADY_PURCHASED',
+        orderId: first.orderId,
+      });
+      const stock = gateway.get(StockStore);
+      for (const orderId of order([first.orderId, retry.orderId]))
+        await stock.abandon(activityId, orderId, first.userId, Date.now());
+      await expect(clients.reservation(activityId, first.orderId)).resolves.toMatchObject({ state: 'U' });
+      await expect(clients.remaining(activityId)).resolves.toBe(3);
+    },
+  );
+
+  it('when a retry named the first attempt and its answer reached the buyer, then abandoning the first keeps it, and abandoning a later unanswered retry does not undo it', async () => {
+    const activityId = await gateway.createActivity({ stock: 3 });
+    const script = gateway.get(ReservationScript);
+    const first = attemptOf(activityId, 'told-once');
+    await script.reserve(first);
+    leftReserved.push(first);
+    const told = { ...first, orderId: randomUUID(), now: first.now + 10 };
+    const unanswered = { ...first, orderId: randomUUID(), now: first.now + 20 };
+    await script.reserve(told); // answered ALREADY_PURCHASED: the buyer holds the first order
+    await script.reserve(unanswered); // its reply lost: 503
+    const stock = gateway.get(StockStore);
+    await expect(stock.abandon(activityId, first.orderId, first.userId, Date.now())).resolves.toBe(
+      'promised',
+    );
+    await stock.abandon(activityId, unanswered.orderId, first.userId, Date.now());
     await expect(clients.reservation(activityId, first.orderId)).resolves.toMatchObject({ state: 'R' });
     await expect(clients.remaining(activityId)).resolves.toBe(2);
   });

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@app/http';
-import { SellingAnnouncements, stockKeys } from '@app/stock';
+import { ReservationScript, SellingAnnouncements, recordAbandoned, stockKeys } from '@app/stock';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { ReservationRecoveryService } from '../../../apps/order-service/src/recovery/reservation-recovery.service';
 import { TestClients } from '../../support/clients';
@@ -34,6 +35,15 @@ describe('a lost reply’s abandon that Redis loses (real Redis behind a proxy t
    * reply dropped below is the reservation script's. */
   const announced = (activityId: number) => gateway.get(SellingAnnouncements).pending(activityId);
 
+  /** The order-service, started once, its recovery run as if every reservation were old enough. */
+  async function recoverNow(): Promise<void> {
+    if (!orderService) {
+      orderService = await createService(OrderServiceModule, 'order-service');
+      await orderService.init();
+    }
+    await orderService.get(ReservationRecoveryService).recover(Date.now() + 60_000);
+  }
+
   it('when the abandon of a 503’s reservation is lost with Redis’s last writes, then recovery does not make it an order and its stock comes back', async () => {
     const id = await gateway.createActivity({ stock: 3 });
     const k = stockKeys(id);
@@ -59,11 +69,32 @@ describe('a lost reply’s abandon that Redis loses (real Redis behind a proxy t
       .decrby(k.stock, Number(quantity))
       .exec();
 
-    orderService = await createService(OrderServiceModule, 'order-service');
-    await orderService.init();
-    await orderService.get(ReservationRecoveryService).recover(Date.now() + 60_000);
+    await recoverNow();
 
     await eventually(async () => expect((await clients.reservation(id, orderId))?.state).toBe('U'), {
+      timeoutMs: 20_000,
+    });
+    expect(await clients.orders(id)).toEqual([]);
+    expect(await clients.remaining(id)).toBe(3);
+    await clients.expectReconciled(id);
+  });
+
+  it('when a retry named a 503’s reservation (ALREADY_PURCHASED) but was answered 503 too, and Redis lost both abandons, then recovery does not make it an order', async () => {
+    const id = await gateway.createActivity({ stock: 3 });
+    await announced(id);
+    const script = gateway.get(ReservationScript);
+    const userId = `unanswered-twice-${id}`;
+    const first = { activityId: id, orderId: randomUUID(), userId, quantity: 1, now: Date.now() };
+    const retry = { ...first, orderId: randomUUID(), now: first.now + 10 };
+    // Both scripts ran, both replies were lost: Redis as an older AOF brings it back, no abandon in it.
+    await expect(script.reserve(first)).resolves.toMatchObject({ code: 'OK' });
+    await expect(script.reserve(retry)).resolves.toMatchObject({ code: 'ALREADY_PURCHASED' });
+    // What the gateway recorded in PostgreSQL before answering each 503.
+    for (const a of [first, retry]) await recordAbandoned(clients.db, a);
+
+    await recoverNow();
+
+    await eventually(async () => expect((await clients.reservation(id, first.orderId))?.state).toBe('U'), {
       timeoutMs: 20_000,
     });
     expect(await clients.orders(id)).toEqual([]);
