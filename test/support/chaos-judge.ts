@@ -36,6 +36,8 @@ export interface ChaosFigures {
   payments: Record<string, number>;
   /** ms from the fault's end until every guarantee held again (-1: not within 30 s of the spike) */
   recoveryMs: number;
+  /** what still did not hold at the last reading before every guarantee held (what recovery waited for) */
+  lastOpen: string[];
   breaches: string[];
 }
 
@@ -184,9 +186,11 @@ async function verdict(clients: TestClients, input: JudgeInput, promises: Map<st
 export async function judge(clients: TestClients, input: JudgeInput): Promise<ChaosFigures> {
   const promises = promised(input.spike.attempts);
   let last = await verdict(clients, input, promises);
+  let lastOpen = last.breaches;
   const settledAt = await eventually(
     async () => {
       last = await verdict(clients, input, promises);
+      if (last.breaches.length > 0) lastOpen = last.breaches;
       return last.breaches.length === 0 && Date.now();
     },
     { timeoutMs: 30_000, intervalMs: 500 },
@@ -201,6 +205,7 @@ export async function judge(clients: TestClients, input: JudgeInput): Promise<Ch
     payers: input.payers,
     ...last,
     recoveryMs: settledAt ? settledAt - input.spike.clearedAt : -1,
+    lastOpen,
     breaches,
   };
 }

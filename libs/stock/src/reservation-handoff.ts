@@ -16,8 +16,19 @@ export type { AbandonedAttempt };
  * itself (a restart from an older AOF, a failover) and bring the reservation back; the order intake then
  * finds the attempt here and abandons it again instead of ordering it.
  */
+/**
+ * How long a gateway waits for an abandoned attempt to be recorded before it answers 503 all the same: an
+ * answer is known a 503 within its Redis command timeout and this.
+ */
+export const ABANDON_RECORD_WITHIN_MS = 1_000;
+
 export function recordAbandoned(db: DataSource, a: AbandonedAttempt): Promise<void> {
   return abandonedAttemptsTable.record(db, a);
+}
+
+/** Each of these buyers' attempts in the activity that a gateway answered 503 and abandoned, by buyer. */
+export function abandonedOfBuyers(db: DataSource, activityId: number, userIds: string[]) {
+  return abandonedAttemptsTable.ofBuyers(db, activityId, userIds);
 }
 
 /** Which of these order ids were answered 503 and abandoned. */
@@ -83,16 +94,28 @@ export class ReservationHandoff {
 
   /**
    * Abandons again attempts a gateway answered 503 (abandon.lua: R → U, stock back), in case Redis lost
-   * their first abandon with its last writes. Returns the ids that stay: taken already, or named to the
-   * buyer by a later answer (a retry's DUPLICATE) — those go on to be ordered.
+   * their first abandon with its last writes. `voided`: each buyer's attempts the ledger holds abandoned,
+   * whose promises are void (their answers were 503s too). Returns the ids that stay — taken already, or
+   * named to the buyer by a later answer (a retry's DUPLICATE) that stands: those go on to be ordered — and
+   * those named by an answer younger than `settleMs`, whose fate is not known yet: left as they are.
    */
-  async abandonAgain(activityId: number, refs: ReservationRef[]): Promise<Set<string>> {
+  async abandonAgain(
+    activityId: number,
+    refs: ReservationRef[],
+    voided: Map<string, string[]>,
+    settleMs: number,
+  ): Promise<{ kept: Set<string>; pending: Set<string> }> {
     const kept = new Set<string>();
+    const pending = new Set<string>();
     for (const ref of refs) {
-      const found = await this.stock.abandon(activityId, ref.orderId, ref.userId, Date.now());
-      if (found === 'kept') kept.add(ref.orderId);
+      const found = await this.stock.abandon(activityId, ref.orderId, ref.userId, Date.now(), {
+        settleMs,
+        voided: voided.get(ref.userId) ?? [],
+      });
+      if (found === 'kept' || found === 'promised') kept.add(ref.orderId);
+      else if (found === 'pending') pending.add(ref.orderId);
     }
-    return kept;
+    return { kept, pending };
   }
 
   markOrdered(activityId: number, refs: ReservationRef[]): Promise<void> {

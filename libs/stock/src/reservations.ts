@@ -56,7 +56,7 @@ export function reserveKeys(activityId: number, userId: string, shards = 1): str
     k.idempotency,
     risk.admission,
     risk.userRate,
-    k.promised,
+    k.promises,
   ];
 }
 

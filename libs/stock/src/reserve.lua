@@ -3,7 +3,8 @@
 -- and an admitted purchase costs one round trip. Every key carries the activity's hash tag.
 -- KEYS[1] meta  KEYS[2] stock  KEYS[3] reservations  KEYS[4] buyers  KEYS[5] unconfirmed  KEYS[6] idempotency
 --      KEYS[7] admission (hash: tokens, at)  KEYS[8] the buyer's rate state (string: GCRA TAT, ms)
---      KEYS[9] promised (set: R reservations named to another attempt, which abandon.lua then keeps)
+--      KEYS[9] promises (hash: R reservations named to another attempt, and by which: abandon.lua keeps them
+--      while that attempt is not abandoned too)
 -- ARGV[1] orderId  ARGV[2] userId  ARGV[3] quantity  ARGV[4] now (epoch ms, the gateway's clock; the
 --      reservation itself is stamped with Redis's clock, by which recovery judges its age)
 --      ARGV[5] idempotency key or ""  ARGV[6] activityId (for the stock channel; "" in a stock shard, where
@@ -30,9 +31,12 @@ local function live(orderId)
   return isLiveState(stateOf(redis.call('HGET', KEYS[3], orderId)))
 end
 
--- An answer names this reservation to the buyer: if its own attempt got no reply, it must not be abandoned.
+-- This attempt's answer names that reservation to the buyer: if its own attempt got no reply, it must not be
+-- abandoned — unless this answer is lost too (then this attempt is abandoned, and its promise with it).
 local function promise(orderId)
-  if stateOf(redis.call('HGET', KEYS[3], orderId)) == RESERVED then redis.call('SADD', KEYS[9], orderId) end
+  if stateOf(redis.call('HGET', KEYS[3], orderId)) ~= RESERVED then return end
+  local by = redis.call('HGET', KEYS[9], orderId) or '-'
+  redis.call('HSET', KEYS[9], orderId, by .. ' ' .. ARGV[1] .. '@' .. redisNowMs())
 end
 
 -- GCRA, the same formula as apps/gateway/src/risk/client-ip.ts (GcraLimiter): admitted while the theoretical arrival time,

@@ -21,11 +21,11 @@ export interface StockKeys {
   /** hash: `${userId}:${idempotencyKey}` → `${orderId}|${quantity}` */
   idempotency: string;
   /**
-   * set: order ids of reservations still R that were answered to another attempt (a retry's DUPLICATE, an
-   * ALREADY_PURCHASED naming them): promised to the buyer, so their own attempt, if it got no reply, is not
-   * abandoned (see abandon.lua)
+   * hash: orderId of a reservation still R → who answered it to the buyer: `-` (or `!` once its own attempt
+   * was abandoned), then ` attemptId@ms` per later attempt whose answer named it (a retry's DUPLICATE, an
+   * ALREADY_PURCHASED). A promise holds while its attempt is not abandoned (see abandon.lua).
    */
-  promised: string;
+  promises: string;
   /** shards only — hash: transferId → `toShard|quantity|at|rebuilds`, leftovers taken out, not yet known applied */
   transfersOut: string;
   /** shards only — hash: transferId → quantity, the transfers this shard has applied (each once) */
@@ -46,7 +46,7 @@ export function keysUnder(tag: string): StockKeys {
     buyers: `${prefix}:buyers`,
     unconfirmed: `${prefix}:unconfirmed`,
     idempotency: `${prefix}:idempotency`,
-    promised: `${prefix}:promised`,
+    promises: `${prefix}:promises`,
     transfersOut: `${prefix}:transfers-out`,
     transfersIn: `${prefix}:transfers-in`,
   };

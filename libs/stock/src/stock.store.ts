@@ -4,6 +4,12 @@ import { Reservation, ReservationState, parseReservation } from './reservation';
 import { ShardCounts, buyerKeys, stockKeys, allShardKeys, shardKeys, shardOf } from './stock-shards';
 import { STOCK_SCRIPTS } from './stock-scripts';
 
+/**
+ * What abandon.lua found: no reservation (a tombstone now), one it undid, one kept for another answer that
+ * named it ('promised'), one taken already ('kept'), or one named by an answer too recent to judge.
+ */
+export type Abandoned = 'never-reserved' | 'undone' | 'promised' | 'kept' | 'pending';
+
 const RELEASE_SLICE = 1_000;
 
 /** A reservation as its callers know it: its order id, and its buyer, whose home shard holds it. */
@@ -120,19 +126,24 @@ export class StockStore {
     return releaseReservations(this.redis.client, activityId, refs, from, to, shards);
   }
 
-  /** abandon.lua: gives up a purchase attempt whose outcome the caller never learnt (its reply was lost). */
+  /**
+   * abandon.lua: gives up a purchase attempt whose outcome the caller never learnt (its reply was lost).
+   * The order intake, which abandons again, passes `settleMs` and the buyer's attempts the ledger holds
+   * abandoned (`voided`); a gateway passes neither.
+   */
   async abandon(
     activityId: number,
     orderId: string,
     userId: string,
     now: number,
-  ): Promise<'never-reserved' | 'undone' | 'kept'> {
+    again: { settleMs: number; voided: string[] } = { settleMs: 0, voided: [] },
+  ): Promise<Abandoned> {
     const k = buyerKeys(activityId, userId, await this.shards(activityId));
     return (await STOCK_SCRIPTS.abandon.run(
       this.redis.client,
-      [k.stock, k.reservations, k.unconfirmed, k.promised],
-      [orderId, userId, now],
-    )) as 'never-reserved' | 'undone' | 'kept';
+      [k.stock, k.reservations, k.unconfirmed, k.promises, k.buyers],
+      [orderId, userId, now, again.settleMs, ...again.voided],
+    )) as Abandoned;
   }
 
   /** Remaining stock, summed over the shards (null when Redis holds none of it). */

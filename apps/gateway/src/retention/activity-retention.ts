@@ -87,7 +87,7 @@ export class ActivityRetention extends PeriodicService {
     let all = true;
     for (const tag of [String(id), ...tags]) {
       const k = keysUnder(tag);
-      const keys = [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency, k.promised];
+      const keys = [k.meta, k.stock, k.reservations, k.buyers, k.unconfirmed, k.idempotency, k.promises];
       const expiring = [...keys, k.transfersOut, k.transfersIn, riskKeys(tag, '').admission];
       const done = await retire.run(
         this.redis.client,

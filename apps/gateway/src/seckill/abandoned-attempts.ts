@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { PeriodicService } from '@app/common';
 import { Purchase } from '@app/contracts';
 import { counter } from '@app/observability';
-import { StockStore, recordAbandoned } from '@app/stock';
+import { ABANDON_RECORD_WITHIN_MS, Abandoned, StockStore, recordAbandoned } from '@app/stock';
 
 const abandoned = counter(
   'purchase_attempts_abandoned_total',
@@ -31,8 +31,6 @@ interface Pending extends Attempt {
 const RETRY_MS = 250;
 const GIVE_UP_MS = 60_000;
 const MAX_PENDING = 100_000;
-/** How long a 503 waits for its attempt to be recorded in PostgreSQL before it is answered all the same. */
-const RECORD_WITHIN_MS = 1_000;
 
 /**
  * Attempts whose reservation script may or may not have run: Redis timed out or the connection dropped
@@ -41,8 +39,9 @@ const RECORD_WITHIN_MS = 1_000;
  * and again every RETRY_MS while either cannot be reached. The order-service's recovery waits
  * RESERVATION_RECOVERY_AFTER_MS before it publishes a reservation, so one abandoned in Redis within that
  * time never becomes an order; and if Redis loses the abandon (an older AOF, a failover), the order intake
- * finds the record and abandons it again. Only an attempt this gateway could record nowhere for all that
- * time becomes an order ('kept', logged).
+ * finds the record and abandons it again. An attempt whose reservation a retry's answer named to the buyer
+ * stays ('promised'), unless that answer was lost too: abandoning the retry voids its promise. Only an
+ * attempt this gateway could record nowhere for all that time becomes an order ('kept', logged).
  */
 @Injectable()
 export class AbandonedAttempts extends PeriodicService {
@@ -59,7 +58,7 @@ export class AbandonedAttempts extends PeriodicService {
     return this.retry();
   }
 
-  /** Resolves once the attempt is recorded in PostgreSQL, or after RECORD_WITHIN_MS (then retried). */
+  /** Resolves once the attempt is recorded in PostgreSQL, or after ABANDON_RECORD_WITHIN_MS (then retried). */
   async add(p: Purchase): Promise<void> {
     const attempt: Attempt = { activityId: p.activityId, orderId: p.orderId, userId: p.userId, at: p.now };
     if (this.pending.size >= MAX_PENDING) {
@@ -70,7 +69,7 @@ export class AbandonedAttempts extends PeriodicService {
     this.pending.set(attempt.orderId, entry);
     void this.settle(entry);
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_WITHIN_MS)));
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ABANDON_RECORD_WITHIN_MS)));
     await Promise.race([this.record(entry), late]).finally(() => clearTimeout(timer));
   }
 
@@ -102,7 +101,7 @@ export class AbandonedAttempts extends PeriodicService {
 
   private async settle(a: Pending): Promise<void> {
     if (a.settled) return;
-    let found: 'never-reserved' | 'undone' | 'kept';
+    let found: Abandoned;
     try {
       found = await this.stock.abandon(a.activityId, a.orderId, a.userId, a.at);
     } catch {

@@ -16,7 +16,12 @@ const request = (orderId: string, activityId = 1): OrderRequestMessage => ({
 
 /** The intake with fakes at its ports: Redis reservations by order id, a ledger with room for `capacity`. */
 function intake({ capacity = Infinity, paid = [] as string[] } = {}) {
-  const redis = { states: new Map<string, TakeResult>(), rebuilds: 0, promised: new Set<string>() };
+  const redis = {
+    states: new Map<string, TakeResult>(),
+    rebuilds: 0,
+    /** reservations named to the buyer by another answer: one that stands, or one too recent to judge */
+    promised: new Map<string, 'stands' | 'recent'>(),
+  };
   const calls = {
     takes: [] as string[][],
     ordered: [] as string[],
@@ -32,11 +37,18 @@ function intake({ capacity = Infinity, paid = [] as string[] } = {}) {
       void calls.ordered.push(...refs.map((r) => r.orderId)),
     markFailed: async (_activityId: number, refs: { orderId: string }[]) =>
       void calls.failed.push(...refs.map((r) => r.orderId)),
-    // abandon.lua: an R named to the buyer by a later answer stays; any other R is undone.
+    // abandon.lua: an R named to the buyer by a later answer that stands stays, one named by an answer too
+    // recent to judge is left alone; any other R is undone.
     abandonAgain: async (_activityId: number, refs: { orderId: string }[]) => {
-      const kept = refs.filter((r) => redis.promised.has(r.orderId) || redis.states.get(r.orderId) !== 'T');
-      for (const r of refs) if (!kept.includes(r)) redis.states.set(r.orderId, 'U');
-      return new Set(kept.map((r) => r.orderId));
+      const kept = new Set<string>();
+      const pending = new Set<string>();
+      for (const { orderId } of refs) {
+        const named = redis.promised.get(orderId);
+        if (named === 'recent') pending.add(orderId);
+        else if (named === 'stands' || redis.states.get(orderId) !== 'T') kept.add(orderId);
+        else redis.states.set(orderId, 'U');
+      }
+      return { kept, pending };
     },
   };
   const ledger = {
@@ -47,6 +59,7 @@ function intake({ capacity = Infinity, paid = [] as string[] } = {}) {
   };
   const writer = {
     abandoned: async () => ledger.abandoned,
+    abandonedOfBuyers: async () => new Map<string, string[]>(),
     write: jest.fn(
       async (activityId: number, requests: OrderRequestMessage[], takenUnder: number, still: StillTaken) => {
         ledger.meanwhile();
@@ -75,6 +88,7 @@ function intake({ capacity = Infinity, paid = [] as string[] } = {}) {
     writer as unknown as OrderWriter,
     events as unknown as OrderEventsPublisher,
     rebuild as unknown as RedisRebuild,
+    { REDIS_COMMAND_TIMEOUT_MS: 2_000 },
   );
   return { service, redis, ledger, calls, writer, events, rebuild };
 }
@@ -101,13 +115,26 @@ describe('the order intake, orchestrated', () => {
     const { service, redis, ledger, calls } = intake();
     redis.states.set('lost', 'T').set('named', 'T').set('plain', 'T');
     ledger.abandoned.add('lost').add('named');
-    redis.promised.add('named'); // a retry with the same Idempotency-Key was answered 202 with it
+    redis.promised.set('named', 'stands'); // a retry with the same Idempotency-Key was answered 202 with it
 
     await service.accept([request('lost'), request('named'), request('plain')]);
 
     expect(calls.written).toEqual([['named', 'plain']]);
     expect(redis.states.get('lost')).toBe('U');
     expect(calls.ordered.sort()).toEqual(['named', 'plain']);
+  });
+
+  it('when a 503’s reservation was named by an answer too recent to judge, then it is neither ordered nor undone nor dead-lettered: recovery brings it again', async () => {
+    const { service, redis, ledger, calls } = intake();
+    redis.states.set('named-lately', 'T').set('plain', 'T');
+    ledger.abandoned.add('named-lately');
+    redis.promised.set('named-lately', 'recent');
+
+    await expect(service.accept([request('named-lately'), request('plain')])).resolves.toEqual([]);
+
+    expect(calls.written).toEqual([['plain']]);
+    expect(redis.states.get('named-lately')).toBe('T');
+    expect(calls.ordered).toEqual(['plain']);
   });
 
   it('when a request is delivered twice in one batch, then it is taken and written once', async () => {

@@ -1,7 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderRequestMessage } from '@app/contracts';
 import { counter, withCorrelation } from '@app/observability';
-import { ReservationHandoff, TAKE_RESULTS, TakeResult, groupByActivity, isTaken } from '@app/stock';
+import {
+  ABANDON_RECORD_WITHIN_MS,
+  ReservationHandoff,
+  TAKE_RESULTS,
+  TakeResult,
+  groupByActivity,
+  isTaken,
+} from '@app/stock';
 import { OrderEventsPublisher } from '../orders/order-events.publisher';
 import { RedisRebuild } from '../recovery/redis-rebuild.service';
 import { OrderWriter, WrittenOrder } from './order-writer';
@@ -37,12 +45,18 @@ export type CorrelationOf = (orderId: string) => string | undefined;
 export class OrderIntakeService {
   private readonly logger = new Logger(OrderIntakeService.name);
 
+  /** How long an answer may take to turn out a 503 (its Redis command timed out, its attempt recorded). */
+  private readonly settleMs: number;
+
   constructor(
     private readonly handoff: ReservationHandoff,
     private readonly writer: OrderWriter,
     private readonly events: OrderEventsPublisher,
     private readonly rebuild: RedisRebuild,
-  ) {}
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'REDIS_COMMAND_TIMEOUT_MS'>,
+  ) {
+    this.settleMs = config.REDIS_COMMAND_TIMEOUT_MS + ABANDON_RECORD_WITHIN_MS;
+  }
 
   async accept(requests: OrderRequestMessage[], correlationOf: CorrelationOf = () => undefined) {
     const rejections: Rejection[] = [];
@@ -64,12 +78,18 @@ export class OrderIntakeService {
     return rejections;
   }
 
-  /** The requests left once those answered 503 are abandoned again (unless a later answer named them). */
+  /**
+   * The requests left once those answered 503 are abandoned again: unless a later answer named them to the
+   * buyer, and that answer was not a 503 as well (its attempt is then in the ledger too, and its promise
+   * void). One named by an answer too recent to judge is left in Redis as it is, for recovery to bring again.
+   */
   private async abandonAgain(activityId: number, group: OrderRequestMessage[], abandoned: Set<string>) {
     const answered503 = group.filter((r) => abandoned.has(r.orderId));
     if (answered503.length === 0) return group;
-    const kept = await this.handoff.abandonAgain(activityId, answered503);
-    requestsSkipped.inc({ reason: 'abandoned' }, answered503.length - kept.size);
+    const voided = await this.writer.abandonedOfBuyers(activityId, answered503);
+    const { kept, pending } = await this.handoff.abandonAgain(activityId, answered503, voided, this.settleMs);
+    requestsSkipped.inc({ reason: 'abandoned' }, answered503.length - kept.size - pending.size);
+    requestsSkipped.inc({ reason: 'promise_pending' }, pending.size);
     return group.filter((r) => !abandoned.has(r.orderId) || kept.has(r.orderId));
   }
 

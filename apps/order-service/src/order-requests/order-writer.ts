@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OrderRequestMessage } from '@app/contracts';
 import { Order, activitiesTable, ordersTable, runnerQuery } from '@app/database';
-import { abandonedAmong } from '@app/stock';
+import { abandonedAmong, abandonedOfBuyers } from '@app/stock';
 
 /** An order as written (new, or by an earlier delivery): what the intake needs of it. */
 export type WrittenOrder = Pick<Order, 'id' | 'activityId' | 'userId' | 'quantity' | 'status' | 'expiresAt'>;
@@ -76,6 +76,15 @@ export class OrderWriter {
     return abandonedAmong(
       this.db,
       requests.map((r) => r.orderId),
+    );
+  }
+
+  /** Every attempt of these requests' buyers that a gateway recorded as abandoned, by buyer. */
+  abandonedOfBuyers(activityId: number, requests: OrderRequestMessage[]): Promise<Map<string, string[]>> {
+    return abandonedOfBuyers(
+      this.db,
+      activityId,
+      requests.map((r) => r.userId),
     );
   }
 

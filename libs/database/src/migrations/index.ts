@@ -12,6 +12,7 @@ import { ActivityWaitingRoom1764670000000 } from './1764670000000-activity-waiti
 import { ActivitiesByEnd1764680000000 } from './1764680000000-activities-by-end';
 import { ActivityLiveQuantity1764690000000 } from './1764690000000-activity-live-quantity';
 import { DropOrdersLiveByActivity1764700000000 } from './1764700000000-drop-orders-live-by-activity';
+import { AbandonedAttemptsByBuyer1764710000000 } from './1764710000000-abandoned-attempts-by-buyer';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ActivitiesByEnd1764680000000,
   ActivityLiveQuantity1764690000000,
   DropOrdersLiveByActivity1764700000000,
+  AbandonedAttemptsByBuyer1764710000000,
 ];

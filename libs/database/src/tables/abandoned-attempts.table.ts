@@ -27,4 +27,16 @@ export const abandonedAttemptsTable = {
     );
     return new Set(rows.map((r) => r.order_id));
   },
+
+  /** Every attempt of these buyers in this activity that was abandoned, by buyer. */
+  async ofBuyers(q: Sql, activityId: number, userIds: string[]): Promise<Map<string, string[]>> {
+    const rows = await rowsOf<{ order_id: string; user_id: string }>(
+      q,
+      'SELECT order_id, user_id FROM abandoned_attempts WHERE activity_id = $1 AND user_id = ANY($2)',
+      [activityId, userIds],
+    );
+    const byBuyer = new Map<string, string[]>();
+    for (const r of rows) byBuyer.set(r.user_id, [...(byBuyer.get(r.user_id) ?? []), r.order_id]);
+    return byBuyer;
+  },
 };
