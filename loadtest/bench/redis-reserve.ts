@@ -35,7 +35,7 @@ export async function benchReserve(
   const names = ['meta', 'stock', 'reservations', 'buyers', 'unconfirmed', 'idempotency', 'admission'];
   const keys = names.map((k) => `${prefix}:${k}`);
   const rateKey = (user: string) => `${prefix}:rate:user:${user}`;
-  const promisedKey = `${prefix}:promised`;
+  const promisesKey = `${prefix}:promises`;
   const now = Date.now();
   const stock = 1_000_000_000;
   const redis = new Redis(redisUrl);
@@ -62,7 +62,7 @@ export async function benchReserve(
         const i = next++;
         const user = `u-${i}`;
         const args = [`o-${i}`, user, 1, now, '', 0, ...limits];
-        const [code] = (await redis.evalsha(script.sha, 9, ...keys, rateKey(user), promisedKey, ...args)) as [
+        const [code] = (await redis.evalsha(script.sha, 9, ...keys, rateKey(user), promisesKey, ...args)) as [
           string,
         ];
         if (code !== 'OK') refused++;
@@ -84,7 +84,7 @@ export async function benchReserve(
       '9',
       ...keys,
       rateKey('__rand_int__'),
-      promisedKey,
+      promisesKey,
     );
     args.push('o-__rand_int__', 'u-__rand_int__', '1', String(now), '', '0', ...limits.map(String));
     const run = spawnSync('redis-benchmark', args, { encoding: 'utf8' });

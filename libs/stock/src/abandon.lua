@@ -10,7 +10,10 @@
 -- ARGV[1] orderId  ARGV[2] userId  ARGV[3] now (epoch ms)  ARGV[4] settle (ms; 0 = none): a promise younger
 -- than this (Redis's clock) may yet turn out lost, and its reservation is left as it is ('pending')
 -- ARGV[5..] other attempts of this buyer known abandoned (the ledger's): their promises are void
--- Returns 'never-reserved', 'undone', 'promised' (kept for a promise), 'kept' (taken already) or 'pending'.
+-- Returns 'never-reserved', 'undone', 'promised' (kept for a promise), 'kept' (taken already) or 'pending'
+-- (only promises younger than ARGV[4] stand). An attempt that never reserved returns 'kept' when the promise
+-- it made was the last one holding a reservation whose own attempt was abandoned, and that reservation was
+-- taken meanwhile: a buyer answered 503 twice holds it, which the gateway logs and counts.
 -- Publishes like release.lua when the stock comes back from 0.
 local void = { [ARGV[1]] = true }
 for i = 5, #ARGV do void[ARGV[i]] = true end
@@ -34,30 +37,38 @@ local function judge(orderId, own)
   local record = redis.call('HGET', KEYS[2], orderId)
   local state = stateOf(record)
   if state == UNDONE then return 'undone' end
-  if state ~= RESERVED then return 'kept' end
   local value = redis.call('HGET', KEYS[4], orderId)
   if not value and not own then return 'kept' end
   local mark = own and '!' or string.sub(value, 1, 1)
-  local left, young, now = { mark }, false, settle > 0 and redisNowMs()
+  local left, settled, now = { mark }, false, settle > 0 and redisNowMs()
   for by, at in string.gmatch(value or '', ' ([^@ ]+)@(%d+)') do
     if not void[by] then
       left[#left + 1] = by .. '@' .. at
-      young = young or (now and tonumber(at) > now - settle)
+      settled = settled or not now or tonumber(at) <= now - settle
     end
+  end
+  if state ~= RESERVED then
+    -- Taken already: nothing to undo. Taken live, its own attempt abandoned and no promise left: a buyer
+    -- answered only 503s holds it ('lost').
+    if value or own then redis.call('HSET', KEYS[4], orderId, table.concat(left, ' ')) end
+    return (isLiveState(state) and mark == '!' and #left == 1) and 'lost' or 'kept'
   end
   if #left == 1 and mark == '!' then
     undo(orderId, record)
     return 'undone'
   end
   redis.call('HSET', KEYS[4], orderId, table.concat(left, ' '))
-  if young then return 'pending' end
+  if #left > 1 and not settled then return 'pending' end
   return #left > 1 and 'promised' or 'kept'
 end
 
 local record = redis.call('HGET', KEYS[2], ARGV[1])
-if record then return judge(ARGV[1], true) end
+if record then
+  local found = judge(ARGV[1], true)
+  return found == 'lost' and 'kept' or found
+end
 redis.call('HSET', KEYS[2], ARGV[1], encodeReservation(UNDONE, ARGV[2], 0, ARGV[3]))
 -- Never reserved: it may have named the buyer's reservation to the buyer in an answer that never came.
 local named = redis.call('HGET', KEYS[5], ARGV[2])
-if named then judge(named, false) end
+if named and judge(named, false) == 'lost' then return 'kept' end
 return 'never-reserved'

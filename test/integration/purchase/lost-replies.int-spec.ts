@@ -170,4 +170,46 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
     await expect(clients.reservation(activityId, first.orderId)).resolves.toMatchObject({ state: 'R' });
     await expect(clients.remaining(activityId)).resolves.toBe(2);
   });
+
+  it('when the retry that named a 503’s reservation is abandoned after the order-service took it, then the abandon says kept (a buyer told 503 twice holds an order: logged, counted)', async () => {
+    const activityId = await gateway.createActivity({ stock: 3 });
+    const script = gateway.get(ReservationScript);
+    const first = attemptOf(activityId, 'taken-meanwhile');
+    await script.reserve(first);
+    leftReserved.push(first);
+    const retry = { ...first, orderId: randomUUID(), now: first.now + 10 };
+    await script.reserve(retry); // ALREADY_PURCHASED, its reply lost
+    const stock = gateway.get(StockStore);
+    await expect(stock.abandon(activityId, first.orderId, first.userId, Date.now())).resolves.toBe(
+      'promised',
+    );
+    // The order-service took it meanwhile (take.lua: R → T).
+    const k = stockKeys(activityId);
+    const record = (await clients.redis.hget(k.reservations, first.orderId))!;
+    await clients.redis.hset(k.reservations, first.orderId, `T${record.slice(1)}`);
+    await expect(stock.abandon(activityId, retry.orderId, retry.userId, Date.now())).resolves.toBe('kept');
+    await clients.redis.hset(k.reservations, first.orderId, record); // R again, for afterEach to undo
+  });
+
+  it.each([
+    ['an older promise stands beside a recent one', 'promised', true],
+    ['every promise is recent', 'pending', false],
+  ])(
+    'when the intake abandons again a reservation named by answers and %s, then it is %s and stays reserved',
+    async (_, expected, older) => {
+      const activityId = await gateway.createActivity({ stock: 3 });
+      const first = attemptOf(activityId, `named-${expected}`);
+      await gateway.get(ReservationScript).reserve(first);
+      leftReserved.push(first);
+      const now = Date.now();
+      const promises = [...(older ? [`${randomUUID()}@${now - 60_000}`] : []), `${randomUUID()}@${now}`];
+      await clients.redis.hset(stockKeys(activityId).promises, first.orderId, ['!', ...promises].join(' '));
+      const found = await gateway
+        .get(StockStore)
+        .abandon(activityId, first.orderId, first.userId, now, { settleMs: 10_000, voided: [] });
+      expect(found).toBe(expected);
+      await expect(clients.reservation(activityId, first.orderId)).resolves.toMatchObject({ state: 'R' });
+      await expect(clients.remaining(activityId)).resolves.toBe(2);
+    },
+  );
 });

@@ -88,7 +88,7 @@ function intake({ capacity = Infinity, paid = [] as string[] } = {}) {
     writer as unknown as OrderWriter,
     events as unknown as OrderEventsPublisher,
     rebuild as unknown as RedisRebuild,
-    { REDIS_COMMAND_TIMEOUT_MS: 2_000 },
+    { REDIS_COMMAND_TIMEOUT_MS: 2_000, RESERVATION_RECOVERY_AFTER_MS: 5_000 },
   );
   return { service, redis, ledger, calls, writer, events, rebuild };
 }

@@ -45,7 +45,10 @@ export type CorrelationOf = (orderId: string) => string | undefined;
 export class OrderIntakeService {
   private readonly logger = new Logger(OrderIntakeService.name);
 
-  /** How long an answer may take to turn out a 503 (its Redis command timed out, its attempt recorded). */
+  /**
+   * How long an answer that named a reservation may take to turn out a 503: its Redis command timed out,
+   * its attempt recorded, and the grace recovery gives a slow gateway (RESERVATION_RECOVERY_AFTER_MS).
+   */
   private readonly settleMs: number;
 
   constructor(
@@ -53,9 +56,11 @@ export class OrderIntakeService {
     private readonly writer: OrderWriter,
     private readonly events: OrderEventsPublisher,
     private readonly rebuild: RedisRebuild,
-    @Inject(APP_CONFIG) config: Pick<AppConfig, 'REDIS_COMMAND_TIMEOUT_MS'>,
+    @Inject(APP_CONFIG)
+    config: Pick<AppConfig, 'REDIS_COMMAND_TIMEOUT_MS' | 'RESERVATION_RECOVERY_AFTER_MS'>,
   ) {
-    this.settleMs = config.REDIS_COMMAND_TIMEOUT_MS + ABANDON_RECORD_WITHIN_MS;
+    this.settleMs =
+      config.REDIS_COMMAND_TIMEOUT_MS + ABANDON_RECORD_WITHIN_MS + config.RESERVATION_RECOVERY_AFTER_MS;
   }
 
   async accept(requests: OrderRequestMessage[], correlationOf: CorrelationOf = () => undefined) {
