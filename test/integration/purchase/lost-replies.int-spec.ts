@@ -46,6 +46,28 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
    * reply dropped below is the reservation script's. */
   const announced = (activityId: number) => gateway.get(SellingAnnouncements).pending(activityId);
 
+  /**
+   * A buyer's first attempt reserved, then `retries` later attempts of theirs, each answered with the first
+   * (ALREADY_PURCHASED: a promise), whatever became of the replies.
+   */
+  async function firstAndRetries(buyer: string, retries: number) {
+    const activityId = await gateway.createActivity({ stock: 3 });
+    const script = gateway.get(ReservationScript);
+    const first = attemptOf(activityId, buyer);
+    await expect(script.reserve(first)).resolves.toMatchObject({ code: 'OK' });
+    leftReserved.push(first);
+    const later = [];
+    for (let i = 1; i <= retries; i++) {
+      const retry = { ...first, orderId: randomUUID(), now: first.now + 10 * i };
+      await expect(script.reserve(retry)).resolves.toMatchObject({
+        code: 'ALREADY_PURCHASED',
+        orderId: first.orderId,
+      });
+      later.push(retry);
+    }
+    return { activityId, first, later, stock: gateway.get(StockStore) };
+  }
+
   it('when the reservation script runs but its reply is lost, then the buyer gets 503 and, once Redis answers again, nothing is taken', async () => {
     const activityId = await gateway.createActivity({ stock: 3 });
     await announced(activityId);
@@ -133,18 +155,9 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
   ])(
     'when a retry named the first attempt (ALREADY_PURCHASED) but its reply was lost too, then abandoning both gives the unit back (%s)',
     async (_, order) => {
-      const activityId = await gateway.createActivity({ stock: 3 });
-      const script = gateway.get(ReservationScript);
-      const first = attemptOf(activityId, 'twice-unanswered');
-      await expect(script.reserve(first)).resolves.toMatchObject({ code: 'OK' });
-      leftReserved.push(first);
       // Both replies lost: the buyer heard 503 twice, though the script promised the first to the retry.
-      const retry = { ...first, orderId: randomUUID(), now: first.now + 10 };
-      await expect(script.reserve(retry)).resolves.toMatchObject({
-        code: 'ALREADY_PURCHASED',
-        orderId: first.orderId,
-      });
-      const stock = gateway.get(StockStore);
+      const { activityId, first, later, stock } = await firstAndRetries('twice-unanswered', 1);
+      const [retry] = later;
       for (const orderId of order([first.orderId, retry.orderId]))
         await stock.abandon(activityId, orderId, first.userId, Date.now());
       await expect(clients.reservation(activityId, first.orderId)).resolves.toMatchObject({ state: 'U' });
@@ -153,16 +166,9 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
   );
 
   it('when a retry named the first attempt and its answer reached the buyer, then abandoning the first keeps it, and abandoning a later unanswered retry does not undo it', async () => {
-    const activityId = await gateway.createActivity({ stock: 3 });
-    const script = gateway.get(ReservationScript);
-    const first = attemptOf(activityId, 'told-once');
-    await script.reserve(first);
-    leftReserved.push(first);
-    const told = { ...first, orderId: randomUUID(), now: first.now + 10 };
-    const unanswered = { ...first, orderId: randomUUID(), now: first.now + 20 };
-    await script.reserve(told); // answered ALREADY_PURCHASED: the buyer holds the first order
-    await script.reserve(unanswered); // its reply lost: 503
-    const stock = gateway.get(StockStore);
+    // The first retry answered ALREADY_PURCHASED (the buyer holds the first order), the second's reply lost.
+    const { activityId, first, later, stock } = await firstAndRetries('told-once', 2);
+    const unanswered = later[1];
     await expect(stock.abandon(activityId, first.orderId, first.userId, Date.now())).resolves.toBe(
       'promised',
     );
@@ -172,14 +178,8 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
   });
 
   it('when the retry that named a 503’s reservation is abandoned after the order-service took it, then the abandon says kept (a buyer told 503 twice holds an order: logged, counted)', async () => {
-    const activityId = await gateway.createActivity({ stock: 3 });
-    const script = gateway.get(ReservationScript);
-    const first = attemptOf(activityId, 'taken-meanwhile');
-    await script.reserve(first);
-    leftReserved.push(first);
-    const retry = { ...first, orderId: randomUUID(), now: first.now + 10 };
-    await script.reserve(retry); // ALREADY_PURCHASED, its reply lost
-    const stock = gateway.get(StockStore);
+    const { activityId, first, later, stock } = await firstAndRetries('taken-meanwhile', 1);
+    const [retry] = later; // its reply lost
     await expect(stock.abandon(activityId, first.orderId, first.userId, Date.now())).resolves.toBe(
       'promised',
     );
@@ -197,16 +197,14 @@ describe('a lost Redis reply at the gateway (real Redis behind a proxy that lose
   ])(
     'when the intake abandons again a reservation named by answers and %s, then it is %s and stays reserved',
     async (_, expected, older) => {
-      const activityId = await gateway.createActivity({ stock: 3 });
-      const first = attemptOf(activityId, `named-${expected}`);
-      await gateway.get(ReservationScript).reserve(first);
-      leftReserved.push(first);
+      const { activityId, first, stock } = await firstAndRetries(`named-${expected}`, 0);
       const now = Date.now();
       const promises = [...(older ? [`${randomUUID()}@${now - 60_000}`] : []), `${randomUUID()}@${now}`];
       await clients.redis.hset(stockKeys(activityId).promises, first.orderId, ['!', ...promises].join(' '));
-      const found = await gateway
-        .get(StockStore)
-        .abandon(activityId, first.orderId, first.userId, now, { settleMs: 10_000, voided: [] });
+      const found = await stock.abandon(activityId, first.orderId, first.userId, now, {
+        settleMs: 10_000,
+        voided: [],
+      });
       expect(found).toBe(expected);
       await expect(clients.reservation(activityId, first.orderId)).resolves.toMatchObject({ state: 'R' });
       await expect(clients.remaining(activityId)).resolves.toBe(2);
