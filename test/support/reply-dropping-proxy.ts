@@ -4,7 +4,8 @@ import { AddressInfo, Server, Socket, createConnection, createServer } from 'nod
  * A TCP proxy in front of a real server that can lose one reply in flight: armed with a pattern, it lets
  * the next request containing it through to the server, then cuts the client's connection at the first
  * bytes of the answer instead of passing them on. The server did the work; the client never hears of it —
- * a connection lost at the worst moment, made deterministic.
+ * a connection lost at the worst moment, made deterministic. An EVALSHA answered NOSCRIPT ran nothing: that
+ * answer passes, and the reply lost is the EVAL's that follows with the script's body.
  */
 export class ReplyDroppingProxy {
   private armed?: string;
@@ -63,6 +64,12 @@ export class ReplyDroppingProxy {
     });
     upstream.on('data', (chunk) => {
       if (!dropping) return void client.write(chunk);
+      if (chunk.toString('latin1').startsWith('-NOSCRIPT')) {
+        // The script did not run (Redis had not cached it): the body follows by EVAL, whose reply is lost.
+        dropping = false;
+        this.armed = 'eval';
+        return void client.write(chunk);
+      }
       client.destroy();
       upstream.destroy();
     });
