@@ -11,17 +11,17 @@ import { AbandonedAttempt, abandonedAttemptsTable } from '@app/database';
 export type { AbandonedAttempt };
 
 /**
- * The durable half of an abandon (abandon.lua is the other): a gateway that lost the reservation script's
- * reply answers 503, "nothing was taken", and records the attempt here first. Redis may lose the abandon
- * itself (a restart from an older AOF, a failover) and bring the reservation back; the order intake then
- * finds the attempt here and abandons it again instead of ordering it.
- */
-/**
  * How long a gateway waits for an abandoned attempt to be recorded before it answers 503 all the same: an
  * answer is known a 503 within its Redis command timeout and this.
  */
 export const ABANDON_RECORD_WITHIN_MS = 1_000;
 
+/**
+ * The durable half of an abandon (abandon.lua is the other): a gateway that lost the reservation script's
+ * reply answers 503, "nothing was taken", and records the attempt here first. Redis may lose the abandon
+ * itself (a restart from an older AOF, a failover) and bring the reservation back; the order intake then
+ * finds the attempt here and abandons it again instead of ordering it.
+ */
 export function recordAbandoned(db: DataSource, a: AbandonedAttempt): Promise<void> {
   return abandonedAttemptsTable.record(db, a);
 }
