@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /**
  * utime + stime (clock ticks) from the text of /proc/<pid>/stat. The command name (field 2) may hold
@@ -50,4 +50,29 @@ export function groupCpuMs(groups: ProcessGroups): Record<string, number> {
       pids.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0),
     ]),
   );
+}
+
+/**
+ * CPU time (ms) used so far by the threads of a live process whose name (/proc/<pid>/task/<tid>/comm)
+ * matches `name`: a JVM's "C2 CompilerThre…" and "C1 CompilerThre…", for instance. Threads gone since
+ * are not counted, so compare two readings of threads that live as long as the process.
+ */
+export function threadsCpuMs(pid: number, name: RegExp): number {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  let ticks = 0;
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  for (const tid of tids) {
+    try {
+      if (!name.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8'))) continue;
+      ticks += parseCpuTicks(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return (ticks * 1000) / ticksPerSecond;
 }

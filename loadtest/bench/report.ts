@@ -38,7 +38,7 @@ export function markdown(r: BenchResults, chartHref: string): string {
     ),
     '',
     `Load shape: ${n(s.buyers)} distinct buyers, ${s.connections} connections sending as fast as the target answers`,
-    `(closed model), one purchase each; the steady rows are paced at ${s.steadyRate}/s and ${s.steady50Rate}/s (80 % and 50 % of the admissions' req/s).`,
+    `(closed model), one purchase each; the steady rows are paced at ${s.steadyRate}/s and ${s.steady50Rate}/s (80 % and 50 % of the admissions' req/s, the median of ${s.admissionBurstsRps.length} bursts: ${s.admissionBurstsRps.join(', ')}/s).`,
     `Networked: Redis, PostgreSQL and Kafka of both designs behind toxiproxy, +${s.netLatencyMs} ms per round trip` +
       (net
         ? ` (measured through the proxies: Redis PING ${net.probeMs.redis} ms, PostgreSQL SELECT 1 ${net.probeMs.postgres} ms).`

@@ -43,6 +43,7 @@ const measurements = (over: Partial<Measurements> = {}): Measurements =>
       connections: 10,
       steadyRate: 80,
       steady50Rate: 50,
+      admissionBurstsRps: [90, 100, 110],
       steadyS: 1,
       netLatencyMs: 1,
     },

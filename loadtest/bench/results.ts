@@ -26,6 +26,8 @@ export interface Measurements {
     steadyRate: number;
     /** the steady50 row's pace: 50 % of the admissions' req/s */
     steady50Rate: number;
+    /** req/s of each admissions burst; the median is `admissions` (the peak the steady rows are paced by) */
+    admissionBurstsRps: number[];
     steadyS: number;
     netLatencyMs: number;
   };

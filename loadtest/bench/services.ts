@@ -131,7 +131,7 @@ async function overdueCancelled(databaseUrl: string): Promise<void> {
 }
 
 /** The infrastructure's server processes (`scripts/infra.sh pids`: PostgreSQL's postmaster and backends). */
-function infraPids(name: 'redis' | 'postgres' | 'kafka'): number[] {
+export function infraPids(name: 'redis' | 'postgres' | 'kafka'): number[] {
   try {
     const out = execFileSync('bash', [join(ROOT, 'scripts/infra.sh'), 'pids', name], { encoding: 'utf8' });
     return out.split('\n').filter(Boolean).map(Number);
