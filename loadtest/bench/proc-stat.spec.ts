@@ -1,4 +1,5 @@
-import { parseCpuTicks } from './proc-stat';
+import { readFileSync } from 'node:fs';
+import { parseCpuTicks, threadsCpuMs } from './proc-stat';
 
 describe('/proc/<pid>/stat', () => {
   it('when read, then utime + stime are fields 14 and 15', () => {
@@ -13,5 +14,28 @@ describe('/proc/<pid>/stat', () => {
 
   it('when the text is not a stat line, then it says so instead of returning NaN', () => {
     expect(() => parseCpuTicks('nonsense')).toThrow(/not a \/proc/);
+  });
+});
+
+describe("CPU of a process's threads by name (/proc/<pid>/task)", () => {
+  const mainThread = readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim();
+  const burn = () => {
+    const until = Date.now() + 300;
+    let x = 0;
+    while (Date.now() < until) x += Math.sqrt(x + 1);
+    return x;
+  };
+
+  it('when the named thread works, then its CPU time grows by about the work done', () => {
+    const name = new RegExp(`^${mainThread.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm');
+    const before = threadsCpuMs(process.pid, name);
+    burn();
+    expect(threadsCpuMs(process.pid, name) - before).toBeGreaterThanOrEqual(100);
+  });
+
+  it('when no thread has the name, or the process is gone, then it is 0', () => {
+    burn();
+    expect(threadsCpuMs(process.pid, /^no thread is called this$/)).toBe(0);
+    expect(threadsCpuMs(2 ** 22 + 1, /./)).toBe(0);
   });
 });
