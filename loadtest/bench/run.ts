@@ -140,8 +140,8 @@ async function warmUp(config: AppConfig, gateway: string): Promise<void> {
 }
 
 /**
- * The admissions' peak: three bursts of SHAPE.buyers buyers with stock for all (closed model), each on a
- * fresh activity once the one before has drained, and the median of them by req/s. One burst of about a
+ * The admissions' peak: BENCH_ADMISSION_BURSTS (3) bursts of SHAPE.buyers buyers with stock for all (closed
+ * model), each on a fresh activity once the one before has drained, and the median of them by req/s. One burst of about a
  * second varied by a third between identical runs (6,981–9,476/s), and the steady rows are paced at shares
  * of this figure: the median keeps the pace from following one lucky or unlucky second.
  */
