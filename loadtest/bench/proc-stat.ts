@@ -29,14 +29,21 @@ export function runQueueWaitMs(pid: number): number | null {
 
 let ticksPerSecond: number | undefined;
 
+/** Clock ticks (the unit of /proc's CPU times) in ms. */
+function ticksToMs(ticks: number): number {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return (ticks * 1000) / ticksPerSecond;
+}
+
 /** CPU time (user + system, ms) a live process has used so far; null once it is gone. */
 export function cpuMs(pid: number): number | null {
-  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  let ticks: number;
   try {
-    return (parseCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) * 1000) / ticksPerSecond;
+    ticks = parseCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return null;
   }
+  return ticksToMs(ticks);
 }
 
 /** Processes in named groups (a service, Redis, PostgreSQL's postmaster and backends, Kafka), pids by name. */
@@ -58,7 +65,6 @@ export function groupCpuMs(groups: ProcessGroups): Record<string, number> {
  * are not counted, so compare two readings of threads that live as long as the process.
  */
 export function threadsCpuMs(pid: number, name: RegExp): number {
-  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   let ticks = 0;
   let tids: string[];
   try {
@@ -74,5 +80,5 @@ export function threadsCpuMs(pid: number, name: RegExp): number {
       // the thread ended between the listing and the read
     }
   }
-  return (ticks * 1000) / ticksPerSecond;
+  return ticksToMs(ticks);
 }

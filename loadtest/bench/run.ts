@@ -39,6 +39,8 @@ const SHAPE = {
   steadyS: env('BENCH_STEADY_S', 15),
   netLatencyMs: env('BENCH_NET_LATENCY_MS', 1),
 };
+/** connections of a paced sale: enough that sends keep their schedule while answers are slow */
+const PACED_CONNECTIONS = Math.max(SHAPE.connections, 400);
 const SCALE = (process.env.BENCH_SCALE ?? '10000,50000,200000').split(',').map(Number).filter(Boolean);
 // The warm-up's paced rounds (warmUp): each BENCH_WARM_ROUND_S seconds at BENCH_WARM_RATE buyers a second,
 // until Kafka's JIT compilers use at most BENCH_WARM_QUIET_MS ms of CPU a second, or BENCH_WARM_ROUNDS rounds.
@@ -121,7 +123,7 @@ async function warmUp(config: AppConfig, gateway: string): Promise<void> {
       buyers,
       stock: buyers,
       rate: WARM.rate,
-      connections: Math.max(SHAPE.connections, 400),
+      connections: PACED_CONNECTIONS,
     });
     const msPerS = Math.round(
       (threadsCpuMs(kafka, COMPILER_THREAD) - compiled) / ((Date.now() - started) / 1000),
@@ -173,14 +175,13 @@ function pacedSale(
   processes: () => ProcessGroups,
 ): Promise<SaleRun> {
   const buyers = Math.round(rate * SHAPE.steadyS);
-  const connections = Math.max(SHAPE.connections, 400);
   return runSale(config, gateway, {
     name,
     ...SHAPE,
     buyers,
     stock: buyers,
     rate,
-    connections,
+    connections: PACED_CONNECTIONS,
     gatewayPid,
     processes,
   });
