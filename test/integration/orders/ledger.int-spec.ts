@@ -177,23 +177,38 @@ describe('order writes checked against the stock in PostgreSQL', () => {
         node['Actual Loops'] +
       (node.Plans ?? []).reduce((sum, child) => sum + work(child), 0);
 
+    // 'before': the table's statistics know other activities' orders and none of this one's, as on a table
+    // that autovacuum analysed before the sale began and not since (10 % of a large table must change
+    // first). The planner then expects one row of this activity from any index that leads with it.
     it.each([
-      ['before ANALYZE has seen them', false],
-      ['once ANALYZE has counted them', true],
-    ])(
-      'when the activity holds 20,000 live orders (%s), then a batch of 1,000 handles O(batch) rows (rolled back here)',
+      ['as they stand', 'as-is'],
+      ['analysed before the activity sold anything', 'before'],
+      ['once ANALYZE has counted them', 'after'],
+    ] as const)(
+      'when the activity holds 20,000 live orders (statistics %s), then a batch of 1,000 handles O(batch) rows (rolled back here)',
       async (_, analyze) => {
         const id = await activity(30_000);
         const runner = clients.db.createQueryRunner();
         await runner.startTransaction();
         try {
+          if (analyze === 'before') {
+            await runner.query('TRUNCATE orders CASCADE'); // so that ANALYZE sees only the orders below
+            const others = [await activity(10_000), await activity(10_000), await activity(10_000)];
+            await runner.query(
+              `INSERT INTO orders (id, activity_id, user_id, quantity, status, created_at, expires_at)
+               SELECT gen_random_uuid(), a, 'other-' || g, 1, 'PENDING', now(), now() + interval '15 minutes'
+                 FROM unnest($1::int[]) AS a, generate_series(1, 10000) AS g`,
+              [others],
+            );
+            await runner.query('ANALYZE orders');
+          }
           await runner.query(
             `INSERT INTO orders (id, activity_id, user_id, quantity, status, created_at, expires_at)
              SELECT gen_random_uuid(), $1, 'sold-' || g, 1, 'PENDING', now(), now() + interval '15 minutes'
                FROM generate_series(1, 20000) AS g`,
             [id],
           );
-          if (analyze) await runner.query('ANALYZE orders');
+          if (analyze === 'after') await runner.query('ANALYZE orders');
           const batch = requests(
             id,
             'batch',

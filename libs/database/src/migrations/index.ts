@@ -13,6 +13,7 @@ import { ActivitiesByEnd1764680000000 } from './1764680000000-activities-by-end'
 import { ActivityLiveQuantity1764690000000 } from './1764690000000-activity-live-quantity';
 import { DropOrdersLiveByActivity1764700000000 } from './1764700000000-drop-orders-live-by-activity';
 import { AbandonedAttemptsByBuyer1764710000000 } from './1764710000000-abandoned-attempts-by-buyer';
+import { OrdersByActivityBuyer1764720000000 } from './1764720000000-orders-by-activity-buyer';
 
 /** Listed explicitly (no glob) so the same list works from TypeScript sources and from dist/. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ActivityLiveQuantity1764690000000,
   DropOrdersLiveByActivity1764700000000,
   AbandonedAttemptsByBuyer1764710000000,
+  OrdersByActivityBuyer1764720000000,
 ];
