@@ -21,6 +21,8 @@ const OVERDUE = `status = 'PENDING' AND expires_at ${PAST_GRACE}`;
 // left out before the sum; `ON CONFLICT DO NOTHING` makes a replayed request a no-op. Each is left out by a
 // correlated subquery, one index probe per request: as NOT EXISTS the planner made it an anti-join, and on
 // an activity whose statistics predate its sale, a nested loop over all its live orders for every request.
+// On such statistics the planner takes any index that leads with activity_id for the probe: each one on
+// `orders` must have user_id second (migration OrdersByActivityBuyer1764720000000).
 const INSERT_WITHIN_STOCK = `
   WITH candidate AS (
     SELECT r.id, r.user_id, r.quantity, r.n FROM unnest($2::uuid[], $3::varchar[], $4::int[])
