@@ -6,7 +6,7 @@
 -- A promise holds only while the attempt that made it is not abandoned too: its answer may have been lost
 -- as well. So abandoning an attempt also voids the promise it made (the tombstone's case), and a reservation
 -- kept for promises alone is undone once the last of them is void.
--- KEYS[1] stock  KEYS[2] reservations  KEYS[3] unconfirmed  KEYS[4] promises  KEYS[5] buyers
+-- KEYS[1] stock  KEYS[2] reservations  KEYS[3] unconfirmed  KEYS[4] promises  KEYS[5] buyers  KEYS[6] meta
 -- ARGV[1] orderId  ARGV[2] userId  ARGV[3] now (epoch ms)  ARGV[4] settle (ms; 0 = none): a promise younger
 -- than this (Redis's clock) may yet turn out lost, and its reservation is left as it is ('pending')
 -- ARGV[5..] other attempts of this buyer known abandoned (the ledger's): their promises are void
@@ -21,12 +21,12 @@ local settle = tonumber(ARGV[4])
 
 local function undo(orderId, record)
   local _, _, quantity = decodeReservation(record)
-  local remaining = redis.call('INCRBY', KEYS[1], quantity)
+  local given, remaining = giveBack(KEYS[6], KEYS[1], tonumber(quantity))
   redis.call('HSET', KEYS[2], orderId, withState(record, UNDONE))
   redis.call('ZREM', KEYS[3], orderId)
   redis.call('HDEL', KEYS[4], orderId)
   local activityId = string.match(KEYS[1], '{(%d+)[}#]')
-  if activityId and remaining == tonumber(quantity) then
+  if activityId and given > 0 and remaining == given then
     redis.call('PUBLISH', STOCK_CHANNEL, stockChange(activityId, remaining))
   end
 end

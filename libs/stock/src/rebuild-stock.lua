@@ -10,7 +10,9 @@
 --      stock, bot defences) and `rebuilds` (the ledger's count, this one included)
 -- remaining = ARGV[2] − every unit held by a record: O (a live order) and R / T (a request in flight, whose
 -- order the ledger may still write). Never below 0: if the in-flight requests do not fit, the ledger will
--- refuse the excess (they end FAILED).
+-- refuse the excess (they end FAILED, and the refusal rebuilds again), and the excess is the meta's
+-- `stockDebt`, which units coming back pay first (giveBack): an excess request undone instead (a 503's
+-- reservation abandoned again) gives back no unit the remaining stock was not counted for.
 -- Returns {remaining, held, inFlight (R/T records)}. Unsharded, publishes the new stock and the activity
 -- (window and defences, as its meta now holds them) to every gateway; a shard does not (one shard's figure
 -- is not the activity's: shard-rebuild.ts publishes the sum) and drops its transfer records — transfers
@@ -25,6 +27,11 @@ end
 local remaining = math.max(0, tonumber(ARGV[2]) - held)
 redis.call('SET', KEYS[2], remaining)
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+if held > tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'stockDebt', held - tonumber(ARGV[2]))
+else
+  redis.call('HDEL', KEYS[1], 'stockDebt')
+end
 if ARGV[3] == '1' then
   redis.call('DEL', KEYS[4], KEYS[5])
   return {remaining, held, inFlight}

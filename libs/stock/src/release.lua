@@ -1,5 +1,5 @@
 -- Gives reservations' stock back, exactly once each: one call for a whole batch of one activity.
--- KEYS[1] stock, KEYS[2] reservations, KEYS[3] unconfirmed
+-- KEYS[1] stock, KEYS[2] reservations, KEYS[3] unconfirmed, KEYS[4] meta (its stockDebt is paid first: giveBack)
 -- ARGV[1] states they may be released from (e.g. "R" or "TO"), ARGV[2] new state ("U" or "X"),
 -- ARGV[3..] order ids
 -- Returns, per order id, {1, state} when released now; {0, current state or ""} when it was not in an
@@ -29,10 +29,10 @@ for i = 3, #ARGV do
   out[#out + 1] = result
 end
 if given > 0 then
-  local remaining = redis.call('INCRBY', KEYS[1], given)
+  local back, remaining = giveBack(KEYS[4], KEYS[1], given)
   redis.call('ZREM', KEYS[3], unpack(released))
   local activityId = string.match(KEYS[1], '{(%d+)[}#]')
-  if activityId and before <= 0 then
+  if activityId and before <= 0 and back > 0 then
     redis.call('PUBLISH', STOCK_CHANNEL, stockChange(activityId, remaining))
   end
 end

@@ -1,6 +1,6 @@
 import { RedisClient } from '@app/redis';
 import { activityChangeOf, activityMeta } from './activity-meta';
-import { isLive, parseReservation } from './reservation';
+import { RESERVATION_STATES, isLive, parseReservation } from './reservation';
 import type { LedgerActivity, LedgerOrder } from './stock-rebuild';
 import { StockKeys, stockKeys, allShardKeys, shardOf, splitStock } from './stock-shards';
 import { SALE_CHANNELS, formatActivityChange } from './sale-channels';
@@ -44,15 +44,24 @@ export async function restoreShards(
       [activityId, activity.stock, 0, ...pairs],
     )) as [number, number, number];
   }
-  const heldNow = await Promise.all(keys.map((k) => heldBy(redis, k)));
-  const shares = splitStock(Math.max(0, activity.stock - heldNow.reduce((a, b) => a + b, 0)), shards);
+  const now = await Promise.all(keys.map((k) => heldBy(redis, k)));
+  const left = activity.stock - now.reduce((sum, n) => sum + n.held, 0);
+  // More held than the stock: the shortfall is split over the shards' requests in flight (it is theirs to
+  // end FAILED or undone), each shard's part its stockDebt (rebuild-stock.lua), paid by its own returns.
+  const shares =
+    left >= 0
+      ? splitStock(left, shards)
+      : owed(
+          -left,
+          now.map((n) => n.inFlight),
+        ).map((debt) => -debt);
   const total: [number, number, number] = [0, 0, 0];
   for (let shard = 0; shard < shards; shard++) {
     const k = keys[shard];
     const out = (await STOCK_SCRIPTS.rebuildStock.run(
       redis,
       [k.meta, k.stock, k.reservations, k.transfersOut, k.transfersIn],
-      [activityId, heldNow[shard] + shares[shard], 1, ...pairs],
+      [activityId, now[shard].held + shares[shard], 1, ...pairs],
     )) as number[];
     out.forEach((n, i) => (total[i] += n));
   }
@@ -63,11 +72,20 @@ export async function restoreShards(
   return total;
 }
 
-/** Units held by a shard's records (O, R, T), as rebuild-stock.lua counts them. */
-async function heldBy(redis: RedisClient, k: StockKeys): Promise<number> {
+/** Units held by a shard's records (O, R, T), as rebuild-stock.lua counts them, and those of R and T. */
+async function heldBy(redis: RedisClient, k: StockKeys): Promise<{ held: number; inFlight: number }> {
   const records = Object.entries(await redis.hgetall(k.reservations));
-  return records
-    .map(([id, record]) => parseReservation(id, record))
-    .filter((r) => isLive(r.state))
-    .reduce((sum, r) => sum + r.quantity, 0);
+  const live = records.map(([id, record]) => parseReservation(id, record)).filter((r) => isLive(r.state));
+  const units = (rs: typeof live) => rs.reduce((sum, r) => sum + r.quantity, 0);
+  return { held: units(live), inFlight: units(live.filter((r) => r.state !== RESERVATION_STATES.ORDERED)) };
+}
+
+/** A shortfall split over the shards, none owing more than its units in flight (in shard order). */
+function owed(shortfall: number, inFlight: number[]): number[] {
+  let rest = shortfall;
+  return inFlight.map((units) => {
+    const part = Math.min(rest, units);
+    rest -= part;
+    return part;
+  });
 }

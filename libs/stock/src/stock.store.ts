@@ -72,7 +72,7 @@ export async function releaseReservations(
       const slice = group.slice(i, i + RELEASE_SLICE).map((r) => r.orderId);
       const results = (await STOCK_SCRIPTS.release.run(
         redis,
-        [k.stock, k.reservations, k.unconfirmed],
+        [k.stock, k.reservations, k.unconfirmed, k.meta],
         [from.join(''), to, ...slice],
       )) as [number, ReservationState | ''][];
       results.forEach(([released, state], j) =>
@@ -141,7 +141,7 @@ export class StockStore {
     const k = buyerKeys(activityId, userId, await this.shards(activityId));
     return (await STOCK_SCRIPTS.abandon.run(
       this.redis.client,
-      [k.stock, k.reservations, k.unconfirmed, k.promises, k.buyers],
+      [k.stock, k.reservations, k.unconfirmed, k.promises, k.buyers, k.meta],
       [orderId, userId, now, again.settleMs, ...again.voided],
     )) as Abandoned;
   }

@@ -4,9 +4,11 @@ import { Admin, Kafka, Producer, logLevel } from 'kafkajs';
 import { loadConfig } from '@app/config';
 import { OrderRequestMessage, TOPICS } from '@app/contracts';
 import { createService } from '@app/http';
+import { RedisService } from '@app/redis';
 import {
   ReservationScript,
   STOCK_SCRIPTS,
+  StockStore,
   announceSelling,
   allShardKeys,
   buyerKeys,
@@ -168,5 +170,27 @@ describe('stock shards under crashes, duplicates and a rebuild', () => {
     expect(replies.filter((r) => r.status === 202)).toHaveLength(6);
     await eventually(async () => expect(await clients.orders(id)).toHaveLength(10), { timeoutMs: 20_000 });
     await clients.expectReconciled(id);
+  });
+
+  it('when a rebuild finds more in flight than the stock left, then a request undone later gives back no unit of it', async () => {
+    const id = await gateway.createActivity({ stock: 4, stockShards: 3 });
+    for (const b of range(4).map((i) => `owed-${id}-${i}`))
+      expect((await gateway.purchase(id, b)).status).toBe(202);
+    await eventually(async () => expect(await clients.reservationsIn(id, 'O')).toBe(4), {
+      timeoutMs: 20_000,
+    });
+    // a 503's reservation that Redis kept (an older AOF) while the stock sold out in the ledger
+    const late = { orderId: newOrderId(), userId: `owed-${id}-late` };
+    await clients.redis.hset(
+      buyerKeys(id, late.userId, 3).reservations,
+      late.orderId,
+      `R|${late.userId}|1|${Date.now()}`,
+    );
+
+    expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 5 });
+    const stock = new StockStore({ client: clients.redis } as RedisService);
+    await expect(stock.abandon(id, late.orderId, late.userId, Date.now())).resolves.toBe('undone');
+
+    expect((await shardStocks(id, 3)).reduce((a, b) => a + b, 0)).toBe(0); // 4 units, 4 orders
   });
 });
