@@ -8,6 +8,7 @@ import { StockStore, rebuildActivity, stockKeys } from '@app/stock';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
 import { insertOpenActivity } from '../../support/activity-rows';
+import { updateActivity } from '../../../apps/gateway/src/activities/activity-update';
 
 // The rebuild of one activity against the real Redis and PostgreSQL, state by state.
 describe('rebuilding an activity in Redis from PostgreSQL', () => {
@@ -140,6 +141,22 @@ describe('rebuilding an activity in Redis from PostgreSQL', () => {
     expect(await clients.remaining(id)).toBe(1);
     await expect(stock.abandon(id, excess, 'max', Date.now())).resolves.toBe('undone');
     expect(await clients.remaining(id)).toBe(2);
+  });
+
+  // The ledger's units first cover the requests it may still write: a top-up is units coming back too.
+  it('when the stock is topped up while requests that did not fit are in flight, then the top-up pays for them first', async () => {
+    const id = await activity(2);
+    await order(id, 'ned', 'PAID', 2);
+    const excess = randomUUID();
+    await clients.redis.hset(stockKeys(id).reservations, excess, `R|ola|1|${Date.now()}`);
+    expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 3 });
+
+    await updateActivity(clients.db, { client: clients.redis } as RedisService, id, { stock: 5 });
+    expect(await clients.remaining(id)).toBe(2); // 5 units: 2 in ned's order, 1 for ola's request
+    expect(await clients.redis.hget(stockKeys(id).meta, 'stockDebt')).toBeNull();
+    const stock = new StockStore({ client: clients.redis } as RedisService);
+    await expect(stock.abandon(id, excess, 'ola', Date.now())).resolves.toBe('undone');
+    expect(await clients.remaining(id)).toBe(3);
   });
 
   it('when the activity does not exist, then nothing is written and the answer is null', async () => {

@@ -4,6 +4,8 @@
 -- Returns {'OK', remaining, startsAt, endsAt} as Redis now holds them, or {'NOT_WARMED', -1, 0, 0}.
 -- Convergent, so it may run again, late or out of order: stock only grows, and Redis adds exactly what
 -- its copy of the total lacks (meta.stock → total); the window only shrinks (the minimum is kept).
+-- The units added pay the stock debt a rebuild left first (giveBack): requests in flight that the old
+-- total could not cover are covered by the new one before anything more is for sale.
 -- Publishes the new remaining stock (a top-up clears every gateway's sold-out flag) and the window, with
 -- the activity's defences as its meta holds them.
 local meta = redis.call('HMGET', KEYS[1], 'stock', 'startsAt', 'endsAt', 'purchaseToken', 'challengeBits')
@@ -12,7 +14,8 @@ if not meta[1] then return {'NOT_WARMED', -1, 0, 0} end
 local missing = tonumber(ARGV[2]) - tonumber(meta[1])
 local remaining
 if missing > 0 then
-  remaining = redis.call('INCRBY', KEYS[2], missing)
+  local _
+  _, remaining = giveBack(KEYS[1], KEYS[2], missing)
   redis.call('HSET', KEYS[1], 'stock', ARGV[2])
   redis.call('PUBLISH', STOCK_CHANNEL, stockChange(ARGV[1], remaining))
 else

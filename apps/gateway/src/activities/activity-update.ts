@@ -3,14 +3,14 @@ import { DataSource } from 'typeorm';
 import { activitiesTable } from '@app/database';
 import { notFound, unavailable, validationFailed } from '@app/common';
 import { LuaScript, RedisService } from '@app/redis';
-import { SALE_CHANNELS_LUA, allShardKeys, stockKeys } from '@app/stock';
+import { STOCK_LUA, allShardKeys, stockKeys } from '@app/stock';
 import { UpdateActivityDto } from './update-activity.dto';
 
-const syncScript = new LuaScript(join(__dirname, 'activity-update.lua'), SALE_CHANNELS_LUA);
+const syncScript = new LuaScript(join(__dirname, 'activity-update.lua'), STOCK_LUA);
 
 /**
- * An admin update keeps conservation (Redis remaining + live orders = the row's stock) by writing
- * PostgreSQL first, then Redis:
+ * An admin update keeps conservation (Redis remaining + live orders = the row's stock, once a rebuild's
+ * stockDebt is paid: the top-up pays it first) by writing PostgreSQL first, then Redis:
  * - one UPDATE applies it to the row (stock only grows; ending moves endsAt to now and, for a sale not
  *   started yet, startsAt just before it, as the table requires startsAt < endsAt);
  * - activity-update.lua then adds to Redis exactly what Redis's copy of the total lacks, in one step.
