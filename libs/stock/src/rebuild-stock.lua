@@ -17,6 +17,7 @@
 -- (window and defences, as its meta now holds them) to every gateway; a shard does not (one shard's figure
 -- is not the activity's: shard-rebuild.ts publishes the sum) and drops its transfer records — transfers
 -- from before the rebuild are refused from now on (transfer-in.lua).
+local budget = tonumber(ARGV[2])
 local held, inFlight = 0, 0
 local records = redis.call('HVALS', KEYS[3])
 for _, record in ipairs(records) do
@@ -24,11 +25,11 @@ for _, record in ipairs(records) do
   if isLiveState(state) then held = held + tonumber(quantity) end
   if state == RESERVED or state == TAKEN then inFlight = inFlight + 1 end
 end
-local remaining = math.max(0, tonumber(ARGV[2]) - held)
+local remaining = math.max(0, budget - held)
 redis.call('SET', KEYS[2], remaining)
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-if held > tonumber(ARGV[2]) then
-  redis.call('HSET', KEYS[1], 'stockDebt', held - tonumber(ARGV[2]))
+if held > budget then
+  redis.call('HSET', KEYS[1], 'stockDebt', held - budget)
 else
   redis.call('HDEL', KEYS[1], 'stockDebt')
 end
