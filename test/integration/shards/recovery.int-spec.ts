@@ -12,8 +12,10 @@ import {
   announceSelling,
   allShardKeys,
   buyerKeys,
+  moveLeftovers,
   rebuildActivity,
   shardKeys,
+  shardOf,
   stockKeys,
   takeOut,
 } from '@app/stock';
@@ -192,5 +194,41 @@ describe('stock shards under crashes, duplicates and a rebuild', () => {
     await expect(stock.abandon(id, late.orderId, late.userId, Date.now())).resolves.toBe('undone');
 
     expect((await shardStocks(id, 3)).reduce((a, b) => a + b, 0)).toBe(0); // 4 units, 4 orders
+  });
+
+  // The debt goes to the first shards with requests in flight; when the excess turns out to be another
+  // shard's (undone there, its unit back in that shard's stock), the two meet when leftovers move.
+  it('when a shard owes units and leftovers move into it, then they pay its debt before they are for sale', async () => {
+    const id = await gateway.createActivity({ stock: 4, stockShards: 3 });
+    for (const b of range(3).map((i) => `debtor-${id}-${i}`))
+      expect((await gateway.purchase(id, b)).status).toBe(202);
+    await eventually(async () => expect(await clients.reservationsIn(id, 'O')).toBe(3), {
+      timeoutMs: 20_000,
+    });
+    // two requests in flight for the one unit left: one in shard 0 (which the rebuild makes owe it), one in 2
+    const inShard = (shard: number, n: number) =>
+      range(100)
+        .map((i) => `late-${id}-${n}-${i}`)
+        .find((u) => shardOf(u, 3) === shard)!;
+    const owing = { orderId: newOrderId(), userId: inShard(0, 1) };
+    const other = { orderId: newOrderId(), userId: inShard(2, 2) };
+    for (const late of [owing, other])
+      await clients.redis.hset(
+        buyerKeys(id, late.userId, 3).reservations,
+        late.orderId,
+        `R|${late.userId}|1|${Date.now()}`,
+      );
+    expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 5 });
+    expect(await clients.redis.hget(shardKeys(id, 0, 3).meta, 'stockDebt')).toBe('1');
+
+    const stock = new StockStore({ client: clients.redis } as RedisService);
+    await expect(stock.abandon(id, other.orderId, other.userId, Date.now())).resolves.toBe('undone');
+    // shard 2 now offers a unit the ledger has promised to shard 0's request; moved to shard 0, it pays
+    await moveLeftovers(clients.redis, id, { donor: 2, home: 0, shards: 3 }, 1);
+    expect(await shardStocks(id, 3)).toEqual([0, 0, 0]);
+    expect(await clients.redis.hget(shardKeys(id, 0, 3).meta, 'stockDebt')).toBeNull();
+
+    await expect(stock.abandon(id, owing.orderId, owing.userId, Date.now())).resolves.toBe('undone');
+    expect((await shardStocks(id, 3)).reduce((a, b) => a + b, 0)).toBe(1); // 4 units, 3 orders
   });
 });
