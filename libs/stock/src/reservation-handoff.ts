@@ -133,7 +133,7 @@ export class ReservationHandoff {
       const k = shardKeys(activityId, shard, shards);
       await STOCK_SCRIPTS.settle.run(
         this.redis.client,
-        [k.reservations],
+        [k.reservations, k.meta],
         [state, ...indexes.map((i) => refs[i].orderId)],
       );
     }

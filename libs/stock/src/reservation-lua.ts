@@ -21,16 +21,21 @@ export const RESERVATION_LUA = [
   `  local t = redis.call('TIME')`,
   `  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`,
   `end`,
-  // Units coming back (an undo, a release) first pay the stock debt a rebuild left in the meta (rebuild-
-  // stock.lua: more held than the stock, the excess not taken from the remaining stock, which stays at 0).
-  // Returns what reached the stock key and the remaining stock after it.
-  `local function giveBack(metaKey, stockKey, quantity)`,
+  // The stock debt a rebuild left in the meta (rebuild-stock.lua: more held than the stock, the excess not
+  // taken from the remaining stock, which stays at 0), less up to `quantity`; returns how much it fell.
+  `local function payDebt(metaKey, quantity)`,
   `  local debt = tonumber(redis.call('HGET', metaKey, 'stockDebt') or '0')`,
   `  local paid = math.min(debt, quantity)`,
   `  if paid > 0 then`,
   `    if paid == debt then redis.call('HDEL', metaKey, 'stockDebt')`,
   `    else redis.call('HINCRBY', metaKey, 'stockDebt', -paid) end`,
   `  end`,
+  `  return paid`,
+  `end`,
+  // Units coming back (an undo, a release, a top-up, leftovers moved in) pay the debt first. Returns what
+  // reached the stock key and the remaining stock after it.
+  `local function giveBack(metaKey, stockKey, quantity)`,
+  `  local paid = payDebt(metaKey, quantity)`,
   `  if quantity == paid then return 0, tonumber(redis.call('GET', stockKey) or '0') end`,
   `  return quantity - paid, redis.call('INCRBY', stockKey, quantity - paid)`,
   `end`,

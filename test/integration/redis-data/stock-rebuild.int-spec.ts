@@ -4,7 +4,7 @@ import { loadConfig } from '@app/config';
 import { OrderStatus } from '@app/database';
 import { insertOrder, orderRow } from '../../support/order-rows';
 import { RedisService } from '@app/redis';
-import { StockStore, rebuildActivity, stockKeys } from '@app/stock';
+import { ReservationHandoff, StockStore, rebuildActivity, stockKeys } from '@app/stock';
 import { TestClients } from '../../support/clients';
 import { eventually } from '../../support/eventually';
 import { insertOpenActivity } from '../../support/activity-rows';
@@ -157,6 +157,27 @@ describe('rebuilding an activity in Redis from PostgreSQL', () => {
     const stock = new StockStore({ client: clients.redis } as RedisService);
     await expect(stock.abandon(id, excess, 'ola', Date.now())).resolves.toBe('undone');
     expect(await clients.remaining(id)).toBe(3);
+  });
+
+  // The refusal ends the excess itself: nothing is left owing, so a unit that comes back after it (before
+  // the rebuild the refusal asks for, or when that rebuild fails) is for sale.
+  it('when the ledger refuses a request that did not fit, then the debt goes with it', async () => {
+    const id = await activity(2);
+    const paid = await order(id, 'pia', 'PAID', 2);
+    const refused = randomUUID();
+    await clients.redis.hset(stockKeys(id).reservations, refused, `R|rex|1|${Date.now()}`);
+    expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 3 });
+
+    const redis = { client: clients.redis } as RedisService;
+    const stock = new StockStore(redis);
+    const handoff = new ReservationHandoff(redis, stock);
+    const request = { orderId: refused, activityId: id, userId: 'rex', quantity: 1, reservedAt: Date.now() };
+    expect((await handoff.take(id, [request])).states).toEqual(['T']);
+    await handoff.markFailed(id, [request]);
+    expect(await clients.redis.hget(stockKeys(id).meta, 'stockDebt')).toBeNull();
+
+    await expect(stock.release(id, { orderId: paid, userId: 'pia' }, ['O'], 'X')).resolves.toBe(true);
+    expect(await clients.remaining(id)).toBe(2);
   });
 
   it('when the activity does not exist, then nothing is written and the answer is null', async () => {
