@@ -115,69 +115,59 @@ describe('rebuilding an activity in Redis from PostgreSQL', () => {
   // Remaining + what the live records hold = the stock, from the rebuild on: a unit that did not fit was not
   // taken from the remaining stock, so undoing it later must not give it back. Found by the chaos suite
   // (test/chaos/redis-data-loss: the 503s' reservations back with an older AOF, then abandoned again).
-  it('when an in-flight request that did not fit is then abandoned, then it gives back no stock it was not counted for', async () => {
-    const id = await activity(2);
-    await order(id, 'jon', 'PAID', 2);
-    const answered503 = randomUUID();
-    await clients.redis.hset(stockKeys(id).reservations, answered503, `R|kim|1|${Date.now()}`);
-    expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 3 });
+  describe('when a rebuild finds a request in flight that does not fit (stock 2, a live order of 2)', () => {
+    const redis = () => ({ client: clients.redis }) as RedisService;
+    const stock = () => new StockStore(redis());
 
-    const stock = new StockStore({ client: clients.redis } as RedisService);
-    await expect(stock.abandon(id, answered503, 'kim', Date.now())).resolves.toBe('undone');
+    /** The live order of 2 (`owner`), and the request `excess` by `buyer` that Redis still holds, rebuilt. */
+    async function rebuiltWithExcess(owner: string, buyer: string) {
+      const id = await activity(2);
+      const live = await order(id, owner, 'PAID', 2);
+      const excess = randomUUID();
+      await clients.redis.hset(stockKeys(id).reservations, excess, `R|${buyer}|1|${Date.now()}`);
+      expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 3 });
+      expect(await clients.redis.hget(stockKeys(id).meta, 'stockDebt')).toBe('1');
+      return { id, live, excess };
+    }
 
-    expect(await clients.remaining(id)).toBe(0); // 2 units, both in jon's order
-  });
+    it('then it is abandoned later and gives back no stock it was not counted for', async () => {
+      const { id, excess } = await rebuiltWithExcess('jon', 'kim');
+      await expect(stock().abandon(id, excess, 'kim', Date.now())).resolves.toBe('undone');
+      expect(await clients.remaining(id)).toBe(0); // 2 units, both in jon's order
+    });
 
-  it('when a live order is cancelled while requests that did not fit are in flight, then its unit pays for them first', async () => {
-    const id = await activity(2);
-    const paid = await order(id, 'lou', 'PAID', 2);
-    const excess = randomUUID();
-    await clients.redis.hset(stockKeys(id).reservations, excess, `R|max|1|${Date.now()}`);
-    expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 3 });
+    it('then a live order cancelled meanwhile pays for it first', async () => {
+      const { id, live, excess } = await rebuiltWithExcess('lou', 'max');
+      // lou's 2 units come back: one pays for max's request, which the ledger may now write; one is for sale.
+      await expect(stock().release(id, { orderId: live, userId: 'lou' }, ['O'], 'X')).resolves.toBe(true);
+      expect(await clients.remaining(id)).toBe(1);
+      await expect(stock().abandon(id, excess, 'max', Date.now())).resolves.toBe('undone');
+      expect(await clients.remaining(id)).toBe(2);
+    });
 
-    const stock = new StockStore({ client: clients.redis } as RedisService);
-    // lou's 2 units come back: one pays for max's request, which the ledger may now write; one is for sale.
-    await expect(stock.release(id, { orderId: paid, userId: 'lou' }, ['O'], 'X')).resolves.toBe(true);
-    expect(await clients.remaining(id)).toBe(1);
-    await expect(stock.abandon(id, excess, 'max', Date.now())).resolves.toBe('undone');
-    expect(await clients.remaining(id)).toBe(2);
-  });
+    // The ledger's units first cover the requests it may still write: a top-up is units coming back too.
+    it('then a top-up pays for it first', async () => {
+      const { id, excess } = await rebuiltWithExcess('ned', 'ola');
+      await updateActivity(clients.db, redis(), id, { stock: 5 });
+      expect(await clients.remaining(id)).toBe(2); // 5 units: 2 in ned's order, 1 for ola's request
+      expect(await clients.redis.hget(stockKeys(id).meta, 'stockDebt')).toBeNull();
+      await expect(stock().abandon(id, excess, 'ola', Date.now())).resolves.toBe('undone');
+      expect(await clients.remaining(id)).toBe(3);
+    });
 
-  // The ledger's units first cover the requests it may still write: a top-up is units coming back too.
-  it('when the stock is topped up while requests that did not fit are in flight, then the top-up pays for them first', async () => {
-    const id = await activity(2);
-    await order(id, 'ned', 'PAID', 2);
-    const excess = randomUUID();
-    await clients.redis.hset(stockKeys(id).reservations, excess, `R|ola|1|${Date.now()}`);
-    expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 3 });
+    // The refusal ends the excess itself: nothing is left owing, so a unit that comes back after it (before
+    // the rebuild the refusal asks for, or when that rebuild fails) is for sale.
+    it('then the ledger refuses it and the debt goes with it', async () => {
+      const { id, live, excess } = await rebuiltWithExcess('pia', 'rex');
+      const handoff = new ReservationHandoff(redis(), stock());
+      const request = { orderId: excess, activityId: id, userId: 'rex', quantity: 1, reservedAt: Date.now() };
+      expect((await handoff.take(id, [request])).states).toEqual(['T']);
+      await handoff.markFailed(id, [request]);
+      expect(await clients.redis.hget(stockKeys(id).meta, 'stockDebt')).toBeNull();
 
-    await updateActivity(clients.db, { client: clients.redis } as RedisService, id, { stock: 5 });
-    expect(await clients.remaining(id)).toBe(2); // 5 units: 2 in ned's order, 1 for ola's request
-    expect(await clients.redis.hget(stockKeys(id).meta, 'stockDebt')).toBeNull();
-    const stock = new StockStore({ client: clients.redis } as RedisService);
-    await expect(stock.abandon(id, excess, 'ola', Date.now())).resolves.toBe('undone');
-    expect(await clients.remaining(id)).toBe(3);
-  });
-
-  // The refusal ends the excess itself: nothing is left owing, so a unit that comes back after it (before
-  // the rebuild the refusal asks for, or when that rebuild fails) is for sale.
-  it('when the ledger refuses a request that did not fit, then the debt goes with it', async () => {
-    const id = await activity(2);
-    const paid = await order(id, 'pia', 'PAID', 2);
-    const refused = randomUUID();
-    await clients.redis.hset(stockKeys(id).reservations, refused, `R|rex|1|${Date.now()}`);
-    expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 3 });
-
-    const redis = { client: clients.redis } as RedisService;
-    const stock = new StockStore(redis);
-    const handoff = new ReservationHandoff(redis, stock);
-    const request = { orderId: refused, activityId: id, userId: 'rex', quantity: 1, reservedAt: Date.now() };
-    expect((await handoff.take(id, [request])).states).toEqual(['T']);
-    await handoff.markFailed(id, [request]);
-    expect(await clients.redis.hget(stockKeys(id).meta, 'stockDebt')).toBeNull();
-
-    await expect(stock.release(id, { orderId: paid, userId: 'pia' }, ['O'], 'X')).resolves.toBe(true);
-    expect(await clients.remaining(id)).toBe(2);
+      await expect(stock().release(id, { orderId: live, userId: 'pia' }, ['O'], 'X')).resolves.toBe(true);
+      expect(await clients.remaining(id)).toBe(2);
+    });
   });
 
   it('when the activity does not exist, then nothing is written and the answer is null', async () => {

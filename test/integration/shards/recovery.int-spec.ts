@@ -59,6 +59,25 @@ describe('stock shards under crashes, duplicates and a rebuild', () => {
   const shardStocks = async (id: number, shards: number) =>
     Promise.all(allShardKeys(id, shards).map(async (k) => Number(await clients.redis.get(k.stock))));
   const recover = () => orderService.get(ReservationRecoveryService).recover(Date.now() + 60_000);
+  /** `n` buyers named `prefix-<id>-<i>` admitted, their orders written (records O); returns the buyers. */
+  async function sold(id: number, prefix: string, n: number): Promise<string[]> {
+    const buyers = range(n).map((i) => `${prefix}-${id}-${i}`);
+    for (const b of buyers) expect((await gateway.purchase(id, b)).status).toBe(202);
+    await eventually(async () => expect(await clients.reservationsIn(id, 'O')).toBe(n), {
+      timeoutMs: 20_000,
+    });
+    return buyers;
+  }
+  /** A request in flight (R) that Redis holds and the ledger does not: a 503's, kept by an older AOF. */
+  async function inFlight(id: number, userId: string, shards: number) {
+    const late = { orderId: newOrderId(), userId };
+    await clients.redis.hset(
+      buyerKeys(id, userId, shards).reservations,
+      late.orderId,
+      `R|${userId}|1|${Date.now()}`,
+    );
+    return late;
+  }
   /**
    * Only the donor half of a transfer from shard `donor` to `home`, as a gateway killed in between leaves it
    * (after the buyer's reservation attempt in the home shard, which announced the activity to recovery).
@@ -145,11 +164,7 @@ describe('stock shards under crashes, duplicates and a rebuild', () => {
 
   it('when Redis lost a sharded activity, then the rebuild puts each order in its buyer’s home shard and splits the rest, the total exact', async () => {
     const id = await gateway.createActivity({ stock: 10, stockShards: 3 });
-    const buyers = range(4).map((i) => `rebuilt-${id}-${i}`);
-    for (const b of buyers) expect((await gateway.purchase(id, b)).status).toBe(202);
-    await eventually(async () => expect(await clients.reservationsIn(id, 'O')).toBe(4), {
-      timeoutMs: 20_000,
-    });
+    const buyers = await sold(id, 'rebuilt', 4);
     await donorHalf(id, 2, 0, 3, 'before-the-loss');
     await clients.redis.del(stockKeys(id).meta, ...allShardKeys(id, 3).flatMap((k) => Object.values(k)));
 
@@ -176,18 +191,9 @@ describe('stock shards under crashes, duplicates and a rebuild', () => {
 
   it('when a rebuild finds more in flight than the stock left, then a request undone later gives back no unit of it', async () => {
     const id = await gateway.createActivity({ stock: 4, stockShards: 3 });
-    for (const b of range(4).map((i) => `owed-${id}-${i}`))
-      expect((await gateway.purchase(id, b)).status).toBe(202);
-    await eventually(async () => expect(await clients.reservationsIn(id, 'O')).toBe(4), {
-      timeoutMs: 20_000,
-    });
-    // a 503's reservation that Redis kept (an older AOF) while the stock sold out in the ledger
-    const late = { orderId: newOrderId(), userId: `owed-${id}-late` };
-    await clients.redis.hset(
-      buyerKeys(id, late.userId, 3).reservations,
-      late.orderId,
-      `R|${late.userId}|1|${Date.now()}`,
-    );
+    await sold(id, 'owed', 4);
+    // a 503's reservation that Redis kept while the stock sold out in the ledger
+    const late = await inFlight(id, `owed-${id}-late`, 3);
 
     expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 5 });
     const stock = new StockStore({ client: clients.redis } as RedisService);
@@ -200,24 +206,14 @@ describe('stock shards under crashes, duplicates and a rebuild', () => {
   // shard's (undone there, its unit back in that shard's stock), the two meet when leftovers move.
   it('when a shard owes units and leftovers move into it, then they pay its debt before they are for sale', async () => {
     const id = await gateway.createActivity({ stock: 4, stockShards: 3 });
-    for (const b of range(3).map((i) => `debtor-${id}-${i}`))
-      expect((await gateway.purchase(id, b)).status).toBe(202);
-    await eventually(async () => expect(await clients.reservationsIn(id, 'O')).toBe(3), {
-      timeoutMs: 20_000,
-    });
+    await sold(id, 'debtor', 3);
     // two requests in flight for the one unit left: one in shard 0 (which the rebuild makes owe it), one in 2
     const inShard = (shard: number, n: number) =>
       range(100)
         .map((i) => `late-${id}-${n}-${i}`)
         .find((u) => shardOf(u, 3) === shard)!;
-    const owing = { orderId: newOrderId(), userId: inShard(0, 1) };
-    const other = { orderId: newOrderId(), userId: inShard(2, 2) };
-    for (const late of [owing, other])
-      await clients.redis.hset(
-        buyerKeys(id, late.userId, 3).reservations,
-        late.orderId,
-        `R|${late.userId}|1|${Date.now()}`,
-      );
+    const owing = await inFlight(id, inShard(0, 1), 3);
+    const other = await inFlight(id, inShard(2, 2), 3);
     expect(await rebuildActivity(clients.db, clients.redis, id)).toMatchObject({ remaining: 0, held: 5 });
     expect(await clients.redis.hget(shardKeys(id, 0, 3).meta, 'stockDebt')).toBe('1');
 
