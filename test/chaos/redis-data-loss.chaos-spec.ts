@@ -37,16 +37,18 @@ async function reservationsSince(clients: TestClients, activityId: number, since
 
 /**
  * Redis restarted from a copy of its AOF taken early in the sale, once FORGOTTEN_ORDERS made after the copy
- * are counted by `since`; `orderServiceDown`: the order-service is down from before the copy until then.
+ * are counted by `since`; `orderServiceDown`: the order-service is down from before the copy until then;
+ * `stockShards`: the activity's stock is in that many shards.
  */
 const olderAof =
-  (name: string, since: typeof reservationsSince, orderServiceDown = false) =>
+  (name: string, since: typeof reservationsSince, orderServiceDown = false, stockShards?: number) =>
   async ({ stack, clients }: Chaos): Promise<ChaosFault> => {
     const redis = await server('redis');
     return {
       name,
       at: 0.1,
       ...LOST,
+      stockShards,
       inject: async ({ id }) => {
         if (orderServiceDown) await stack.down('order-service');
         const copy = await copyAof(clients.redis);
@@ -103,6 +105,16 @@ describeChaos(
     {
       test: 'restart from an older AOF mid-sale: the sale goes on from the ledger, no oversell; lost 202s end FAILED',
       fault: olderAof('redis restarted from an older AOF', ordersReservedSince),
+    },
+    {
+      // Each shard is rebuilt from the ledger with a share of what is left; leftovers move between them.
+      test: 'restart from an older AOF mid-sale, the stock in 4 shards: rebuilt shard by shard, no oversell; lost 202s end FAILED',
+      fault: olderAof(
+        'redis restarted from an older AOF, the stock in 4 shards',
+        ordersReservedSince,
+        false,
+        4,
+      ),
     },
     {
       test: 'restart from an older AOF while the order-service is down: it notices at its start, no oversell; lost 202s end FAILED, none in silence',

@@ -1,4 +1,4 @@
-import { isLive, parseReservation, stockKeys } from '@app/stock';
+import { isLive, parseReservation } from '@app/stock';
 import { StatementSource, checkInvariants } from '@app/reconcile';
 import { purchaseResult } from './api';
 import { TestClients } from './clients';
@@ -65,9 +65,14 @@ async function liveReservationBy(
 }
 
 async function stuckReservations(clients: TestClients, activityId: number): Promise<number> {
-  const records = await clients.redis.hgetall(stockKeys(activityId).reservations);
-  return Object.entries(records).filter(([id, r]) => ['R', 'T'].includes(parseReservation(id, r).state))
-    .length;
+  let stuck = 0;
+  for (const k of await clients.shardKeys(activityId)) {
+    const records = await clients.redis.hgetall(k.reservations);
+    stuck += Object.entries(records).filter(([id, r]) =>
+      ['R', 'T'].includes(parseReservation(id, r).state),
+    ).length;
+  }
+  return stuck;
 }
 
 /** The promised orders that have no row of their buyer, split by what /result says of them. */
@@ -142,7 +147,7 @@ async function verdict(clients: TestClients, input: JudgeInput, promises: Map<st
       taken.push(userId);
   const stuck = await stuckReservations(clients, activity.id);
   const unavailable = spike.attempts.filter((a) => a.status === 503).length;
-  const remaining = await clients.redis.get(stockKeys(activity.id).stock);
+  const remaining = await clients.remaining(activity.id); // summed over the stock shards, if any
   const report = await checkInvariants({
     redis: clients.redis,
     db: clients.db,

@@ -104,6 +104,8 @@ export interface ChaosFault {
   patienceMs?: number;
   /** short for the cancel-service's faults: unpaid orders are cancelled and their stock sold again */
   payTimeoutSeconds?: number;
+  /** the activity's stock in this many shards (decision 12) instead of one key */
+  stockShards?: number;
 }
 
 /**
@@ -155,6 +157,7 @@ export async function runChaos(
     name: `chaos: ${fault.name}`,
     stock: CHAOS_STOCK,
     payTimeoutSeconds: fault.payTimeoutSeconds ?? PAY_TIMEOUT_SECONDS,
+    ...(fault.stockShards ? { stockShards: fault.stockShards } : {}),
   });
   const sold = watchSold(clients, activity.id);
   const payers = new ChaosPayers(fault.payTimeoutSeconds ?? PAY_TIMEOUT_SECONDS);
