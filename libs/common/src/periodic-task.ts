@@ -62,6 +62,11 @@ export abstract class PeriodicService implements OnApplicationBootstrap, BeforeA
 
   protected abstract tick(): Promise<unknown>;
 
+  /** A run now, between the ticks (or the run in progress, joined). */
+  protected runNow(): Promise<void> {
+    return this.task.runNow();
+  }
+
   onApplicationBootstrap(): void {
     this.task.start();
   }

@@ -28,6 +28,10 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
       commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+      // A server that restarted answers while it loads its data: the ready check asks again this often,
+      // not after the server's own estimate (at least 1 s, up to 10 s in ioredis). Redis is back the
+      // moment it is loaded, so every service is too, and the rebuild check runs at once (RedisRebuild).
+      maxLoadingRetryTime: 100,
     });
     this.client.on('error', (err) => this.logger.warn({ msg: 'redis connection error', err: err.message }));
     health.register('redis', () => this.client.ping());

@@ -72,7 +72,19 @@ export class RedisRebuild extends PeriodicService {
       this.logger.warn({ msg: 'redis rebuild check at start failed', err: err.message }),
     );
     super.onApplicationBootstrap();
+    this.redis.client.on('ready', this.onReady);
   }
+
+  override beforeApplicationShutdown(): Promise<void> {
+    this.redis.client.off('ready', this.onReady);
+    return super.beforeApplicationShutdown();
+  }
+
+  /**
+   * A Redis that comes back (restarted, perhaps from an older AOF) is served by the gateways as soon as they
+   * reconnect: what it lost is sold again until a check replaces its figures, so one runs at once.
+   */
+  private readonly onReady = () => void this.runNow();
 
   protected tick(): Promise<unknown> {
     return this.check();
