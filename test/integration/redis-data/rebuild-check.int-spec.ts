@@ -1,10 +1,13 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@app/http';
+import { activitiesTable } from '@app/database';
+import { RedisService } from '@app/redis';
 import { SELLING_ACTIVITIES_KEY, stockKeys } from '@app/stock';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { RedisRebuild } from '../../../apps/order-service/src/recovery/redis-rebuild.service';
 import { closeCatalogue, openCatalogue } from '../../support/catalogue';
 import { TestClients } from '../../support/clients';
+import { eventually } from '../../support/eventually';
 
 // The periodic check is left to the spec's own calls.
 process.env.REDIS_REBUILD_CHECK_INTERVAL_MS = '600000';
@@ -77,5 +80,39 @@ describe('the rebuild check on a catalogue of open activities', () => {
 
     expect(rebuilt).toEqual([lost]);
     expect(await present([lost])).toBe(true);
+  });
+
+  // A Redis that comes back (restarted, perhaps from an older AOF) sells what it remembers until the check
+  // replaces its figures: the check runs as soon as the connection is ready again, not at its next tick.
+  it('when the connection to Redis comes back, then a check runs at once', async () => {
+    await clients.redis.flushall(); // what the Redis that comes back lost
+
+    orderService.get(RedisService).client.disconnect(true); // dropped, and reconnected
+
+    await eventually(async () => expect(await present(catalogue)).toBe(true), { timeoutMs: 10_000 });
+  });
+
+  // After a restart every open activity is rebuilt, one after the other; the sale under way must not wait
+  // behind the catalogue (the restarted Redis sells what it remembers until its turn).
+  it('when every open activity is due, then the sales under way come first, the latest started first', async () => {
+    const at = (fromNowMs: number) => new Date(Date.now() + fromNowMs);
+    const activity = (name: string, startsAt: Date) =>
+      activitiesTable.insert(clients.db, {
+        name,
+        stock: 10,
+        perUserLimit: 1,
+        startsAt,
+        endsAt: at(3_600_000),
+        payTimeoutSeconds: 30,
+      });
+    const live = await activity('rebuild-check live', at(-1_000));
+    const coming = await activity('rebuild-check coming', at(1_800_000)); // created last, not on sale yet
+    catalogue.push(live.id, coming.id);
+    await clients.redis.flushall();
+
+    const rebuilt = await rebuild.check();
+
+    expect(rebuilt[0]).toBe(live.id);
+    expect(rebuilt.indexOf(coming.id)).toBeGreaterThan(rebuilt.indexOf(catalogue[0]));
   });
 });
