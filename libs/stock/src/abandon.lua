@@ -14,21 +14,17 @@
 -- (only promises younger than ARGV[4] stand). An attempt that never reserved returns 'kept' when the promise
 -- it made was the last one holding a reservation whose own attempt was abandoned, and that reservation was
 -- taken meanwhile: a buyer answered 503 twice holds it, which the gateway logs and counts.
--- Publishes like release.lua when the stock comes back from 0.
+-- Publishes when the stock comes back from 0 (returnStock).
 local void = { [ARGV[1]] = true }
 for i = 5, #ARGV do void[ARGV[i]] = true end
 local settle = tonumber(ARGV[4])
 
 local function undo(orderId, record)
   local _, _, quantity = decodeReservation(record)
-  local given, remaining = giveBack(KEYS[6], KEYS[1], tonumber(quantity))
+  returnStock(KEYS[6], KEYS[1], tonumber(quantity))
   redis.call('HSET', KEYS[2], orderId, withState(record, UNDONE))
   redis.call('ZREM', KEYS[3], orderId)
   redis.call('HDEL', KEYS[4], orderId)
-  local activityId = string.match(KEYS[1], '{(%d+)[}#]')
-  if activityId and given > 0 and remaining == given then
-    redis.call('PUBLISH', STOCK_CHANNEL, stockChange(activityId, remaining))
-  end
 end
 
 -- A reservation whose own attempt is abandoned (own) or whose promises may have lost one: kept while a

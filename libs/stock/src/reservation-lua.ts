@@ -42,5 +42,22 @@ export const RESERVATION_LUA = [
   '',
 ].join('\n');
 
-/** What every stock script starts with: the reservation's codec and the sale's channels. */
-export const STOCK_LUA = RESERVATION_LUA + SALE_CHANNELS_LUA;
+/**
+ * Units back to a stock key (an undo, a release, leftovers moved in), through giveBack. When the stock comes
+ * back from 0, publishes `<activityId>:<remaining>` on STOCK_CHANNEL: every gateway clears its in-process
+ * sold-out flag. The id starts the stock key's hash tag — the activity's, or one of its stock shards'
+ * `{42#1…}`, whose stock is then enough to clear the flag.
+ */
+const RETURN_STOCK_LUA = [
+  `local function returnStock(metaKey, stockKey, quantity)`,
+  `  local back, remaining = giveBack(metaKey, stockKey, quantity)`,
+  `  local activityId = string.match(stockKey, '{(%d+)[}#]')`,
+  `  if activityId and back > 0 and remaining == back then`,
+  `    redis.call('PUBLISH', STOCK_CHANNEL, stockChange(activityId, remaining))`,
+  `  end`,
+  `end`,
+  '',
+].join('\n');
+
+/** What every stock script starts with: the reservation's codec, the sale's channels, returnStock. */
+export const STOCK_LUA = RESERVATION_LUA + SALE_CHANNELS_LUA + RETURN_STOCK_LUA;

@@ -8,8 +8,9 @@ import { WaitingRoomRules, parseWaitingRoomRules } from '@app/contracts';
  */
 export const SALE_CHANNELS = {
   /**
-   * `<activityId>:<remaining>`. Published by reserve.lua when it sells the last unit, by release.lua and
-   * abandon.lua when stock comes back from 0, by activity-update.lua on a top-up and by a rebuild.
+   * `<activityId>:<remaining>`. Published by reserve.lua when it sells the last unit, by returnStock when stock
+   * comes back from 0 (release, abandon, leftovers moved in), by activity-update.lua on a top-up and by a
+   * rebuild.
    */
   stock: 'seckill:stock-changes',
   /**

@@ -4,18 +4,14 @@
 -- ARGV[1] transferId  ARGV[2] quantity  ARGV[3] the rebuild count the units were taken out under
 -- Returns 'APPLIED' (now), 'ALREADY' (before) or 'STALE': this shard was rebuilt since (or not yet, or
 -- is not warmed), and a rebuild sets every shard's stock from the ledger — applying it would count the
--- units twice. The units pay this shard's stock debt first (giveBack): the rebuild gave the shortfall to
+-- units twice. The units pay this shard's stock debt first (returnStock): the rebuild gave the shortfall to
 -- the first shards with requests in flight, and when another shard's request turned out to be the excess,
 -- that shard's stock holds a unit the ledger does not have while this one still owes it.
--- Publishes like release.lua when the stock comes back from 0.
+-- Publishes when the stock comes back from 0 (returnStock).
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 'ALREADY' end
 if redis.call('EXISTS', KEYS[3]) == 0 or (redis.call('HGET', KEYS[3], 'rebuilds') or '0') ~= ARGV[3] then
   return 'STALE'
 end
-local given, remaining = giveBack(KEYS[3], KEYS[1], tonumber(ARGV[2]))
+returnStock(KEYS[3], KEYS[1], tonumber(ARGV[2]))
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-local activityId = string.match(KEYS[1], '{(%d+)[}#]')
-if activityId and given > 0 and remaining == given then
-  redis.call('PUBLISH', STOCK_CHANNEL, stockChange(activityId, remaining))
-end
 return 'APPLIED'
