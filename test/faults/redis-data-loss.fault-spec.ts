@@ -5,6 +5,7 @@ import { eventually } from '../support/eventually';
 import { stockKeys } from '@app/stock';
 import { aofDir, infra, record } from '../support/faults';
 import { ServiceProcess } from '../support/service-process';
+import { Tally, describeStatuses, statusKey } from '../support/statuses';
 
 interface Accepted {
   userId: string;
@@ -52,6 +53,22 @@ describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is t
     rmSync(aof, { recursive: true, force: true });
     cpSync(older, aof, { recursive: true });
     infra('start', 'redis');
+  }
+
+  /** `size` buyers who retry a 503 (nothing was taken) until they are answered: the 202s. */
+  async function answered(activityId: number, prefix: string, size: number): Promise<Accepted[]> {
+    const replies = await Promise.all(
+      range(size).map((i) =>
+        eventually(async () => {
+          const reply = await purchase(gateway.url, activityId, `${prefix}-${i}`);
+          expect(reply.status).not.toBe(503);
+          return reply;
+        }),
+      ),
+    );
+    return replies.flatMap((r, i) =>
+      r.status === 202 ? [{ userId: `${prefix}-${i}`, orderId: r.body.orderId! }] : [],
+    );
   }
 
   const ordersReach = (activityId: number, n: number) =>
@@ -138,6 +155,55 @@ describe('faults: Redis loses acknowledged writes during a sale (PostgreSQL is t
       duplicated: 0,
       ...figures,
       recoveryMs: Date.now() - restarted,
+    });
+  });
+
+  // A gateway that keeps running through the restart reconnects within ~100 ms; until the order-service has
+  // rebuilt the sale from the ledger, the server it reconnects to remembers units the ledger has sold.
+  it('when Redis restarts from an older AOF while the order-service is down, then the gateway sells nothing until the sale is rebuilt', async () => {
+    const { activity, first, older } = await ordersThenAofCopy(100, 'hold', 50);
+    const second = await wave(gateway.url, activity.id, `hold-second-${activity.id}`, 30);
+    expect(second).toHaveLength(30);
+    await ordersReach(activity.id, 80); // the ledger: 20 left
+
+    const index = services.findIndex((s) => s.name === 'order-service');
+    await services[index].kill();
+    restartFrom(older); // the older AOF: 50 left
+    const restarted = Date.now();
+    // The gateway's connection is back: it answers its health check through Redis again.
+    await eventually(async () => {
+      const health = await fetch(`${gateway.url}/health`);
+      expect(((await health.json()) as { checks: { redis: { status: string } } }).checks.redis.status).toBe(
+        'up',
+      );
+    });
+
+    const meanwhile = await Promise.all(
+      range(60).map((i) => purchase(gateway.url, activity.id, `hold-meanwhile-${activity.id}-${i}`)),
+    );
+    const tally: Tally = {};
+    for (const reply of meanwhile) tally[statusKey(reply)] = (tally[statusKey(reply)] ?? 0) + 1;
+    expect(meanwhile.filter((r) => r.status === 202)).toHaveLength(0);
+    expect(await clients.remaining(activity.id)).toBe(50); // nothing taken from the older figures
+
+    services[index] = await ServiceProcess.start('order-service');
+    await eventually(async () => expect(await clients.remaining(activity.id)).toBe(20), {
+      timeoutMs: 30_000,
+    });
+    const recoveryMs = Date.now() - restarted;
+    const third = await answered(activity.id, `hold-third-${activity.id}`, 30);
+    expect(third).toHaveLength(20);
+
+    const accepted = [...first, ...second, ...third];
+    const figures = await judge(activity.id, accepted, 100);
+    expect(figures).toEqual({ failed: 0, lost: 0, oversold: 0 });
+    record({
+      fault: 'Redis restarted from an older AOF while the order-service was down (30 sold units forgotten)',
+      buyerSaw: `${describeStatuses(tally)} for 60 buyers until the sale was rebuilt; then exactly the 20 units left sold`,
+      accepted: accepted.length,
+      duplicated: 0,
+      ...figures,
+      recoveryMs,
     });
   });
 

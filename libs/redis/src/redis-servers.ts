@@ -30,3 +30,21 @@ async function runIdOf(node: Redis): Promise<string> {
   if (!runId) throw new Error('Redis INFO server has no run_id');
   return runId;
 }
+
+/**
+ * A key on this server that only a wipe takes away: the first `seckill:{ledger-mark-<n>}` the server holds
+ * (on a single Redis, n = 0; on a cluster, one per master).
+ */
+export function markOf(server: RedisServer): string {
+  for (let n = 0; ; n++) {
+    const key = `seckill:{ledger-mark-${n}}`;
+    if (server.holds(key) || n >= 10_000) return key;
+  }
+}
+
+/**
+ * On the server's own slot, beside its mark: the run id the ledger last rebuilt it as (written by the
+ * order-service at the end of a full check). A server whose run id is not the one written here (it
+ * restarted, perhaps from an older AOF, or a replica took its place) may be behind the ledger.
+ */
+export const rebuiltRunIdKey = (server: RedisServer): string => `${markOf(server)}:rebuilt-run-id`;

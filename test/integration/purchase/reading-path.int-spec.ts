@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { ModulesContainer } from '@nestjs/core';
 import { PeriodicService } from '@app/common';
 import { CancelServiceModule } from '../../../apps/cancel-service/src/cancel-service.module';
+import { SaleHold } from '../../../apps/gateway/src/seckill/sale-hold';
 import { Rooms } from '../../../apps/gateway/src/waiting-room/rooms';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
 import { TestClients } from '../../support/clients';
@@ -20,6 +21,7 @@ async function stopBackgroundWork(service: InProcessService): Promise<void> {
     for (const { instance } of module.providers.values()) {
       if (instance instanceof PeriodicService) await instance.beforeApplicationShutdown();
       if (instance instanceof Rooms) instance.onModuleDestroy(); // the waiting rooms' tick (no room here)
+      if (instance instanceof SaleHold) await instance.beforeApplicationShutdown(); // its check of the servers
     }
 }
 

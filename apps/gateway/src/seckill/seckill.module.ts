@@ -18,6 +18,7 @@ import { OrderRequestRelay } from './order-request.relay';
 import { PurchaseEndpoint } from './purchase.endpoint';
 import { PurchaseHotRoute } from './purchase.hot-route';
 import { PurchaseRoute } from './purchase.route';
+import { SaleHold } from './sale-hold';
 import { SeckillController } from './seckill.controller';
 import { SeckillService } from './seckill.service';
 
@@ -43,6 +44,7 @@ import { SeckillService } from './seckill.service';
     PurchaseEndpoint,
     PurchaseRoute,
     PurchaseHotRoute,
+    SaleHold,
   ],
 })
 export class SeckillModule {}

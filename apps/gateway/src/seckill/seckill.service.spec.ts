@@ -5,12 +5,17 @@ import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
 import { AbandonedAttempts } from './abandoned-attempts';
 import { OrderRequestRelay } from './order-request.relay';
+import { SaleHold } from './sale-hold';
 import { SeckillService } from './seckill.service';
 
 const WINDOW: ActivityWindow = { startsAt: 0, endsAt: 10_000 };
 
 /** The purchase's orchestration with fakes at its ports: the risk chain, the script, the relay. */
-function purchaseWith(screen: Refusal | undefined, reserve: () => Promise<ReserveReply>) {
+function purchaseWith(
+  screen: Refusal | undefined,
+  reserve: () => Promise<ReserveReply>,
+  hold = { holding: false },
+) {
   const relayed: unknown[] = [];
   const abandoned: Purchase[] = [];
   const soldOut = new SoldOutFlags();
@@ -21,6 +26,7 @@ function purchaseWith(screen: Refusal | undefined, reserve: () => Promise<Reserv
     { screen: () => screen } as unknown as RiskChecks,
     soldOut,
     { add: (p: Purchase) => abandoned.push(p) } as unknown as AbandonedAttempts,
+    hold as SaleHold,
   );
   const request: Purchase = {
     activityId: 1,
@@ -55,6 +61,17 @@ describe('a purchase, orchestrated', () => {
     expect(relayed).toEqual([
       expect.objectContaining({ orderId: answer.kind === 'queued' && answer.orderId, userId: 'alice' }),
     ]);
+  });
+
+  it('when the sales are held (Redis may be behind the ledger), then the answer is 503 and the script is not called', async () => {
+    let called = 0;
+    const { service, request, relayed, abandoned } = purchaseWith(
+      undefined,
+      async () => (called++, outcome({})),
+      { holding: true },
+    );
+    expect(await service.purchase(...request())).toEqual({ kind: 'unavailable' });
+    expect({ called, relayed, abandoned }).toEqual({ called: 0, relayed: [], abandoned: [] });
   });
 
   it('when the risk chain refuses, then the script is not called', async () => {

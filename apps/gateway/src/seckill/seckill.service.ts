@@ -15,6 +15,7 @@ import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
 import { AbandonedAttempts } from './abandoned-attempts';
 import { OrderRequestRelay } from './order-request.relay';
+import { SaleHold } from './sale-hold';
 
 const purchases = counter('seckill_purchases_total', 'Purchase attempts by outcome', ['outcome']);
 /** One child per outcome, made once: labelling a counter on every purchase costs a lookup by string. */
@@ -41,6 +42,7 @@ export class SeckillService {
     private readonly risk: RiskChecks,
     private readonly soldOut: SoldOutFlags,
     private readonly abandoned: AbandonedAttempts,
+    private readonly hold: SaleHold,
   ) {}
 
   /**
@@ -51,6 +53,11 @@ export class SeckillService {
   async purchase(p: Purchase, window: ActivityWindow | null): Promise<PurchaseOutcome> {
     const screened = this.risk.screen(p, window);
     if (screened) return { kind: 'refused', refusal: screened };
+    // A Redis server the ledger has not rebuilt since it came back may sell what it forgot was sold.
+    if (this.hold.holding) {
+      countOutcome('UNAVAILABLE');
+      return UNAVAILABLE;
+    }
 
     p.orderId = newOrderId(p.now);
     const stamp = this.soldOut.stamp(p.activityId);

@@ -1,16 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RedisClient, RedisServer } from '@app/redis';
-
-/**
- * A key on this server that only a wipe takes away: the first `seckill:{ledger-mark-<n>}` the server holds
- * (on a single Redis, n = 0; on a cluster, one per master).
- */
-export function markOf(server: RedisServer): string {
-  for (let n = 0; ; n++) {
-    const key = `seckill:{ledger-mark-${n}}`;
-    if (server.holds(key) || n >= 10_000) return key;
-  }
-}
+import { RedisClient, RedisServer, rebuiltRunIdKey } from '@app/redis';
 
 /**
  * The marks' tokens a full check goes by, a new token set first where a mark is gone: a wipe from now on
@@ -24,4 +13,18 @@ export async function renewMarks(
 ): Promise<(string | null)[]> {
   for (const [i, key] of marks.entries()) if (tokens[i] === null) await redis.set(key, randomUUID(), 'NX');
   return Promise.all(marks.map((key) => redis.get(key)));
+}
+
+/**
+ * These servers are as good as the ledger: each gets its own run id in its `rebuiltRunIdKey`, which lifts
+ * the gateways' hold on it (SaleHold). `unlessDone`: read first, written only where it is not so already.
+ */
+export async function vouchFor(
+  redis: RedisClient,
+  servers: RedisServer[],
+  { unlessDone = false } = {},
+): Promise<void> {
+  const now = unlessDone ? await Promise.all(servers.map((s) => redis.get(rebuiltRunIdKey(s)))) : [];
+  const due = servers.filter((s, i) => now[i] !== s.runId);
+  await Promise.all(due.map((s) => redis.set(rebuiltRunIdKey(s), s.runId)));
 }

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { OpenActivity, activitiesTable, redisServersTable } from '@app/database';
 import { PeriodicService } from '@app/common';
 import { counter } from '@app/observability';
-import { RedisServer, RedisService, redisServers } from '@app/redis';
+import { RedisServer, RedisService, markOf, redisServers } from '@app/redis';
 import {
   RebuildOutcome,
   SELLING_HOLD_MS,
@@ -14,7 +14,7 @@ import {
   rebuildActivity,
   stockKeys,
 } from '@app/stock';
-import { markOf, renewMarks } from './ledger-marks';
+import { renewMarks, vouchFor } from './ledger-marks';
 import { OpenActivityTurns } from './open-activities';
 
 /** Open activities the backstop looks at per run, in turn. */
@@ -25,21 +25,20 @@ const metaKeys = ({ id, shards }: OpenActivity): string[] => [
   ...(shards > 1 ? allShardKeys(id, shards).map((k) => k.meta) : []),
 ];
 
-const rebuilt = counter('redis_rebuilds_total', 'Activities whose Redis state was rebuilt from PostgreSQL', [
-  'reason',
-]);
+const rebuiltHelp = 'Activities whose Redis state was rebuilt from PostgreSQL';
+const rebuilt = counter('redis_rebuilds_total', rebuiltHelp, ['reason']);
 
 /**
  * Keeps Redis rebuildable from PostgreSQL, the ledger, without anyone's help. It rebuilds an open activity
- * (its sale or its pay window not over) whose Redis state is missing (wiped, FLUSHALL, a replica that never
- * had it), and every open activity held by a Redis server the ledger does not know: one whose run id is
- * not in `redis_servers` (a restart, perhaps from an older AOF, or a promoted replica), since it may be
- * behind the ledger. Every REDIS_REBUILD_CHECK_INTERVAL_MS it asks each server (every master of a cluster)
- * two things that do not grow with the catalogue: its run id, and whether its mark is still there (a key
- * only a wipe removes). Either signal, and every start, checks every open activity once; otherwise a few
- * are looked at in turn. The known run ids are kept in PostgreSQL, so a server that lost writes while no
- * order-service ran is noticed at the next start. The order intake also asks for a rebuild when the ledger
- * refused what Redis had admitted (Redis was behind), or found no meta. One rebuild per activity at a time.
+ * (its sale or its pay window not over) whose Redis state is missing (wiped, a replica that never had it),
+ * and every open activity held by a server whose run id is not in `redis_servers` (a restart, perhaps from
+ * an older AOF, or a promoted replica: it may be behind the ledger), then vouches for each server (its run
+ * id in its `rebuiltRunIdKey`), which lifts the gateways' hold. Every REDIS_REBUILD_CHECK_INTERVAL_MS, and
+ * when the connection is ready again, it asks each server (every master of a cluster) its run id and
+ * whether its mark (a key only a wipe removes) is still there: either signal, and every start, checks
+ * every open activity once; otherwise a few are looked at in turn. The order intake also asks for a
+ * rebuild when the ledger refused what Redis had admitted, or found no meta. One rebuild per activity at
+ * a time.
  */
 @Injectable()
 export class RedisRebuild extends PeriodicService {
@@ -62,11 +61,7 @@ export class RedisRebuild extends PeriodicService {
     this.turns = new OpenActivityTurns(db, BACKSTOP_PER_RUN);
   }
 
-  /**
-   * One check before the service serves: a Redis that restarted (perhaps from an older AOF) while no
-   * order-service ran is rebuilt before its requests are taken. Redis or PostgreSQL down at boot: the
-   * first check that reaches both does it.
-   */
+  /** One check before the service serves (Redis or PostgreSQL down at boot: the first that reaches both). */
   override async onApplicationBootstrap(): Promise<void> {
     await this.check().catch((err: Error) =>
       this.logger.warn({ msg: 'redis rebuild check at start failed', err: err.message }),
@@ -80,20 +75,14 @@ export class RedisRebuild extends PeriodicService {
     return super.beforeApplicationShutdown();
   }
 
-  /**
-   * A Redis that comes back (restarted, perhaps from an older AOF) is served by the gateways as soon as they
-   * reconnect: what it lost is sold again until a check replaces its figures, so one runs at once.
-   */
+  /** A Redis that comes back (perhaps from an older AOF): the gateways hold their sales until a check. */
   private readonly onReady = () => void this.runNow();
 
   protected tick(): Promise<unknown> {
     return this.check();
   }
 
-  /**
-   * Rebuilds after any rebuild of this activity in progress (which may have counted before the caller's
-   * change), joining one that is waiting to start; null for an unknown activity.
-   */
+  /** After any rebuild of it in progress (joining one waiting to start); null for an unknown activity. */
   rebuild(activityId: number, reason = 'ledger_refused'): Promise<RebuildOutcome | null> {
     const waiting = this.waiting.get(activityId);
     if (waiting) return waiting;
@@ -133,7 +122,10 @@ export class RedisRebuild extends PeriodicService {
     // A mark gone (wiped), or not the one this instance last checked against (another instance found it
     // gone; or this instance's start, or a full check that failed before it recorded the tokens).
     const changed = marks.some((key, i) => tokens[i] !== this.checkedMarks.get(key));
-    if (unknown.length === 0 && !changed) return this.checkSome();
+    if (unknown.length === 0 && !changed) {
+      await vouchFor(this.redis.client, servers, { unlessDone: true }); // every one known: rebuilt
+      return this.checkSome();
+    }
     const current = await renewMarks(this.redis.client, marks, tokens);
     const due = await this.checkAll(servers, unknown);
     marks.forEach((key, i) => this.checkedMarks.set(key, current[i] ?? ''));
@@ -146,14 +138,21 @@ export class RedisRebuild extends PeriodicService {
     // A key no server is known to hold (the client's slot map is behind a failover) counts as behind too.
     const behind = (key: string) => unknown.some((s) => s.holds(key)) || !servers.some((s) => s.holds(key));
     const missing = await this.missingAmong(open);
-    const due = open.filter((a) => missing.has(a.id) || metaKeys(a).some(behind)).map((a) => a.id);
-    for (const id of due) await this.rebuild(id, missing.has(id) ? 'missing' : 'redis_restarted');
+    const due = open.filter((a) => missing.has(a.id) || metaKeys(a).some(behind));
+    const rebuildAll = async (list: OpenActivity[]) => {
+      for (const { id } of list) await this.rebuild(id, missing.has(id) ? 'missing' : 'redis_restarted');
+    };
+    // The sales under way first; then the gateways, which sell nothing else, may sell again. The run ids are
+    // remembered last: a death before that leaves a server unknown, checked again.
+    await rebuildAll(due.filter((a) => a.selling));
+    await vouchFor(this.redis.client, servers);
+    await rebuildAll(due.filter((a) => !a.selling));
     await this.remember(unknown);
     // Whatever was in flight on a server that lost writes (or everything, after a start): recovery looks
     // at every open activity once.
     const ids = open.map((a) => a.id);
     await announceSelling(this.redis.client, ids, SELLING_HOLD_MS + 1);
-    return due;
+    return due.map((a) => a.id);
   }
 
   /** The backstop's turn: the next few open activities, by id (then from the start again). */
@@ -164,9 +163,8 @@ export class RedisRebuild extends PeriodicService {
   }
 
   /**
-   * Which of these activities lack a meta (a sharded one needs every shard's: each lives on its own
-   * master). Single commands, not one pipeline: on a cluster the activities live on several nodes
-   * (auto-pipelining still sends what goes to one node in one write).
+   * Which of these activities lack a meta (a sharded one needs every shard's: each on its own master).
+   * Single commands: on a cluster they live on several nodes (auto-pipelining groups each node's).
    */
   private async missingAmong(open: OpenActivity[]): Promise<Set<number>> {
     const present = await Promise.all(

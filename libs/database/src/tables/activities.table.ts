@@ -92,14 +92,15 @@ export const activitiesTable = {
     ),
 
   /**
-   * Activities whose sale or pay window is not over, with their stock shards: the sales under way first, the
-   * latest started first, so that a rebuild of all of them (a Redis restart) reaches the live sale early.
+   * Activities whose sale or pay window is not over, with their stock shards: the sales under way first
+   * (`selling`), the latest started first, so that a rebuild of all of them (a Redis restart) reaches the
+   * live sale early.
    */
   open: (q: Sql) =>
-    rowsOf<OpenActivity>(
+    rowsOf<OpenActivity & { selling: boolean }>(
       q,
-      `SELECT id, stock_shards AS shards FROM activities WHERE ${OPEN_BY_END}
-        ORDER BY (starts_at <= now() AND ends_at > now()) DESC, starts_at DESC, id DESC`,
+      `SELECT id, stock_shards AS shards, (starts_at <= now() AND ends_at > now()) AS selling
+         FROM activities WHERE ${OPEN_BY_END} ORDER BY selling DESC, starts_at DESC, id DESC`,
     ),
 
   /** The next `limit` open activities after id `after` (a backstop's turn over them). */

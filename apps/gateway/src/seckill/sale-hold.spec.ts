@@ -1,0 +1,92 @@
+import { EventEmitter } from 'node:events';
+import { Logger } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { RedisService } from '@app/redis';
+import { eventually } from '../../../../test/support/eventually';
+import { SaleHold } from './sale-hold';
+
+/** A single Redis at the hold's port: its run id, its keys, and a reply that can be held back. */
+class FakeRedis extends EventEmitter {
+  runId = 'first';
+  readonly keys = new Map<string, string>();
+  /** while set, INFO waits for it: a check in flight */
+  gate?: Promise<void>;
+
+  async info(): Promise<string> {
+    const runId = this.runId;
+    await this.gate;
+    return `# Server\r\nrun_id:${runId}\r\n`;
+  }
+
+  /** GETs answered: a check on a server it has not trusted yet asks for the vouch */
+  gets = 0;
+
+  async get(key: string): Promise<string | null> {
+    this.gets++;
+    return this.keys.get(key) ?? null;
+  }
+
+  /** What the order-service writes once it has rebuilt this server from the ledger. */
+  vouch(): void {
+    this.keys.set('seckill:{ledger-mark-0}:rebuilt-run-id', this.runId);
+  }
+}
+
+describe('the sale hold (a Redis that may be behind the ledger)', () => {
+  let redis: FakeRedis;
+  let hold: SaleHold;
+
+  beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(async () => {
+    redis = new FakeRedis();
+    const config = { REDIS_REBUILD_CHECK_INTERVAL_MS: 600_000 } as AppConfig;
+    hold = new SaleHold(config, { client: redis } as unknown as RedisService);
+    await hold.onApplicationBootstrap();
+  });
+  afterEach(() => hold.beforeApplicationShutdown());
+
+  it('when the gateway starts, then it sells from the server it finds, vouched for or not', () => {
+    expect(hold.holding).toBe(false);
+  });
+
+  it('when the connection drops and comes back to the same server, then the sales resume', async () => {
+    redis.emit('close');
+    expect(hold.holding).toBe(true);
+
+    redis.emit('ready');
+
+    await eventually(() => expect(hold.holding).toBe(false));
+  });
+
+  it('when the connection comes back to a restarted server, then the sales stay held until the ledger vouches for it', async () => {
+    redis.vouch(); // the old server's run id, as an older AOF brings it back
+    redis.emit('close');
+    redis.runId = 'restarted';
+    redis.emit('ready');
+    await eventually(() => expect(redis.gets).toBeGreaterThan(0)); // the check asked for the vouch
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(hold.holding).toBe(true);
+
+    redis.vouch();
+
+    await eventually(() => expect(hold.holding).toBe(false));
+  });
+
+  it('when the connection drops while a check is in flight, then that check does not lift the hold', async () => {
+    let answer!: () => void;
+    redis.gate = new Promise((resolve) => (answer = resolve));
+    redis.emit('close');
+    redis.emit('ready'); // a check starts, asking the server it reached
+    redis.emit('close'); // …which goes away before the answer
+    redis.runId = 'restarted';
+    answer();
+    redis.gate = undefined;
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(hold.holding).toBe(true);
+    redis.emit('ready');
+    await eventually(() => expect(hold.holding).toBe(true));
+    redis.vouch();
+    await eventually(() => expect(hold.holding).toBe(false));
+  });
+});

@@ -1,0 +1,106 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { RedisService, rebuiltRunIdKey, redisServers } from '@app/redis';
+
+/** How often the servers are asked again while the sales are held. */
+const HELD_RECHECK_MS = 50;
+
+/**
+ * Holds every sale (503 UNAVAILABLE, nothing taken) while a Redis server may be behind the ledger: one this
+ * gateway has not sold from before (a restart, perhaps from an older AOF; a promoted replica) and that the
+ * order-service has not yet rebuilt from PostgreSQL (its run id in the server's `rebuiltRunIdKey`, written at
+ * the end of the order-service's check). Without the hold, a restarted server sells again what it forgot was
+ * sold until the rebuild replaces its figures, and those 202s end FAILED.
+ *
+ * A dropped connection holds at once (no command reaches the server that comes back before the check), and
+ * the servers are asked when the connection is ready again; every REDIS_REBUILD_CHECK_INTERVAL_MS too, for
+ * a cluster's failover, which drops no connection of the client's own; every HELD_RECHECK_MS while held.
+ * At its start a gateway trusts the servers it first finds: the order-service's own start check guards a
+ * Redis that restarted while no gateway ran.
+ */
+@Injectable()
+export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SaleHold.name);
+  /** read by every purchase: a field, not a call (set only here) */
+  holding = false;
+  /** bumped by every dropped connection: a check begun before the drop cannot lift the hold */
+  private drops = 0;
+  /** run ids this gateway sells from: those it first found, then those vouched for since */
+  private readonly trusted = new Set<string>();
+  private checkedOnce = false;
+  private checking?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly redis: RedisService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.redis.client.on('close', this.onClose);
+    this.redis.client.on('ready', this.onReady);
+    await this.checkNow();
+    this.schedule();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.redis.client.off('close', this.onClose);
+    this.redis.client.off('ready', this.onReady);
+    await this.checking;
+  }
+
+  private readonly onClose = () => {
+    this.drops++;
+    this.hold(true, 'the connection to Redis dropped');
+  };
+
+  private readonly onReady = () => void this.checkNow();
+
+  /** One check at a time; a caller during one joins it. */
+  private checkNow(): Promise<void> {
+    this.checking ??= this.check()
+      .catch((err: Error) => this.logger.warn({ msg: 'the sale hold check failed', err: err.message }))
+      .finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async check(): Promise<void> {
+    const drops = this.drops;
+    const servers = await redisServers(this.redis.client);
+    const unseen = servers.filter((s) => !this.trusted.has(s.runId));
+    const vouched = this.checkedOnce
+      ? await Promise.all(unseen.map((s) => this.redis.client.get(rebuiltRunIdKey(s))))
+      : unseen.map((s) => s.runId);
+    if (drops !== this.drops) return; // the connection dropped meanwhile: the answers may be the old server's
+    unseen.forEach((s, i) => vouched[i] === s.runId && this.trusted.add(s.runId));
+    this.checkedOnce = true;
+    const behind = unseen.filter((s) => !this.trusted.has(s.runId)).length;
+    this.hold(behind > 0, `${behind} Redis server(s) not yet rebuilt from the ledger`);
+  }
+
+  private hold(held: boolean, why: string): void {
+    if (held === this.holding) return;
+    this.holding = held;
+    if (held) this.logger.warn({ msg: 'sales held: Redis may be behind the ledger', why });
+    else this.logger.log({ msg: 'sales resumed: every Redis server is one the ledger vouches for' });
+    if (held) this.schedule(); // asked again soon, not at the end of the usual interval
+  }
+
+  /** The next check (one timer at a time: a new schedule replaces the one pending). */
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    const delay = this.holding ? HELD_RECHECK_MS : this.config.REDIS_REBUILD_CHECK_INTERVAL_MS;
+    this.timer = setTimeout(() => void this.checkNow().then(() => this.schedule()), delay);
+    this.timer.unref();
+  }
+}
