@@ -8,11 +8,13 @@ import { SaleHold } from './sale-hold';
 /** A single Redis at the hold's port: its run id, its keys, and a reply that can be held back. */
 class FakeRedis extends EventEmitter {
   runId = 'first';
+  status = 'ready';
   readonly keys = new Map<string, string>();
   /** while set, INFO waits for it: a check in flight */
   gate?: Promise<void>;
 
   async info(): Promise<string> {
+    this.infos++;
     const runId = this.runId;
     await this.gate;
     return `# Server\r\nrun_id:${runId}\r\n`;
@@ -24,6 +26,19 @@ class FakeRedis extends EventEmitter {
   async get(key: string): Promise<string | null> {
     this.gets++;
     return this.keys.get(key) ?? null;
+  }
+
+  /** INFOs asked: one per check */
+  infos = 0;
+
+  drop(): void {
+    this.status = 'reconnecting';
+    this.emit('close');
+  }
+
+  back(): void {
+    this.status = 'ready';
+    this.emit('ready');
   }
 
   /** What the order-service writes once it has rebuilt this server from the ledger. */
@@ -50,19 +65,19 @@ describe('the sale hold (a Redis that may be behind the ledger)', () => {
   });
 
   it('when the connection drops and comes back to the same server, then the sales resume', async () => {
-    redis.emit('close');
+    redis.drop();
     expect(hold.holding).toBe(true);
 
-    redis.emit('ready');
+    redis.back();
 
     await eventually(() => expect(hold.holding).toBe(false));
   });
 
   it('when the connection comes back to a restarted server, then the sales stay held until the ledger vouches for it', async () => {
     redis.vouch(); // the old server's run id, as an older AOF brings it back
-    redis.emit('close');
+    redis.drop();
     redis.runId = 'restarted';
-    redis.emit('ready');
+    redis.back();
     await eventually(() => expect(redis.gets).toBeGreaterThan(0)); // the check asked for the vouch
     await new Promise((resolve) => setImmediate(resolve));
     expect(hold.holding).toBe(true);
@@ -72,19 +87,33 @@ describe('the sale hold (a Redis that may be behind the ledger)', () => {
     await eventually(() => expect(hold.holding).toBe(false));
   });
 
+  it('when the connection is down, then no check is sent until it is ready again', async () => {
+    jest.useFakeTimers();
+    try {
+      redis.drop();
+      const before = redis.infos;
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(redis.infos).toBe(before);
+    } finally {
+      jest.useRealTimers();
+    }
+    redis.back();
+    await eventually(() => expect(hold.holding).toBe(false));
+  });
+
   it('when the connection drops while a check is in flight, then that check does not lift the hold', async () => {
     let answer!: () => void;
     redis.gate = new Promise((resolve) => (answer = resolve));
-    redis.emit('close');
-    redis.emit('ready'); // a check starts, asking the server it reached
-    redis.emit('close'); // …which goes away before the answer
+    redis.drop();
+    redis.back(); // a check starts, asking the server it reached
+    redis.drop(); // …which goes away before the answer
     redis.runId = 'restarted';
     answer();
     redis.gate = undefined;
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(hold.holding).toBe(true);
-    redis.emit('ready');
+    redis.back();
     await eventually(() => expect(hold.holding).toBe(true));
     redis.vouch();
     await eventually(() => expect(hold.holding).toBe(false));

@@ -34,6 +34,7 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
   /** run ids this gateway sells from: those it first found, then those vouched for since */
   private readonly trusted = new Set<string>();
   private checkedOnce = false;
+  private heldSince = 0;
   private checking?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private stopped = false;
@@ -65,8 +66,9 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
 
   private readonly onReady = () => void this.checkNow();
 
-  /** One check at a time; a caller during one joins it. */
+  /** One check at a time; a caller during one joins it. None while the connection is down ('ready' asks). */
   private checkNow(): Promise<void> {
+    if (this.redis.client.status !== 'ready') return Promise.resolve();
     this.checking ??= this.check()
       .catch((err: Error) => this.logger.warn({ msg: 'the sale hold check failed', err: err.message }))
       .finally(() => (this.checking = undefined));
@@ -90,8 +92,13 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
   private hold(held: boolean, why: string): void {
     if (held === this.holding) return;
     this.holding = held;
+    if (held) this.heldSince = Date.now();
     if (held) this.logger.warn({ msg: 'sales held: Redis may be behind the ledger', why });
-    else this.logger.log({ msg: 'sales resumed: every Redis server is one the ledger vouches for' });
+    else
+      this.logger.warn({
+        msg: 'sales resumed: every Redis server is one the ledger vouches for',
+        heldMs: Date.now() - this.heldSince,
+      });
     if (held) this.schedule(); // asked again soon, not at the end of the usual interval
   }
 
