@@ -30,6 +30,7 @@ const runPromtool = (...args: string[]) => spawnSync(promtool, args, { cwd: root
 const REGISTERED = [
   'http_request_duration_seconds', // libs/http bootstrap
   'seckill_purchases_total',
+  'seckill_sales_held',
   'seckill_purchase_refusals_total',
   'order_request_batch_size',
   'orders_written_total',

@@ -6,10 +6,15 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { gauge } from '@app/observability';
 import { RedisService, rebuiltRunIdKey, redisServers } from '@app/redis';
 
 /** How often the servers are asked again while the sales are held. */
 const HELD_RECHECK_MS = 50;
+const salesHeld = gauge(
+  'seckill_sales_held',
+  'Whether this gateway holds its sales: 1 while Redis may be behind the ledger',
+);
 
 /**
  * Holds every sale (503 UNAVAILABLE, nothing taken) while a Redis server may be behind the ledger: one this
@@ -92,6 +97,7 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
   private hold(held: boolean, why: string): void {
     if (held === this.holding) return;
     this.holding = held;
+    salesHeld.set(held ? 1 : 0);
     if (held) this.heldSince = Date.now();
     if (held) this.logger.warn({ msg: 'sales held: Redis may be behind the ledger', why });
     else
