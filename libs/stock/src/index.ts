@@ -10,4 +10,5 @@ export * from './reservation-lua';
 export * from './stock-scripts';
 export * from './activity-meta';
 export * from './reservations';
+export * from './reserve-terms';
 export * from './selling-activities';

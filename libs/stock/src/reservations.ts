@@ -1,43 +1,20 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Purchase, RefusalReason } from '@app/contracts';
 import { RedisService } from '@app/redis';
 import { SellingAnnouncements } from './selling-activities';
 import { moveLeftovers, transfersPending } from './shard-transfers';
 import { STOCK_SCRIPTS } from './stock-scripts';
 import { ShardCounts, keysUnder, riskKeys, shardOf, shardTag } from './stock-shards';
 import { readRemaining } from './stock.store';
-
-/**
- * What reserve.lua answers (see its header): OK, DUPLICATE, ABANDONED and SHARDED, or a refusal by its
- * name in libs/contracts' refusal table (IDEMPOTENCY_KEY_REUSED, SOLD_OUT…) — one name from Lua to the API.
- */
-export type ReserveCode = 'OK' | 'DUPLICATE' | 'ABANDONED' | 'SHARDED' | RefusalReason;
-
-/** The parts of a purchase the reservation reads. */
-export type ReserveInput = Pick<
-  Purchase,
-  'activityId' | 'orderId' | 'userId' | 'quantity' | 'now' | 'idempotencyKey'
->;
-
-/** reserve.lua's reply `{code, orderId, remaining, retryAfterMs}`, as it comes. */
-export interface ReserveReply {
-  code: ReserveCode;
-  orderId: string;
-  /** stock left after this call (OK, SOLD_OUT; a shard's own, for a sharded activity), else -1; SHARDED: shards */
-  remaining: number;
-  /** for the limits: ms until a retry could pass */
-  retryAfterMs: number;
-}
-
-/** The limits reserve.lua applies, by their configuration names (the gateway gives its AppConfig). */
-export interface ReserveLimits {
-  RATE_LIMIT_USER_PER_SECOND: number;
-  RATE_LIMIT_USER_BURST: number;
-  ADMISSION_RATE_PER_SECOND: number;
-  ADMISSION_BURST: number;
-  CLOCK_SKEW_MAX_MS: number;
-}
-export const RESERVE_LIMITS = Symbol('RESERVE_LIMITS');
+import {
+  RESERVE_HOLD,
+  RESERVE_LIMITS,
+  ReserveCode,
+  ReserveHold,
+  ReserveInput,
+  ReserveLimits,
+  ReserveReply,
+  SalesHeldError,
+} from './reserve-terms';
 
 /**
  * KEYS of reserve.lua for one buyer of one activity, in its order (see the script's header): the
@@ -72,6 +49,7 @@ export class ReservationScript {
     @Inject(RESERVE_LIMITS) config: ReserveLimits,
     // Absent only where a spec runs the script alone: then nothing tells recovery of the activity.
     @Optional() private readonly selling?: SellingAnnouncements,
+    @Optional() @Inject(RESERVE_HOLD) private readonly hold?: ReserveHold,
   ) {
     this.limits = [
       config.RATE_LIMIT_USER_PER_SECOND,
@@ -88,7 +66,12 @@ export class ReservationScript {
    * limit already judged.
    */
   async reserve(r: ReserveInput, shards = 1, again = false): Promise<ReserveReply> {
-    await this.selling?.pending(r.activityId); // null once the activity is announced
+    const landing = this.selling?.pending(r.activityId); // null once the activity is announced
+    if (landing) {
+      await landing;
+      // Meanwhile the connection may have dropped and come back to a server behind the ledger.
+      if (this.hold?.holding) throw new SalesHeldError('the sales are held: Redis may be behind the ledger');
+    }
     const [code, orderId, remaining, retryAfterMs] = (await STOCK_SCRIPTS.reserve.run(
       this.redis.client,
       reserveKeys(r.activityId, r.userId, shards),

@@ -143,4 +143,31 @@ describe('the rebuild check on a catalogue of open activities', () => {
       coming: true,
     });
   });
+  it('when the rebuild of one sale under way fails, then the server is vouched for all the same, and the next check tries it again', async () => {
+    const failing = await activitiesTable.insert(clients.db, {
+      name: 'rebuild-check failing',
+      stock: 10,
+      perUserLimit: 1,
+      startsAt: new Date(Date.now() - 1_000),
+      endsAt: new Date(Date.now() + 3_600_000),
+      payTimeoutSeconds: 30,
+    });
+    catalogue.push(failing.id);
+    await (rebuild as unknown as { runNow(): Promise<void> }).runNow();
+    await clients.redis.flushall();
+    const [server] = await redisServers(clients.redis);
+    const original = rebuild.rebuild.bind(rebuild);
+    const spy = jest
+      .spyOn(rebuild, 'rebuild')
+      .mockImplementation((id, reason) =>
+        id === failing.id ? Promise.reject(new Error('a rebuild that fails')) : original(id, reason),
+      );
+
+    await expect(rebuild.check().finally(() => spy.mockRestore())).rejects.toThrow('a rebuild that fails');
+
+    expect(await clients.redis.get(rebuiltRunIdKey(server))).toBe(server.runId); // the gateways sell again
+    expect(await present(catalogue.filter((id) => id !== failing.id))).toBe(true);
+    expect(await rebuild.check()).toContain(failing.id);
+    expect(await present([failing.id])).toBe(true);
+  });
 });

@@ -113,9 +113,57 @@ describe('the sale hold (a Redis that may be behind the ledger)', () => {
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(hold.holding).toBe(true);
+    const gets = redis.gets;
     redis.back();
-    await eventually(() => expect(hold.holding).toBe(true));
+    await eventually(() => expect(redis.gets).toBeGreaterThan(gets)); // the restarted server, asked
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(hold.holding).toBe(true);
     redis.vouch();
     await eventually(() => expect(hold.holding).toBe(false));
+  });
+
+  it('when the connection drops during a check that never answers, then the check after it does not wait for it', async () => {
+    redis.gate = new Promise(() => undefined); // the old connection's command: never answered here
+    redis.drop();
+    redis.back(); // a check starts and hangs
+    redis.gate = undefined;
+    redis.drop();
+
+    redis.back(); // the same server: the sale may resume at once
+
+    await eventually(() => expect(hold.holding).toBe(false), { timeoutMs: 1_000 });
+  });
+});
+
+describe('the sale hold of a gateway whose first check failed', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('when Redis then comes back restarted, then the gateway does not trust it at first sight', async () => {
+    const redis = new FakeRedis();
+    redis.vouch(); // the old server's run id
+    redis.gate = Promise.reject(new Error('Command timed out')); // the check at the start fails
+    redis.gate.catch(() => undefined);
+    const hold = new SaleHold(
+      { REDIS_REBUILD_CHECK_INTERVAL_MS: 600_000 } as AppConfig,
+      {
+        client: redis,
+      } as unknown as RedisService,
+    );
+    await hold.onApplicationBootstrap();
+    redis.gate = undefined;
+    try {
+      redis.drop();
+      redis.runId = 'restarted';
+      redis.back();
+      await eventually(() => expect(redis.gets).toBeGreaterThan(0));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(hold.holding).toBe(true);
+
+      redis.vouch();
+
+      await eventually(() => expect(hold.holding).toBe(false));
+    } finally {
+      await hold.beforeApplicationShutdown();
+    }
   });
 });

@@ -26,8 +26,9 @@ const salesHeld = gauge(
  * A dropped connection holds at once (no command reaches the server that comes back before the check), and
  * the servers are asked when the connection is ready again; every REDIS_REBUILD_CHECK_INTERVAL_MS too, for
  * a cluster's failover, which drops no connection of the client's own; every HELD_RECHECK_MS while held.
- * At its start a gateway trusts the servers it first finds: the order-service's own start check guards a
- * Redis that restarted while no gateway ran.
+ * At its start a gateway trusts the servers it first finds (unless its connection dropped before it could
+ * ask): the order-service's own start check guards a Redis that restarted while no gateway ran. A purchase
+ * that waited before its reservation asks again (ReservationScript, RESERVE_HOLD).
  */
 @Injectable()
 export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -38,9 +39,8 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
   private drops = 0;
   /** run ids this gateway sells from: those it first found, then those vouched for since */
   private readonly trusted = new Set<string>();
-  private checkedOnce = false;
   private heldSince = 0;
-  private checking?: Promise<void>;
+  private checking?: { drops: number; done: Promise<void> };
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -61,7 +61,7 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
     clearTimeout(this.timer);
     this.redis.client.off('close', this.onClose);
     this.redis.client.off('ready', this.onReady);
-    await this.checking;
+    await this.checking?.done;
   }
 
   private readonly onClose = () => {
@@ -71,25 +71,32 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
 
   private readonly onReady = () => void this.checkNow();
 
-  /** One check at a time; a caller during one joins it. None while the connection is down ('ready' asks). */
+  /**
+   * A caller during a check joins it, unless the connection dropped since it began (its commands went with
+   * the old connection: it may only end at the command timeout, and its answers are discarded). None while
+   * the connection is down ('ready' asks).
+   */
   private checkNow(): Promise<void> {
     if (this.redis.client.status !== 'ready') return Promise.resolve();
-    this.checking ??= this.check()
+    if (this.checking?.drops === this.drops) return this.checking.done;
+    const checking = { drops: this.drops, done: Promise.resolve() };
+    checking.done = this.check(checking.drops)
       .catch((err: Error) => this.logger.warn({ msg: 'the sale hold check failed', err: err.message }))
-      .finally(() => (this.checking = undefined));
-    return this.checking;
+      .finally(() => this.checking === checking && (this.checking = undefined));
+    this.checking = checking;
+    return checking.done;
   }
 
-  private async check(): Promise<void> {
-    const drops = this.drops;
+  private async check(drops: number): Promise<void> {
     const servers = await redisServers(this.redis.client);
     const unseen = servers.filter((s) => !this.trusted.has(s.runId));
-    const vouched = this.checkedOnce
-      ? await Promise.all(unseen.map((s) => this.redis.client.get(rebuiltRunIdKey(s))))
-      : unseen.map((s) => s.runId);
+    // At the start, the servers found are trusted; not once a connection has dropped (a restart may be why).
+    const firstSight = this.trusted.size === 0 && this.drops === 0;
+    const vouched = firstSight
+      ? unseen.map((s) => s.runId)
+      : await Promise.all(unseen.map((s) => this.redis.client.get(rebuiltRunIdKey(s))));
     if (drops !== this.drops) return; // the connection dropped meanwhile: the answers may be the old server's
     unseen.forEach((s, i) => vouched[i] === s.runId && this.trusted.add(s.runId));
-    this.checkedOnce = true;
     const behind = unseen.filter((s) => !this.trusted.has(s.runId)).length;
     this.hold(behind > 0, `${behind} Redis server(s) not yet rebuilt from the ledger`);
   }

@@ -4,6 +4,7 @@ import { KafkaModule } from '@app/kafka';
 import { RedisModule } from '@app/redis';
 import { APP_CONFIG } from '@app/config';
 import {
+  RESERVE_HOLD,
   RESERVE_LIMITS,
   ReservationScript,
   Reservations,
@@ -38,6 +39,7 @@ import { SeckillService } from './seckill.service';
     ReservationScript,
     Reservations,
     { provide: RESERVE_LIMITS, useExisting: APP_CONFIG },
+    { provide: RESERVE_HOLD, useExisting: SaleHold },
     SellingAnnouncements,
     OrderRequestRelay,
     AbandonedAttempts,

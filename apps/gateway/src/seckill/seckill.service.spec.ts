@@ -1,5 +1,5 @@
 import { Purchase, Refusal, refuse } from '@app/contracts';
-import { Reservations, ReserveReply, StockStore } from '@app/stock';
+import { Reservations, ReserveReply, SalesHeldError, StockStore } from '@app/stock';
 import { ActivityWindow } from '../risk/activity-windows';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
@@ -72,6 +72,14 @@ describe('a purchase, orchestrated', () => {
     );
     expect(await service.purchase(...request())).toEqual({ kind: 'unavailable' });
     expect({ called, relayed, abandoned }).toEqual({ called: 0, relayed: [], abandoned: [] });
+  });
+
+  it('when the sales were held while the reservation waited, then the answer is 503 and nothing is abandoned', async () => {
+    const { service, request, relayed, abandoned } = purchaseWith(undefined, () =>
+      Promise.reject(new SalesHeldError('held')),
+    );
+    expect(await service.purchase(...request())).toEqual({ kind: 'unavailable' });
+    expect({ relayed, abandoned }).toEqual({ relayed: [], abandoned: [] });
   });
 
   it('when the risk chain refuses, then the script is not called', async () => {

@@ -9,7 +9,14 @@ import {
   refuse,
 } from '@app/contracts';
 import { counter } from '@app/observability';
-import { Reservations, ReserveCode, ReserveReply, StockStore, buyerOutcome } from '@app/stock';
+import {
+  Reservations,
+  ReserveCode,
+  ReserveReply,
+  SalesHeldError,
+  StockStore,
+  buyerOutcome,
+} from '@app/stock';
 import { ActivityWindow } from '../risk/activity-windows';
 import { RiskChecks } from '../risk/risk-checks';
 import { SoldOutFlags } from '../risk/sold-out-flags';
@@ -54,10 +61,7 @@ export class SeckillService {
     const screened = this.risk.screen(p, window);
     if (screened) return { kind: 'refused', refusal: screened };
     // A Redis server the ledger has not rebuilt since it came back may sell what it forgot was sold.
-    if (this.hold.holding) {
-      countOutcome('UNAVAILABLE');
-      return UNAVAILABLE;
-    }
+    if (this.hold.holding) return this.held();
 
     p.orderId = newOrderId(p.now);
     const stamp = this.soldOut.stamp(p.activityId);
@@ -65,6 +69,7 @@ export class SeckillService {
     try {
       reply = await this.reservations.reserve(p);
     } catch (err) {
+      if (err instanceof SalesHeldError) return this.held(); // the script was not sent
       // The script may have run and its reply been lost: the 503 must stay true, so the attempt is abandoned
       // (recorded in PostgreSQL before the answer, undone in Redis).
       await this.abandoned.add(p);
@@ -120,6 +125,12 @@ export class SeckillService {
     this.logger.error({ msg: 'reserve.lua answered an unknown code', code, correlationId: p.correlationId });
     await this.abandoned.add(p);
     throw new Error(`reserve.lua answered ${code}, a code the refusal table does not know`);
+  }
+
+  /** The sales are held (SaleHold): nothing taken, and nothing logged per request. */
+  private held(): PurchaseOutcome {
+    countOutcome('UNAVAILABLE');
+    return UNAVAILABLE;
   }
 
   /** `correlationId` named on the line: the hot route opens no correlation scope (JsonLogger). */

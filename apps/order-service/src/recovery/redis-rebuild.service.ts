@@ -75,8 +75,7 @@ export class RedisRebuild extends PeriodicService {
     return super.beforeApplicationShutdown();
   }
 
-  /** A Redis that comes back (perhaps from an older AOF): the gateways hold their sales until a check. */
-  private readonly onReady = () => void this.runNow();
+  private readonly onReady = () => void this.runNow(); // a Redis back: the gateways hold until a check
 
   protected tick(): Promise<unknown> {
     return this.check();
@@ -139,14 +138,18 @@ export class RedisRebuild extends PeriodicService {
     const behind = (key: string) => unknown.some((s) => s.holds(key)) || !servers.some((s) => s.holds(key));
     const missing = await this.missingAmong(open);
     const due = open.filter((a) => missing.has(a.id) || metaKeys(a).some(behind));
+    const failed: unknown[] = [];
     const rebuildAll = async (list: OpenActivity[]) => {
-      for (const { id } of list) await this.rebuild(id, missing.has(id) ? 'missing' : 'redis_restarted');
+      for (const { id } of list)
+        await this.rebuild(id, missing.has(id) ? 'missing' : 'redis_restarted').catch((e) => failed.push(e));
     };
-    // The sales under way first; then the gateways, which sell nothing else, may sell again. The run ids are
-    // remembered last: a death before that leaves a server unknown, checked again.
+    // The sales under way first; then the gateways, which sell nothing else, may sell again (one rebuild that
+    // fails does not hold every sale). The run ids are remembered last: a death or a failed rebuild before
+    // that leaves a server unknown, checked whole again.
     await rebuildAll(due.filter((a) => a.selling));
     await vouchFor(this.redis.client, servers);
     await rebuildAll(due.filter((a) => !a.selling));
+    if (failed.length > 0) throw failed[0];
     await this.remember(unknown);
     // Whatever was in flight on a server that lost writes (or everything, after a start): recovery looks
     // at every open activity once.
