@@ -19,8 +19,8 @@ const salesHeld = gauge(
 /**
  * Holds every sale (503 UNAVAILABLE, nothing taken) while a Redis server may be behind the ledger: one this
  * gateway has not sold from before (a restart, perhaps from an older AOF; a promoted replica) and that the
- * order-service has not yet rebuilt from PostgreSQL (its run id in the server's `rebuiltRunIdKey`, written at
- * the end of the order-service's check). Without the hold, a restarted server sells again what it forgot was
+ * order-service has not yet rebuilt from PostgreSQL (its run id in the server's `rebuiltRunIdKey`, written by
+ * the order-service's check once the sales under way are rebuilt). Without the hold, a restarted server sells again what it forgot was
  * sold until the rebuild replaces its figures, and those 202s end FAILED.
  *
  * A dropped connection holds at once (no command reaches the server that comes back before the check), and
@@ -105,14 +105,14 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
     if (held === this.holding) return;
     this.holding = held;
     salesHeld.set(held ? 1 : 0);
-    if (held) this.heldSince = Date.now();
-    if (held) this.logger.warn({ msg: 'sales held: Redis may be behind the ledger', why });
-    else
-      this.logger.warn({
-        msg: 'sales resumed: every Redis server is one the ledger vouches for',
-        heldMs: Date.now() - this.heldSince,
-      });
-    if (held) this.schedule(); // asked again soon, not at the end of the usual interval
+    if (!held) {
+      const heldMs = Date.now() - this.heldSince;
+      this.logger.warn({ msg: 'sales resumed: every Redis server is one the ledger vouches for', heldMs });
+      return;
+    }
+    this.heldSince = Date.now();
+    this.logger.warn({ msg: 'sales held: Redis may be behind the ledger', why });
+    this.schedule(); // asked again soon, not at the end of the usual interval
   }
 
   /** The next check (one timer at a time: a new schedule replaces the one pending). */
