@@ -10,6 +10,8 @@ import { Tally, statusKey } from './statuses';
  */
 export class SteadyBuyers {
   readonly accepted: string[] = [];
+  /** when the purchase of each accepted order id was sent (ms since the epoch), in the order of `accepted` */
+  readonly acceptedSentAt: number[] = [];
   /** the buyer of each accepted order id (to ask its /result) */
   readonly buyerOf = new Map<string, string>();
   readonly statuses: Tally = {};
@@ -55,6 +57,7 @@ export class SteadyBuyers {
     const user = `${this.prefix}-${i}`;
     const key = { 'idempotency-key': `${user}-k` };
     let reply: Reply | undefined;
+    const sentAt = Date.now();
     for (let attempt = 0; attempt < 2 && !reply; attempt++) {
       const gateway = this.gateways[(i + attempt) % this.gateways.length];
       reply = await purchase(gateway, this.activityId, user, 1, key).catch(() => undefined);
@@ -64,6 +67,7 @@ export class SteadyBuyers {
     (this.seen[status] ??= []).push(Date.now());
     if (reply?.status === 202) {
       this.accepted.push(reply.body.orderId);
+      this.acceptedSentAt.push(sentAt);
       this.buyerOf.set(reply.body.orderId, user);
     }
   }

@@ -16,9 +16,44 @@ export interface RedisServer {
  */
 export async function redisServers(client: RedisClient): Promise<RedisServer[]> {
   if (!(client instanceof Cluster)) return [{ runId: await runIdOf(client), holds: () => true }];
+  return mastersOf(client, client.nodes('master'));
+}
+
+/** A cluster's slots: each key's slot has one master. */
+const SLOTS = 16_384;
+
+/**
+ * What a purchase may reach now: every server with its run id, or the gap that leaves a server unknown. On
+ * a cluster, a slot that no master the client lists owns (a master died: the replica that takes its place,
+ * perhaps without the master's last writes, is not yet known), or a master that does not answer. A single
+ * Redis has no such gap: its dropped connection is the client's own 'close'.
+ */
+export async function serversOrGap(
+  client: RedisClient,
+): Promise<{ servers: RedisServer[] } | { gap: string }> {
+  if (!(client instanceof Cluster)) return { servers: await redisServers(client) };
+  const masters = client.nodes('master');
+  const listed = new Set(masters.map(keyOf));
+  let gap = '';
+  for (let slot = 0; slot < SLOTS && !gap; slot++)
+    if (!listed.has(client.slots[slot]?.[0])) gap = `slot ${slot} has no master this client knows`;
+  if (!gap)
+    try {
+      return { servers: await mastersOf(client, masters) };
+    } catch (err) {
+      gap = `a master does not answer: ${(err as Error).message}`;
+    }
+  // The slot map is otherwise refreshed by a redirect, which held purchases no longer cause.
+  client.refreshSlotsCache();
+  return { gap };
+}
+
+const keyOf = (node: Redis): string => `${node.options.host}:${node.options.port}`;
+
+function mastersOf(client: Cluster, masters: Redis[]): Promise<RedisServer[]> {
   return Promise.all(
-    client.nodes('master').map(async (node) => {
-      const at = `${node.options.host}:${node.options.port}`;
+    masters.map(async (node) => {
+      const at = keyOf(node);
       const runId = await runIdOf(node);
       return { runId, holds: (key: string) => client.slots[calculateSlot(key)]?.[0] === at };
     }),

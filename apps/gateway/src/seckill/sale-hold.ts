@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { gauge } from '@app/observability';
-import { RedisService, rebuiltRunIdKey, redisServers } from '@app/redis';
+import { RedisService, rebuiltRunIdKey, serversOrGap } from '@app/redis';
 
 /** How often the servers are asked again while the sales are held. */
 const HELD_RECHECK_MS = 50;
@@ -25,7 +25,8 @@ const salesHeld = gauge(
  *
  * A dropped connection holds at once (no command reaches the server that comes back before the check), and
  * the servers are asked when the connection is ready again; every REDIS_REBUILD_CHECK_INTERVAL_MS too, for
- * a cluster's failover, which drops no connection of the client's own; every HELD_RECHECK_MS while held.
+ * a cluster's failover, which drops no connection of the client's own (a master gone holds at the next check,
+ * before its replica is promoted); every HELD_RECHECK_MS while held.
  * At its start a gateway trusts the servers it first finds (unless its connection dropped before it could
  * ask): the order-service's own start check guards a Redis that restarted while no gateway ran. A purchase
  * that waited before its reservation asks again (ReservationScript, RESERVE_HOLD).
@@ -88,8 +89,9 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   private async check(drops: number): Promise<void> {
-    const servers = await redisServers(this.redis.client);
-    const unseen = servers.filter((s) => !this.trusted.has(s.runId));
+    const found = await serversOrGap(this.redis.client);
+    if ('gap' in found) return this.hold(true, found.gap); // a cluster's master gone: its slots' next owner is unknown
+    const unseen = found.servers.filter((s) => !this.trusted.has(s.runId));
     // At the start, the servers found are trusted; not once a connection has dropped (a restart may be why).
     const firstSight = this.trusted.size === 0 && this.drops === 0;
     const vouched = firstSight
