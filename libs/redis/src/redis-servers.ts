@@ -12,11 +12,12 @@ export interface RedisServer {
 
 /**
  * Every server that holds keys, each asked for its own run id: on a cluster every master, not whichever
- * node a keyless command happens to reach.
+ * node a keyless command happens to reach. Throws while a cluster has a gap (`serversOrGap`).
  */
 export async function redisServers(client: RedisClient): Promise<RedisServer[]> {
-  if (!(client instanceof Cluster)) return [{ runId: await runIdOf(client), holds: () => true }];
-  return mastersOf(client, client.nodes('master'));
+  const found = await serversOrGap(client);
+  if ('gap' in found) throw new Error(`the Redis servers cannot all be asked: ${found.gap}`);
+  return found.servers;
 }
 
 /** A cluster's slots: each key's slot has one master. */
@@ -24,29 +25,40 @@ const SLOTS = 16_384;
 
 /**
  * What a purchase may reach now: every server with its run id, or the gap that leaves a server unknown. On
- * a cluster, a slot that no master the client lists owns (a master died: the replica that takes its place,
- * perhaps without the master's last writes, is not yet known), or a master that does not answer. A single
- * Redis has no such gap: its dropped connection is the client's own 'close'.
+ * a cluster, a slot owned by no master the client lists (a master died and the client's connection to it
+ * ended: the replica that takes its place, perhaps without the master's last writes, is not yet known), or
+ * a master that does not answer (dead, or slower than the command timeout). A single Redis has no such gap:
+ * its dropped connection is the client's own 'close'.
  */
 export async function serversOrGap(
   client: RedisClient,
 ): Promise<{ servers: RedisServer[] } | { gap: string }> {
-  if (!(client instanceof Cluster)) return { servers: await redisServers(client) };
+  if (!(client instanceof Cluster)) return { servers: [{ runId: await runIdOf(client), holds: () => true }] };
   const masters = client.nodes('master');
   const listed = new Set(masters.map(keyOf));
   let gap = '';
-  for (let slot = 0; slot < SLOTS && !gap; slot++)
-    if (!listed.has(client.slots[slot]?.[0])) gap = `slot ${slot} has no master this client knows`;
+  for (let slot = 0; slot < SLOTS && !gap; slot++) {
+    const owner = client.slots[slot]?.[0]; // a slot no master was ever given (not full coverage) is no gap
+    if (owner !== undefined && !listed.has(owner)) gap = `slot ${slot} has no master this client knows`;
+  }
   if (!gap)
     try {
       return { servers: await mastersOf(client, masters) };
     } catch (err) {
       gap = `a master does not answer: ${(err as Error).message}`;
     }
-  // The slot map is otherwise refreshed by a redirect, which held purchases no longer cause.
-  client.refreshSlotsCache();
+  // The slot map is otherwise refreshed only by a redirect, which neither a held gateway nor an idle
+  // order-service causes (each refresh opens a connection: one per SLOT_REFRESH_MS at most).
+  const now = Date.now();
+  if (now - (refreshedAt.get(client) ?? 0) >= SLOT_REFRESH_MS) {
+    refreshedAt.set(client, now);
+    client.refreshSlotsCache();
+  }
   return { gap };
 }
+
+const SLOT_REFRESH_MS = 500;
+const refreshedAt = new WeakMap<Cluster, number>();
 
 const keyOf = (node: Redis): string => `${node.options.host}:${node.options.port}`;
 

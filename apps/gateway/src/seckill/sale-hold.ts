@@ -25,8 +25,8 @@ const salesHeld = gauge(
  *
  * A dropped connection holds at once (no command reaches the server that comes back before the check), and
  * the servers are asked when the connection is ready again; every REDIS_REBUILD_CHECK_INTERVAL_MS too, for
- * a cluster's failover, which drops no connection of the client's own (a master gone holds at the next check,
- * before its replica is promoted); every HELD_RECHECK_MS while held.
+ * a cluster's failover, which ends only the client's connection to that master, not its own (a master gone
+ * holds at the next check, before its replica is promoted); every HELD_RECHECK_MS while held.
  * At its start a gateway trusts the servers it first finds (unless its connection dropped before it could
  * ask): the order-service's own start check guards a Redis that restarted while no gateway ran. A purchase
  * that waited before its reservation asks again (ReservationScript, RESERVE_HOLD).
@@ -38,6 +38,8 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
   holding = false;
   /** bumped by every dropped connection: a check begun before the drop cannot lift the hold */
   private drops = 0;
+  /** whether a check found a cluster's master gone (after which first sight is no longer trusted either) */
+  private gapSeen = false;
   /** run ids this gateway sells from: those it first found, then those vouched for since */
   private readonly trusted = new Set<string>();
   private heldSince = 0;
@@ -90,10 +92,13 @@ export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdo
 
   private async check(drops: number): Promise<void> {
     const found = await serversOrGap(this.redis.client);
-    if ('gap' in found) return this.hold(true, found.gap); // a cluster's master gone: its slots' next owner is unknown
+    if ('gap' in found) {
+      this.gapSeen = true; // a cluster's master gone: its slots' next owner is unknown, and not trusted at sight
+      return this.hold(true, found.gap);
+    }
     const unseen = found.servers.filter((s) => !this.trusted.has(s.runId));
-    // At the start, the servers found are trusted; not once a connection has dropped (a restart may be why).
-    const firstSight = this.trusted.size === 0 && this.drops === 0;
+    // Trusted at first sight only at the start, not after a dropped connection or a master gone (a restart?).
+    const firstSight = this.trusted.size === 0 && this.drops === 0 && !this.gapSeen;
     const vouched = firstSight
       ? unseen.map((s) => s.runId)
       : await Promise.all(unseen.map((s) => this.redis.client.get(rebuiltRunIdKey(s))));
