@@ -27,8 +27,9 @@ const salesHeld = gauge(
  * the servers are asked when the connection is ready again; every REDIS_REBUILD_CHECK_INTERVAL_MS too, for
  * a cluster's failover, which ends only the client's connection to that master, not its own (a master gone
  * holds at the next check, before its replica is promoted); every HELD_RECHECK_MS while held.
- * At its start a gateway trusts the servers it first finds (unless its connection dropped before it could
- * ask): the order-service's own start check guards a Redis that restarted while no gateway ran. A purchase
+ * At its start a gateway trusts the servers it first finds (unless its connection dropped, or a cluster's
+ * master went, before it could ask): the order-service's own start check guards a Redis that restarted while
+ * no gateway ran. A purchase
  * that waited before its reservation asks again (ReservationScript, RESERVE_HOLD).
  */
 @Injectable()
