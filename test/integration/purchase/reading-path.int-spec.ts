@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { ModulesContainer } from '@nestjs/core';
 import { PeriodicService } from '@app/common';
 import { CancelServiceModule } from '../../../apps/cancel-service/src/cancel-service.module';
+import { ActivityWindows } from '../../../apps/gateway/src/risk/activity-windows';
 import { SaleHold } from '../../../apps/gateway/src/seckill/sale-hold';
 import { Rooms } from '../../../apps/gateway/src/waiting-room/rooms';
 import { OrderServiceModule } from '../../../apps/order-service/src/order-service.module';
@@ -76,13 +77,17 @@ describe('the reading path of one purchase (in process; real Redis, PostgreSQL, 
   });
 
   /**
-   * One purchase over the socket, counted from just before it is sent until its cancelled order's stock is
-   * back and the release recorded (the last write of the path).
+   * One purchase over the socket, counted from just before it is sent (once the gateway has heard of the
+   * activity) until its cancelled order's stock is back and the release recorded (the last write of the
+   * path).
    */
   async function purchaseUntilReleased(buyer: string): Promise<Ran> {
     const [gateway] = services;
     const id = await gateway.createActivity({ stock: 2, payTimeoutSeconds: 1 });
     const headers = gateway.buyerHeaders(buyer);
+    // the activity's announcement (pub/sub) reaches the gateway on its own time: counted, it would add
+    // the subscriber's files to the path whenever it came after the reset below
+    await eventually(() => gateway.get(ActivityWindows).cached(id) !== undefined);
     await ranSinceLast(session);
     const res = await gateway.call('POST', `/api/seckill/${id}`, {
       payload: { quantity: 1 },
