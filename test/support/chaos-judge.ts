@@ -1,11 +1,12 @@
-import { isLive, parseReservation } from '@app/stock';
+import { parseReservation } from '@app/stock';
 import { StatementSource, checkInvariants } from '@app/reconcile';
 import { purchaseResult } from './api';
 import { TestClients } from './clients';
 import { eventually } from './eventually';
-import { promised, reservedAt, tally, toldNothingTakenUntil } from './chaos-history';
+import { promised, tally } from './chaos-history';
 import { PayersTally } from './chaos-payers';
 import { SpikeResult } from './chaos-spike';
+import { takenDespiteNothingTaken } from './chaos-taken';
 
 /** What one fault did to one spike: the row of the chaos table. */
 export interface ChaosFigures {
@@ -49,20 +50,6 @@ interface Row {
 }
 
 const sample = (ids: string[]) => (ids.length ? ` (e.g. ${ids.slice(0, 3).join(', ')})` : '');
-
-/** The buyer's reservation in Redis, if live, made by `until` and never named to them by a later answer. */
-async function liveReservationBy(
-  clients: TestClients,
-  activityId: number,
-  userId: string,
-  until: number,
-  promises: Map<string, string>,
-) {
-  const orderId = await clients.buyerOrderId(activityId, userId);
-  if (!orderId || reservedAt(orderId) > until || promises.get(orderId) === userId) return false;
-  const reservation = await clients.reservation(activityId, orderId);
-  return reservation !== null && isLive(reservation.state);
-}
 
 async function stuckReservations(clients: TestClients, activityId: number): Promise<number> {
   let stuck = 0;
@@ -134,17 +121,7 @@ async function verdict(clients: TestClients, input: JudgeInput, promises: Map<st
   const livePerBuyer = new Map<string, number>();
   for (const r of live) livePerBuyer.set(r.user_id, (livePerBuyer.get(r.user_id) ?? 0) + 1);
   const duplicated = [...livePerBuyer].filter(([, n]) => n > 1).map(([userId]) => userId);
-  // The earliest order of each buyer that no answer named to them (see toldNothingTakenUntil).
-  const firstReserved = new Map<string, number>();
-  for (const r of rows.filter((row) => promises.get(row.id) !== row.user_id))
-    firstReserved.set(r.user_id, Math.min(reservedAt(r.id), firstReserved.get(r.user_id) ?? Infinity));
-  const taken: string[] = [];
-  for (const [userId, until] of toldNothingTakenUntil(spike.attempts))
-    if (
-      (firstReserved.get(userId) ?? Infinity) <= until ||
-      (await liveReservationBy(clients, activity.id, userId, until, promises))
-    )
-      taken.push(userId);
+  const taken = await takenDespiteNothingTaken(clients, activity.id, rows, spike.attempts, promises);
   const stuck = await stuckReservations(clients, activity.id);
   const unavailable = spike.attempts.filter((a) => a.status === 503).length;
   const remaining = await clients.remaining(activity.id); // summed over the stock shards, if any

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeadLetterMessage, TOPICS } from '@app/contracts';
 import { OrderFixture, processedByCancelService, produceTimeout } from '../../support/cancel-fixtures';
-import { CancelServiceUnderTest, TIMELY_MS } from '../../support/cancel-service';
+import { SweeperService } from '../../../apps/cancel-service/src/sweeper/sweeper.service';
+import { CancelServiceUnderTest } from '../../support/cancel-service';
 import { TopicRecorder } from '../../support/topic-recorder';
 
 const STOCK = 10;
@@ -12,6 +13,9 @@ describe('cancel-service: timeout messages it cannot use (real Redis, PostgreSQL
 
   beforeAll(async () => {
     service = await CancelServiceUnderTest.start();
+    // the sweeper stopped: a cancellation here can only come from a timeout message, however slow the
+    // machine (timeliness is timeouts.int-spec's concern)
+    await service.app.get(SweeperService).beforeApplicationShutdown();
     deadLetters = await TopicRecorder.start(service.kafka, TOPICS.deadLetter);
   });
   afterEach(() => service.expectReconciled());
@@ -34,7 +38,7 @@ describe('cancel-service: timeout messages it cannot use (real Redis, PostgreSQL
     const bad = await produceTimeout(producer, 1, order, { value: malformed });
     await produceTimeout(producer, 1, order);
 
-    expect(await service.cancelledLatenessMs(order)).toBeLessThan(TIMELY_MS);
+    await service.cancelledLatenessMs(order); // cancelled and released: the good message ran
     expect(await lettersFor(order.id)).toEqual([
       {
         sourceTopic: bad.topic,

@@ -19,9 +19,9 @@ const salesHeld = gauge(
 /**
  * Holds every sale (503 UNAVAILABLE, nothing taken) while a Redis server may be behind the ledger: one this
  * gateway has not sold from before (a restart, perhaps from an older AOF; a promoted replica) and that the
- * order-service has not yet rebuilt from PostgreSQL (its run id in the server's `rebuiltRunIdKey`, written by
- * the order-service's check once the sales under way are rebuilt). Without the hold, a restarted server sells again what it forgot was
- * sold until the rebuild replaces its figures, and those 202s end FAILED.
+ * order-service has not yet rebuilt from PostgreSQL (its run id in the server's `rebuiltRunIdKey`, written
+ * by the order-service's check once the sales under way are rebuilt). Without the hold, a restarted server
+ * sells again what it forgot was sold until the rebuild replaces its figures, and those 202s end FAILED.
  *
  * A dropped connection holds at once (no command reaches the server that comes back before the check), and
  * the servers are asked when the connection is ready again; every REDIS_REBUILD_CHECK_INTERVAL_MS too, for
@@ -29,8 +29,7 @@ const salesHeld = gauge(
  * holds at the next check, before its replica is promoted); every HELD_RECHECK_MS while held.
  * At its start a gateway trusts the servers it first finds (unless its connection dropped, or a cluster's
  * master went, before it could ask): the order-service's own start check guards a Redis that restarted while
- * no gateway ran. A purchase
- * that waited before its reservation asks again (ReservationScript, RESERVE_HOLD).
+ * no gateway ran. A purchase that waited before its reservation asks again (ReservationScript, RESERVE_HOLD).
  */
 @Injectable()
 export class SaleHold implements OnApplicationBootstrap, BeforeApplicationShutdown {
