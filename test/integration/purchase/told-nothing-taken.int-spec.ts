@@ -30,14 +30,15 @@ describe('the chaos judge: taken despite a 503 (real Redis, PostgreSQL, the rese
 
   /**
    * The buyer's first attempt reserves and is answered 503 (its reply lost); `retries` later attempts with
-   * the same key are answered DUPLICATE with it, as the script answers them. Abandoned — in the ledger, and
-   * in Redis unless `abandonsLost` (an older AOF, a failover: the reservation stands, as a leak would leave
-   * it) — the first always, the retries when `retriesAbandoned`.
+   * the same key are answered DUPLICATE with it, as the script answers them; their clients gave up
+   * waiting (timeout), or heard 503 (`retriesHeard`: an abandon its gateway never recorded). Abandoned — in
+   * the ledger, and in Redis unless `abandonsLost` (an older AOF, a failover: the reservation stands, as a
+   * leak would leave it) — the first always, the retries when `retriesAbandoned`.
    */
   async function answered503ThenRetried(
     activityId: number,
     userId: string,
-    opts: { retries: number; retriesAbandoned: boolean; abandonsLost?: boolean },
+    opts: { retries: number; retriesAbandoned: boolean; abandonsLost?: boolean; retriesHeard?: boolean },
   ) {
     const script = gateway.get(ReservationScript);
     const now = Date.now();
@@ -55,7 +56,14 @@ describe('the chaos judge: taken despite a 503 (real Redis, PostgreSQL, the rese
         orderId: first.orderId,
       });
       retries.push(retry);
-      attempts.push({ userId, n, status: 'timeout', startedAt: retry.now, ms: 2_000 });
+      const heard = { status: 503, code: 'UNAVAILABLE' } as const;
+      attempts.push({
+        userId,
+        n,
+        ...(opts.retriesHeard ? heard : { status: 'timeout' }),
+        startedAt: retry.now,
+        ms: 2_000,
+      });
     }
     const abandoned = [first, ...(opts.retriesAbandoned ? retries : [])];
     for (const a of abandoned) await recordAbandoned(clients.db, a);
@@ -71,10 +79,15 @@ describe('the chaos judge: taken despite a 503 (real Redis, PostgreSQL, the rese
       retriesAbandoned: false,
     });
     expect(await clients.reservationsIn(activityId, 'R')).toBe(1); // kept for the retries' promise
+    const orderId = (await clients.buyerOrderId(activityId, 'heard-late'))!;
+    const rows = [{ id: orderId, user_id: 'heard-late' }]; // and once an order, alike
     await expect(takenDespiteNothingTaken(clients, activityId, [], attempts, new Map())).resolves.toEqual([]);
+    await expect(takenDespiteNothingTaken(clients, activityId, rows, attempts, new Map())).resolves.toEqual(
+      [],
+    );
   });
 
-  it('when every answer naming it was a 503 too, or none named it, then a reservation still held is taken despite the 503', async () => {
+  it('when every answer naming it was a 503 too (recorded or not), or none named it, then a reservation still held is taken despite the 503', async () => {
     const activityId = await gateway.createActivity({ stock: 3 });
     const lost = { abandonsLost: true };
     const voided = await answered503ThenRetried(activityId, 'all-503', {
@@ -87,9 +100,15 @@ describe('the chaos judge: taken despite a 503 (real Redis, PostgreSQL, the rese
       retriesAbandoned: false,
       ...lost,
     });
-    expect(await clients.reservationsIn(activityId, 'R')).toBe(2);
+    // the retry's 503 heard, though its gateway recorded no abandon (PostgreSQL stalled past the wait)
+    const unrecorded = await answered503ThenRetried(activityId, 'heard-503', {
+      retries: 1,
+      retriesAbandoned: false,
+      retriesHeard: true,
+    });
+    expect(await clients.reservationsIn(activityId, 'R')).toBe(3);
     await expect(
-      takenDespiteNothingTaken(clients, activityId, [], [...voided, ...lone], new Map()),
-    ).resolves.toEqual(['all-503', 'lone-503']);
+      takenDespiteNothingTaken(clients, activityId, [], [...voided, ...lone, ...unrecorded], new Map()),
+    ).resolves.toEqual(['all-503', 'lone-503', 'heard-503']);
   });
 });
